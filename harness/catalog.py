@@ -1,0 +1,169 @@
+"""The lab catalog: every milestone of every path, built or planned.
+
+`labs/catalog.toml` names every lab once; a lab is *available* when its folder
+`labs/<track>/week-NN-<slug>/` holds a `lab.toml` manifest (the checks, points and the
+services it needs). Availability is derived from the folder, so the two cannot drift.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harness.config import TRACKS
+from harness.errors import ConfigError, NothingToRun, UsageError
+from harness.paths import labs_root
+
+SERVICES = ("postgres", "redis", "mongodb")
+_WEEK = re.compile(r"^(?:week-?)?(\d{1,2})$")
+
+
+@dataclass(frozen=True)
+class CheckEntry:
+    id: str
+    points: float | None = None
+    hidden: bool = False
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class LabManifest:
+    services: tuple[str, ...]
+    checks: tuple[CheckEntry, ...]
+
+
+@dataclass(frozen=True)
+class Lab:
+    track: str
+    slug: str
+    title: str
+    weeks: tuple[int, int] | None
+    folder: Path
+
+    @property
+    def id(self) -> str:
+        """Stable id used in reports and by `harness grade --lab`: node/week-18, backend/production."""
+        return f"{self.track}/week-{self.weeks[0]:02d}" if self.weeks else f"{self.track}/{self.slug}"
+
+    @property
+    def week_label(self) -> str:
+        if not self.weeks:
+            return "capstone"
+        first, last = self.weeks
+        return f"weeks {first}-{last}" if last != first else f"week {first}"
+
+    @property
+    def available(self) -> bool:
+        return (self.folder / "lab.toml").is_file()
+
+    def manifest(self) -> LabManifest:
+        return load_manifest(self.folder / "lab.toml")
+
+
+def _folder_name(weeks: tuple[int, int] | None, slug: str) -> str:
+    return f"week-{weeks[0]:02d}-{slug}" if weeks else slug
+
+
+class Catalog:
+    def __init__(self, labs: list[Lab]) -> None:
+        self.labs = labs
+
+    @classmethod
+    def load(cls, root: Path | None = None) -> Catalog:
+        root = root or labs_root()
+        path = root / "catalog.toml"
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        labs = []
+        for row in data.get("lab", []):
+            weeks = tuple(row["weeks"]) if "weeks" in row else None
+            if weeks is not None and (len(weeks) != 2 or weeks[0] > weeks[1]):
+                raise ConfigError(str(path), f"weeks must be [first, last], got {row['weeks']!r}",
+                                  key=f"lab {row.get('slug')}")
+            track = row["track"]
+            labs.append(Lab(track=track, slug=row["slug"], title=row["title"],
+                            weeks=weeks,
+                            folder=root / track / _folder_name(weeks, row["slug"])))
+        return cls(labs)
+
+    def tracks(self) -> list[str]:
+        return [t for t in TRACKS if any(lab.track == t for lab in self.labs)]
+
+    def resolve(self, name: str, track: str | None) -> Lab:
+        """`week-18` (in the project's track), `node/week-18`, `production` or `backend/production`."""
+        if "/" in name:
+            track, name = name.split("/", 1)
+        if track is not None and track not in TRACKS:
+            raise UsageError(f"unknown track {track!r}; tracks: {', '.join(self.tracks())}")
+        match = _WEEK.match(name)
+        if match:
+            week = int(match.group(1))
+            if track is None:
+                raise UsageError(
+                    f"{name} is ambiguous without a track",
+                    fixes=["Run it in a project whose harness.toml sets track, or pass --track node"],
+                )
+            for lab in self.labs:
+                if lab.track == track and lab.weeks and lab.weeks[0] <= week <= lab.weeks[1]:
+                    return lab
+            weeks = [lab.weeks for lab in self.labs if lab.track == track and lab.weeks]
+            last = max((w[1] for w in weeks), default=0)
+            raise UsageError(f"the {track} track has no week {week} (it runs weeks 1-{last})",
+                             fixes=[f"See the labs with: harness labs --track {track}"])
+        candidates = [lab for lab in self.labs if lab.slug == name and (track is None or lab.track == track)]
+        if len(candidates) == 1:
+            return candidates[0]
+        if len(candidates) > 1:
+            tracks = ", ".join(f"{lab.track}/{lab.slug}" for lab in candidates)
+            raise UsageError(f"{name} names a lab in several tracks: {tracks}",
+                             fixes=["Name the track: --track TRACK or TRACK/" + name])
+        slugs = sorted({lab.slug for lab in self.labs} | {"week-N"})
+        close = difflib.get_close_matches(name, slugs, n=1)
+        raise UsageError(f"no lab called {name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""),
+                         fixes=["List the labs with: harness labs"])
+
+    def require_available(self, lab: Lab) -> LabManifest:
+        if not lab.available:
+            raise NothingToRun(
+                f"{lab.id} ({lab.title}) is planned but not built yet: there is nothing to check",
+                fixes=["See which labs are available with: harness labs"],
+            )
+        return lab.manifest()
+
+
+def _entry(file: str, raw: Mapping[str, Any], index: int) -> CheckEntry:
+    allowed = ("id", "points", "hidden", "params")
+    for key in raw:
+        if key not in allowed:
+            raise ConfigError(file, f"unknown key in checks[{index}]; valid: {', '.join(allowed)}", key=key)
+    check_id = raw.get("id")
+    if not isinstance(check_id, str):
+        raise ConfigError(file, "every [[checks]] entry needs an id", key=f"checks[{index}].id")
+    points = raw.get("points")
+    if points is not None and (not isinstance(points, int | float) or points < 0):
+        raise ConfigError(file, f"points must be a number >= 0, got {points!r}", key=f"checks[{index}].points")
+    params = raw.get("params", {})
+    if not isinstance(params, dict):
+        raise ConfigError(file, "params must be a table", key=f"checks[{index}].params")
+    return CheckEntry(id=check_id, points=None if points is None else float(points),
+                      hidden=bool(raw.get("hidden", False)), params=params)
+
+
+def load_manifest(path: Path) -> LabManifest:
+    file = str(path)
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    services = data.get("services", [])
+    for service in services:
+        if service not in SERVICES:
+            raise ConfigError(file, f"unknown service {service!r}; valid: {', '.join(SERVICES)}", key="services")
+    checks = tuple(_entry(file, raw, i) for i, raw in enumerate(data.get("checks", [])))
+    if not checks:
+        raise ConfigError(file, "a lab needs at least one [[checks]] entry", key="checks")
+    ids = [c.id for c in checks]
+    if len(set(ids)) != len(ids):
+        raise ConfigError(file, "a check is listed twice", key="checks")
+    return LabManifest(services=tuple(services), checks=checks)

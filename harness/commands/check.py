@@ -1,0 +1,97 @@
+"""`harness check LAB`: run a lab's checks against the project."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import Any
+
+from harness.catalog import Catalog
+from harness.config import load_config
+from harness.errors import ExitCode, UsageError
+from harness.outcomes import RunResult, Status
+from harness.reporters import Fanout, Reporter
+from harness.reporters.json_report import JsonReporter
+from harness.reporters.junit import JunitReporter
+from harness.reporters.terminal import TerminalReporter
+from harness.runner.session import CheckRequest, Session
+from harness.services.base import URL_ENV, Mode, resolve_images
+
+
+def add_service_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--services", choices=[m.value for m in Mode],
+                        default=os.environ.get("HARNESS_SERVICES", "auto"),
+                        help="where PostgreSQL/Redis/MongoDB come from (default: auto = Docker if an engine "
+                             "answers and has the images, else local binaries)")
+    parser.add_argument("--postgres-url", help="superuser URL of a running PostgreSQL (--services external)")
+    parser.add_argument("--redis-url", help="URL of a running Redis (--services external)")
+    parser.add_argument("--mongo-url", help="URL of a running MongoDB (--services external)")
+    parser.add_argument("--postgres-image", help="Docker image for PostgreSQL (default postgres:16)")
+    parser.add_argument("--redis-image", help="Docker image for Redis (default redis:7)")
+    parser.add_argument("--mongo-image", help="Docker image for MongoDB (default mongo:7)")
+
+
+def service_options(args: argparse.Namespace) -> tuple[Mode, dict[str, str], dict[str, str | None]]:
+    mode = Mode(args.services)
+    flag_urls = {"postgres": args.postgres_url, "redis": args.redis_url, "mongodb": args.mongo_url}
+    if any(flag_urls.values()):
+        if mode is Mode.AUTO:
+            mode = Mode.EXTERNAL  # a URL says where the service is
+        elif mode is not Mode.EXTERNAL:
+            raise UsageError(f"service URLs go with --services external, not --services {mode.value}")
+    urls = {s: url for s in flag_urls if (url := flag_urls[s] or os.environ.get(URL_ENV[s]))}
+    flags = {"postgres": args.postgres_image, "redis": args.redis_image, "mongodb": args.mongo_image}
+    return mode, urls, flags
+
+
+def add_parser(sub: Any) -> None:
+    parser = sub.add_parser("check", help="run a lab's checks against your project",
+                            description="Start real services and your app, then run the lab's checks.")
+    parser.add_argument("lab", help="week-N (in your project's track), TRACK/week-N, or production")
+    parser.add_argument("--project", metavar="DIR", help="the project folder (default: current directory)")
+    parser.add_argument("--track", help="override the track named in harness.toml")
+    add_service_arguments(parser)
+    parser.add_argument("--only", action="append", default=[], metavar="CHECK_ID",
+                        help="run only this check (repeatable)")
+    parser.add_argument("--json", metavar="FILE", help="write results as JSON (also when the run fails)")
+    parser.add_argument("--junit", metavar="FILE", help="write results as JUnit XML")
+    parser.add_argument("--seed", type=int, help="seed for generated test data (printed on every run)")
+    parser.add_argument("--debug", action="store_true", help="show the app's output and tracebacks")
+    parser.set_defaults(handler=run)
+
+
+def exit_code(result: RunResult) -> ExitCode:
+    if result.interrupted:
+        return ExitCode.INTERRUPTED
+    causes = {c.cause for c in result.checks if c.status is Status.ERROR}
+    if any(c.status is Status.FAIL for c in result.checks) or "not-run" in causes:
+        return ExitCode.CHECK_FAILED
+    if "crash" in causes:
+        return ExitCode.INTERNAL
+    if "environment" in causes:
+        return ExitCode.USAGE
+    if result.message or len(result.checks) < len(result.planned):
+        return ExitCode.CHECK_FAILED
+    return ExitCode.OK
+
+
+def run(args: argparse.Namespace) -> int:
+    root = Path(args.project or ".").expanduser().resolve()
+    config = load_config(root)
+    catalog = Catalog.load()
+    lab = catalog.resolve(args.lab, args.track or config.track)
+    manifest = catalog.require_available(lab)
+    mode, urls, image_flags = service_options(args)
+    images = resolve_images(image_flags, config.images, dict(os.environ))
+    title = f"{lab.id} · {lab.title} ({lab.week_label})"
+    reporters: list[Reporter] = [TerminalReporter(verbose=args.debug, title=title)]
+    if args.json:
+        reporters.append(JsonReporter(Path(args.json)))
+    if args.junit:
+        reporters.append(JunitReporter(Path(args.junit)))
+    request = CheckRequest(lab=lab, manifest=manifest, project=config, workdir=root, mode=mode, urls=urls,
+                           images=images, only=tuple(args.only), debug=args.debug,
+                           **({"seed": args.seed} if args.seed is not None else {}))
+    result = Session(request, Fanout(*reporters)).run()
+    return int(exit_code(result))

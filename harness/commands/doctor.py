@@ -1,0 +1,122 @@
+"""`harness doctor`: what this machine can run, what `auto` would pick and why, and leftovers."""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from harness import __version__
+from harness.errors import EnvironmentProblem
+from harness.runner.reaper import Reaper
+from harness.services import docker as dockermod
+from harness.services import provision, simple
+from harness.services.base import Mode, ServiceSettings, resolve_images
+from harness.services.pg_binaries import find_binaries
+
+TOOLS = (("node", "--version"), ("npm", "--version"), ("python3", "--version"), ("java", "-version"),
+         ("mvn", "--version"), ("bwrap", "--version"), ("wrk", "--version"))
+
+
+def add_parser(sub: Any) -> None:
+    parser = sub.add_parser("doctor", help="what is available here: Docker, local servers, tools; leftovers")
+    parser.add_argument("--clean", action="store_true", help="remove leftovers of earlier runs")
+    parser.set_defaults(handler=run)
+
+
+def _version(tool: str, flag: str) -> str:
+    path = shutil.which(tool)
+    if not path:
+        return "not found"
+    try:
+        out = subprocess.run([path, flag], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError) as exc:
+        return f"{path}: {exc}"
+    text = (out.stdout or out.stderr).strip().splitlines()
+    return f"{text[0] if text else '?'} ({path})"
+
+
+def leftover_dirs() -> list[Path]:
+    import tempfile
+
+    found = []
+    for pattern in ("harness-pg-*", "harness-redis-*", "harness-mongodb-*", "harness-run-*"):
+        found += [Path(p) for p in glob.glob(os.path.join(tempfile.gettempdir(), pattern))]
+    return sorted(found)
+
+
+def leftover_containers(engine: dockermod.Engine) -> list[Any]:
+    if not engine.reachable:
+        return []
+    return list(engine.client.containers.list(all=True, filters={"label": dockermod.RUN_LABEL}))
+
+
+def run(args: argparse.Namespace) -> int:
+    print(f"harness {__version__}\n")
+    eng = dockermod.engine()
+    print("Docker")
+    print(f"  engine:      {'reachable' if eng.reachable else 'not reachable'}: {eng.detail}")
+    print(f"  DOCKER_HOST: {os.environ.get('DOCKER_HOST', '(unset: ' + eng.docker_host + ')')}")
+    images = resolve_images({}, None, dict(os.environ))
+    if eng.reachable:
+        info = eng.client.info()
+        rootless = any("rootless" in str(opt) for opt in info.get("SecurityOptions", []))
+        print(f"  rootless:    {'yes' if rootless else 'no'}")
+        for service in ("postgres", "redis", "mongodb"):
+            image = images.get(service) or dockermod_default(service)
+            state = "present" if dockermod.image_present(eng.client, image) else "missing (not pulled during checks)"
+            print(f"  image {service + ':':<9} {image}: {state}")
+    print("\nLocal servers")
+    binaries, tried = find_binaries()
+    if binaries:
+        pss = "with pg_stat_statements" if binaries.has_pg_stat_statements else "WITHOUT pg_stat_statements"
+        print(f"  postgres: {binaries.version} from {binaries.source} ({binaries.bindir}), {pss}")
+    else:
+        print("  postgres: not found; looked at:\n" + "\n".join(f"    - {t}" for t in tried))
+    for service in ("redis", "mongodb"):
+        binary, _ = simple.find_binary(service)
+        print(f"  {service + ':':<9} {binary or 'not found'}")
+    print("\nTools")
+    for tool, flag in TOOLS:
+        print(f"  {tool + ':':<8} {_version(tool, flag)}")
+    print("\nWhat --services auto picks")
+    settings = ServiceSettings(mode=Mode.AUTO, run_id="doctor", reaper=Reaper(), images=images)
+    for needs in (("postgres",), ("postgres", "redis"), ("mongodb",)):
+        try:
+            decision = provision.decide(settings, needs)
+            print(f"  {' + '.join(needs):<17} {decision.mode.value}: {decision.reason}")
+        except EnvironmentProblem as exc:
+            print(f"  {' + '.join(needs):<17} nothing: {exc.message}")
+    return _leftovers(eng, clean=args.clean)
+
+
+def dockermod_default(service: str) -> str:
+    from harness.services.base import DEFAULT_IMAGES
+
+    return DEFAULT_IMAGES[service]
+
+
+def _leftovers(eng: dockermod.Engine, *, clean: bool) -> int:
+    dirs = leftover_dirs()
+    containers = leftover_containers(eng)
+    print("\nLeftovers of earlier runs")
+    if not dirs and not containers:
+        print("  none")
+        return 0
+    for path in dirs:
+        print(f"  temp dir   {path}")
+    for container in containers:
+        print(f"  container  {container.short_id} {container.name} (run {container.labels.get(dockermod.RUN_LABEL)})")
+    if not clean:
+        print("  Remove them with: harness doctor --clean")
+        return 0
+    for container in containers:
+        container.remove(force=True, v=True)
+    for path in dirs:
+        shutil.rmtree(path, ignore_errors=True)
+    print("  removed")
+    return 0

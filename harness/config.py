@@ -1,0 +1,181 @@
+"""The learner's project config, `harness.toml`, read into frozen dataclasses.
+
+Every error names the file, the key and, where one is close, the valid key or value
+the learner probably meant.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harness.durations import parse_duration
+from harness.errors import ConfigError
+
+CONFIG_NAME = "harness.toml"
+TRACKS = ("node", "python", "java", "sql", "postgres", "mongodb", "backend")
+
+EXAMPLE = """\
+track = "node"
+
+[app]
+install = "npm ci"
+migrate = "npm run migrate"
+start = "node src/server.js"
+health = "/health"
+"""
+
+
+@dataclass(frozen=True)
+class AppConfig:
+    start: str
+    install: str | None = None
+    migrate: str | None = None
+    health: str = "/health"
+    install_timeout_s: float = 600.0
+    migrate_timeout_s: float = 120.0
+    ready_timeout_s: float = 60.0
+    env: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ServiceImages:
+    """Docker images, when the project wants others than the harness defaults."""
+
+    postgres: str | None = None
+    redis: str | None = None
+    mongodb: str | None = None
+
+
+@dataclass(frozen=True)
+class ProjectConfig:
+    root: Path
+    track: str
+    app: AppConfig
+    images: ServiceImages = ServiceImages()
+
+    @property
+    def path(self) -> Path:
+        return self.root / CONFIG_NAME
+
+
+_TOP_KEYS = ("track", "app", "services")
+_APP_KEYS = (
+    "start", "install", "migrate", "health",
+    "install_timeout", "migrate_timeout", "ready_timeout", "env",
+)
+_SERVICE_KEYS = ("postgres_image", "redis_image", "mongodb_image")
+
+
+def _closest(word: str, choices: tuple[str, ...]) -> str | None:
+    found = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def _reject_unknown(file: str, table: Mapping[str, Any], allowed: tuple[str, ...], prefix: str) -> None:
+    for key in table:
+        if key not in allowed:
+            raise ConfigError(
+                file,
+                f"unknown key; valid keys here: {', '.join(allowed)}",
+                key=prefix + key,
+                suggestion=(prefix + s) if (s := _closest(key, allowed)) else None,
+            )
+
+
+def _string(file: str, table: Mapping[str, Any], key: str, prefix: str, *, required: bool) -> str | None:
+    value = table.get(key)
+    if value is None:
+        if required:
+            raise ConfigError(file, "is required", key=prefix + key, fixes=[f"Add it, for example:\n{EXAMPLE}"])
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(file, f"must be a non-empty string, got {value!r}", key=prefix + key)
+    return value.strip()
+
+
+def _duration(file: str, table: Mapping[str, Any], key: str, default: float) -> float:
+    if key not in table:
+        return default
+    try:
+        return parse_duration(table[key])
+    except ValueError as exc:
+        raise ConfigError(file, str(exc), key=f"app.{key}") from None
+
+
+def parse_config(root: Path, data: Mapping[str, Any], file: str) -> ProjectConfig:
+    _reject_unknown(file, data, _TOP_KEYS, "")
+    track = data.get("track")
+    if track is None:
+        raise ConfigError(file, f"is required: one of {', '.join(TRACKS)}", key="track")
+    if not isinstance(track, str) or track not in TRACKS:
+        raise ConfigError(
+            file,
+            f"unknown track {track!r}; valid tracks: {', '.join(TRACKS)}",
+            key="track",
+            suggestion=_closest(str(track), TRACKS),
+        )
+    app_table = data.get("app")
+    if not isinstance(app_table, dict):
+        raise ConfigError(
+            file, "an [app] table is required: how to install, migrate and start the project",
+            key="app", fixes=[f"Add it, for example:\n{EXAMPLE}"],
+        )
+    _reject_unknown(file, app_table, _APP_KEYS, "app.")
+    health = _string(file, app_table, "health", "app.", required=False) or "/health"
+    if not health.startswith("/"):
+        raise ConfigError(file, f"must be a path starting with '/', got {health!r}", key="app.health",
+                          suggestion="/" + health)
+    env = app_table.get("env", {})
+    if not isinstance(env, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in env.items()
+    ):
+        raise ConfigError(file, "must be a table of string values, e.g. env = { NODE_ENV = \"production\" }",
+                          key="app.env")
+    app = AppConfig(
+        start=_string(file, app_table, "start", "app.", required=True) or "",
+        install=_string(file, app_table, "install", "app.", required=False),
+        migrate=_string(file, app_table, "migrate", "app.", required=False),
+        health=health,
+        install_timeout_s=_duration(file, app_table, "install_timeout", 600.0),
+        migrate_timeout_s=_duration(file, app_table, "migrate_timeout", 120.0),
+        ready_timeout_s=_duration(file, app_table, "ready_timeout", 60.0),
+        env=dict(env),
+    )
+    services = data.get("services", {})
+    if not isinstance(services, dict):
+        raise ConfigError(file, "must be a table", key="services")
+    _reject_unknown(file, services, _SERVICE_KEYS, "services.")
+    images = ServiceImages(
+        postgres=_string(file, services, "postgres_image", "services.", required=False),
+        redis=_string(file, services, "redis_image", "services.", required=False),
+        mongodb=_string(file, services, "mongodb_image", "services.", required=False),
+    )
+    return ProjectConfig(root=root, track=track, app=app, images=images)
+
+
+def load_config(root: Path) -> ProjectConfig:
+    path = root / CONFIG_NAME
+    if not root.is_dir():
+        raise ConfigError(str(root), "is not a directory", fixes=["Pass the project folder with --project DIR."])
+    if not path.is_file():
+        raise ConfigError(
+            str(path),
+            "not found: the harness needs it to know how to start your project",
+            fixes=[
+                "Start from a lab's starter: harness start week-18 --track node --dir my-project",
+                f"Or create {CONFIG_NAME} in the project root, for example:\n{EXAMPLE}",
+                "Or point at the project folder: harness check week-18 --project path/to/project",
+            ],
+        )
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(str(path), "is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(str(path), f"is not valid TOML: {exc}") from None
+    return parse_config(root.resolve(), data, str(path))

@@ -1,0 +1,52 @@
+"""Watching which SQL statements a request causes, through pg_stat_statements."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from harness.introspect.pg import PgProbe, Statement, shape
+from harness.outcomes import CannotCheck
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Window:
+    """What ran while one action ran (the app's role and database only)."""
+
+    statements: list[Statement]
+
+    @property
+    def calls(self) -> int:
+        return sum(s.calls for s in self.statements)
+
+    @property
+    def shapes(self) -> set[str]:
+        return {shape(s.query) for s in self.statements}
+
+    def touching(self, table: str) -> list[Statement]:
+        word = table.lower()
+        return [s for s in self.statements if word in s.query.lower()]
+
+
+def require_statements(pg: PgProbe) -> None:
+    if not pg.has_pg_stat_statements():
+        raise CannotCheck(
+            "pg_stat_statements is not available in the app's database",
+            fix="Use --services local or docker (the harness enables it), or start your server with "
+                "shared_preload_libraries=pg_stat_statements and CREATE EXTENSION pg_stat_statements.",
+        )
+
+
+def observe(pg: PgProbe, action: Callable[[], T]) -> tuple[T, Window]:
+    """Run `action` and return what it made the app execute.
+
+    Checks run one at a time and the app's role runs nothing else meanwhile, so the
+    difference between two snapshots is exactly the action's statements.
+    """
+    before = pg.statements()
+    outcome = action()
+    after = pg.statements()
+    return outcome, Window(PgProbe.delta(before, after))

@@ -1,0 +1,162 @@
+"""Checks: plain functions registered by id, and the context they receive."""
+
+from __future__ import annotations
+
+import importlib
+import itertools
+import pkgutil
+import random
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+if TYPE_CHECKING:
+    from harness.httpclient import AppClient
+    from harness.introspect.mongo import MongoProbe
+    from harness.introspect.pg import PgProbe
+    from harness.introspect.redis import RedisProbe
+
+_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*){2}$")
+SERVICES = frozenset({"postgres", "redis", "mongodb"})
+
+
+@dataclass(frozen=True)
+class MigrateRun:
+    """One run of the project's migrate command, with the schema it left behind."""
+
+    exit_code: int
+    duration_s: float
+    log_tail: str
+    snapshot: Mapping[str, Any] | None
+
+
+class AppHandle(Protocol):
+    """What a check may know about the running app."""
+
+    @property
+    def base_url(self) -> str: ...
+
+    @property
+    def migrate_command(self) -> str | None: ...
+
+    @property
+    def migrate_runs(self) -> Sequence[MigrateRun]: ...
+
+    def alive(self) -> bool: ...
+
+    def log_tail(self, lines: int = 20) -> str: ...
+
+
+CheckFunc = Callable[["CheckContext"], None]
+F = TypeVar("F", bound=CheckFunc)
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    id: str
+    func: CheckFunc
+    title: str
+    doc: str
+    points: float
+    services: frozenset[str]
+    timeout_s: float
+
+
+@dataclass
+class CheckContext:
+    """Everything a check may use. Services the lab does not provision are absent."""
+
+    http: AppClient
+    app: AppHandle
+    run_id: str
+    seed: int
+    params: Mapping[str, Any] = field(default_factory=dict)
+    pg_probe: PgProbe | None = None
+    redis_probe: RedisProbe | None = None
+    mongo_probe: MongoProbe | None = None
+    note: Callable[[str], None] = lambda _message: None
+    _counter: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    def __post_init__(self) -> None:
+        self.rng = random.Random(self.seed)
+
+    @property
+    def pg(self) -> PgProbe:
+        if self.pg_probe is None:
+            raise RuntimeError("this check needs PostgreSQL, but the lab does not provision it")
+        return self.pg_probe
+
+    @property
+    def redis(self) -> RedisProbe:
+        if self.redis_probe is None:
+            raise RuntimeError("this check needs Redis, but the lab does not provision it")
+        return self.redis_probe
+
+    @property
+    def mongo(self) -> MongoProbe:
+        if self.mongo_probe is None:
+            raise RuntimeError("this check needs MongoDB, but the lab does not provision it")
+        return self.mongo_probe
+
+    def param(self, name: str, default: Any) -> Any:
+        return self.params.get(name, default)
+
+    def unique(self, prefix: str) -> str:
+        """A value no other run or check uses: prefix-<run>-<n> (runs may share a database)."""
+        return f"{prefix}-{self.run_id}-{next(self._counter)}"
+
+
+class Registry:
+    def __init__(self) -> None:
+        self._checks: dict[str, CheckSpec] = {}
+
+    def check(
+        self,
+        check_id: str,
+        *,
+        points: float = 1,
+        services: Iterable[str] = (),
+        timeout_s: float = 120,
+    ) -> Callable[[F], F]:
+        if not _ID.match(check_id):
+            raise ValueError(f"check id {check_id!r} must look like area.topic.property")
+        wanted = frozenset(services)
+        if not wanted <= SERVICES:
+            raise ValueError(f"{check_id}: unknown services {sorted(wanted - SERVICES)}")
+
+        def register(func: F) -> F:
+            doc = (func.__doc__ or "").strip()
+            if not doc:
+                raise ValueError(f"{check_id}: a check needs a docstring; its first line is its title")
+            if check_id in self._checks and self._checks[check_id].func is not func:
+                raise ValueError(f"check id {check_id} is registered twice")
+            title = doc.splitlines()[0].strip()
+            self._checks[check_id] = CheckSpec(check_id, func, title, doc, float(points), wanted, timeout_s)
+            return func
+
+        return register
+
+    def get(self, check_id: str) -> CheckSpec:
+        try:
+            return self._checks[check_id]
+        except KeyError:
+            raise KeyError(f"no check registered as {check_id!r}") from None
+
+    def __contains__(self, check_id: object) -> bool:
+        return check_id in self._checks
+
+    def all(self) -> list[CheckSpec]:
+        return sorted(self._checks.values(), key=lambda spec: spec.id)
+
+
+REGISTRY = Registry()
+check = REGISTRY.check
+
+
+def load_validators() -> Registry:
+    """Import every validators module so their @check decorators run."""
+    package = importlib.import_module("harness.validators")
+    for info in pkgutil.walk_packages(package.__path__, prefix="harness.validators."):
+        importlib.import_module(info.name)
+    return REGISTRY

@@ -1,0 +1,96 @@
+"""What people read: progress while services and the app start, then one line per check,
+and for each failure what was expected, what came back, the fix and a command to reproduce."""
+
+from __future__ import annotations
+
+import os
+import sys
+import textwrap
+from typing import TextIO
+
+from harness.durations import format_duration
+from harness.outcomes import CheckResult, RunResult, Status
+from harness.reporters.junit import failure_text
+
+_MARKS = {Status.PASS: "✓", Status.FAIL: "✗", Status.SKIP: "-", Status.ERROR: "!"}
+_COLORS = {Status.PASS: "32", Status.FAIL: "31", Status.SKIP: "33", Status.ERROR: "35"}
+
+
+def _use_color(stream: TextIO) -> bool:
+    return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+class TerminalReporter:
+    def __init__(self, stream: TextIO | None = None, *, verbose: bool = False, title: str = "") -> None:
+        self.out = stream or sys.stdout
+        self.verbose = verbose
+        self.title = title
+        self.color = _use_color(self.out)
+
+    def _paint(self, text: str, code: str) -> str:
+        return f"\033[{code}m{text}\033[0m" if self.color else text
+
+    def _print(self, text: str = "") -> None:
+        print(text, file=self.out, flush=True)
+
+    def phase(self, text: str) -> None:
+        self._print(self._paint("▸ ", "36") + text)
+
+    def phase_done(self, text: str, seconds: float) -> None:
+        self._print(self._paint("  ", "36") + f"{text} ({format_duration(seconds)})")
+
+    def note(self, text: str) -> None:
+        if self.verbose:
+            self._print(self._paint(text, "2"))
+
+    def run_started(self, result: RunResult) -> None:
+        self._print(self._paint(self.title or result.lab, "1"))
+        self._print(f"run {result.run_id} · seed {result.seed} · {len(result.planned)} checks")
+
+    def check_started(self, check_id: str, title: str) -> None:
+        if self.verbose:
+            self._print(self._paint(f"  … {check_id}", "2"))
+
+    def check_finished(self, check: CheckResult, result: RunResult) -> None:
+        if check.id == (result.checks[0].id if result.checks else None):
+            self._print()
+        mark = self._paint(_MARKS[check.status], _COLORS[check.status])
+        points = f"{check.score:g}/{check.max_score:g}" if check.max_score else "n/a"
+        self._print(f"  {mark} {check.id:<32} {check.title}  [{points}, {format_duration(check.duration_s)}]")
+        if check.status is not Status.PASS and check.message:
+            self._print(textwrap.indent(check.message, "      "))
+        if check.status in (Status.FAIL, Status.ERROR):
+            details = failure_text(check)
+            if details:
+                self._print(textwrap.indent(details, "      "))
+            self._print()
+
+    def run_finished(self, result: RunResult) -> None:
+        counts = result.counts()
+        self._print()
+        if result.message:
+            self._print(self._paint(result.message, "31"))
+            if result.fixes:
+                self._print("How to fix it:")
+                for n, fix in enumerate(result.fixes, 1):
+                    self._print(f"  {n}. {fix}")
+            if result.app_log_tail and any(c.cause == "not-run" for c in result.checks):
+                self._print("Last lines of the app's output:")
+                self._print(textwrap.indent(result.app_log_tail, "  | "))
+            self._print()
+        not_run = sum(c.cause == "not-run" for c in result.checks)
+        counts["error"] -= not_run
+        parts = [f"{counts['pass']} passed"]
+        for key, label in (("fail", "failed"), ("error", "errors"), ("skip", "not applicable")):
+            if counts[key]:
+                parts.append(f"{counts[key]} {label}")
+        missing = len(result.planned) - len(result.checks) + not_run
+        if missing:
+            parts.append(f"{missing} not run")
+        total = result.timings.get("total", 0.0)
+        verdict = self._paint(result.status.value.upper(), _COLORS[result.status])
+        self._print(f"{verdict} · {', '.join(parts)} · score {result.score:g}/{result.max_score:g}"
+                    f" · {format_duration(total)}")
+        if any(c.reproduce for c in result.checks):
+            self._print("Reproduce lines use $PORT: start your app yourself (PORT=3000 DATABASE_URL=... "
+                        "your start command), then export PORT=3000.")

@@ -1,0 +1,1 @@
+"""Running the learner's project and the local services: processes, logs, cleanup."""

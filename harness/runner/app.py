@@ -1,0 +1,231 @@
+"""The learner's app: install, migrate (twice), start, wait until ready, stop.
+
+Each phase has its own budget, named in the message when it runs out. Failures here are
+the project's, not the harness's: they end the run with the app's last log lines.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import httpx
+
+from harness.config import ProjectConfig
+from harness.durations import format_duration
+from harness.errors import ExitCode, HarnessError
+from harness.registry import MigrateRun
+from harness.runner.process import ManagedProcess, run_to_end
+from harness.runner.reaper import Reaper
+
+LOG_LINES = 25
+# What the app inherits from the harness's environment; everything else it must be told.
+PASSED_THROUGH = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "TZ", "JAVA_HOME", "NODE_OPTIONS",
+                  "VIRTUAL_ENV", "npm_config_cache", "MAVEN_OPTS", "GOPATH", "GOCACHE", "GOFLAGS")
+
+
+class AppFailed(HarnessError):
+    """The project could not be installed, migrated or started: the learner's to fix."""
+
+    exit_code = ExitCode.CHECK_FAILED
+
+    def __init__(self, message: str, *, phase: str, log_tail: str = "", fixes: Sequence[str] = ()) -> None:
+        details = f"Last lines of the app's output:\n{log_tail}" if log_tail.strip() else "The app printed nothing."
+        super().__init__(message, fixes=fixes, details=details)
+        self.phase = phase
+        self.log_tail = log_tail
+
+
+class Launcher(Protocol):
+    """How commands are run: directly for `check`, inside a jail for `grade`."""
+
+    def wrap(self, argv: list[str], *, phase: str) -> list[str]: ...
+
+    def account(self) -> tuple[int | None, int | None]: ...
+
+
+class DirectLauncher:
+    def wrap(self, argv: list[str], *, phase: str) -> list[str]:
+        return argv
+
+    def account(self) -> tuple[int | None, int | None]:
+        return None, None
+
+
+@dataclass(frozen=True)
+class AppEnvironment:
+    port: int
+    service_urls: Mapping[str, str]  # DATABASE_URL, REDIS_URL, MONGO_URL as the lab needs
+
+
+def base_environment(extra: Mapping[str, str]) -> dict[str, str]:
+    env = {k: os.environ[k] for k in PASSED_THROUGH if k in os.environ}
+    env.setdefault("PATH", "/usr/local/bin:/usr/bin:/bin")
+    env.update(extra)
+    return env
+
+
+class AppRunner:
+    def __init__(
+        self,
+        config: ProjectConfig,
+        *,
+        workdir: Path,
+        app_env: AppEnvironment,
+        reaper: Reaper,
+        progress: Callable[[str], None],
+        echo: Callable[[str], None] | None = None,
+        launcher: Launcher | None = None,
+    ) -> None:
+        self.config = config
+        self.workdir = workdir
+        self.app_env = app_env
+        self._reaper = reaper
+        self._progress = progress
+        self._echo = echo
+        self._launcher = launcher or DirectLauncher()
+        self._proc: ManagedProcess | None = None
+        self._migrate_runs: list[MigrateRun] = []
+        self.base_url = f"http://127.0.0.1:{app_env.port}"
+
+    # -- AppHandle ---------------------------------------------------------------------
+    @property
+    def migrate_command(self) -> str | None:
+        return self.config.app.migrate
+
+    @property
+    def migrate_runs(self) -> Sequence[MigrateRun]:
+        return tuple(self._migrate_runs)
+
+    def alive(self) -> bool:
+        return self._proc is not None and self._proc.alive()
+
+    def exit_code(self) -> int | None:
+        return None if self._proc is None else self._proc.poll()
+
+    def log_tail(self, lines: int = 20) -> str:
+        return self._proc.tail(lines) if self._proc else ""
+
+    # -- phases --------------------------------------------------------------------------
+    def _env(self, *, with_services: bool) -> dict[str, str]:
+        extra = dict(self.config.app.env)
+        extra["PORT"] = str(self.app_env.port)
+        if with_services:
+            extra.update(self.app_env.service_urls)
+        return base_environment(extra)
+
+    def _shell(self, command: str, phase: str) -> list[str]:
+        return self._launcher.wrap(["/bin/sh", "-c", command], phase=phase)
+
+    def _run(self, phase: str, command: str, timeout_s: float, *, with_services: bool) -> tuple[int | None, str, float]:
+        user, group = self._launcher.account()
+        code, log, seconds = run_to_end(
+            phase, self._shell(command, phase), cwd=self.workdir, env=self._env(with_services=with_services),
+            timeout_s=timeout_s, on_line=self._prefixed(phase), user=user, group=group,
+            on_start=self._reaper.process_group,
+        )
+        return code, log.tail(LOG_LINES), seconds
+
+    def _prefixed(self, phase: str) -> Callable[[str], None] | None:
+        if self._echo is None:
+            return None
+        echo = self._echo
+        return lambda line: echo(f"[{phase}] {line}")
+
+    def install(self) -> float:
+        command = self.config.app.install
+        if not command:
+            return 0.0
+        budget = self.config.app.install_timeout_s
+        self._progress(f"installing: {command}")
+        code, tail, seconds = self._run("install", command, budget, with_services=False)
+        if code is None:
+            raise AppFailed(f"the install command did not finish within its budget of {format_duration(budget)} "
+                            f"(app.install_timeout): {command}", phase="install", log_tail=tail,
+                            fixes=["Make the install faster, or raise app.install_timeout in harness.toml"])
+        if code != 0:
+            raise AppFailed(f"the install command failed with exit code {code}: {command}", phase="install",
+                            log_tail=tail, fixes=["Run it yourself in the project folder and fix what it reports"])
+        return seconds
+
+    def migrate(self, snapshot: Callable[[], Mapping[str, Any]] | None) -> float:
+        """Run the migrate command twice: it must work on a fresh and on a migrated database."""
+        command = self.config.app.migrate
+        if not command:
+            return 0.0
+        budget = self.config.app.migrate_timeout_s
+        total = 0.0
+        for run in (1, 2):
+            self._progress(f"migrating (run {run} of 2): {command}")
+            code, tail, seconds = self._run("migrate", command, budget, with_services=True)
+            total += seconds
+            if code is None:
+                raise AppFailed(f"the migrate command did not finish within {format_duration(budget)} "
+                                f"(app.migrate_timeout): {command}", phase="migrate", log_tail=tail)
+            if code != 0 and run == 1:
+                raise AppFailed(f"the migrate command failed with exit code {code}: {command}",
+                                phase="migrate", log_tail=tail,
+                                fixes=["Run it against an empty database and fix what it reports"])
+            # A failing second run is recorded, not fatal: the migrations check reports it.
+            self._migrate_runs.append(MigrateRun(code, seconds, tail, snapshot() if snapshot else None))
+        return total
+
+    def start(self) -> None:
+        command = self.config.app.start
+        self._progress(f"starting: {command}")
+        user, group = self._launcher.account()
+        self._proc = ManagedProcess(
+            "app", self._shell(command, "start"), cwd=self.workdir, env=self._env(with_services=True),
+            on_line=self._prefixed("app"), on_start=self._reaper.process_group, user=user, group=group,
+        )
+        self._proc.start()
+
+    def wait_ready(self) -> float:
+        assert self._proc is not None
+        proc = self._proc
+        budget = self.config.app.ready_timeout_s
+        health = self.config.app.health
+        url = self.base_url + health
+        deadline = time.monotonic() + budget
+        last = "no answer yet"
+        interval = 0.05
+        with httpx.Client(timeout=2.0) as client:
+            while True:
+                code = proc.poll()
+                if code is not None:
+                    proc.join_output(1.0)
+                    raise AppFailed(
+                        f"your app exited with code {code} before it was ready: an HTTP server is expected "
+                        f"to keep running (start command: {self.config.app.start})",
+                        phase="start", log_tail=proc.tail(LOG_LINES),
+                        fixes=["Run the start command yourself with PORT and DATABASE_URL set, and read the error"],
+                    )
+                try:
+                    response = client.get(url)
+                    if response.status_code == 200:
+                        return time.monotonic() - proc.started_at
+                    last = f"GET {health} answered {response.status_code}"
+                except httpx.HTTPError as exc:
+                    last = f"GET {health}: {type(exc).__name__}" + (f" ({exc})" if str(exc) else "")
+                if time.monotonic() >= deadline:
+                    raise AppFailed(
+                        f"your app did not answer GET {health} with 200 within {format_duration(budget)} "
+                        f"(app.ready_timeout); last seen: {last}",
+                        phase="start", log_tail=proc.tail(LOG_LINES),
+                        fixes=[f"Listen on the port in the PORT environment variable ({self.app_env.port} in this run)",
+                               f"Answer GET {health} with 200 once the app is ready",
+                               "If the app needs longer to start, raise app.ready_timeout in harness.toml"],
+                    )
+                time.sleep(interval)
+                interval = min(interval * 1.5, 0.5)
+
+    def stop(self) -> int | None:
+        if self._proc is None:
+            return None
+        code = self._proc.stop(grace_s=5.0)
+        self._reaper.forget_process_group(self._proc.pid)
+        return code

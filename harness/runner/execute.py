@@ -1,0 +1,118 @@
+"""Running one check: its outcome, whatever the check or the app does.
+
+A Failure is the learner's; a timeout or an app that stopped answering is too (named as
+such); any other exception is a harness bug and says so.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import traceback
+from dataclasses import dataclass
+
+import httpx
+import psycopg
+
+from harness.durations import format_duration
+from harness.outcomes import CannotCheck, CheckResult, Failure, Skip, Status
+from harness.registry import CheckContext, CheckSpec
+
+
+@dataclass(frozen=True)
+class Planned:
+    spec: CheckSpec
+    points: float
+    hidden: bool
+
+
+def _app_gone(ctx: CheckContext) -> str | None:
+    if ctx.app.alive():
+        return None
+    return ("the app exited during this check; its last lines:\n" + ctx.app.log_tail(20)).rstrip()
+
+
+Outcome = tuple[Status, Failure | None, str | None]
+
+
+def _outcome(planned: Planned, ctx: CheckContext, debug: bool) -> Outcome:
+    try:
+        planned.spec.func(ctx)
+        return Status.PASS, None, None
+    except Failure as failure:
+        return Status.FAIL, failure, None
+    except CannotCheck as exc:
+        return Status.ERROR, Failure(f"cannot check here: {exc.reason}", hint=exc.fix), "environment"
+    except Skip as skip:
+        return Status.SKIP, None, skip.reason
+    except httpx.TimeoutException as exc:
+        request = getattr(exc, "request", None)
+        what = f"{request.method} {request.url.path}" if request is not None else "a request"
+        return Status.FAIL, Failure(
+            f"the app did not answer {what} in time",
+            hint="A handler that never responds (a missing res.send, a lock, an exhausted pool) looks like this.",
+            evidence=_app_gone(ctx),
+        ), None
+    except httpx.TransportError as exc:
+        return Status.FAIL, Failure(
+            f"the app could not be reached: {type(exc).__name__}: {exc}",
+            evidence=_app_gone(ctx) or ctx.app.log_tail(15),
+        ), None
+    except (psycopg.errors.UndefinedTable, psycopg.errors.UndefinedColumn) as exc:
+        return Status.FAIL, Failure(
+            f"the database does not have what this lab names: {str(exc).strip().splitlines()[0]}",
+            hint="Create the tables the lab names (authors, books, members, loans) in your migrations.",
+        ), None
+    except Exception as exc:
+        detail = traceback.format_exc() if debug else f"{type(exc).__name__}: {exc}"
+        return Status.ERROR, Failure(
+            "the check crashed: a harness bug, not your code. Please report it with --debug output.",
+            evidence=detail,
+        ), "crash"
+
+
+def run_check(planned: Planned, ctx: CheckContext, *, debug: bool = False) -> CheckResult:
+    spec = planned.spec
+    started = time.monotonic()
+    box: list[Outcome] = []
+    if not ctx.app.alive():
+        outcome: Outcome = (
+            Status.FAIL, Failure("not run: the app is no longer running", evidence=ctx.app.log_tail(20)), None)
+    else:
+        worker = threading.Thread(target=lambda: box.append(_outcome(planned, ctx, debug)),
+                                  name=f"check-{spec.id}", daemon=True)
+        worker.start()
+        worker.join(spec.timeout_s)
+        if box:
+            outcome = box[0]
+        else:
+            outcome = (Status.FAIL, Failure(
+                f"the check did not finish within its limit of {format_duration(spec.timeout_s)}",
+                hint="The app answered too slowly or not at all; the log below shows what it was doing.",
+                evidence=ctx.app.log_tail(15),
+            ), None)
+    status, failure, extra = outcome
+    # The third element is the skip reason for SKIP, the cause for ERROR.
+    skip_reason = extra if status is Status.SKIP else None
+    cause = extra if status is Status.ERROR else None
+    score = planned.points if status is Status.PASS else 0.0
+    # A skipped check did not apply to this project: it neither earns nor costs points.
+    max_score = 0.0 if status is Status.SKIP else planned.points
+    return CheckResult(
+        id=spec.id, title=spec.title, status=status, score=score, max_score=max_score,
+        duration_s=time.monotonic() - started,
+        message=failure.message if failure else skip_reason,
+        expected=failure.expected if failure else None,
+        actual=failure.actual if failure else None,
+        hint=failure.hint if failure else None,
+        reproduce=failure.reproduce if failure else None,
+        evidence=failure.evidence if failure else None,
+        hidden=planned.hidden,
+        cause=cause,
+    )
+
+
+def not_run(planned: Planned, reason: str) -> CheckResult:
+    return CheckResult(id=planned.spec.id, title=planned.spec.title, status=Status.ERROR, score=0.0,
+                       max_score=planned.points, duration_s=0.0, message=f"not run: {reason}",
+                       hidden=planned.hidden, cause="not-run")

@@ -1,0 +1,150 @@
+"""A child process in its own process group, with captured, capped output.
+
+Stop means SIGTERM (or the service's own shutdown signal) to the whole group, then
+SIGKILL when the grace period ends: shells, npm and JVM launchers spawn children that a
+plain kill of the direct child would leave behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import IO
+
+from harness.runner.logbuffer import LogBuffer
+
+
+class ManagedProcess:
+    def __init__(
+        self,
+        name: str,
+        argv: Sequence[str],
+        *,
+        cwd: Path,
+        env: Mapping[str, str],
+        log: LogBuffer | None = None,
+        stop_signal: int = signal.SIGTERM,
+        user: int | None = None,
+        group: int | None = None,
+        on_line: Callable[[str], None] | None = None,
+        on_start: Callable[[int], None] | None = None,
+    ) -> None:
+        self.name = name
+        self.argv = list(argv)
+        self.log = log or LogBuffer()
+        self._cwd = cwd
+        self._env = dict(env)
+        self._stop_signal = stop_signal
+        self._user = user
+        self._group = group
+        self._on_line = on_line
+        self._on_start = on_start
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._reader: threading.Thread | None = None
+        self.started_at = 0.0
+
+    def start(self) -> None:
+        self.started_at = time.monotonic()
+        self._proc = subprocess.Popen(
+            self.argv,
+            cwd=self._cwd,
+            env=self._env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # own process group, and no terminal SIGINT
+            user=self._user,
+            group=self._group,
+            extra_groups=[] if self._user is not None else None,
+        )
+        if self._on_start:
+            self._on_start(self._proc.pid)
+        assert self._proc.stdout is not None
+        self._reader = threading.Thread(target=self._read, args=(self._proc.stdout,),
+                                        name=f"log-{self.name}", daemon=True)
+        self._reader.start()
+
+    def _read(self, stream: IO[bytes]) -> None:
+        for raw in iter(stream.readline, b""):
+            line = raw.decode("utf-8", errors="replace")
+            self.log.add(line)
+            if self._on_line:
+                self._on_line(line.rstrip("\n"))
+        stream.close()
+
+    @property
+    def pid(self) -> int:
+        assert self._proc is not None, "not started"
+        return self._proc.pid
+
+    def poll(self) -> int | None:
+        return None if self._proc is None else self._proc.poll()
+
+    def alive(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    def wait(self, timeout_s: float) -> int:
+        """The exit code; raises subprocess.TimeoutExpired when still running."""
+        assert self._proc is not None
+        code = self._proc.wait(timeout=timeout_s)
+        self.join_output(2.0)
+        return code
+
+    def join_output(self, timeout_s: float) -> None:
+        if self._reader is not None:
+            self._reader.join(timeout_s)
+
+    def _signal_group(self, sig: int) -> None:
+        assert self._proc is not None
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self._proc.pid, sig)
+
+    def stop(self, grace_s: float = 5.0) -> int | None:
+        """Stop the whole group: the service's signal, then SIGKILL. Returns the exit code."""
+        if self._proc is None:
+            return None
+        if self._proc.poll() is None:
+            self._signal_group(self._stop_signal)
+            try:
+                self._proc.wait(timeout=grace_s)
+            except subprocess.TimeoutExpired:
+                self._signal_group(signal.SIGKILL)
+                self._proc.wait(timeout=10)
+        # Children that ignored the signal, or outlived their parent, still hold the group.
+        self._signal_group(signal.SIGKILL)
+        self.join_output(2.0)
+        return self._proc.returncode
+
+    def tail(self, lines: int = 20) -> str:
+        return self.log.tail(lines)
+
+
+def run_to_end(
+    name: str,
+    argv: Sequence[str],
+    *,
+    cwd: Path,
+    env: Mapping[str, str],
+    timeout_s: float,
+    on_line: Callable[[str], None] | None = None,
+    on_start: Callable[[int], None] | None = None,
+    user: int | None = None,
+    group: int | None = None,
+) -> tuple[int | None, LogBuffer, float]:
+    """Run a command to completion; (exit code or None on timeout, its log, seconds)."""
+    proc = ManagedProcess(name, argv, cwd=cwd, env=env, on_line=on_line, on_start=on_start,
+                          user=user, group=group)
+    proc.start()
+    try:
+        code: int | None = proc.wait(timeout_s)
+    except subprocess.TimeoutExpired:
+        code = None
+    finally:
+        proc.stop(grace_s=3.0)
+    return code, proc.log, time.monotonic() - proc.started_at

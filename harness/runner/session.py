@@ -1,0 +1,222 @@
+"""One `harness check` run: services, the app's database, the app, the checks, cleanup.
+
+Results are recorded as each check ends and written by the reporters even when the run
+is interrupted or crashes; whatever was started is stopped in `finally`, and a sidecar
+reaper covers the case where this process itself is killed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import platform
+import secrets
+import signal
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from harness import __version__
+from harness.catalog import Lab, LabManifest
+from harness.config import ProjectConfig
+from harness.errors import HarnessError, NothingToRun
+from harness.httpclient import AppClient
+from harness.introspect.mongo import MongoProbe
+from harness.introspect.pg import PgProbe
+from harness.introspect.redis import RedisProbe
+from harness.outcomes import RunResult
+from harness.registry import CheckContext, load_validators
+from harness.reporters import Reporter
+from harness.runner.app import AppEnvironment, AppFailed, AppRunner, Launcher
+from harness.runner.execute import Planned, not_run, run_check
+from harness.runner.reaper import Reaper
+from harness.services import provision
+from harness.services.base import Mode, ServiceSettings, free_port
+from harness.services.postgres import AppDatabase
+
+
+@dataclass(frozen=True)
+class CheckRequest:
+    lab: Lab
+    manifest: LabManifest
+    project: ProjectConfig
+    workdir: Path
+    mode: Mode = Mode.AUTO
+    urls: Mapping[str, str] = field(default_factory=dict)
+    images: Mapping[str, str] = field(default_factory=dict)
+    seed: int = field(default_factory=lambda: secrets.randbelow(2**31))
+    run_id: str = field(default_factory=lambda: "r" + secrets.token_hex(4))
+    only: tuple[str, ...] = ()
+    debug: bool = False
+    points: Mapping[str, float] = field(default_factory=dict)
+    launcher: Launcher | None = None
+
+
+def plan(request: CheckRequest) -> list[Planned]:
+    registry = load_validators()
+    wanted = set(request.only)
+    unknown = wanted - {e.id for e in request.manifest.checks}
+    if unknown:
+        raise NothingToRun(f"{', '.join(sorted(unknown))}: not a check of {request.lab.id}",
+                           fixes=[f"See its checks with: harness labs {request.lab.id}"])
+    planned = []
+    for entry in request.manifest.checks:
+        if wanted and entry.id not in wanted:
+            continue
+        spec = registry.get(entry.id)
+        points = request.points.get(entry.id, entry.points if entry.points is not None else spec.points)
+        planned.append(Planned(spec, points, entry.hidden))
+    return planned
+
+
+@contextlib.contextmanager
+def _no_interrupts() -> Iterator[None]:
+    """Cleanup must finish: a second Ctrl-C would leave servers behind."""
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+class Session:
+    def __init__(self, request: CheckRequest, reporter: Reporter) -> None:
+        self.request = request
+        self.reporter = reporter
+        self.reaper = Reaper()
+        self.services: provision.Services | None = None
+        self.database: AppDatabase | None = None
+        self.app: AppRunner | None = None
+        self.probes: list[Any] = []
+        self.client: AppClient | None = None
+        self.settings: ServiceSettings | None = None
+
+    def run(self) -> RunResult:
+        request = self.request
+        planned = plan(request)
+        result = RunResult(
+            lab=request.lab.id, run_id=request.run_id, seed=request.seed,
+            started_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            planned=[(p.spec.id, p.spec.title, p.points) for p in planned],
+        )
+        result.environment = {"harness": __version__, "python": platform.python_version(),
+                              "platform": platform.platform(terse=True), "project": str(request.project.root)}
+        self.reporter.run_started(result)
+        started = time.monotonic()
+        self.reaper.start()
+        try:
+            ctx = self._prepare(result)
+            for item in planned:
+                self.reporter.check_started(item.spec.id, item.spec.title)
+                check = run_check(item, ctx, debug=request.debug)
+                result.checks.append(check)
+                self.reporter.check_finished(check, result)
+        except AppFailed as exc:
+            result.message = exc.message
+            result.fixes = list(exc.fixes)
+            result.app_log_tail = exc.log_tail
+            for item in planned:
+                result.checks.append(not_run(item, f"the app could not be {_PHASE_WORDS[exc.phase]}"))
+        except KeyboardInterrupt:
+            result.interrupted = True
+            result.message = "interrupted: the results cover the checks that finished"
+        except HarnessError as exc:
+            result.message = exc.message
+            result.fixes = list(exc.fixes)
+            raise
+        except BaseException as exc:
+            result.message = f"the harness crashed: {type(exc).__name__}: {exc}"
+            raise
+        finally:
+            with _no_interrupts():
+                if self.app is not None and result.app_log_tail is None:
+                    result.app_log_tail = self.app.log_tail(30) or None
+                self._cleanup()
+                result.timings["total"] = time.monotonic() - started
+                result.finished = True
+                self.reporter.run_finished(result)
+        return result
+
+    def _prepare(self, result: RunResult) -> CheckContext:
+        request, reporter = self.request, self.reporter
+        self.settings = settings = ServiceSettings(
+            mode=request.mode, run_id=request.run_id, reaper=self.reaper, urls=dict(request.urls),
+            images=dict(request.images), progress=reporter.phase,
+        )
+        t = time.monotonic()
+        self.services = services = provision.start(settings, request.manifest.services)
+        if request.manifest.services:
+            result.timings["services_ready"] = time.monotonic() - t
+            result.environment["services"] = services.describe()
+            result.environment["services_mode"] = f"{services.decision.mode.value} ({services.decision.reason})"
+            reporter.phase_done("services ready: " + "; ".join(services.describe().values()),
+                                result.timings["services_ready"])
+        urls: dict[str, str] = {}
+        pg_probe = redis_probe = mongo_probe = None
+        if services.postgres is not None:
+            self.database = AppDatabase.create(services.postgres, settings)
+            urls["DATABASE_URL"] = self.database.url
+            pg_probe = PgProbe(self.database.admin_url, app_role=self.database.role,
+                               app_database=self.database.name)
+            self.probes.append(pg_probe)
+        if services.redis is not None:
+            urls["REDIS_URL"] = services.redis.url
+            redis_probe = RedisProbe(services.redis.url)
+            self.probes.append(redis_probe)
+        if services.mongodb is not None:
+            database = f"shelf_{request.run_id}"
+            urls["MONGO_URL"] = _mongo_database_url(services.mongodb.url, database)
+            mongo_probe = MongoProbe(services.mongodb.url, database)
+            self.probes.append(mongo_probe)
+        self.app = app = AppRunner(
+            request.project, workdir=request.workdir, reaper=self.reaper, progress=reporter.phase,
+            app_env=AppEnvironment(port=free_port(), service_urls=urls),
+            echo=reporter.note if request.debug else None, launcher=request.launcher,
+        )
+        for phase, action in (("install", app.install),
+                              ("migrate", lambda: app.migrate(pg_probe.schema_snapshot if pg_probe else None))):
+            seconds = action()
+            if seconds:
+                result.timings[phase] = seconds
+                reporter.phase_done(f"{phase} done", seconds)
+        app.start()
+        result.timings["app_ready"] = app.wait_ready()
+        reporter.phase_done(f"app ready on port {app.app_env.port}", result.timings["app_ready"])
+        self.client = AppClient(app.base_url)
+        return CheckContext(http=self.client, app=app, run_id=request.run_id, seed=request.seed,
+                            pg_probe=pg_probe, redis_probe=redis_probe, mongo_probe=mongo_probe,
+                            note=reporter.note)
+
+    def _cleanup(self) -> None:
+        if self.client is not None:
+            self.client.close()
+        if self.app is not None:
+            self.app.stop()
+        for probe in self.probes:
+            with contextlib.suppress(Exception):
+                probe.close()
+        if self.database is not None and self.settings is not None and self.services is not None \
+                and self.services.decision.mode is Mode.EXTERNAL:
+            self.database.drop(self.settings)
+        if self.services is not None:
+            self.services.stop()
+        self.reaper.close()
+
+
+_PHASE_WORDS = {"install": "installed", "migrate": "migrated", "start": "started"}
+
+
+def _mongo_database_url(url: str, database: str) -> str:
+    base, _, query = url.partition("?")
+    scheme, _, rest = base.partition("://")
+    host = rest.split("/", 1)[0]
+    params = query
+    if "@" in host and "authSource" not in query:
+        params = "&".join(p for p in (query, "authSource=admin") if p)
+    return f"{scheme}://{host}/{database}" + (f"?{params}" if params else "")

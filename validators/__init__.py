@@ -1,0 +1,1 @@
+"""Check suites by area: rest, db, security, perf."""

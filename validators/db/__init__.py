@@ -1,0 +1,1 @@
+"""Database validators: they read the PostgreSQL the harness owns."""

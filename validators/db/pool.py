@@ -1,0 +1,88 @@
+"""Connection pooling: a bounded set of connections, reused, not leaked."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from harness.outcomes import Failure
+from harness.registry import CheckContext, check
+
+from ..shelf.api import ShelfApi
+
+CONCURRENCY = 50
+BURSTS = 3
+
+
+@dataclass
+class Sampler:
+    """Watches pg_stat_activity while requests run: the peak, and every connection seen."""
+
+    peak: int = 0
+    seen: set[tuple[int, str]] = field(default_factory=set)
+    _stop: threading.Event = field(default_factory=threading.Event)
+
+    def run(self, ctx: CheckContext) -> None:
+        while not self._stop.is_set():
+            now = ctx.pg.app_backends()
+            self.peak = max(self.peak, len(now))
+            self.seen |= now
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
+def connection_verdict(peak: int, seen: int, idle_after: list[int], bound: int) -> str | None:
+    """Why the pool looks wrong, or None: too many at once, too many overall, or growing."""
+    if peak > bound:
+        return f"{peak} connections open at once (bound: {bound})"
+    if seen > bound:
+        return f"{seen} different connections during {BURSTS} bursts (bound: {bound}): connections are " \
+               "opened per request instead of reused"
+    if len(idle_after) >= 2 and idle_after[-1] > idle_after[0] + 2:
+        return f"connections kept growing after each burst ({' -> '.join(map(str, idle_after))}): a leak"
+    return None
+
+
+@check("db.pool.bounded", points=2, services={"postgres"}, timeout_s=90)
+def connections_are_pooled(ctx: CheckContext) -> None:
+    """Connections are pooled: a small fixed number, reused, never leaked.
+
+    Under bursts of 50 concurrent requests the app's connections in pg_stat_activity stay
+    within a bound, the same connections serve every burst, and none are left behind.
+    """
+    bound = int(ctx.param("max_connections", 20))
+    api = ShelfApi(ctx)
+    author = api.author()
+    book = api.book(author.id)
+    paths = [f"/v1/books/{book.id}" if i % 2 else f"/v1/books?author_id={author.id}" for i in range(CONCURRENCY)]
+    sampler = Sampler()
+    watcher = threading.Thread(target=sampler.run, args=(ctx,), daemon=True)
+    watcher.start()
+    idle_after = []
+    statuses: list[int] = []
+    try:
+        for _ in range(BURSTS):
+            responses = ctx.http.concurrently([lambda p=p: ctx.http.get(p) for p in paths])  # type: ignore[misc]
+            statuses += [r.status_code for r in responses]
+            idle_after.append(ctx.pg.app_connections())
+    finally:
+        sampler.stop()
+        watcher.join(5)
+    failed = [s for s in statuses if s != 200]
+    problem = connection_verdict(sampler.peak, len(sampler.seen), idle_after, bound)
+    if problem is None and failed:
+        problem = f"{len(failed)} of {len(statuses)} concurrent requests failed (statuses {sorted(set(failed))})"
+    if problem:
+        raise Failure(
+            f"connections are not pooled: {problem}",
+            expected=f"at most {bound} connections, opened once and reused across bursts",
+            actual=f"peak {sampler.peak} at once, {len(sampler.seen)} different connections, "
+                   f"{' / '.join(map(str, idle_after))} open after each burst of {CONCURRENCY}",
+            hint="Create one pg.Pool (max: 10) when the app starts and use pool.query(); when you check out "
+                 "a client with pool.connect(), release it in a finally block. Never new Client() per request.",
+            reproduce=f"seq {CONCURRENCY} | xargs -P {CONCURRENCY} -I{{}} curl -s -o /dev/null "
+                      f"\"http://localhost:$PORT/v1/books/{book.id}\"; "
+                      "psql \"$DATABASE_URL\" -c \"select count(*) from pg_stat_activity "
+                      "where datname = current_database()\"",
+        )

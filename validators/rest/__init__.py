@@ -1,0 +1,1 @@
+"""REST API validators: status codes, errors, pagination, versioning, the contract."""
