@@ -24,12 +24,15 @@ class Created:
 
 
 class ShelfApi:
-    def __init__(self, ctx: CheckContext) -> None:
+    """`headers` go with every call: an admin's Authorization once the lab has accounts."""
+
+    def __init__(self, ctx: CheckContext, headers: dict[str, str] | None = None) -> None:
         self.ctx = ctx
         self.http = ctx.http
+        self.headers = dict(headers or {})
 
     def _create(self, path: str, payload: dict[str, Any], what: str) -> Created:
-        response = self.http.post(path, json=payload)
+        response = self.http.post(path, json=payload, headers=self.headers)
         try:
             # Lenient on purpose: checks that only need data must not fail for the contract's
             # details (201 vs 200); rest.shelf.contract holds the app to 201.
@@ -63,7 +66,7 @@ class ShelfApi:
                             "POST /v1/members")
 
     def loan(self, book_id: str, member_id: str) -> httpx.Response:
-        return self.http.post("/v1/loans", json={"book_id": book_id, "member_id": member_id})
+        return self.http.post("/v1/loans", json={"book_id": book_id, "member_id": member_id}, headers=self.headers)
 
     def list_books(self, **params: str | int) -> httpx.Response:
-        return self.http.get("/v1/books", params=params)
+        return self.http.get("/v1/books", params=params, headers=self.headers)

@@ -1,0 +1,82 @@
+"""Every built lab, proven both ways: its reference passes every check, each defect overlay
+fails exactly its check, and its starter fails honestly (exit 1, never an internal error).
+
+Labs are discovered from labs/*/*/lab.toml; a lab's test projects live in
+tests/labs/<track>/<week-NN or slug>/.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from harness.catalog import Catalog, Lab
+from tests.support.projects import LAB_TESTS, defects, harness, materialize
+
+pytestmark = pytest.mark.slow
+
+
+def _test_dir(lab: Lab) -> str:
+    return f"week-{lab.weeks[0]:02d}" if lab.weeks else lab.slug
+
+
+def _built() -> list[Lab]:
+    return [lab for lab in Catalog.load().labs if lab.available]
+
+
+def _check_ids(lab: Lab) -> set[str]:
+    return {entry.id for entry in lab.manifest().checks}
+
+
+def _cli_name(lab: Lab) -> str:
+    return lab.id
+
+
+LABS = {lab.id: lab for lab in _built()}
+CASES = [(lab_id, defect) for lab_id, lab in LABS.items() for defect in defects(lab.track, _test_dir(lab))]
+
+
+@pytest.mark.parametrize("lab_id", sorted(LABS))
+def test_lab_ships_a_reference_and_one_defect_per_check(lab_id: str) -> None:
+    lab = LABS[lab_id]
+    assert (LAB_TESTS / lab.track / _test_dir(lab) / "reference" / "harness.toml").is_file()
+    assert set(defects(lab.track, _test_dir(lab))) == _check_ids(lab)
+    assert (lab.folder / "README.md").is_file() and (lab.folder / "starter" / "harness.toml").is_file()
+
+
+@pytest.mark.parametrize("lab_id", sorted(LABS))
+def test_reference_passes_every_check(lab_id: str, tmp_path: Path, services_mode: str) -> None:
+    lab = LABS[lab_id]
+    project = materialize(lab.track, _test_dir(lab), tmp_path / "reference")
+    run = harness("check", _cli_name(lab), "--project", str(project), "--services", services_mode)
+    assert run.code == 0, run.explain()
+    assert run.statuses() == {c: "pass" for c in _check_ids(lab)}, run.explain()
+    assert run.results is not None and run.results["score"] == run.results["max_score"] > 0
+
+
+@pytest.mark.parametrize(("lab_id", "defect"), CASES)
+def test_defect_fails_only_its_check(lab_id: str, defect: str, tmp_path: Path, services_mode: str) -> None:
+    lab = LABS[lab_id]
+    project = materialize(lab.track, _test_dir(lab), tmp_path / "project", defect)
+    run = harness("check", _cli_name(lab), "--project", str(project), "--services", services_mode)
+    assert run.code == 1, run.explain()
+    assert run.failed() == {defect}, run.explain()
+    failed = next(t for t in run.results["tests"] if t["id"] == defect)  # type: ignore[index]
+    assert failed["status"] == "fail" and failed.get("hint") and failed.get("reproduce"), failed
+    assert failed["message"] in run.stdout, "the terminal shows the failure message"
+
+
+@pytest.mark.parametrize("lab_id", sorted(LABS))
+def test_starter_fails_honestly(lab_id: str, tmp_path: Path, services_mode: str) -> None:
+    lab = LABS[lab_id]
+    project = tmp_path / "starter"
+    started = harness("start", _cli_name(lab), "--dir", str(project))
+    assert started.code == 0, started.explain()
+    assert (project / "harness.toml").is_file() and (project / "LAB.md").is_file()
+    run = harness("check", _cli_name(lab), "--project", str(project), "--services", services_mode)
+    assert run.code == 1, run.explain()
+    statuses = run.statuses()
+    assert set(statuses) == _check_ids(lab)
+    assert "error" not in statuses.values(), "no check crashes on the starter"
+    assert "pass" not in statuses.values(), "no check passes for free on the starter"
