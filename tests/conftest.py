@@ -3,12 +3,31 @@ service fails the test (it never skips it)."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
+
+from tests.support import docker_env
+
+MODES = ["local", "docker"]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Parametrized service modes: the docker ones carry the docker marker, so
+    # `-m "not docker"` runs everything that needs no engine.
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("services_mode") == "docker":
+            item.add_marker(pytest.mark.docker)
 
 
 @pytest.fixture(scope="session")
-def services_mode() -> str:
-    """The service mode lab tests run in: local by default, docker in the docker job."""
-    return os.environ.get("HARNESS_TEST_SERVICES", "local")
+def docker_ready() -> None:
+    docker_env.ensure_engine_and_images()
+
+
+@pytest.fixture(params=MODES)
+def services_mode(request: pytest.FixtureRequest) -> str:
+    """Each test that takes this runs once with local binaries and once in Docker."""
+    mode = str(request.param)
+    if mode == "docker":
+        request.getfixturevalue("docker_ready")
+    return mode

@@ -68,7 +68,9 @@ class TerminalReporter:
     def run_finished(self, result: RunResult) -> None:
         counts = result.counts()
         self._print()
-        if result.message:
+        # A run that ended in an environment or config error has no check results; the CLI
+        # prints that error once, after this summary.
+        if result.message and (result.checks or result.interrupted):
             self._print(self._paint(result.message, "31"))
             if result.fixes:
                 self._print("How to fix it:")

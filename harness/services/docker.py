@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from harness.errors import EnvironmentProblem, ServiceError
+from harness.errors import EnvironmentProblem
 
 RUN_LABEL = "dev.harness.run"
 
@@ -79,11 +79,3 @@ def container_logs(container: Any, lines: int = 20) -> str:
         return raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else str(raw)
     except Exception:
         return ""
-
-
-def start_failed(service: str, image: str, container: Any, exc: BaseException) -> ServiceError:
-    return ServiceError(
-        f"the {service} container ({image}) did not become ready: {str(exc).strip() or type(exc).__name__}",
-        log_tail=container_logs(container),
-        fixes=[f"Run it by hand to see why: docker run --rm {image}", "Or use --services local"],
-    )

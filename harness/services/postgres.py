@@ -251,43 +251,35 @@ class AppDatabase:
 
 
 class DockerPostgres(PostgresServer):
+    """PostgreSQL in a container; any image that follows the official image's conventions."""
+
     mode = "docker"
 
     def __init__(self, image: str, settings: ServiceSettings) -> None:
-        from harness.services import docker as dockermod
-
-        dockermod.configure_testcontainers()
-        from testcontainers.postgres import PostgresContainer
+        from harness.services import containers
 
         self.image = image
-        self._password = secrets.token_urlsafe(18)
+        password = secrets.token_urlsafe(18)
         command = "postgres " + " ".join(f"-c {k}={v}" for k, v in SERVER_SETTINGS.items())
-        self._container = (
-            PostgresContainer(image, username=SUPERUSER, password=self._password, dbname="postgres", driver=None)
-            .with_command(command)
-            .with_kwargs(labels={dockermod.RUN_LABEL: settings.run_id})
+
+        def ping(host: str, port: int) -> None:
+            url = f"postgresql://{SUPERUSER}:{quote(password)}@{host}:{port}/postgres"
+            with psycopg.connect(url, connect_timeout=2) as conn:
+                conn.execute("SELECT 1")
+
+        self._handle = containers.start(
+            "postgres", image, settings, port=5432, command=command, ping=ping,
+            env={"POSTGRES_USER": SUPERUSER, "POSTGRES_PASSWORD": password, "POSTGRES_DB": "postgres"},
         )
-        settings.reaper.containers(f"{dockermod.RUN_LABEL}={settings.run_id}")
-        try:
-            self._container.start()
-        except Exception as exc:
-            error = dockermod.start_failed("postgres", image, self._container, exc)
-            self.stop()
-            raise error from None
-        host = self._container.get_container_host_ip()
-        port = self._container.get_exposed_port(5432)
-        self.admin_url = f"postgresql://{SUPERUSER}:{quote(self._password)}@{host}:{port}/postgres"
+        self.admin_url = (f"postgresql://{SUPERUSER}:{quote(password)}@{self._handle.host}:"
+                          f"{self._handle.port}/postgres")
         with psycopg.connect(self.admin_url, connect_timeout=10) as conn:
             row = conn.execute("SHOW server_version").fetchone()
         self.version = str(row[0]).split()[0] if row else "?"
-        self.description = f"PostgreSQL {self.version} in Docker ({image}), port {port}"
+        self.description = f"PostgreSQL {self.version} in Docker ({image}), port {self._handle.port}"
 
     def log_tail(self, lines: int = 20) -> str:
-        from harness.services.docker import container_logs
-
-        return container_logs(self._container, lines)
+        return self._handle.logs(lines)
 
     def stop(self) -> None:
-        # Best effort: the reaper and `harness doctor` sweep leftovers by label.
-        with contextlib.suppress(Exception):
-            self._container.stop()
+        self._handle.stop()

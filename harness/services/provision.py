@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import shutil
 from dataclasses import dataclass, field
 
 from harness.errors import EnvironmentProblem
@@ -96,6 +95,9 @@ def _check_docker_images(settings: ServiceSettings, needs: tuple[str, ...]) -> N
     for service in needs:
         if not dockermod.image_present(eng.client, settings.image(service)):
             raise dockermod.missing_image_problem(settings.image(service), service)
+    from harness.services.containers import check_ryuk
+
+    check_ryuk(eng.client)
 
 
 def start(settings: ServiceSettings, needs: tuple[str, ...]) -> Services:
@@ -140,6 +142,3 @@ def _simple(service: str, mode: Mode, settings: ServiceSettings) -> simple.Simpl
         raise EnvironmentProblem(f"--services external needs {flag}")
     return simple.external(service, url)
 
-
-def which(tool: str) -> str | None:
-    return shutil.which(tool)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
+import secrets
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -127,40 +127,21 @@ def start_local(service: str, settings: ServiceSettings, timeout_s: float = 30.0
 
 
 def start_docker(service: str, image: str, settings: ServiceSettings) -> SimpleServer:
-    from harness.services import docker as dockermod
+    from harness.services import containers
 
-    dockermod.configure_testcontainers()
-    settings.reaper.containers(f"{dockermod.RUN_LABEL}={settings.run_id}")
-    container: Any
     if service == "redis":
-        from testcontainers.redis import RedisContainer
-
-        container = RedisContainer(image)
+        handle = containers.start("redis", image, settings, port=6379, env={}, command=None,
+                                  ping=lambda h, p: _ping_redis(f"redis://{h}:{p}/0")())
+        url = f"redis://{handle.host}:{handle.port}/0"
     else:
-        from testcontainers.mongodb import MongoDbContainer
-
-        container = MongoDbContainer(image)
-    container.with_kwargs(labels={dockermod.RUN_LABEL: settings.run_id})
-
-    def stop() -> None:
-        with contextlib.suppress(Exception):  # swept by label otherwise
-            container.stop()
-
-    try:
-        container.start()
-    except Exception as exc:
-        error = dockermod.start_failed(service, image, container, exc)
-        stop()
-        raise error from None
-    host = container.get_container_host_ip()
-    if service == "redis":
-        port = container.get_exposed_port(6379)
-        url = f"redis://{host}:{port}/0"
-    else:
-        port = container.get_exposed_port(27017)
-        url = container.get_connection_url()
-    return SimpleServer(service, "docker", url, f"{service} in Docker ({image}), port {port}", stop,
-                        lambda n: dockermod.container_logs(container, n))
+        user, password = "harness", secrets.token_urlsafe(18)
+        handle = containers.start(
+            "mongodb", image, settings, port=27017, command=None,
+            env={"MONGO_INITDB_ROOT_USERNAME": user, "MONGO_INITDB_ROOT_PASSWORD": password},
+            ping=lambda h, p: _ping_mongo(f"mongodb://{user}:{password}@{h}:{p}")())
+        url = f"mongodb://{user}:{password}@{handle.host}:{handle.port}"
+    return SimpleServer(service, "docker", url, f"{service} in Docker ({image}), port {handle.port}",
+                        handle.stop, handle.logs)
 
 
 def external(service: str, url: str) -> SimpleServer:
