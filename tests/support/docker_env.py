@@ -6,6 +6,7 @@ tests/docker/; a machine that cannot do that fails these tests with the reason.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -21,11 +22,16 @@ def ensure_engine_and_images() -> None:
     if not shutil.which("docker") or not shutil.which("dockerd"):
         raise RuntimeError("docker-mode tests need Docker: apt-get install docker.io "
                            "(or run the other tests with: scripts/test -m 'not docker')")
-    for script in ("start-engine.sh", "build-images.sh"):
-        proc = subprocess.run([str(ROOT / "tests" / "docker" / script)], capture_output=True, text=True,
-                              timeout=900)
-        if proc.returncode != 0:
-            raise RuntimeError(f"tests/docker/{script} failed:\n{proc.stdout}\n{proc.stderr}")
+    # pytest-xdist workers all get here: one builds, the others wait for it.
+    lock_path = ROOT / "tests" / "docker" / ".cache" / "setup.lock"
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with lock_path.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        for script in ("start-engine.sh", "build-images.sh"):
+            proc = subprocess.run([str(ROOT / "tests" / "docker" / script)], capture_output=True, text=True,
+                                  timeout=900)
+            if proc.returncode != 0:
+                raise RuntimeError(f"tests/docker/{script} failed:\n{proc.stdout}\n{proc.stderr}")
     os.environ.update(IMAGE_ENV)
 
 
