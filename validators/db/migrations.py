@@ -12,11 +12,11 @@ from harness.registry import CheckContext, check
 def schema_changes(first: Mapping[str, Any], second: Mapping[str, Any]) -> list[str]:
     """What the second migrate run changed, in words a learner can act on."""
     changes = []
-    for kind in ("columns", "indexes", "constraints"):
+    for kind, noun in (("columns", "column"), ("indexes", "index"), ("constraints", "constraint")):
         before = {tuple(r) for r in first.get(kind, [])}
         after = {tuple(r) for r in second.get(kind, [])}
-        changes += [f"added {kind[:-1]}: {' '.join(r[:2])}" for r in sorted(after - before)]
-        changes += [f"removed {kind[:-1]}: {' '.join(r[:2])}" for r in sorted(before - after)]
+        changes += [f"added {noun}: {' '.join(r[:2])}" for r in sorted(after - before)]
+        changes += [f"removed {noun}: {' '.join(r[:2])}" for r in sorted(before - after)]
     rows_before, rows_after = first.get("row_counts", {}), second.get("row_counts", {})
     for table in sorted(set(rows_before) | set(rows_after)):
         a, b = rows_before.get(table, 0), rows_after.get(table, 0)
