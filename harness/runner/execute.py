@@ -58,6 +58,13 @@ def _outcome(planned: Planned, ctx: CheckContext, debug: bool) -> Outcome:
             f"the app could not be reached: {type(exc).__name__}: {exc}",
             evidence=_app_gone(ctx) or ctx.app.log_tail(15),
         ), None
+    except psycopg.OperationalError as exc:
+        # The harness's own connection broke: the server died or was stopped under it.
+        return Status.ERROR, Failure(
+            f"the connection to the database broke: {str(exc).strip().splitlines()[0] if str(exc).strip() else exc!r}",
+            hint="The database server stopped during the check; its log is in --debug output.",
+            evidence=ctx.app.log_tail(10),
+        ), "environment"
     except (psycopg.errors.UndefinedTable, psycopg.errors.UndefinedColumn) as exc:
         return Status.FAIL, Failure(
             f"the database does not have what this lab names: {str(exc).strip().splitlines()[0]}",

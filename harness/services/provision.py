@@ -43,7 +43,8 @@ def decide(settings: ServiceSettings, needs: tuple[str, ...]) -> Decision:
         if all(ok for ok, _ in local.values()):
             return Decision(Mode.LOCAL, f"{eng.detail} answers, but {', '.join(missing)} is not present "
                                         "locally; local binaries are")
-        return Decision(Mode.DOCKER, f"{eng.detail} answers; local binaries are missing")
+        return Decision(Mode.DOCKER, f"{eng.detail} answers and there are no local binaries; "
+                                     f"{', '.join(missing)} must be pulled or loaded first")
     if all(ok for ok, _ in local.values()):
         return Decision(Mode.LOCAL, f"no Docker engine ({eng.detail}); local binaries found")
     lacking = [f"{s}: {why}" for s, (ok, why) in local.items() if not ok]
