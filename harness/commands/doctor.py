@@ -13,6 +13,7 @@ from typing import Any
 
 from harness import __version__
 from harness.errors import EnvironmentProblem
+from harness.runner import owner
 from harness.runner.reaper import Reaper
 from harness.services import docker as dockermod
 from harness.services import provision, simple
@@ -43,18 +44,20 @@ def _version(tool: str, flag: str) -> str:
 
 
 def leftover_dirs() -> list[Path]:
+    """Temp dirs of runs whose harness is gone (a running harness's dirs are in use)."""
     import tempfile
 
     found = []
     for pattern in ("harness-pg-*", "harness-redis-*", "harness-mongodb-*", "harness-run-*"):
         found += [Path(p) for p in glob.glob(os.path.join(tempfile.gettempdir(), pattern))]
-    return sorted(found)
+    return sorted(p for p in found if not owner.alive(owner.of(p)))
 
 
 def leftover_containers(engine: dockermod.Engine) -> list[Any]:
     if not engine.reachable:
         return []
-    return list(engine.client.containers.list(all=True, filters={"label": dockermod.RUN_LABEL}))
+    labelled = engine.client.containers.list(all=True, filters={"label": dockermod.RUN_LABEL})
+    return [c for c in labelled if not owner.alive(c.labels.get(owner.OWNER_LABEL))]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -119,7 +122,10 @@ def _leftovers(eng: dockermod.Engine, *, clean: bool) -> int:
         print("  Remove them with: harness doctor --clean")
         return 0
     for container in containers:
-        container.remove(force=True, v=True)
+        try:
+            container.remove(force=True, v=True)
+        except Exception as exc:  # e.g. 409: its own run is removing it right now
+            print(f"  could not remove {container.short_id}: {str(exc).split('(')[-1].rstrip(')')}")
     for path in dirs:
         shutil.rmtree(path, ignore_errors=True)
     print("  removed")

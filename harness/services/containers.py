@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from harness.errors import EnvironmentProblem, ServiceError
+from harness.runner import owner
 from harness.services import docker as dockermod
 from harness.services.base import ServiceSettings, wait_until
 
@@ -74,7 +75,7 @@ def start(
     from testcontainers.core.container import DockerContainer
 
     container = DockerContainer(image).with_exposed_ports(port).with_kwargs(
-        labels={dockermod.RUN_LABEL: settings.run_id})
+        labels={dockermod.RUN_LABEL: settings.run_id, owner.OWNER_LABEL: owner.tag()})
     for key, value in env.items():
         container.with_env(key, value)
     if command:

@@ -22,6 +22,7 @@ import psycopg
 from psycopg import sql
 
 from harness.errors import EnvironmentProblem, ServiceError
+from harness.runner import owner
 from harness.runner.process import ManagedProcess, run_to_end
 from harness.services import users
 from harness.services.base import ServiceSettings, free_port, wait_until
@@ -82,6 +83,7 @@ class LocalPostgres(PostgresServer):
         self._account = users.current()
         self._dir = Path(tempfile.mkdtemp(prefix="harness-pg-"))
         settings.reaper.path(self._dir)
+        owner.mark(self._dir)
         users.give(self._dir, self._account)
         self._password = secrets.token_urlsafe(18)
         self._proc: ManagedProcess | None = None

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.errors import EnvironmentProblem
+from harness.runner import owner
 from harness.runner.process import ManagedProcess
 from harness.services import users
 from harness.services.base import ServiceSettings, free_port, wait_until
@@ -95,6 +96,7 @@ def start_local(service: str, settings: ServiceSettings, timeout_s: float = 30.0
     account = users.current()
     workdir = Path(tempfile.mkdtemp(prefix=f"harness-{service}-"))
     settings.reaper.path(workdir)
+    owner.mark(workdir)
     users.give(workdir, account)
     port = free_port()
     if service == "redis":

@@ -46,7 +46,8 @@ def test_a_container_that_exits_shows_its_logs(tmp_path: Path) -> None:
     assert run.code == 4, run.explain()
     assert f"the postgres container ({REDIS_IMAGE}) exited before it became ready" in run.stderr
     assert "Last log lines:" in run.stderr and "postgres: not found" in run.stderr
-    assert labelled_containers() == []
+    run_id = run.stdout.split("run ", 1)[1].split()[0]
+    assert labelled_containers(run_id) == []
 
 
 def test_a_port_that_never_answers_is_a_timeout_with_logs() -> None:

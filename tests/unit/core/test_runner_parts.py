@@ -118,3 +118,16 @@ def test_reaper_spares_a_reused_pid() -> None:
     assert victim.poll() is None, "a process whose start time differs is not the one registered"
     victim.kill()
     victim.wait()
+
+
+def test_owner_tags_tell_live_runs_from_leftovers(tmp_path: Path) -> None:
+    import socket
+
+    from harness.runner import owner
+
+    assert owner.alive(owner.tag())
+    assert not owner.alive(None) and not owner.alive("garbage")
+    assert not owner.alive(f"{socket.gethostname()}:{os.getpid()}:0"), "same pid, another start time"
+    assert owner.alive("another-host:1:1"), "cannot be checked from here: never removed"
+    owner.mark(tmp_path)
+    assert owner.of(tmp_path) == owner.tag()
