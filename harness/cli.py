@@ -23,12 +23,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"harness {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    from harness.commands import check, doctor, labs, start
+    from harness.commands import bench, check, doctor, labs, start
 
     check.add_parser(sub)
     labs.add_parser(sub)
     start.add_parser(sub)
     doctor.add_parser(sub)
+    bench.add_parser(sub)
     return parser
 
 

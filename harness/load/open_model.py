@@ -1,0 +1,201 @@
+"""The open-model generator (runs inside a gevent-patched child process only).
+
+Request i is due at t0 + schedule(i). The scheduler greenlet sleeps until it is due and
+starts it on a greenlet of its own, whatever the earlier requests are doing; the
+request takes an idle keep-alive connection (or opens one, up to ``max_connections``).
+Three clocks per request:
+
+* latency  = response end - intended send   (what a user of the system waits)
+* service  = response end - actual send     (what a closed-model tool like Locust shows)
+* lag      = actual start - intended send   (the generator's own tardiness)
+
+A server stall therefore shows in the latency percentiles: the requests due during the
+stall are still sent (or, if the connection cap is reached, wait for a connection) and
+their clock runs from when they were due. If the generator falls behind, the lag says
+so and the verdict becomes "inconclusive" instead of blaming the target.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import random
+import time
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+import gevent  # type: ignore[import-untyped]  # gevent ships no type information
+import gevent.event  # type: ignore[import-untyped]
+import gevent.lock  # type: ignore[import-untyped]
+import gevent.queue  # type: ignore[import-untyped]
+import psutil
+from geventhttpclient import HTTPClient
+
+from harness.load.channel import Channel
+from harness.load.kinds import error_kind, status_kind
+from harness.load.recorder import Partial
+from harness.load.scenario import Route
+from harness.load.schedule import Schedule
+from harness.load.spec import RunSpec
+
+
+class _Pool:
+    """Keep-alive connections, most recently used first (keeps the hot set small)."""
+
+    def __init__(self, spec: RunSpec) -> None:
+        parts = urlsplit(spec.target)
+        self._host = parts.hostname or "127.0.0.1"
+        self._tls = parts.scheme == "https"
+        self._port = parts.port or (443 if self._tls else 80)
+        self._timeout = spec.timeout
+        self._idle: gevent.queue.LifoQueue = gevent.queue.LifoQueue()
+        self._slots = gevent.lock.BoundedSemaphore(spec.max_connections)
+        self.opened = 0
+        self.waits = 0
+
+    def acquire(self) -> HTTPClient:
+        if not self._slots.acquire(blocking=False):
+            self.waits += 1
+            self._slots.acquire()
+        try:
+            client: HTTPClient = self._idle.get_nowait()
+        except gevent.queue.Empty:
+            self.opened += 1
+            client = HTTPClient(
+                self._host, self._port, ssl=self._tls, concurrency=1,
+                connection_timeout=self._timeout, network_timeout=self._timeout,
+            )
+        return client
+
+    def release(self, client: HTTPClient, broken: bool) -> None:
+        if broken:
+            client.close()
+        else:
+            self._idle.put(client)
+        self._slots.release()
+
+    def close(self) -> None:
+        while not self._idle.empty():
+            self._idle.get_nowait().close()
+
+
+class _Picker:
+    """Weighted route choice, seeded so that a run can be repeated."""
+
+    def __init__(self, routes: tuple[Route, ...], seed: int) -> None:
+        self._routes = routes
+        self._cumulative = list(itertools.accumulate(r.weight for r in routes))
+        self._random = random.Random(seed)
+
+    def next(self) -> Route:
+        if len(self._routes) == 1:
+            return self._routes[0]
+        point = self._random.random() * self._cumulative[-1]
+        return self._routes[bisect.bisect_right(self._cumulative, point)]
+
+
+def run_open(spec: RunSpec, channel: Channel) -> Partial:
+    schedule = Schedule(spec.rate, spec.duration, spec.ramp_up)
+    steady_end = spec.duration
+    partial = Partial(model="open", steady_start=spec.ramp_up, steady_end=steady_end,
+                      target_rate=spec.rate / spec.worker_count)
+    mine = (spec.worker_index, spec.worker_count)
+    planned = schedule.count_for_worker(*mine)
+    partial.scheduled = schedule.count_for_worker(*mine, first=schedule.first_steady_index)
+    pool = _Pool(spec)
+    picker = _Picker(spec.routes, spec.seed)
+    headers = {r.name: dict(r.headers) for r in spec.routes}
+    inflight = [0]
+    drained = gevent.event.Event()
+    drained.set()
+    perf = time.perf_counter
+    process = psutil.Process()
+
+    channel.send("ready")
+    t0 = channel.wait_for_start()
+
+    def one(route: Route, intended: float) -> None:
+        started = perf() - t0
+        partial.on_dispatch(intended, started)
+        client = pool.acquire()
+        sent = perf() - t0
+        error: str | None = None
+        broken = False
+        try:
+            response = client.request(route.method, route.path, body=route.body,
+                                      headers=headers[route.name])
+            response.read()
+            if not route.is_success(response.status_code):
+                error = status_kind(response.status_code, route.expect_status)
+            broken = response.should_close()
+        except Exception as exc:  # every failure is a measurement, never a crash
+            error = error_kind(exc)
+            broken = True
+        ended = perf() - t0
+        pool.release(client, broken)
+        partial.on_complete(route.name, intended, sent, ended, error)
+        inflight[0] -= 1
+        if inflight[0] == 0:
+            drained.set()
+
+    ticker = gevent.spawn(tick, channel, lambda: partial, process, t0, spec.duration)
+    spawn = gevent.spawn_raw
+    sleep = gevent.sleep
+    for position, (_, offset) in enumerate(schedule.for_worker(*mine)):
+        ahead = t0 + offset - perf()
+        if ahead > 0:
+            sleep(ahead)
+        if perf() - t0 >= steady_end:
+            # So far behind that the run is over: the rest was never sent, and says so.
+            partial.dropped = planned - position
+            break
+        inflight[0] += 1
+        drained.clear()
+        spawn(one, picker.next(), offset)
+    # In-flight requests end by themselves within the request timeout.
+    drained.wait(timeout=spec.timeout + 2.0)
+    if inflight[0]:
+        partial.notes.append(f"{inflight[0]} requests were still in flight {spec.timeout + 2:g} s "
+                             "after the run ended and are not in the figures")
+    ticker.join()
+    cpu, wall = ticker.value if ticker.successful() else (0.0, spec.duration)
+    partial.cpu_seconds, partial.wall_seconds = cpu, wall
+    partial.connections_opened, partial.pool_waits = pool.opened, pool.waits
+    partial.processes.append({"role": f"open worker {spec.worker_index}", "pid": process.pid,
+                              "cpu_percent": 100.0 * cpu / wall if wall else 0.0})
+    if pool.waits:
+        partial.notes.append(
+            f"{pool.waits} requests waited for a free connection (cap {spec.max_connections} "
+            "per worker): their latency includes that wait, their service time does not")
+    pool.close()
+    return partial
+
+
+def tick(channel: Channel, get_partial: Callable[[], Partial], process: psutil.Process,
+         t0: float, duration: float, report_delay: float = 0.0) -> tuple[float, float]:
+    """One progress line per second; returns (cpu seconds, wall seconds) of the load window.
+
+    ``report_delay`` postpones each line (not the CPU sample) for a Locust master, whose
+    figures for a second arrive with the workers' next report.
+    """
+    perf = time.perf_counter
+    start = process.cpu_times()
+    previous = start.user + start.system
+    second = 0
+    while second < duration:
+        end = min(second + 1.0, duration)
+        ahead = t0 + end - perf()
+        if ahead > 0:
+            gevent.sleep(ahead)
+        times = process.cpu_times()
+        now = times.user + times.system
+        cpu_percent = 100.0 * (now - previous) / (end - second)
+        previous = now
+        if report_delay > 0:
+            gevent.spawn_later(report_delay, channel.progress, get_partial(), second, cpu_percent)
+        else:
+            channel.progress(get_partial(), second, cpu_percent)
+        second += 1
+    if report_delay > 0:
+        gevent.sleep(report_delay)
+    return previous - (start.user + start.system), duration
