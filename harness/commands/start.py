@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"{target} exists and is not empty; the starter is only copied into a new folder",
                          fixes=["Pick another --dir, or empty that folder"])
     shutil.copytree(starter, target, dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns("node_modules", ".harness", "__pycache__", "target"))
+                    ignore=shutil.ignore_patterns("node_modules", ".venv", ".harness", "__pycache__", "target"))
     print(f"{lab.id} · {lab.title}: starter copied to {target}")
     readme = lab.folder / "README.md"
     if readme.is_file():

@@ -17,7 +17,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 LAB_TESTS = ROOT / "tests" / "labs"
-IGNORED = shutil.ignore_patterns("node_modules", ".harness", "__pycache__", "target", "README.md")
+IGNORED = shutil.ignore_patterns("node_modules", ".venv", ".harness", "__pycache__", "target", "README.md")
 
 
 def reference(track: str, week: str) -> Path:

@@ -1,0 +1,51 @@
+'use strict';
+const express = require('express');
+const { tables, isbns, nextId } = require('../store');
+const { notFoundError, conflictError, methodNotAllowed } = require('../http/problem');
+const { bodyObject } = require('../http/validate');
+const { readFields } = require('../books/fields');
+const { listBooks } = require('../books/list');
+const { present } = require('../books/present');
+
+const router = express.Router();
+
+function findBook(req) {
+  const book = tables.books.get(req.params.id);
+  if (!book) throw notFoundError('book');
+  return book;
+}
+
+router.route('/')
+  .get((req, res) => {
+    res.json(listBooks(req.query));
+  })
+  .post((req, res) => {
+    const fields = readFields(bodyObject(req), { partial: false });
+    if (isbns.has(fields.isbn)) throw conflictError('a book with this isbn already exists');
+    const book = { id: nextId('books'), year: null, tags: [], copies_total: 1, ...fields };
+    book.copies_available = book.copies_total;
+    tables.books.set(book.id, book);
+    isbns.set(book.isbn, book.id);
+    res.status(201).location(`/v1/books/${book.id}`).json(present(book));
+  })
+  .all(methodNotAllowed('GET', 'HEAD', 'POST'));
+
+router.route('/:id')
+  .get((req, res) => {
+    res.json(present(findBook(req)));
+  })
+  .patch((req, res) => {
+    const book = findBook(req);
+    // Copy what the client sent onto the book.
+    Object.assign(book, bodyObject(req));
+    res.json(present(book));
+  })
+  .delete((req, res) => {
+    const book = findBook(req);
+    tables.books.delete(book.id);
+    isbns.delete(book.isbn);
+    res.status(204).end();
+  })
+  .all(methodNotAllowed('GET', 'HEAD', 'PATCH', 'DELETE'));
+
+module.exports = router;
