@@ -31,3 +31,11 @@ def services_mode(request: pytest.FixtureRequest) -> str:
     if mode == "docker":
         request.getfixturevalue("docker_ready")
     return mode
+
+
+@pytest.fixture
+def docker_if_needed(request: pytest.FixtureRequest) -> None:
+    """For tests parametrized with services_mode directly (not through the fixture)."""
+    callspec = getattr(request.node, "callspec", None)
+    if callspec is not None and callspec.params.get("services_mode") == "docker":
+        request.getfixturevalue("docker_ready")

@@ -14,7 +14,7 @@ import pytest
 from harness.catalog import Catalog, Lab
 from tests.support.projects import LAB_TESTS, defects, harness, materialize
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("docker_if_needed")]
 
 
 def _test_dir(lab: Lab) -> str:
@@ -34,7 +34,20 @@ def _cli_name(lab: Lab) -> str:
 
 
 LABS = {lab.id: lab for lab in _built()}
-CASES = [(lab_id, defect) for lab_id, lab in LABS.items() for defect in defects(lab.track, _test_dir(lab))]
+
+
+def _modes(lab: Lab) -> list[str]:
+    # A lab without services runs the same way whatever the mode: once is enough.
+    return ["local", "docker"] if lab.manifest().services else ["local"]
+
+
+def _with_modes(cases: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    return [(*case, mode) for case in cases for mode in _modes(LABS[case[0]])]
+
+
+ONE = _with_modes([(lab_id,) for lab_id in sorted(LABS)])
+CASES = _with_modes([(lab_id, defect) for lab_id, lab in LABS.items()
+                     for defect in defects(lab.track, _test_dir(lab))])
 
 
 @pytest.mark.parametrize("lab_id", sorted(LABS))
@@ -45,8 +58,8 @@ def test_lab_ships_a_reference_and_one_defect_per_check(lab_id: str) -> None:
     assert (lab.folder / "README.md").is_file() and (lab.folder / "starter" / "harness.toml").is_file()
 
 
-@pytest.mark.parametrize("lab_id", sorted(LABS))
-def test_reference_passes_every_check(lab_id: str, tmp_path: Path, services_mode: str) -> None:
+@pytest.mark.parametrize(("lab_id", "services_mode"), ONE)
+def test_reference_passes_every_check(lab_id: str, services_mode: str, tmp_path: Path) -> None:
     lab = LABS[lab_id]
     project = materialize(lab.track, _test_dir(lab), tmp_path / "reference")
     run = harness("check", _cli_name(lab), "--project", str(project), "--services", services_mode)
@@ -55,8 +68,8 @@ def test_reference_passes_every_check(lab_id: str, tmp_path: Path, services_mode
     assert run.results is not None and run.results["score"] == run.results["max_score"] > 0
 
 
-@pytest.mark.parametrize(("lab_id", "defect"), CASES)
-def test_defect_fails_only_its_check(lab_id: str, defect: str, tmp_path: Path, services_mode: str) -> None:
+@pytest.mark.parametrize(("lab_id", "defect", "services_mode"), CASES)
+def test_defect_fails_only_its_check(lab_id: str, defect: str, services_mode: str, tmp_path: Path) -> None:
     lab = LABS[lab_id]
     project = materialize(lab.track, _test_dir(lab), tmp_path / "project", defect)
     run = harness("check", _cli_name(lab), "--project", str(project), "--services", services_mode)
@@ -67,8 +80,8 @@ def test_defect_fails_only_its_check(lab_id: str, defect: str, tmp_path: Path, s
     assert failed["message"] in run.stdout, "the terminal shows the failure message"
 
 
-@pytest.mark.parametrize("lab_id", sorted(LABS))
-def test_starter_fails_honestly(lab_id: str, tmp_path: Path, services_mode: str) -> None:
+@pytest.mark.parametrize(("lab_id", "services_mode"), ONE)
+def test_starter_fails_honestly(lab_id: str, services_mode: str, tmp_path: Path) -> None:
     lab = LABS[lab_id]
     project = tmp_path / "starter"
     started = harness("start", _cli_name(lab), "--dir", str(project))
