@@ -20,6 +20,8 @@ from harness.errors import ConfigError, NothingToRun, UsageError
 from harness.paths import labs_root
 
 SERVICES = ("postgres", "redis", "mongodb")
+# How the app's wall clock runs: "faketime" lets checks move it (harness/runner/clock.py).
+CLOCKS = ("real", "faketime")
 _WEEK = re.compile(r"^(?:week-?)?(\d{1,2})$")
 
 
@@ -35,6 +37,7 @@ class CheckEntry:
 class LabManifest:
     services: tuple[str, ...]
     checks: tuple[CheckEntry, ...]
+    clock: str = "real"
 
 
 @dataclass(frozen=True)
@@ -166,4 +169,17 @@ def load_manifest(path: Path) -> LabManifest:
     ids = [c.id for c in checks]
     if len(set(ids)) != len(ids):
         raise ConfigError(file, "a check is listed twice", key="checks")
-    return LabManifest(services=tuple(services), checks=checks)
+    return LabManifest(services=tuple(services), checks=checks, clock=_clock(file, data.get("app", {})))
+
+
+def _clock(file: str, app: Any) -> str:
+    """`[app] clock = "faketime"`: the only key of the lab's [app] table so far."""
+    if not isinstance(app, dict):
+        raise ConfigError(file, "app must be a table", key="app")
+    for key in app:
+        if key != "clock":
+            raise ConfigError(file, "unknown key in [app]; valid: clock", key=f"app.{key}")
+    clock = app.get("clock", "real")
+    if clock not in CLOCKS:
+        raise ConfigError(file, f"clock must be one of {', '.join(CLOCKS)}, got {clock!r}", key="app.clock")
+    return str(clock)

@@ -115,6 +115,8 @@ class RunResult:
     message: str | None = None
     fixes: list[str] = field(default_factory=list)
     app_log_tail: str | None = None
+    # install | migrate | start when the app could not be brought up (AppFailed.phase).
+    failed_phase: str | None = None
     interrupted: bool = False
     finished: bool = False
 

@@ -48,6 +48,17 @@ class AppHandle(Protocol):
     def log_tail(self, lines: int = 20) -> str: ...
 
 
+class Clock(Protocol):
+    """The app's wall clock, for labs whose lab.toml sets `[app] clock = "faketime"`."""
+
+    @property
+    def offset_s(self) -> int: ...
+
+    def shift(self, seconds: float) -> None: ...
+
+    def reset(self) -> None: ...
+
+
 CheckFunc = Callable[["CheckContext"], None]
 F = TypeVar("F", bound=CheckFunc)
 
@@ -75,6 +86,7 @@ class CheckContext:
     pg_probe: PgProbe | None = None
     redis_probe: RedisProbe | None = None
     mongo_probe: MongoProbe | None = None
+    clock_control: Clock | None = None
     note: Callable[[str], None] = lambda _message: None
     _counter: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -98,6 +110,13 @@ class CheckContext:
         if self.mongo_probe is None:
             raise RuntimeError("this check needs MongoDB, but the lab does not provision it")
         return self.mongo_probe
+
+    @property
+    def clock(self) -> Clock:
+        """Moves the app's wall clock (libfaketime); reset it before the check ends."""
+        if self.clock_control is None:
+            raise RuntimeError('this check moves the app\'s clock, but the lab does not set [app] clock = "faketime"')
+        return self.clock_control
 
     def param(self, name: str, default: Any) -> Any:
         return self.params.get(name, default)

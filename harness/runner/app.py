@@ -19,6 +19,7 @@ from harness.config import ProjectConfig
 from harness.durations import format_duration
 from harness.errors import ExitCode, HarnessError
 from harness.registry import MigrateRun
+from harness.runner.clock import FakeClock
 from harness.runner.process import ManagedProcess, run_to_end
 from harness.runner.reaper import Reaper
 
@@ -80,6 +81,8 @@ class AppRunner:
         progress: Callable[[str], None],
         echo: Callable[[str], None] | None = None,
         launcher: Launcher | None = None,
+        clock: FakeClock | None = None,
+        log_limit_bytes: int | None = None,
     ) -> None:
         self.config = config
         self.workdir = workdir
@@ -88,6 +91,9 @@ class AppRunner:
         self._progress = progress
         self._echo = echo
         self._launcher = launcher or DirectLauncher()
+        self._clock = clock
+        self._log_limit = log_limit_bytes  # None: output is capped in memory but never stops the app
+        self._log_limit_hit = False
         self._proc: ManagedProcess | None = None
         self._migrate_runs: list[MigrateRun] = []
         self.base_url = f"http://127.0.0.1:{app_env.port}"
@@ -110,6 +116,11 @@ class AppRunner:
     def log_tail(self, lines: int = 20) -> str:
         return self._proc.tail(lines) if self._proc else ""
 
+    @property
+    def log_limit_reached(self) -> bool:
+        """Whether a phase was stopped because its output passed `log_limit_bytes`."""
+        return self._log_limit_hit or (self._proc is not None and self._proc.log.limit_reached)
+
     # -- phases --------------------------------------------------------------------------
     def _env(self, *, with_services: bool) -> dict[str, str]:
         extra = dict(self.config.app.env)
@@ -126,8 +137,9 @@ class AppRunner:
         code, log, seconds = run_to_end(
             phase, self._shell(command, phase), cwd=self.workdir, env=self._env(with_services=with_services),
             timeout_s=timeout_s, on_line=self._prefixed(phase), user=user, group=group,
-            on_start=self._reaper.process_group,
+            on_start=self._reaper.process_group, log_limit_bytes=self._log_limit,
         )
+        self._log_limit_hit = self._log_limit_hit or log.limit_reached
         return code, log.tail(LOG_LINES), seconds
 
     def _prefixed(self, phase: str) -> Callable[[str], None] | None:
@@ -178,9 +190,13 @@ class AppRunner:
         command = self.config.app.start
         self._progress(f"starting: {command}")
         user, group = self._launcher.account()
+        env = self._env(with_services=True)
+        if self._clock is not None:  # only the running app: install and migrate keep real time
+            env.update(self._clock.environment())
         self._proc = ManagedProcess(
-            "app", self._shell(command, "start"), cwd=self.workdir, env=self._env(with_services=True),
+            "app", self._shell(command, "start"), cwd=self.workdir, env=env,
             on_line=self._prefixed("app"), on_start=self._reaper.process_group, user=user, group=group,
+            log_limit_bytes=self._log_limit,
         )
         self._proc.start()
 

@@ -15,6 +15,8 @@ class LogBuffer:
         self._lock = threading.Lock()
         self.total_bytes = 0
         self.dropped_lines = 0
+        # Set by ManagedProcess when the output passed its limit and the process was stopped.
+        self.limit_reached = False
 
     def add(self, line: str) -> None:
         line = line.rstrip("\n")

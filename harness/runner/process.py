@@ -19,6 +19,11 @@ from typing import IO
 
 from harness.runner.logbuffer import LogBuffer
 
+# A line is read in pieces of at most this size: output without newlines must not grow the
+# harness's memory (the LogBuffer cuts long lines anyway).
+READ_CHUNK = 65536
+LOG_LIMIT_NOTE = "[harness] log limit ({size}) reached: the output was cut and the process stopped"
+
 
 class ManagedProcess:
     def __init__(
@@ -34,6 +39,7 @@ class ManagedProcess:
         group: int | None = None,
         on_line: Callable[[str], None] | None = None,
         on_start: Callable[[int], None] | None = None,
+        log_limit_bytes: int | None = None,
     ) -> None:
         self.name = name
         self.argv = list(argv)
@@ -45,6 +51,8 @@ class ManagedProcess:
         self._group = group
         self._on_line = on_line
         self._on_start = on_start
+        # Past this much output the process group is killed (grading: a log flood ends here).
+        self._log_limit = log_limit_bytes
         self._proc: subprocess.Popen[bytes] | None = None
         self._reader: threading.Thread | None = None
         self.started_at = 0.0
@@ -71,11 +79,19 @@ class ManagedProcess:
         self._reader.start()
 
     def _read(self, stream: IO[bytes]) -> None:
-        for raw in iter(stream.readline, b""):
+        read = 0  # bytes as written by the process (the buffer counts what it keeps)
+        for raw in iter(lambda: stream.readline(READ_CHUNK), b""):
+            if self.log.limit_reached:
+                continue  # drain what is left in the pipe while the group dies
+            read += len(raw)
             line = raw.decode("utf-8", errors="replace")
             self.log.add(line)
             if self._on_line:
                 self._on_line(line.rstrip("\n"))
+            if self._log_limit is not None and read > self._log_limit:
+                self.log.limit_reached = True
+                self.log.add(LOG_LIMIT_NOTE.format(size=_size(self._log_limit)))
+                self._signal_group(signal.SIGKILL)
         stream.close()
 
     @property
@@ -136,10 +152,11 @@ def run_to_end(
     on_start: Callable[[int], None] | None = None,
     user: int | None = None,
     group: int | None = None,
+    log_limit_bytes: int | None = None,
 ) -> tuple[int | None, LogBuffer, float]:
     """Run a command to completion; (exit code or None on timeout, its log, seconds)."""
     proc = ManagedProcess(name, argv, cwd=cwd, env=env, on_line=on_line, on_start=on_start,
-                          user=user, group=group)
+                          user=user, group=group, log_limit_bytes=log_limit_bytes)
     proc.start()
     try:
         code: int | None = proc.wait(timeout_s)
@@ -148,3 +165,7 @@ def run_to_end(
     finally:
         proc.stop(grace_s=3.0)
     return code, proc.log, time.monotonic() - proc.started_at
+
+
+def _size(size: int) -> str:
+    return f"{size / (1024 * 1024):g} MB" if size >= 1024 * 1024 else f"{size / 1024:g} KB"

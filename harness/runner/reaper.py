@@ -4,7 +4,8 @@ Ctrl-C and ordinary errors are handled by the harness's own `finally` blocks. A 
 killed outright (SIGKILL, OOM killer, a closed CI job) cannot clean up, so every resource a
 run creates is also registered with this sidecar over a pipe. When the pipe closes without
 a final "done", the sidecar stops the registered process groups, removes the registered
-containers and temp dirs, and runs the registered SQL cleanup. (The same idea as
+containers and temp dirs, runs the registered SQL cleanup, and empties and removes the
+registered cgroups (grading). (The same idea as
 Testcontainers' Ryuk, without needing an image.)
 """
 
@@ -79,6 +80,13 @@ class Reaper:
     def forget_sql(self, key: str) -> None:
         self._send({"op": "forget-sql", "key": key})
 
+    def cgroup(self, path: Path) -> None:
+        """A cgroup directory whose tasks are killed and which is removed after a crash."""
+        self._send({"op": "cgroup", "path": str(path)})
+
+    def forget_cgroup(self, path: Path) -> None:
+        self._send({"op": "forget-cgroup", "path": str(path)})
+
     def close(self) -> None:
         """A clean finish: the harness cleaned up itself; the sidecar exits doing nothing."""
         if self._proc is None:
@@ -129,9 +137,41 @@ def _run_sql(dsn: str, statements: list[str]) -> None:
                     conn.execute(statement)
 
 
+def _remove_cgroup(root: str) -> None:
+    """Kill every task below `root` (what the other cleanups left first), then remove the dirs."""
+    def tasks() -> set[int]:
+        found: set[int] = set()
+        for dirpath, _dirs, _files in os.walk(root):
+            with contextlib.suppress(OSError):
+                found.update(int(p) for p in Path(dirpath, "cgroup.procs").read_text().split())
+        return found
+
+    deadline = time.monotonic() + 3.0  # a worker's own reaper may still be cleaning up
+    while tasks() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    for _ in range(200):
+        pids = tasks()
+        if not pids:
+            break
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
+        time.sleep(0.05)
+    for dirpath, _dirs, _files in sorted(os.walk(root), key=lambda w: -len(w[0])):
+        for _ in range(40):
+            try:
+                os.rmdir(dirpath)
+                break
+            except FileNotFoundError:
+                break
+            except OSError:
+                time.sleep(0.05)
+
+
 def serve(stream: IO[str]) -> None:
     groups: dict[int, str | None] = {}
     paths: list[str] = []
+    cgroups: list[str] = []
     labels: list[str] = []
     sql: dict[str, tuple[str, list[str]]] = {}
     for line in stream:
@@ -156,6 +196,10 @@ def serve(stream: IO[str]) -> None:
             sql[msg["key"]] = (msg["dsn"], list(msg["statements"]))
         elif op == "forget-sql":
             sql.pop(msg["key"], None)
+        elif op == "cgroup":
+            cgroups.append(msg["path"])
+        elif op == "forget-cgroup":
+            cgroups = [p for p in cgroups if p != msg["path"]]
     # The pipe closed without "done": the harness died. Undo what it left.
     for pgid, start in groups.items():
         _kill_group(pgid, start)
@@ -165,6 +209,8 @@ def serve(stream: IO[str]) -> None:
         _run_sql(dsn, statements)
     for path in paths:
         shutil.rmtree(path, ignore_errors=True)
+    for cgroup in cgroups:
+        _remove_cgroup(cgroup)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ from harness.outcomes import RunResult
 from harness.registry import CheckContext, load_validators
 from harness.reporters import Reporter
 from harness.runner.app import AppEnvironment, AppFailed, AppRunner, Launcher
+from harness.runner.clock import FakeClock
 from harness.runner.execute import Planned, not_run, run_check
 from harness.runner.reaper import Reaper
 from harness.services import provision
@@ -52,6 +53,8 @@ class CheckRequest:
     debug: bool = False
     points: Mapping[str, float] = field(default_factory=dict)
     launcher: Launcher | None = None
+    # Stop the app when its output passes this (grading); None keeps `check`'s behaviour.
+    log_limit_bytes: int | None = None
 
 
 def plan(request: CheckRequest) -> list[Planned]:
@@ -96,6 +99,7 @@ class Session:
         self.probes: list[Any] = []
         self.client: AppClient | None = None
         self.settings: ServiceSettings | None = None
+        self.clock: FakeClock | None = None
 
     def run(self) -> RunResult:
         request = self.request
@@ -118,6 +122,7 @@ class Session:
                 result.checks.append(check)
                 self.reporter.check_finished(check, result)
         except AppFailed as exc:
+            result.failed_phase = exc.phase
             result.message = exc.message
             result.fixes = list(exc.fixes)
             result.app_log_tail = exc.log_tail
@@ -174,10 +179,13 @@ class Session:
             urls["MONGO_URL"] = _mongo_database_url(services.mongodb.url, database)
             mongo_probe = MongoProbe(services.mongodb.url, database)
             self.probes.append(mongo_probe)
+        if request.manifest.clock == "faketime":
+            self.clock = FakeClock.create()
         self.app = app = AppRunner(
             request.project, workdir=request.workdir, reaper=self.reaper, progress=reporter.phase,
             app_env=AppEnvironment(port=free_port(), service_urls=urls),
-            echo=reporter.note if request.debug else None, launcher=request.launcher,
+            echo=reporter.note if request.debug else None, launcher=request.launcher, clock=self.clock,
+            log_limit_bytes=request.log_limit_bytes,
         )
         for phase, action in (("install", app.install),
                               ("migrate", lambda: app.migrate(pg_probe.schema_snapshot if pg_probe else None))):
@@ -191,13 +199,15 @@ class Session:
         self.client = AppClient(app.base_url)
         return CheckContext(http=self.client, app=app, run_id=request.run_id, seed=request.seed,
                             pg_probe=pg_probe, redis_probe=redis_probe, mongo_probe=mongo_probe,
-                            note=reporter.note)
+                            clock_control=self.clock, note=reporter.note)
 
     def _cleanup(self) -> None:
         if self.client is not None:
             self.client.close()
         if self.app is not None:
             self.app.stop()
+        if self.clock is not None:
+            self.clock.close()
         for probe in self.probes:
             with contextlib.suppress(Exception):
                 probe.close()

@@ -50,6 +50,15 @@ CASES = _with_modes([(lab_id, defect) for lab_id, lab in LABS.items()
                      for defect in defects(lab.track, _test_dir(lab))])
 
 
+def _variants(lab: Lab) -> list[str]:
+    """More overlays for checks that catch several distinct mistakes: variants/<check-id>--<name>/."""
+    folder = LAB_TESTS / lab.track / _test_dir(lab) / "variants"
+    return sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+
+
+VARIANTS = [(lab_id, variant, "local") for lab_id, lab in LABS.items() for variant in _variants(lab)]
+
+
 @pytest.mark.parametrize("lab_id", sorted(LABS))
 def test_lab_ships_a_reference_and_one_defect_per_check(lab_id: str) -> None:
     lab = LABS[lab_id]
@@ -78,6 +87,17 @@ def test_defect_fails_only_its_check(lab_id: str, defect: str, services_mode: st
     failed = next(t for t in run.results["tests"] if t["id"] == defect)  # type: ignore[index]
     assert failed["status"] == "fail" and failed.get("hint") and failed.get("reproduce"), failed
     assert failed["message"] in run.stdout, "the terminal shows the failure message"
+
+
+@pytest.mark.parametrize(("lab_id", "variant", "services_mode"), VARIANTS)
+def test_variant_fails_only_its_check(lab_id: str, variant: str, services_mode: str, tmp_path: Path) -> None:
+    lab = LABS[lab_id]
+    check_id = variant.split("--", 1)[0]
+    assert check_id in _check_ids(lab), f"variants/{variant} names no check of {lab_id}"
+    project = materialize(lab.track, _test_dir(lab), tmp_path / "project", variant, folder="variants")
+    run = harness("check", _cli_name(lab), "--project", str(project), "--services", services_mode)
+    assert run.code == 1, run.explain()
+    assert run.failed() == {check_id}, run.explain()
 
 
 @pytest.mark.parametrize(("lab_id", "services_mode"), ONE)

@@ -29,11 +29,11 @@ def defects(track: str, week: str) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
 
 
-def materialize(track: str, week: str, target: Path, defect: str | None = None) -> Path:
-    """Copy the reference into `target` and lay the defect's files over it."""
+def materialize(track: str, week: str, target: Path, defect: str | None = None, *, folder: str = "defects") -> Path:
+    """Copy the reference into `target` and lay the defect's (or variant's) files over it."""
     shutil.copytree(reference(track, week), target, ignore=IGNORED)
     if defect is not None:
-        overlay = LAB_TESTS / track / week / "defects" / defect
+        overlay = LAB_TESTS / track / week / folder / defect
         if not overlay.is_dir():
             raise FileNotFoundError(f"no defect overlay {overlay}")
         shutil.copytree(overlay, target, dirs_exist_ok=True, ignore=IGNORED)

@@ -1,0 +1,100 @@
+"""The app's wall clock under libfaketime, so that token expiry is tested without waiting.
+
+A lab whose lab.toml sets `[app] clock = "faketime"` gets its app *started* (not installed
+or migrated) with libfaketime preloaded. libfaketime reads the clock's offset from a file
+that only the harness writes; checks move it with `ctx.clock.shift(seconds)` and put it
+back with `ctx.clock.reset()`.
+
+Only the wall clock moves (FAKETIME_DONT_FAKE_MONOTONIC=1): timers, timeouts and
+connection pools keep real time, so moving the clock back never stalls the app. What
+reads the wall clock does move: JWT `exp`/`nbf` checks, but also in-process rate-limit
+windows and cache TTLs, so a check that shifts the clock runs last or resets it after.
+Statically linked apps (Go) ignore LD_PRELOAD: checks confirm the shift through the
+app's own `Date` header before they rely on it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from harness.outcomes import CannotCheck
+
+# Debian/Ubuntu package `libfaketime` (multi-arch paths), then a source install.
+LIBRARY_CANDIDATES = (
+    "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1",
+    "/usr/lib/aarch64-linux-gnu/faketime/libfaketimeMT.so.1",
+    "/usr/lib/faketime/libfaketimeMT.so.1",
+    "/usr/local/lib/faketime/libfaketimeMT.so.1",
+)
+LIBRARY_ENV = "HARNESS_FAKETIME_LIB"
+
+
+def find_library(candidates: Sequence[str] = LIBRARY_CANDIDATES, env: Mapping[str, str] = os.environ) -> Path | None:
+    override = env.get(LIBRARY_ENV)
+    for name in ([override] if override else []) + list(candidates):
+        if Path(name).is_file():
+            return Path(name)
+    return None
+
+
+class FakeClock:
+    """The offset file libfaketime reads on every clock call (FAKETIME_NO_CACHE=1)."""
+
+    def __init__(self, library: Path | None, directory: Path) -> None:
+        self.library = library
+        self.directory = directory
+        self.path = directory / "offset"
+        self._offset = 0
+        self._write(0)
+
+    @classmethod
+    def create(cls, library: Path | None = None) -> FakeClock:
+        directory = Path(tempfile.mkdtemp(prefix="harness-clock-"))
+        # The app may run as another (unprivileged) user: it must be able to read the file.
+        directory.chmod(0o755)
+        return cls(library if library is not None else find_library(), directory)
+
+    @property
+    def offset_s(self) -> int:
+        return self._offset
+
+    def environment(self) -> dict[str, str]:
+        """What the app's start command gets on top of its usual environment."""
+        if self.library is None:
+            return {}
+        return {
+            "LD_PRELOAD": str(self.library),
+            "FAKETIME_TIMESTAMP_FILE": str(self.path),
+            "FAKETIME_NO_CACHE": "1",
+            "FAKETIME_DONT_FAKE_MONOTONIC": "1",
+        }
+
+    def shift(self, seconds: float) -> None:
+        """Move the app's wall clock by `seconds` (cumulative; negative moves it back)."""
+        if self.library is None:
+            raise CannotCheck(
+                "libfaketime is not installed, so the harness cannot move the app's clock",
+                fix="Install it (Debian/Ubuntu: apt-get install libfaketime) or point "
+                    f"{LIBRARY_ENV} at libfaketimeMT.so.1",
+            )
+        self._write(self._offset + round(seconds))
+
+    def reset(self) -> None:
+        if self._offset != 0:
+            self._write(0)
+
+    def close(self) -> None:
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+    def _write(self, offset: int) -> None:
+        # Written aside and renamed: libfaketime re-reads the file on every call and must
+        # never see it empty or half-written.
+        staging = self.directory / "offset.next"
+        staging.write_text(f"{offset:+d}\n", encoding="ascii")
+        staging.chmod(0o644)
+        os.replace(staging, self.path)
+        self._offset = offset

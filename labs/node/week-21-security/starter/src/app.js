@@ -1,0 +1,31 @@
+'use strict';
+const express = require('express');
+const { headers, corsPolicy } = require('./security');
+const { notFound, errorHandler } = require('./http/problem');
+
+const app = express();
+app.disable('x-powered-by');
+// TODO (README, task 6): security headers and CORS go first, so that every answer
+// (errors and 404s included) carries them. Fill them in in src/security.js.
+app.use(headers);
+app.use(corsPolicy);
+app.use(express.json({ limit: '100kb' }));
+
+app.get('/health', (req, res) => {
+  res.json({ status: 'ok' });
+});
+
+app.use('/v1/auth', require('./routes/auth'));
+app.use('/v1/me', require('./routes/me'));
+app.use('/v1/authors', require('./routes/authors'));
+app.use('/v1/books', require('./routes/books'));
+app.use('/v1/members', require('./routes/members'));
+app.use('/v1/loans', require('./routes/loans'));
+
+// Order matters: the 404 handler after every route, the error handler last.
+// Throw (or reject with) an HttpError from src/http/problem.js in a handler and the
+// client gets a problem+json answer with its status; Express 5 catches async errors.
+app.use(notFound);
+app.use(errorHandler);
+
+module.exports = app;

@@ -1,0 +1,151 @@
+"""Password storage, read from the database the harness owns (security reference §3).
+
+The checks register accounts with passwords they know, find what the app stored by
+verifying candidate values (credentials.py), and judge the format (hashes.py).
+"""
+
+from __future__ import annotations
+
+from harness.httpclient import curl_for, describe
+from harness.outcomes import Failure
+from harness.registry import CheckContext, check
+
+from .accounts import Accounts
+from .credentials import Stored, find_stored_password, reversible_forms, rows_mentioning, string_leaves
+from .hashes import FIX, HashInfo, Verdict, digest_of
+
+BCRYPT_LIMIT = 72
+
+
+def _psql(stored: Stored) -> str:
+    column = stored.column.split(".")[0]
+    return f"psql \"$DATABASE_URL\" -c 'SELECT {column} FROM {stored.table} LIMIT 5'"
+
+
+def judged(stored: Stored, password: str) -> HashInfo:
+    if stored.info is not None:
+        return stored.info
+    digest = digest_of(stored.value, password)
+    if digest:
+        return HashInfo(f"unsalted {digest}", Verdict.FAIL, f"an unsalted {digest} digest: fast to brute-force "
+                        "and identical for identical passwords")
+    return HashInfo("unrecognised", Verdict.FAIL, "a format the harness does not recognise (not bcrypt, argon2, "
+                    "scrypt or PBKDF2 in their usual encodings)")
+
+
+@check("security.passwords.adaptive_hash", points=4, services={"postgres"}, timeout_s=150)
+def passwords_are_stored_with_an_adaptive_hash(ctx: CheckContext) -> None:
+    """Passwords are stored as a slow, salted hash (bcrypt, argon2id, scrypt, PBKDF2), never readable.
+
+    The harness registers an account, finds the stored value that verifies against the
+    password in the database, and judges it: bcrypt cost >= 10, argon2id, scrypt or PBKDF2
+    with OWASP's parameters pass; plain text, fast digests and weak parameters fail. Two
+    accounts with the same password must get different hashes (a salt per password), and
+    no other column may hold the password or a fast digest of it.
+    """
+    accounts = Accounts(ctx)
+    password = accounts.new_password()
+    first = accounts.register(password=password)
+    accounts.login(first)
+    stored, unknown = find_stored_password(ctx.pg, first.email, password)
+    if stored is None:
+        seen = "\n".join(f"{u.where} = {u.value[:40]!r}" for u in unknown[:5])
+        raise Failure(
+            "the harness cannot find the stored password: no value in the database verifies against it",
+            expected="a bcrypt/argon2/scrypt/PBKDF2 hash of the password in the account's row (or a table "
+                     "that references it)",
+            actual=f"unrecognised candidates:\n{seen}" if seen else "nothing that looks like a password hash",
+            hint=FIX + " Store the hash string as the library returns it (e.g. $2b$12$...), in a text column.",
+            reproduce=f"psql \"$DATABASE_URL\" -c \"SELECT * FROM members WHERE email = '{first.email}'\"",
+        )
+    info = judged(stored, password)
+    if info.verdict is Verdict.FAIL:
+        loud = "PASSWORDS ARE STORED IN PLAIN TEXT" if info.scheme == "plain text" else \
+            f"passwords are stored as {info.scheme}"
+        raise Failure(
+            f"{loud} ({stored.where}): {info.reason}",
+            expected="bcrypt (cost >= 10), argon2id, scrypt or PBKDF2 with OWASP's parameters",
+            actual=f"{stored.where} = {stored.value[:60]!r} for the password {password!r}",
+            hint=FIX, reproduce=_psql(stored),
+        )
+    if info.verdict is Verdict.WARN:
+        ctx.note(f"security.passwords.adaptive_hash: {stored.where}: {info.reason} (a warning, not a failure)")
+    second = accounts.register(password=password)
+    again, _ = find_stored_password(ctx.pg, second.email, password)
+    if again is not None and again.value == stored.value:
+        raise Failure(
+            "two accounts with the same password got the same stored hash: there is no salt per password",
+            expected="different hashes for the same password (a random salt each time)",
+            actual=f"{stored.where} = {stored.value[:60]!r} for {first.email} and {second.email}",
+            hint="Let the library salt each hash (bcrypt.hash(password, 12) does); never hash with a fixed salt.",
+            reproduce=_psql(stored),
+        )
+    forms = reversible_forms(password)
+    for table, row in rows_mentioning(ctx.pg, forms):
+        for column, value in string_leaves(row):
+            if any(form.lower() in value.lower() for form in forms):
+                raise Failure(
+                    f"a readable copy of the password is stored in {table}.{column}",
+                    expected="the password nowhere but in its hash",
+                    actual=f"{table}.{column} = {value[:60]!r} (the password, its base64 or a fast digest)",
+                    hint="Never store, log into a table or cache the password, even encoded.",
+                    reproduce=f"psql \"$DATABASE_URL\" -c 'SELECT * FROM {table}'",
+                )
+
+
+def _long_password(ctx: CheckContext, size: int) -> str:
+    head = f"Long-{ctx.rng.getrandbits(48):012x}-{ctx.run_id}-"
+    return (head + "x" * size)[:size]
+
+
+@check("security.passwords.no_truncation", points=1)
+def long_passwords_are_not_truncated(ctx: CheckContext) -> None:
+    """A long password is used whole: its first 72 bytes alone never log in.
+
+    bcrypt reads only 72 bytes and node's bcrypt truncates silently. The harness registers
+    an 80-byte password; if it is accepted, its first 72 bytes with another ending must not
+    log in. Refusing it (422, a maximum length) is fine, but then a 72-byte password must be
+    accepted and a longer login must not match it.
+    """
+    accounts = Accounts(ctx)
+    accounts.register()  # registration works: what follows is about length only
+    email, password = accounts.new_email("long"), _long_password(ctx, 80)
+    response = accounts.register_raw({"email": email, "password": password, "name": "Long Password"})
+    if response.status_code >= 500:
+        raise Failure(
+            f"registering an 80-byte password crashed the app ({response.status_code})",
+            expected="201, or 422 naming the maximum length", actual=describe(response),
+            hint="Check the password's length in bytes before hashing: bcrypt libraries throw or truncate "
+                 "beyond 72 bytes.", reproduce=curl_for(response.request))
+    if response.is_success:
+        wrong = [password[:BCRYPT_LIMIT] + "Y" * 8, password[:BCRYPT_LIMIT]]
+    else:
+        email, password = accounts.new_email("long"), _long_password(ctx, BCRYPT_LIMIT)
+        response = accounts.register_raw({"email": email, "password": password, "name": "Long Password"})
+        if not response.is_success:
+            raise Failure(
+                f"the app refused an 80-byte password (a maximum length is fine), but also a 72-byte one "
+                f"({response.status_code})",
+                expected="201 for a 72-byte password (ASVS 6.2.9: allow at least 64 characters)",
+                actual=describe(response), reproduce=curl_for(response.request),
+                hint="Allow passwords up to 72 bytes with bcrypt (or any length with argon2id).")
+        wrong = [password + "Y" * 8]
+    right = accounts.login_raw(email, password)
+    if right.status_code != 200:
+        raise Failure(
+            f"an account registered with a {len(password)}-byte password cannot log in with it "
+            f"({right.status_code})",
+            expected="200 with the tokens", actual=describe(right), reproduce=curl_for(right.request),
+            hint="Hash and compare the same bytes: the whole password, as sent.")
+    for attempt in wrong:
+        response = accounts.login_raw(email, attempt)
+        if response.is_success:
+            raise Failure(
+                f"the password is truncated: logging in with its first {BCRYPT_LIMIT} bytes "
+                f"{'and another ending ' if len(attempt) > BCRYPT_LIMIT else ''}succeeded "
+                f"(registered: {len(password)} bytes)",
+                expected="401: only the whole password logs in",
+                actual=describe(response), reproduce=curl_for(response.request),
+                hint=f"bcrypt ignores everything after {BCRYPT_LIMIT} bytes. Refuse longer passwords with 422 "
+                     f"(Buffer.byteLength(password) > {BCRYPT_LIMIT}) at registration and at login, or use "
+                     "argon2id.")

@@ -1,0 +1,236 @@
+"""Access and refresh tokens: signatures verified, short lives, rotation with reuse detection.
+
+Rows JWT-01..05, 07..13 of the security reference (RFC 8725, OWASP JWT Cheat Sheet,
+WSTG-SESS-10, RFC 9700 §4.14.2). Attack tokens are built by jwt_tools from the token the
+app issued, so the checks need no secret and work whatever the app signs with.
+"""
+
+from __future__ import annotations
+
+import time
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import httpx
+
+from harness import expect
+from harness.httpclient import curl_for, describe
+from harness.outcomes import Failure
+from harness.registry import CheckContext, check
+
+from . import jwt_tools
+from .accounts import LOGOUT, ME, REFRESH, Account, Accounts, Tokens, bearer, tokens_from
+from .credentials import rows_mentioning
+
+KEY_PATHS = ("/.well-known/jwks.json", "/jwks.json", "/v1/auth/jwks", "/v1/auth/jwks.json",
+             "/.well-known/openid-configuration", "/v1/auth/public-key", "/.well-known/public.pem")
+ATTACKER_KEY = b"harness-attacker-key-0123456789abcdef"
+VERIFY_FIX = ("Verify every token with jwt.verify(token, secret, { algorithms: ['HS256'] }) in one middleware used "
+              "by every protected route; never jwt.decode(), which reads a token without checking it.")
+
+
+def _jwt(tokens: Tokens) -> jwt_tools.Jwt:
+    try:
+        return jwt_tools.parse(tokens.access)
+    except ValueError as exc:
+        raise Failure(f"the access token is not a JWT: {exc}", expected="a JWT (header.payload.signature)",
+                      actual=tokens.access[:80], reproduce=curl_for(tokens.response.request),
+                      hint="Shelf's access tokens are JWTs sent as Authorization: Bearer <token>.") from None
+
+
+def _public_keys(ctx: CheckContext) -> list[bytes]:
+    """The app's published public keys (JWKS or PEM), as PEM."""
+    keys: list[bytes] = []
+    for path in KEY_PATHS:
+        response = ctx.http.get(path)
+        if not response.is_success:
+            continue
+        if "BEGIN PUBLIC KEY" in response.text:
+            keys.append(response.text.encode())
+            continue
+        try:
+            body: Any = response.json()
+        except ValueError:
+            continue
+        if isinstance(body, dict) and isinstance(body.get("jwks_uri"), str):
+            body = _json_or_none(ctx.http.get(httpx.URL(body["jwks_uri"]).path))
+        if isinstance(body, dict) and isinstance(body.get("keys"), list):
+            keys += [pem for jwk in body["keys"] if isinstance(jwk, dict) and (pem := jwt_tools.jwk_to_pem(jwk))]
+    return keys
+
+
+def _json_or_none(response: httpx.Response) -> Any:
+    try:
+        return response.json() if response.is_success else None
+    except ValueError:
+        return None
+
+
+def _forgeries(ctx: CheckContext, token: jwt_tools.Jwt, victim: Account) -> list[tuple[str, str]]:
+    sub = token.payload.get("sub")
+    escalate: dict[str, Any] = {"role": "admin",
+                                "sub": int(victim.id) if isinstance(sub, int) and victim.id.isdigit() else victim.id}
+    forged = [
+        ("the payload changed (role: admin, sub: another member), the signature kept",
+         jwt_tools.with_claims(token, **escalate)),
+        ("one bit of the signature flipped", jwt_tools.flipped(token)),
+        ("the signature stripped (header.payload.)", jwt_tools.stripped(token)),
+        ("only two segments (header.payload)", token.signing_input),
+        ("alg: none keeping the original signature",
+         jwt_tools.unsigned({**token.header, "alg": "none"}, {**token.payload, **escalate},
+                            jwt_tools.b64url_encode(token.signature))),
+        ("an attacker's HMAC key embedded in the header (jwk)",
+         jwt_tools.embedded_jwk(token, ATTACKER_KEY, **escalate)),
+        ("kid pointing at /dev/null, signed with an empty key", jwt_tools.kid_traversal(token, **escalate)),
+    ]
+    forged += [(f"alg: {alg!r} with an empty signature", jwt_tools.alg_none(token, alg, **escalate))
+               for alg in jwt_tools.NONE_VARIANTS]
+    if token.alg[:2] in ("RS", "ES", "PS"):
+        keys = _public_keys(ctx)
+        if keys:
+            forged += [(f"alg confusion: {name}", t) for name, t in jwt_tools.key_confusion(token, keys, **escalate)]
+        else:
+            ctx.note(f"security.jwt.signature_verified: tokens are {token.alg} but no public key is published at "
+                     f"{', '.join(KEY_PATHS[:3])}...: the RS/HS key-confusion probe did not run")
+    return forged
+
+
+@check("security.jwt.signature_verified", points=4, services={"postgres"})
+def forged_tokens_are_rejected(ctx: CheckContext) -> None:
+    """Forged access tokens are rejected on every protected route.
+
+    From a real token the harness builds: a tampered payload (role admin, another sub) with
+    the old signature, a flipped and a stripped signature, alg none/None/NONE/nOnE, an
+    attacker key embedded in the header, a kid path traversal and, for RS/ES tokens, HMAC
+    signatures made with the published public key. GET /v1/me, GET
+    /v1/members/{id}/loans and POST /v1/authors must refuse every one (401). An HMAC secret
+    from the usual tutorial list (secret, changeme, your-256-bit-secret ...) also fails.
+    """
+    accounts = Accounts(ctx)
+    account, tokens = accounts.member()
+    victim = accounts.register()
+    token = _jwt(tokens)
+    routes = [("GET", ME, None), ("GET", f"/v1/members/{account.id}/loans", None),
+              ("POST", "/v1/authors", {"name": "Forged"})]
+    for method, path, _ in routes[:2]:
+        response = ctx.http.request(method, path, headers=bearer(tokens.access))
+        expect.status(response, 200, what=f"{method} {path} with the member's own valid token",
+                      hint="A member reads /v1/me and their own loans with their access token.")
+    secret = jwt_tools.crack(token)
+    if secret is not None:
+        raise Failure(
+            f"the token's HMAC secret is {secret!r}: anyone can sign an admin token with it",
+            expected="a random secret of at least 32 bytes (RFC 8725 §3.5), from the environment",
+            actual=f"{token.alg} token signed with {secret!r}", reproduce=curl_for(tokens.response.request),
+            hint="Generate the secret (crypto.randomBytes(32)) and read it from JWT_SECRET; never commit it.")
+    for name, forged in _forgeries(ctx, token, victim):
+        for method, path, body in routes:
+            response = ctx.http.request(method, path, json=body, headers=bearer(forged))
+            if response.is_success or response.status_code >= 500:
+                verdict = "accepted" if response.is_success else f"crashed the app ({response.status_code})"
+                raise Failure(
+                    f"a forged access token was {verdict}: {name}, on {method} {path}",
+                    expected="401 for any token whose signature does not verify with the server's key and algorithm",
+                    actual=describe(response), hint=VERIFY_FIX, reproduce=curl_for(response.request))
+
+
+def _app_time(response: httpx.Response) -> float | None:
+    try:
+        return parsedate_to_datetime(response.headers["date"]).timestamp()
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+@check("security.jwt.lifetime_bounded", points=2)
+def access_tokens_are_short_lived(ctx: CheckContext) -> None:
+    """Access tokens carry exp and live at most the lab's policy (15 minutes).
+
+    The login's and the refresh's access tokens are decoded (no secret needed): exp must be
+    present and exp - iat at most max_access_s; expires_in must say the same lifetime.
+    """
+    max_s = float(ctx.param("max_access_s", 900))
+    accounts = Accounts(ctx)
+    _, tokens = accounts.member()
+    refreshed = ctx.http.post(REFRESH, json={"refresh_token": tokens.refresh})
+    expect.status(refreshed, 200, what=f"POST {REFRESH} with a fresh refresh token",
+                  hint="Answer 200 with a new token pair.")
+    for what, pair in (("login", tokens), ("refresh", tokens_from(refreshed, what=f"POST {REFRESH}"))):
+        claims = _jwt(pair).payload
+        life = jwt_tools.lifetime_s(claims, _app_time(pair.response) or time.time())
+        fix = (f"Sign access tokens with an expiry of at most {int(max_s)} seconds: "
+               f"jwt.sign(claims, secret, {{ algorithm: 'HS256', expiresIn: {int(max_s)} }}); the refresh "
+               "token keeps the session going.")
+        if life is None:
+            raise Failure(f"the {what} access token has no exp claim: it never expires",
+                          expected=f"exp at most {int(max_s)} s after iat", actual=f"claims: {claims}",
+                          hint=fix, reproduce=curl_for(pair.response.request))
+        if life > max_s + 5:
+            raise Failure(f"the {what} access token lives {life / 60:.0f} minutes ({life:.0f} s); the policy is "
+                          f"at most {max_s / 60:.0f} minutes", expected=f"exp - iat <= {int(max_s)}",
+                          actual=f"claims: {claims}", hint=fix, reproduce=curl_for(pair.response.request))
+        expires_in = pair.body.get("expires_in")
+        if not isinstance(expires_in, int | float) or isinstance(expires_in, bool) or abs(expires_in - life) > 60:
+            raise expect.fail(pair.response, f"the {what} answer's expires_in ({expires_in!r}) is not the access "
+                              f"token's lifetime ({life:.0f} s)", expected=f"\"expires_in\": {life:.0f}",
+                              hint="expires_in is the access token's lifetime in seconds (RFC 6749 §5.1).")
+
+
+@check("security.jwt.refresh_rotation", points=3, services={"postgres"})
+def refresh_tokens_rotate_and_reuse_revokes(ctx: CheckContext) -> None:
+    """Refresh tokens rotate, a reused one revokes its family, logout revokes, and only hashes are stored.
+
+    Refreshing with R1 returns a new pair (R2 != R1); presenting R1 again is refused and
+    also kills R2 (RFC 9700 §4.14.2); after logout the refresh token is refused; a refresh
+    token is no access token and vice versa; the raw refresh tokens appear in no table.
+    """
+    accounts = Accounts(ctx)
+    account = accounts.register()
+    first = accounts.login(account)
+    hint = ("Store sha256(refresh token) with a family id; on refresh, mark the row used and issue the next "
+            "token of the same family; when a used (or revoked) token comes back, revoke the whole family.")
+
+    def refused(response: httpx.Response, message: str, expected: str = "401") -> None:
+        if response.is_success or response.status_code >= 500:
+            raise Failure(message, expected=expected, actual=describe(response), hint=hint,
+                          reproduce=curl_for(response.request))
+
+    refused(ctx.http.get(ME, headers=bearer(first.refresh)),
+            f"the refresh token works as an access token on GET {ME}")
+    refused(ctx.http.post(REFRESH, json={"refresh_token": first.access}),
+            f"the access token works as a refresh token on POST {REFRESH}")
+    response = ctx.http.post(REFRESH, json={"refresh_token": first.refresh})
+    expect.status(response, 200, what=f"POST {REFRESH} with a fresh refresh token", hint=hint)
+    second = tokens_from(response, what=f"POST {REFRESH}")
+    if second.refresh == first.refresh:
+        raise expect.fail(response, "the refresh token did not rotate: the answer returns the same one",
+                          expected="a new refresh token on every refresh", hint=hint)
+    expect.status(ctx.http.get(ME, headers=bearer(second.access)), 200,
+                  what=f"GET {ME} with the refreshed access token")
+    refused(ctx.http.post(REFRESH, json={"refresh_token": first.refresh}),
+            "a spent refresh token was accepted again (reuse not detected)")
+    refused(ctx.http.post(REFRESH, json={"refresh_token": second.refresh}),
+            "after a spent refresh token came back, its successor still works: reuse must revoke the family",
+            expected="401 for every token of the family")
+
+    third = accounts.login(account)
+    response = ctx.http.post(LOGOUT, json={"refresh_token": third.refresh}, headers=bearer(third.access))
+    expect.status(response, 200, 204, what=f"POST {LOGOUT}", hint="Answer 204 and revoke the refresh token.")
+    refused(ctx.http.post(REFRESH, json={"refresh_token": third.refresh}),
+            "a refresh token still works after logout")
+    if ctx.http.get(ME, headers=bearer(third.access)).is_success:
+        ctx.note("security.jwt.refresh_rotation: the access token still works after logout until it expires "
+                 "(fine for short-lived JWTs; a denylist by jti would end it at once)")
+
+    leaked = rows_mentioning(ctx.pg, [first.refresh, second.refresh, third.refresh])
+    if leaked:
+        table, row = leaked[0]
+        raise Failure(
+            f"refresh tokens are stored as they are, in {table}: whoever reads the table can use them",
+            expected="only a hash of each refresh token (sha256) in the database",
+            actual=f"{table} row: {str(row)[:200]}", hint=hint,
+            reproduce=f"psql \"$DATABASE_URL\" -c 'SELECT * FROM {table}'")
+    if len(first.refresh) < 22:
+        raise Failure(f"the refresh token is short enough to guess ({len(first.refresh)} characters)",
+                      expected="at least 128 random bits (22+ base64url characters)", actual=first.refresh,
+                      hint="crypto.randomBytes(32).toString('base64url')",
+                      reproduce=curl_for(first.response.request))
