@@ -9,7 +9,9 @@ from __future__ import annotations
 import threading
 import time
 import traceback
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 import psycopg
@@ -24,6 +26,7 @@ class Planned:
     spec: CheckSpec
     points: float
     hidden: bool
+    params: Mapping[str, Any] = field(default_factory=dict)
 
 
 def _app_gone(ctx: CheckContext) -> str | None:
@@ -80,6 +83,7 @@ def _outcome(planned: Planned, ctx: CheckContext, debug: bool) -> Outcome:
 
 def run_check(planned: Planned, ctx: CheckContext, *, debug: bool = False) -> CheckResult:
     spec = planned.spec
+    ctx.params = planned.params  # the lab's parameters for this check (lab.toml [[checks]] params)
     started = time.monotonic()
     box: list[Outcome] = []
     if not ctx.app.alive():

@@ -70,7 +70,7 @@ def plan(request: CheckRequest) -> list[Planned]:
             continue
         spec = registry.get(entry.id)
         points = request.points.get(entry.id, entry.points if entry.points is not None else spec.points)
-        planned.append(Planned(spec, points, entry.hidden))
+        planned.append(Planned(spec, points, entry.hidden, entry.params))
     return planned
 
 

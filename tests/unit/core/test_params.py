@@ -1,0 +1,33 @@
+"""A check receives the parameters its lab gives it in lab.toml."""
+
+from __future__ import annotations
+
+from harness.outcomes import Status
+from harness.registry import CheckContext, CheckSpec
+from harness.runner.execute import Planned, run_check
+
+
+class _App:
+    base_url = "http://127.0.0.1:1"
+    migrate_command = None
+    migrate_runs = ()
+
+    def alive(self) -> bool:
+        return True
+
+    def log_tail(self, lines: int = 20) -> str:
+        return ""
+
+
+def test_params_reach_the_check() -> None:
+    seen = {}
+
+    def probe(ctx: CheckContext) -> None:
+        seen["books"] = ctx.param("books", 1)
+
+    spec = CheckSpec("a.b.c", probe, "t", "t", 1.0, frozenset(), 5.0)
+    ctx = CheckContext(http=None, app=_App(), run_id="r", seed=1)  # type: ignore[arg-type]
+    result = run_check(Planned(spec, 1.0, False, {"books": 12345}), ctx)
+    assert result.status is Status.PASS and seen == {"books": 12345}
+    run_check(Planned(spec, 1.0, False), ctx)
+    assert seen == {"books": 1}, "another check does not see the previous one's params"
