@@ -38,6 +38,8 @@ class LabManifest:
     services: tuple[str, ...]
     checks: tuple[CheckEntry, ...]
     clock: str = "real"
+    instances: int = 1  # >1: several instances of the app behind a balancer
+    run_tests: bool = False  # run the project's own test suite ([tests] in harness.toml)
 
 
 @dataclass(frozen=True)
@@ -169,16 +171,25 @@ def load_manifest(path: Path) -> LabManifest:
     ids = [c.id for c in checks]
     if len(set(ids)) != len(ids):
         raise ConfigError(file, "a check is listed twice", key="checks")
-    return LabManifest(services=tuple(services), checks=checks, clock=_clock(file, data.get("app", {})))
-
-
-def _clock(file: str, app: Any) -> str:
-    """`[app] clock = "faketime"`: the only key of the lab's [app] table so far."""
+    app = data.get("app", {})
     if not isinstance(app, dict):
         raise ConfigError(file, "app must be a table", key="app")
     for key in app:
-        if key != "clock":
-            raise ConfigError(file, "unknown key in [app]; valid: clock", key=f"app.{key}")
+        if key not in _APP_KEYS:
+            raise ConfigError(file, f"unknown key in [app]; valid: {', '.join(_APP_KEYS)}", key=f"app.{key}")
+    instances = app.get("instances", 1)
+    if not isinstance(instances, int) or isinstance(instances, bool) or not 1 <= instances <= 8:
+        raise ConfigError(file, f"instances must be a whole number from 1 to 8, got {instances!r}",
+                          key="app.instances")
+    return LabManifest(services=tuple(services), checks=checks, clock=_clock(file, app), instances=instances,
+                       run_tests=bool(app.get("run_tests", False)))
+
+
+_APP_KEYS = ("clock", "instances", "run_tests")
+
+
+def _clock(file: str, app: dict[str, Any]) -> str:
+    """`[app] clock = "faketime"` lets checks move the app's wall clock."""
     clock = app.get("clock", "real")
     if clock not in CLOCKS:
         raise ConfigError(file, f"clock must be one of {', '.join(CLOCKS)}, got {clock!r}", key="app.clock")

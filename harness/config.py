@@ -43,6 +43,15 @@ class AppConfig:
 
 
 @dataclass(frozen=True)
+class TestsConfig:
+    """The project's own test suite, for labs that grade it (the production check)."""
+
+    command: str
+    coverage: str | None = None  # report path: coverage-summary.json, lcov.info, coverage.xml, jacoco.xml
+    timeout_s: float = 600.0
+
+
+@dataclass(frozen=True)
 class ServiceImages:
     """Docker images, when the project wants others than the harness defaults."""
 
@@ -57,13 +66,15 @@ class ProjectConfig:
     track: str
     app: AppConfig
     images: ServiceImages = ServiceImages()
+    tests: TestsConfig | None = None
 
     @property
     def path(self) -> Path:
         return self.root / CONFIG_NAME
 
 
-_TOP_KEYS = ("track", "app", "services")
+_TOP_KEYS = ("track", "app", "services", "tests")
+_TESTS_KEYS = ("command", "coverage", "timeout")
 _APP_KEYS = (
     "start", "install", "migrate", "health",
     "install_timeout", "migrate_timeout", "ready_timeout", "env",
@@ -155,7 +166,23 @@ def parse_config(root: Path, data: Mapping[str, Any], file: str) -> ProjectConfi
         redis=_string(file, services, "redis_image", "services.", required=False),
         mongodb=_string(file, services, "mongodb_image", "services.", required=False),
     )
-    return ProjectConfig(root=root, track=track, app=app, images=images)
+    return ProjectConfig(root=root, track=track, app=app, images=images, tests=_tests(file, data.get("tests")))
+
+
+def _tests(file: str, table: Any) -> TestsConfig | None:
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        raise ConfigError(file, "must be a table: [tests] command = \"npm test\"", key="tests")
+    _reject_unknown(file, table, _TESTS_KEYS, "tests.")
+    command = _string(file, table, "command", "tests.", required=True) or ""
+    timeout = 600.0
+    if "timeout" in table:
+        try:
+            timeout = parse_duration(table["timeout"])
+        except ValueError as exc:
+            raise ConfigError(file, str(exc), key="tests.timeout") from None
+    return TestsConfig(command, _string(file, table, "coverage", "tests.", required=False), timeout)
 
 
 def load_config(root: Path) -> ProjectConfig:

@@ -9,6 +9,7 @@ import random
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 if TYPE_CHECKING:
@@ -31,11 +32,29 @@ class MigrateRun:
     snapshot: Mapping[str, Any] | None
 
 
+@dataclass(frozen=True)
+class TestRun:
+    """The project's own test suite, run by the harness against a database of its own."""
+
+    command: str
+    exit_code: int | None  # None: it ran out of time
+    duration_s: float
+    log_tail: str
+    coverage_percent: float | None
+    coverage_detail: str  # the report's format and counts, or why it could not be read
+
+
 class AppHandle(Protocol):
     """What a check may know about the running app."""
 
     @property
     def base_url(self) -> str: ...
+
+    @property
+    def project_dir(self) -> Path: ...
+
+    @property
+    def test_run(self) -> TestRun | None: ...
 
     @property
     def migrate_command(self) -> str | None: ...
@@ -87,6 +106,10 @@ class CheckContext:
     redis_probe: RedisProbe | None = None
     mongo_probe: MongoProbe | None = None
     clock_control: Clock | None = None
+    # Direct clients to each instance when the lab runs several; `http` then goes through
+    # the balancer. With one instance this is [http].
+    instances: list[AppClient] = field(default_factory=list)
+    lab_id: str = ""
     note: Callable[[str], None] = lambda _message: None
     _counter: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 

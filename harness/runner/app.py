@@ -18,7 +18,8 @@ import httpx
 from harness.config import ProjectConfig
 from harness.durations import format_duration
 from harness.errors import ExitCode, HarnessError
-from harness.registry import MigrateRun
+from harness.introspect import coverage
+from harness.registry import MigrateRun, TestRun
 from harness.runner.clock import FakeClock
 from harness.runner.process import ManagedProcess, run_to_end
 from harness.runner.reaper import Reaper
@@ -61,6 +62,12 @@ class DirectLauncher:
 class AppEnvironment:
     port: int
     service_urls: Mapping[str, str]  # DATABASE_URL, REDIS_URL, MONGO_URL as the lab needs
+    # More instances of the same app, on these ports (horizontal-scale checks).
+    extra_ports: tuple[int, ...] = ()
+
+    @property
+    def ports(self) -> tuple[int, ...]:
+        return (self.port, *self.extra_ports)
 
 
 def base_environment(extra: Mapping[str, str]) -> dict[str, str]:
@@ -95,8 +102,11 @@ class AppRunner:
         self._log_limit = log_limit_bytes  # None: output is capped in memory but never stops the app
         self._log_limit_hit = False
         self._proc: ManagedProcess | None = None
+        self._others: list[ManagedProcess] = []  # instances 2..n, when the lab runs several
         self._migrate_runs: list[MigrateRun] = []
+        self._test_run: TestRun | None = None
         self.base_url = f"http://127.0.0.1:{app_env.port}"
+        self.instance_urls = [f"http://127.0.0.1:{port}" for port in app_env.ports]
 
     # -- AppHandle ---------------------------------------------------------------------
     @property
@@ -107,19 +117,31 @@ class AppRunner:
     def migrate_runs(self) -> Sequence[MigrateRun]:
         return tuple(self._migrate_runs)
 
+    @property
+    def project_dir(self) -> Path:
+        return self.workdir
+
+    @property
+    def test_run(self) -> TestRun | None:
+        return self._test_run
+
+    def _instances(self) -> list[ManagedProcess]:
+        return ([self._proc] if self._proc is not None else []) + self._others
+
     def alive(self) -> bool:
-        return self._proc is not None and self._proc.alive()
+        return self._proc is not None and all(p.alive() for p in self._instances())
 
     def exit_code(self) -> int | None:
         return None if self._proc is None else self._proc.poll()
 
     def log_tail(self, lines: int = 20) -> str:
-        return self._proc.tail(lines) if self._proc else ""
+        """The last lines of every instance (one after the other when there are several)."""
+        return "\n".join(p.tail(lines) for p in self._instances() if p.tail(lines))
 
     @property
     def log_limit_reached(self) -> bool:
         """Whether a phase was stopped because its output passed `log_limit_bytes`."""
-        return self._log_limit_hit or (self._proc is not None and self._proc.log.limit_reached)
+        return self._log_limit_hit or any(p.log.limit_reached for p in self._instances())
 
     # -- phases --------------------------------------------------------------------------
     def _env(self, *, with_services: bool) -> dict[str, str]:
@@ -186,26 +208,66 @@ class AppRunner:
             self._migrate_runs.append(MigrateRun(code, seconds, tail, snapshot() if snapshot else None))
         return total
 
-    def start(self) -> None:
-        command = self.config.app.start
-        self._progress(f"starting: {command}")
+    def run_tests(self, service_urls: Mapping[str, str]) -> float:
+        """Run the project's test suite with its own databases; the verdict is a check's."""
+        tests = self.config.tests
+        if tests is None:
+            return 0.0
+        report = self.workdir / tests.coverage if tests.coverage else None
+        if report is not None and report.is_file():
+            report.unlink()  # a report left from the learner's machine must not count
+        self._progress(f"running the project's tests: {tests.command}")
         user, group = self._launcher.account()
-        env = self._env(with_services=True)
-        if self._clock is not None:  # only the running app: install and migrate keep real time
-            env.update(self._clock.environment())
-        self._proc = ManagedProcess(
-            "app", self._shell(command, "start"), cwd=self.workdir, env=env,
-            on_line=self._prefixed("app"), on_start=self._reaper.process_group, user=user, group=group,
+        env = self._env(with_services=False)
+        env.update(service_urls)
+        code, log, seconds = run_to_end(
+            "tests", self._shell(tests.command, "tests"), cwd=self.workdir, env=env, timeout_s=tests.timeout_s,
+            on_line=self._prefixed("tests"), user=user, group=group, on_start=self._reaper.process_group,
             log_limit_bytes=self._log_limit,
         )
-        self._proc.start()
+        percent, detail = None, "no coverage report configured ([tests] coverage in harness.toml)"
+        if report is not None:
+            try:
+                found = coverage.read(report)
+                percent, detail = found.percent, f"{found.format}: {found.covered} of {found.total} lines"
+            except coverage.CoverageError as exc:
+                detail = str(exc)
+        self._test_run = TestRun(tests.command, code, seconds, log.tail(LOG_LINES), percent, detail)
+        return seconds
+
+    def start(self) -> None:
+        command = self.config.app.start
+        ports = self.app_env.ports
+        self._progress(f"starting: {command}" + (f" ({len(ports)} instances)" if len(ports) > 1 else ""))
+        user, group = self._launcher.account()
+        for index, port in enumerate(ports):
+            env = self._env(with_services=True)
+            env["PORT"] = str(port)
+            if self._clock is not None:  # only the running app: install and migrate keep real time
+                env.update(self._clock.environment())
+            name = "app" if len(ports) == 1 else f"app{index + 1}"
+            proc = ManagedProcess(
+                name, self._shell(command, "start"), cwd=self.workdir, env=env,
+                on_line=self._prefixed(name), on_start=self._reaper.process_group, user=user, group=group,
+                log_limit_bytes=self._log_limit,
+            )
+            proc.start()
+            if self._proc is None:
+                self._proc = proc
+            else:
+                self._others.append(proc)
 
     def wait_ready(self) -> float:
-        assert self._proc is not None
-        proc = self._proc
+        """Seconds from start until every instance answers its health route."""
+        ready = 0.0
+        for proc, url in zip(self._instances(), self.instance_urls, strict=True):
+            ready = max(ready, self._wait_one(proc, url))
+        return ready
+
+    def _wait_one(self, proc: ManagedProcess, base_url: str) -> float:
         budget = self.config.app.ready_timeout_s
         health = self.config.app.health
-        url = self.base_url + health
+        url = base_url + health
         deadline = time.monotonic() + budget
         last = "no answer yet"
         interval = 0.05
@@ -232,7 +294,8 @@ class AppRunner:
                         f"your app did not answer GET {health} with 200 within {format_duration(budget)} "
                         f"(app.ready_timeout); last seen: {last}",
                         phase="start", log_tail=proc.tail(LOG_LINES),
-                        fixes=[f"Listen on the port in the PORT environment variable ({self.app_env.port} in this run)",
+                        fixes=[f"Listen on the port in the PORT environment variable ({base_url.rsplit(':', 1)[1]} "
+                               "in this run)",
                                f"Answer GET {health} with 200 once the app is ready",
                                "If the app needs longer to start, raise app.ready_timeout in harness.toml"],
                     )
@@ -240,8 +303,11 @@ class AppRunner:
                 interval = min(interval * 1.5, 0.5)
 
     def stop(self) -> int | None:
+        """Stop every instance; the first one's exit code."""
         if self._proc is None:
             return None
-        code = self._proc.stop(grace_s=5.0)
-        self._reaper.forget_process_group(self._proc.pid)
-        return code
+        codes = []
+        for proc in self._instances():
+            codes.append(proc.stop(grace_s=5.0))
+            self._reaper.forget_process_group(proc.pid)
+        return codes[0]

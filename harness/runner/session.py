@@ -30,6 +30,7 @@ from harness.outcomes import RunResult
 from harness.registry import CheckContext, load_validators
 from harness.reporters import Reporter
 from harness.runner.app import AppEnvironment, AppFailed, AppRunner, Launcher
+from harness.runner.balancer import Balancer
 from harness.runner.clock import FakeClock
 from harness.runner.execute import Planned, not_run, run_check
 from harness.runner.reaper import Reaper
@@ -98,6 +99,9 @@ class Session:
         self.app: AppRunner | None = None
         self.probes: list[Any] = []
         self.client: AppClient | None = None
+        self.instances: list[AppClient] = []
+        self.balancer: Balancer | None = None
+        self.test_database: AppDatabase | None = None
         self.settings: ServiceSettings | None = None
         self.clock: FakeClock | None = None
 
@@ -181,9 +185,10 @@ class Session:
             self.probes.append(mongo_probe)
         if request.manifest.clock == "faketime":
             self.clock = FakeClock.create()
+        extra_ports = tuple(free_port() for _ in range(request.manifest.instances - 1))
         self.app = app = AppRunner(
             request.project, workdir=request.workdir, reaper=self.reaper, progress=reporter.phase,
-            app_env=AppEnvironment(port=free_port(), service_urls=urls),
+            app_env=AppEnvironment(port=free_port(), service_urls=urls, extra_ports=extra_ports),
             echo=reporter.note if request.debug else None, launcher=request.launcher, clock=self.clock,
             log_limit_bytes=request.log_limit_bytes,
         )
@@ -193,17 +198,42 @@ class Session:
             if seconds:
                 result.timings[phase] = seconds
                 reporter.phase_done(f"{phase} done", seconds)
+        if request.manifest.run_tests:
+            seconds = app.run_tests(self._test_urls(urls))
+            result.timings["tests"] = seconds
+            reporter.phase_done("the project's tests ran", seconds)
         app.start()
         result.timings["app_ready"] = app.wait_ready()
-        reporter.phase_done(f"app ready on port {app.app_env.port}", result.timings["app_ready"])
-        self.client = AppClient(app.base_url)
+        ports = ", ".join(str(p) for p in app.app_env.ports)
+        reporter.phase_done(f"app ready on port{'s' if len(app.app_env.ports) > 1 else ''} {ports}",
+                            result.timings["app_ready"])
+        self.instances = [AppClient(url) for url in app.instance_urls]
+        if len(self.instances) > 1:
+            self.balancer = Balancer([("127.0.0.1", port) for port in app.app_env.ports])
+            self.balancer.start()
+            self.client = AppClient(self.balancer.url)
+        else:
+            self.client = self.instances[0]
         return CheckContext(http=self.client, app=app, run_id=request.run_id, seed=request.seed,
                             pg_probe=pg_probe, redis_probe=redis_probe, mongo_probe=mongo_probe,
-                            clock_control=self.clock, note=reporter.note)
+                            clock_control=self.clock, note=reporter.note, instances=self.instances,
+                            lab_id=request.lab.id)
+
+    def _test_urls(self, urls: dict[str, str]) -> dict[str, str]:
+        """The project's tests get databases of their own: the app's stay as the checks expect."""
+        test_urls = dict(urls)
+        if self.services is not None and self.services.postgres is not None and self.settings is not None:
+            self.test_database = AppDatabase.create(self.services.postgres, self.settings, purpose="tests")
+            test_urls["DATABASE_URL"] = self.test_database.url
+        if "REDIS_URL" in test_urls:
+            test_urls["REDIS_URL"] = test_urls["REDIS_URL"].rsplit("/", 1)[0] + "/1"
+        return test_urls
 
     def _cleanup(self) -> None:
-        if self.client is not None:
-            self.client.close()
+        for client in {id(c): c for c in [*self.instances, self.client] if c is not None}.values():
+            client.close()
+        if self.balancer is not None:
+            self.balancer.stop()
         if self.app is not None:
             self.app.stop()
         if self.clock is not None:
@@ -211,9 +241,11 @@ class Session:
         for probe in self.probes:
             with contextlib.suppress(Exception):
                 probe.close()
-        if self.database is not None and self.settings is not None and self.services is not None \
+        if self.settings is not None and self.services is not None \
                 and self.services.decision.mode is Mode.EXTERNAL:
-            self.database.drop(self.settings)
+            for database in (self.database, self.test_database):
+                if database is not None:
+                    database.drop(self.settings)
         if self.services is not None:
             self.services.stop()
         self.reaper.close()

@@ -221,8 +221,9 @@ class AppDatabase:
     admin_url: str   # the harness's superuser connection to the same database
 
     @classmethod
-    def create(cls, server: PostgresServer, settings: ServiceSettings, *, host: str = "127.0.0.1") -> AppDatabase:
-        suffix = settings.run_id.replace("-", "_")
+    def create(cls, server: PostgresServer, settings: ServiceSettings, *, host: str = "127.0.0.1",
+               purpose: str = "") -> AppDatabase:
+        suffix = settings.run_id.replace("-", "_") + (f"_{purpose}" if purpose else "")
         name, role = f"shelf_{suffix}", f"app_{suffix}"
         password = secrets.token_urlsafe(18)
         cleanup = [f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'DROP ROLE IF EXISTS "{role}"']

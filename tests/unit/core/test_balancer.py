@@ -1,0 +1,56 @@
+"""The balancer spreads connections over the instances and passes bytes through unchanged."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from harness.runner.balancer import Balancer
+
+
+def _server(name: str) -> http.server.ThreadingHTTPServer:
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["content-length"]))
+            self.send_response(200)
+            self.send_header("content-length", str(len(body) + len(name) + 1))
+            self.end_headers()
+            self.wfile.write(name.encode() + b":" + body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.fixture
+def balanced() -> Iterator[Balancer]:
+    servers = [_server("a"), _server("b")]
+    balancer = Balancer([("127.0.0.1", s.server_address[1]) for s in servers])
+    balancer.start()
+    yield balancer
+    balancer.stop()
+    for server in servers:
+        server.shutdown()
+
+
+def test_new_connections_alternate_between_instances(balanced: Balancer) -> None:
+    answers = []
+    for _ in range(4):
+        with httpx.Client() as client:  # a new connection each time
+            answers.append(client.post(balanced.url, content=b"x" * 100_000).text[:2])
+    assert answers == ["a:", "b:", "a:", "b:"]
+    assert balanced.connections == [2, 2]
+
+
+def test_large_bodies_pass_through_intact(balanced: Balancer) -> None:
+    body = bytes(range(256)) * 4000
+    with httpx.Client() as client:
+        response = client.post(balanced.url, content=body)
+    assert response.content[2:] == body
