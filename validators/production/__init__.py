@@ -1,0 +1,1 @@
+"""The Backend Developer capstone: the production-readiness checklist, item by item."""

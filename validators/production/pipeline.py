@@ -1,0 +1,68 @@
+"""A CI pipeline that runs the tests on every change."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from harness.outcomes import Failure
+from harness.registry import CheckContext, check
+
+PIPELINES = (".github/workflows/*.yml", ".github/workflows/*.yaml", ".gitlab-ci.yml", ".circleci/config.yml",
+             "azure-pipelines.yml", "bitbucket-pipelines.yml", ".drone.yml", "Jenkinsfile", ".woodpecker.yml")
+TEST_COMMANDS = ("npm test", "npm run test", "npm ci", "yarn test", "pnpm test", "node --test", "pytest",
+                 "python -m pytest", "tox", "mvn test", "mvn verify", "./mvnw", "gradle test", "./gradlew",
+                 "go test", "harness check")
+
+
+def pipeline_files(root: Path) -> list[Path]:
+    return sorted(p for pattern in PIPELINES for p in root.glob(pattern) if p.is_file())
+
+
+def pipeline_problem(path: Path, test_command: str | None) -> str | None:
+    """Why this pipeline file would not run the tests, or None."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    if path.suffix in (".yml", ".yaml"):
+        try:
+            document = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            return f"it is not valid YAML: {str(exc).splitlines()[0]}"
+        if not isinstance(document, dict):
+            return "it is empty or not a mapping"
+        # PyYAML reads GitHub's `on:` key as the boolean True.
+        if ".github" in path.parts and "on" not in document and True not in document:
+            return "it has no `on:` trigger (push / pull_request)"
+    wanted = (test_command,) if test_command else TEST_COMMANDS
+    if not any(command in text for command in wanted if command):
+        return f"no step runs the tests (looked for: {', '.join(c for c in wanted if c)})"
+    return None
+
+
+@check("prod.ci.pipeline", points=1)
+def a_ci_pipeline_runs_the_tests(ctx: CheckContext) -> None:
+    """A CI pipeline file runs the tests on every change.
+
+    The project holds a pipeline definition (GitHub Actions, GitLab CI, CircleCI, ...) that
+    parses and has a step running the project's tests.
+    """
+    root = ctx.app.project_dir
+    files = pipeline_files(root)
+    if not files:
+        raise Failure(
+            "no CI pipeline file in the project",
+            expected="e.g. .github/workflows/ci.yml that installs and runs the tests on push and pull_request",
+            actual="none of: " + ", ".join(PIPELINES),
+            hint="Add .github/workflows/ci.yml with a job: checkout, set up the runtime, install, run the tests "
+                 "(with a PostgreSQL service container if they need one).",
+        )
+    test_command = ctx.param("test_command", None)
+    problems = {path: pipeline_problem(path, test_command) for path in files}
+    if all(problems.values()):
+        raise Failure(
+            "the CI pipeline does not run the tests",
+            expected="a pipeline step that runs the test command",
+            actual="\n".join(f"{p.relative_to(root)}: {why}" for p, why in problems.items()),
+            hint="Add a step such as `run: npm test` after the install step.",
+            reproduce="cat " + " ".join(str(p.relative_to(root)) for p in files),
+        )

@@ -1,0 +1,49 @@
+"""The project's own tests: they pass, against a real database, with coverage reported."""
+
+from __future__ import annotations
+
+from harness.outcomes import Failure
+from harness.registry import CheckContext, check
+
+
+@check("prod.tests.coverage", points=3, services={"postgres"})
+def tests_pass_with_coverage(ctx: CheckContext) -> None:
+    """The project's tests pass against a real database, with line coverage reported and high enough.
+
+    The harness runs harness.toml's [tests] command before starting the app, with a fresh
+    database of its own in DATABASE_URL, and reads the coverage report the run wrote.
+    """
+    minimum = float(ctx.param("min_coverage", 80))
+    run = ctx.app.test_run
+    if run is None:
+        raise Failure(
+            "harness.toml has no [tests] section, so the harness cannot run your tests",
+            expected='[tests]\ncommand = "npm test"\ncoverage = "coverage/coverage-summary.json"',
+            hint="Name the command that runs your unit, integration and end-to-end tests, and the coverage "
+                 "report it writes (Istanbul json-summary, lcov, Cobertura or JaCoCo).",
+        )
+    if run.exit_code is None:
+        raise Failure(f"the tests did not finish within their time limit ([tests] timeout): {run.command}",
+                      actual=run.log_tail, reproduce=run.command)
+    if run.exit_code != 0:
+        raise Failure(
+            f"the tests failed (exit {run.exit_code}): {run.command}",
+            expected="exit code 0, with DATABASE_URL pointing at an empty database",
+            actual=run.log_tail,
+            hint="Your tests get an empty database of their own: create the schema in the test setup "
+                 "(run your migrations first).",
+            reproduce=f"DATABASE_URL=postgresql://.../empty_db {run.command}",
+        )
+    if run.coverage_percent is None:
+        raise Failure("the tests passed, but no coverage report could be read", actual=run.coverage_detail,
+                      hint="Run the tests with coverage (c8 --reporter=json-summary, pytest --cov "
+                           "--cov-report=xml, JaCoCo) and name the report in [tests] coverage.",
+                      reproduce=run.command)
+    if run.coverage_percent < minimum:
+        raise Failure(
+            f"line coverage is {run.coverage_percent:.1f}%, below {minimum:g}%",
+            expected=f"at least {minimum:g}% of lines covered",
+            actual=run.coverage_detail,
+            hint="Cover the routes' error paths too: 404, 409, 422 and the rollback of a failed loan.",
+            reproduce=run.command,
+        )
