@@ -99,16 +99,45 @@ class ManagedProcess:
         assert self._proc is not None, "not started"
         return self._proc.pid
 
+    def _peek(self) -> int | None:
+        """The leader's exit code if it has exited, *without reaping it*.
+
+        Until stop() reaps the leader, its pid, which is the group's id, cannot be handed
+        to an unrelated process: signalling the group never hits someone else's processes.
+        """
+        assert self._proc is not None
+        if self._proc.returncode is not None:
+            return self._proc.returncode
+        try:
+            info = os.waitid(os.P_PID, self._proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+        except ChildProcessError:  # reaped elsewhere
+            return self._proc.poll()
+        if info is None:
+            return None
+        return info.si_status if info.si_code == os.CLD_EXITED else -info.si_status
+
     def poll(self) -> int | None:
-        return None if self._proc is None else self._proc.poll()
+        return None if self._proc is None else self._peek()
 
     def alive(self) -> bool:
-        return self._proc is not None and self._proc.poll() is None
+        return self._proc is not None and self._peek() is None
+
+    def _wait_exit(self, timeout_s: float) -> int | None:
+        deadline = time.monotonic() + timeout_s
+        pause = 0.002
+        while (code := self._peek()) is None:
+            if time.monotonic() >= deadline:
+                return None
+            time.sleep(pause)
+            pause = min(pause * 2, 0.05)
+        return code
 
     def wait(self, timeout_s: float) -> int:
         """The exit code; raises subprocess.TimeoutExpired when still running."""
         assert self._proc is not None
-        code = self._proc.wait(timeout=timeout_s)
+        code = self._wait_exit(timeout_s)
+        if code is None:
+            raise subprocess.TimeoutExpired(self.argv, timeout_s)
         self.join_output(2.0)
         return code
 
@@ -125,15 +154,15 @@ class ManagedProcess:
         """Stop the whole group: the service's signal, then SIGKILL. Returns the exit code."""
         if self._proc is None:
             return None
-        if self._proc.poll() is None:
+        if self._peek() is None:
             self._signal_group(self._stop_signal)
-            try:
-                self._proc.wait(timeout=grace_s)
-            except subprocess.TimeoutExpired:
+            if self._wait_exit(grace_s) is None:
                 self._signal_group(signal.SIGKILL)
-                self._proc.wait(timeout=10)
-        # Children that ignored the signal, or outlived their parent, still hold the group.
+                self._wait_exit(10)
+        # Children that ignored the signal, or outlived their parent, still hold the group;
+        # the unreaped leader keeps the group id ours until the wait() below.
         self._signal_group(signal.SIGKILL)
+        self._proc.wait(timeout=10)
         self.join_output(2.0)
         return self._proc.returncode
 
