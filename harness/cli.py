@@ -23,13 +23,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"harness {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    from harness.commands import bench, check, doctor, labs, start
+    from harness.commands import bench, check, doctor, grade, labs, start
 
     check.add_parser(sub)
     labs.add_parser(sub)
     start.add_parser(sub)
     doctor.add_parser(sub)
     bench.add_parser(sub)
+    grade.add_parser(sub)
     return parser
 
 

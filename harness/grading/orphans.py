@@ -1,0 +1,76 @@
+"""Reaping the orphans that killing a jail makes.
+
+bubblewrap's PID-namespace init is a child of the outer bwrap; when the outer one is killed
+first, the init is orphaned, dies a moment later (--die-with-parent), and would become a
+zombie of the machine's PID 1, which in a container often never reaps. The orchestrator
+registers as the child subreaper of everything it starts, so those orphans become its
+children, and reaps every zombie child that is not one of its own workers (whose exit
+status subprocess still wants).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+PR_SET_CHILD_SUBREAPER = 36
+
+
+def become_subreaper() -> bool:
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return int(libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def zombie_children(parent: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        if fields[0] == "Z" and int(fields[1]) == parent:
+            found.append(int(entry.name))
+    return found
+
+
+class OrphanReaper:
+    def __init__(self, keep: Callable[[], set[int]], interval_s: float = 0.5) -> None:
+        self._keep = keep
+        self._interval = interval_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="orphan-reaper", daemon=True)
+
+    def start(self) -> None:
+        if become_subreaper():
+            self._thread.start()
+
+    def reap(self) -> int:
+        keep = self._keep()
+        reaped = 0
+        for pid in zombie_children(os.getpid()):
+            if pid in keep:
+                continue
+            with contextlib.suppress(ChildProcessError, OSError):
+                os.waitpid(pid, os.WNOHANG)
+                reaped += 1
+        return reaped
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self._interval):
+            self.reap()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(5)
+        self.reap()

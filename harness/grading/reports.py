@@ -1,0 +1,92 @@
+"""A submission's report folder: results.json and junit.xml (as `harness check` writes them),
+summary.txt for people, gradescope.json, and results for a submission that never ran."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from harness.catalog import Lab, LabManifest
+from harness.config import AppConfig, ProjectConfig
+from harness.durations import format_duration
+from harness.grading.gradescope import to_gradescope
+from harness.grading.verdicts import Verdict
+from harness.outcomes import RunResult
+from harness.reporters.json_report import JsonReporter, write_atomically
+from harness.reporters.junit import JunitReporter
+from harness.runner.execute import not_run
+from harness.runner.session import CheckRequest, plan
+
+_MARKS = {"pass": "✓", "fail": "✗", "error": "!", "skip": "-"}
+
+
+def not_graded(lab: Lab, manifest: LabManifest, points: Mapping[str, float], *, workdir: Path, seed: int,
+               run_id: str, reason: str) -> RunResult:
+    """Every check planned, none run: the submission never got as far as its app."""
+    placeholder = ProjectConfig(root=workdir, track=lab.track, app=AppConfig(start="true"))
+    request = CheckRequest(lab=lab, manifest=manifest, project=placeholder, workdir=workdir, seed=seed,
+                           run_id=run_id, points=points)
+    planned = plan(request)
+    result = RunResult(lab=lab.id, run_id=run_id, seed=seed, started_at="",
+                       planned=[(p.spec.id, p.spec.title, p.points) for p in planned])
+    result.message = reason
+    result.checks = [not_run(p, reason) for p in planned]
+    result.finished = True
+    return result
+
+
+def write_results(out: Path, result: RunResult) -> None:
+    for writer in (JsonReporter(out / "results.json"), JunitReporter(out / "junit.xml")):
+        writer.run_finished(result)
+
+
+def summary(name: str, results: Mapping[str, Any], verdict: Verdict, duration_s: float,
+            usage: Mapping[str, Mapping[str, float]] | None = None) -> str:
+    lines = [f"{name} · {results.get('lab')}",
+             f"score {results.get('score', 0):g}/{results.get('max_score', 0):g} · {results.get('status')}"
+             + (f" · verdict: {verdict.text}" if verdict.text else ""),]
+    lines += [f"also: {also}" for also in verdict.also]
+    lines.append(f"seed {results.get('seed')} · run {results.get('run_id')} · {format_duration(duration_s)}")
+    for phase, used in (usage or {}).items():
+        if not any(used.values()):
+            continue  # a phase that never ran (no install command)
+        lines.append(f"{phase}: {used.get('cpu_s', 0):g} s CPU, {used.get('memory_peak_mb', 0):g} MB peak memory")
+    lines.append("")
+    tests = list(results.get("tests", []))
+    tests += [{"id": t["id"], "name": t["name"], "status": "error", "score": 0, "max_score": t["max_score"],
+               "message": "not run"} for t in results.get("not_run", [])]
+    for test in tests:
+        hidden = " [hidden]" if test.get("visibility") == "hidden" else ""
+        lines.append(f"  {_MARKS.get(test.get('status', ''), '?')} {test['id']:<32} "
+                     f"{test.get('score', 0):g}/{test.get('max_score', 0):g}{hidden}  {test.get('name', '')}")
+        if test.get("status") != "pass" and test.get("message"):
+            lines.append(textwrap.indent(str(test["message"]), "      "))
+            for key in ("expected", "actual", "hint"):
+                if test.get(key):
+                    lines.append(textwrap.indent(f"{key.capitalize()}: {test[key]}", "      "))
+    if results.get("message"):
+        lines += ["", str(results["message"])]
+        lines += [f"  {n}. {fix}" for n, fix in enumerate(results.get("fixes", []) or [], 1)]
+    if results.get("app_log_tail"):
+        lines += ["", "Last lines of the app's output:", textwrap.indent(str(results["app_log_tail"]), "  | ")]
+    return "\n".join(lines) + "\n"
+
+
+def finish(out: Path, name: str, results: Mapping[str, Any], verdict: Verdict, visibility: Mapping[str, str],
+           duration_s: float, usage: Mapping[str, Mapping[str, float]] | None = None) -> None:
+    write_atomically(out / "summary.txt", summary(name, results, verdict, duration_s, usage))
+    gradescope = to_gradescope(results, verdict, visibility, execution_time_s=duration_s)
+    write_atomically(out / "gradescope.json", json.dumps(gradescope, indent=2) + "\n")
+    record = {**verdict.to_json(), "usage": dict(usage or {}), "duration_s": round(duration_s, 1)}
+    write_atomically(out / "verdict.json", json.dumps(record, indent=2) + "\n")
+
+
+def read_results(out: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None

@@ -1,0 +1,36 @@
+"""What grading the folder must give: (score, status, verdict) per submission.
+
+Max score 21: the lab's 19 points with db.sql.parameterized raised from 3 to 5 by the
+policy. A defect loses exactly its check's points; the hostile corpus gets the verdict
+that names the limit hit or the rule broken.
+"""
+
+from __future__ import annotations
+
+MAX = 21.0
+POINTS = {"db.migrations.versioned": 2, "rest.shelf.contract": 3, "rest.errors.problem_json": 2,
+          "db.sql.parameterized": 5, "db.tx.loans_atomic": 3, "db.queries.no_n_plus_one": 2,
+          "db.indexes.filters": 2, "db.pool.bounded": 2}
+
+EXPECTED: dict[str, tuple[float, str, str]] = {
+    "reference": (MAX, "pass", ""),
+    **{f"defect-{check}": (MAX - points, "fail", "") for check, points in POINTS.items()},
+    "never-ready": (0.0, "error", "never ready"),
+    "crash-mid-run": (2.0, "fail", "crashed during the checks (exit code 3)"),
+    "infinite-loop": (0.0, "error", "CPU time limit (5 s) exceeded"),
+    "memory-bomb": (0.0, "error", "memory limit (256 MB) exceeded"),
+    "fork-bomb": (0.0, "error", "process limit (64) reached"),
+    "log-flood": (0.0, "error", "log limit (1 MB) reached"),
+    "big-file": (0.0, "error", "file size limit (16 MB) exceeded"),
+    "wrong-port": (0.0, "error", "bound a port it was not given (9999)"),
+    "db-snoop": (MAX, "pass", "database access denied (must be owner of database)"),
+    "write-outside": (0.0, "fail", "write outside its folder denied"),
+    "net-escape": (0.0, "fail", "network access denied (only loopback to its own services is reachable)"),
+    "malformed-toml": (0.0, "error", "invalid harness.toml: is not valid TOML: Expected ']' at the end of a "
+                                     "table declaration (at line 2, column 5)"),
+    "empty": (0.0, "error", "empty submission: no files"),
+}
+
+# Paths the write-outside submission tries; none may exist after grading.
+WRITE_TARGETS = ("/etc/harness-pwned", "/usr/local/harness-pwned", "/harness-pwned", "/root/harness-pwned",
+                 "/var/tmp/harness-pwned", "/dev/shm/harness-pwned", "/tmp/harness-pwned")

@@ -1,0 +1,169 @@
+"""A folder of submissions to grade: the week-18 reference, each of its defects, and the
+hostile and broken corpus; a warm HOME template so installs need no registry; and a count
+of what grading could leave behind."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+from harness.grading.cgroups import PREFIX, Hierarchy
+from harness.grading.workspace import DEFAULT_UIDS
+from tests.support.projects import ROOT, defects, materialize
+
+HERE = Path(__file__).resolve().parent
+CORPUS = HERE / "corpus"
+POLICY = HERE / "policy.toml"
+LAB = "node/week-18"
+
+
+def corpus_names() -> list[str]:
+    return sorted(p.name for p in CORPUS.iterdir() if p.is_dir())
+
+
+def host_addresses() -> list[str]:
+    """This machine's non-loopback IPv4 addresses: the submission must not reach them."""
+    found = []
+    for addrs in psutil.net_if_addrs().values():
+        for addr in addrs:
+            if addr.family == socket.AF_INET and not addr.address.startswith("127."):
+                found.append(addr.address)
+    return sorted(found)
+
+
+def build_submissions(dest: Path, *, trap_port: int = 9, corpus: bool = True, lab: bool = True) -> list[str]:
+    """The folder `harness grade` gets; returns the submission names."""
+    dest.mkdir(parents=True, exist_ok=True)
+    if lab:
+        materialize("node", "week-18", dest / "reference")
+        for defect in defects("node", "week-18"):
+            materialize("node", "week-18", dest / f"defect-{defect}", defect)
+    if corpus:
+        for name in corpus_names():
+            source = CORPUS / name
+            target = dest / name
+            if (source / "OVERLAY").is_file():
+                materialize("node", "week-18", target)
+            shutil.copytree(source, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("OVERLAY"))
+        targets = {"hosts": host_addresses(), "ports": [trap_port]}
+        (dest / "net-escape" / "targets.json").write_text(json.dumps(targets))
+        (dest / "empty").mkdir()
+    return sorted(p.name for p in dest.iterdir())
+
+
+def home_template(dest: Path) -> Path:
+    """A HOME with an npm cache holding the week-18 dependencies, filled once (offline when
+    this machine's own npm cache has them)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    (dest / ".npmrc").write_text("update-notifier=false\naudit=false\nfund=false\nprefer-offline=true\n")
+    own = Path.home() / ".npm" / "_cacache"
+    if own.is_dir():  # other npm runs may be writing to it: take what is there
+        with contextlib.suppress(shutil.Error):
+            shutil.copytree(own, dest / ".npm" / "_cacache", dirs_exist_ok=True,
+                            ignore=shutil.ignore_patterns("tmp"))
+    project = materialize("node", "week-18", dest.parent / "warm-project")
+    subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--prefer-offline", "--cache", str(dest / ".npm")],
+                   cwd=project, check=True, capture_output=True, timeout=300)
+    shutil.rmtree(project)
+    return dest
+
+
+@dataclass
+class Graded:
+    code: int
+    stdout: str
+    stderr: str
+    out: Path
+
+    def explain(self) -> str:
+        return f"exit {self.code}\n--- stdout\n{self.stdout}\n--- stderr\n{self.stderr}"
+
+    def gradebook(self) -> list[dict[str, str]]:
+        import csv
+
+        with open(self.out / "gradebook.csv", newline="") as handle:
+            return list(csv.DictReader(handle))
+
+
+def grade(*args: str, out: Path, timeout: float = 900) -> Graded:
+    argv = [sys.executable, "-m", "harness.cli", "grade", *args, "--out", str(out)]
+    proc = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, "NO_COLOR": "1"})
+    return Graded(proc.returncode, proc.stdout, proc.stderr, out)
+
+
+@contextmanager
+def trap_listener() -> Iterator[tuple[int, list[str]]]:
+    """A TCP listener on the host (all addresses): a sandboxed submission must never reach it."""
+    server = socket.socket()
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    server.bind(("0.0.0.0", 0))
+    server.listen(16)
+    server.settimeout(0.2)
+    hits: list[str] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, peer = server.accept()
+            except OSError:
+                continue
+            hits.append(f"{peer[0]}:{peer[1]}")
+            conn.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield server.getsockname()[1], hits
+    finally:
+        stop.set()
+        thread.join(2)
+        server.close()
+
+
+def _snapshot() -> list[str]:
+    low, high = DEFAULT_UIDS
+    found = []
+    for proc in psutil.process_iter(["pid", "uids", "cmdline", "cwd", "status", "name"]):
+        try:
+            uids = proc.info["uids"]
+            cmdline = " ".join(proc.info["cmdline"] or []) or f"[{proc.info['name']}] {proc.info['status']}"
+            cwd = proc.info["cwd"] or ""
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+        # Zombies count: where PID 1 does not reap, an orphaned one stays for good.
+        if (uids is not None and low <= uids.real <= high) or PREFIX in cmdline or PREFIX in cwd \
+                or "harness.grading.worker" in cmdline:
+            found.append(f"process {proc.info['pid']}: {cmdline[:120]}")
+    for folder in (Path("/dev/shm"), Path(os.environ.get("TMPDIR", "/tmp"))):
+        found += [f"folder {p}" for p in folder.glob(f"{PREFIX}*")]
+    hierarchy = Hierarchy.detect()
+    if hierarchy is not None:
+        found += [f"cgroup {p}" for p in hierarchy.leftovers()]
+    return found
+
+
+def leftovers(before: list[str] | None = None, settle_s: float = 5.0) -> list[str]:
+    """What a grading run could leave (processes of submission uids, zombies included, or in
+    grading folders; scratch folders; cgroups), new since `before`. Processes still exiting
+    get a moment to go."""
+    deadline = time.monotonic() + settle_s
+    while True:
+        found = sorted(set(_snapshot()) - set(before or []))
+        if not found or before is None or time.monotonic() > deadline:
+            return found
+        time.sleep(0.25)

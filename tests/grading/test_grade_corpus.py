@@ -1,0 +1,124 @@
+"""Grading a folder of untrusted submissions: the week-18 reference, each defect, and the
+hostile and broken corpus, graded twice, once whole with --jobs 2 and once as two shards
+run at the same time and merged. Every submission gets its expected grade both times,
+every hostile one is contained and named, and nothing is left behind.
+
+Needs root (cgroups, network namespaces, a uid per submission), as `harness grade` does.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.grading.expected import EXPECTED, MAX, WRITE_TARGETS
+from tests.grading.support import LAB, POLICY, Graded, build_submissions, grade, home_template, leftovers, trap_listener
+from tests.support.projects import ROOT
+
+pytestmark = pytest.mark.slow
+
+
+@dataclass
+class Gradings:
+    whole: Graded
+    merged: Graded
+    shards: list[Graded]
+    trap_hits: list[str]
+    before: list[str]
+    after: list[str]
+
+
+def _shards_at_once(folder: Path, base: list[str], out: Path) -> list[Graded]:
+    """Two matrix jobs on one machine, at the same time."""
+    procs = []
+    for k in (1, 2):
+        argv = [sys.executable, "-m", "harness.cli", "grade", str(folder), *base, "--shard", f"{k}/2",
+                "--out", str(out / f"grades-{k}")]
+        procs.append(subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                      env={**os.environ, "NO_COLOR": "1"}))
+    done = []
+    for k, proc in zip((1, 2), procs, strict=True):
+        stdout, stderr = proc.communicate(timeout=900)
+        done.append(Graded(proc.returncode, stdout, stderr, out / f"grades-{k}"))
+    return done
+
+
+@pytest.fixture(scope="module")
+def gradings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gradings]:
+    if os.geteuid() != 0:
+        pytest.fail("harness grade isolates submissions with root's tools: run this test as root")
+    root = tmp_path_factory.mktemp("grading")
+    home = home_template(root / "home")
+    before = leftovers()
+    with trap_listener() as (port, hits):
+        folder = root / "submissions"
+        build_submissions(folder, trap_port=port)
+        base = ["--lab", LAB, "--weights", str(POLICY), "--home-template", str(home), "--seed", "18"]
+        whole = grade(str(folder), *base, "--jobs", "2", out=root / "whole")
+        shards = _shards_at_once(folder, base, root)
+        merged = grade("--merge", str(shards[0].out), str(shards[1].out), out=root / "merged")
+    yield Gradings(whole, merged, shards, list(hits), before, leftovers(before))
+
+
+def _rows(graded: Graded) -> dict[str, tuple[float, str, str]]:
+    return {r["submission"]: (float(r["score"]), r["status"], r["verdict"]) for r in graded.gradebook()}
+
+
+def test_every_submission_gets_its_expected_grade(gradings: Gradings) -> None:
+    assert gradings.whole.code == 0, gradings.whole.explain()
+    assert _rows(gradings.whole) == EXPECTED, gradings.whole.explain()
+
+
+def test_a_second_grading_as_merged_shards_gives_the_same_gradebook(gradings: Gradings) -> None:
+    for shard in gradings.shards:
+        assert shard.code == 0, shard.explain()
+    assert gradings.merged.code == 0, gradings.merged.explain()
+
+    def without_durations(graded: Graded) -> list[dict[str, str]]:
+        return [{k: v for k, v in row.items() if k != "duration_s"} for row in graded.gradebook()]
+
+    assert without_durations(gradings.merged) == without_durations(gradings.whole)
+    sizes = sorted(len(s.gradebook()) for s in gradings.shards)
+    assert sum(sizes) == len(EXPECTED) and sizes[1] - sizes[0] <= 1
+
+
+def test_nothing_is_left_behind(gradings: Gradings) -> None:
+    assert gradings.after == []
+
+
+def test_the_host_was_never_reached_nor_written(gradings: Gradings) -> None:
+    assert gradings.trap_hits == [], "a sandboxed submission connected to a listener on the host"
+    assert [p for p in WRITE_TARGETS if Path(p).exists()] == []
+    log = json.loads((gradings.whole.out / "net-escape" / "results.json").read_text())["app_log_tail"]
+    assert "CONNECTED 127.0.0.1" in log, "its own database answers over the namespace's loopback"
+    assert "CONNECTED 1.1.1.1" not in log and "ENETUNREACH" in log
+
+
+def test_each_submission_has_its_reports(gradings: Gradings) -> None:
+    out = gradings.whole.out
+    for name in EXPECTED:
+        for report in ("results.json", "junit.xml", "summary.txt", "gradescope.json", "grader.log"):
+            assert (out / name / report).is_file(), f"{name}/{report}"
+    results = json.loads((out / "reference" / "results.json").read_text())
+    assert results["score"] == results["max_score"] == MAX and results["finished"] is True
+    assert {t["id"]: t["max_score"] for t in results["tests"]}["db.sql.parameterized"] == 5.0, "policy points"
+    gradescope = json.loads((out / "defect-db.pool.bounded" / "gradescope.json").read_text())
+    pool = next(t for t in gradescope["tests"] if t["extra_data"]["id"] == "db.pool.bounded")
+    assert (pool["visibility"], pool["status"], gradescope["score"]) == ("after_due_date", "failed", MAX - 2)
+    summary = (out / "memory-bomb" / "summary.txt").read_text()
+    assert "verdict: memory limit (256 MB) exceeded" in summary
+    meta = json.loads((out / "grade.json").read_text())
+    assert meta["lab"] == LAB and meta["warnings"] == [] and "bubblewrap" in meta["capabilities"]
+
+
+def test_the_grader_says_what_it_isolates(gradings: Gradings) -> None:
+    stdout = gradings.whole.stdout
+    assert "isolation strict: cgroups" in stdout and "network namespace" in stdout
+    assert "memory limit (256 MB) exceeded" in stdout, "a line per submission, with its verdict"

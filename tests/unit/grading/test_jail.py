@@ -1,0 +1,81 @@
+"""The jail launcher's exec chain, phase by phase."""
+
+from __future__ import annotations
+
+from harness.grading.jail import JailLauncher, JailSpec, join_cgroups
+
+SPEC = JailSpec(uid=1790042, workdir="/s/0001/work", home="/s/0001/home", tmp="/s/0001/apptmp",
+                hide=("/s", "/grades", "/subs"), install_procs=("/cg/install/cgroup.procs",),
+                run_procs=("/cg/run/cgroup.procs", "/cg2/run/cgroup.procs"), host_netns="/proc/7/ns/net",
+                file_size_bytes=1000, open_files=64, processes=32)
+CMD = ["/bin/sh", "-c", "npm ci"]
+
+
+def _after(chain: list[str], word: str) -> list[str]:
+    return chain[chain.index(word):]
+
+
+def test_install_leaves_the_namespace_and_joins_its_own_cgroup() -> None:
+    chain = JailLauncher(SPEC).wrap(CMD, phase="install")
+    assert chain[:3] == ["nsenter", "--net=/proc/7/ns/net", "--"]
+    assert "/cg/install/cgroup.procs" in chain[5] and "/cg/run" not in chain[5]
+    assert chain[-3:] == CMD
+
+
+def test_run_phases_stay_in_the_namespace_and_join_every_run_cgroup() -> None:
+    for phase in ("migrate", "start"):
+        chain = JailLauncher(SPEC).wrap(CMD, phase=phase)
+        assert chain[0] == "/bin/sh" and "nsenter" not in chain
+        assert "/cg/run/cgroup.procs" in chain[2] and "/cg2/run/cgroup.procs" in chain[2]
+
+
+def test_order_root_steps_then_drop_then_bubblewrap() -> None:
+    chain = JailLauncher(SPEC).wrap(CMD, phase="start")
+    prlimit, setpriv, bwrap = chain.index("prlimit"), chain.index("setpriv"), chain.index("bwrap")
+    assert prlimit < setpriv < bwrap
+    assert chain[prlimit:setpriv] == ["prlimit", "--fsize=1000", "--nofile=64", "--core=0", "--"]
+    assert chain[setpriv:bwrap] == ["setpriv", "--reuid=1790042", "--regid=1790042", "--clear-groups",
+                                    "--no-new-privs", "--"]
+
+
+def test_bubblewrap_hides_the_others_then_binds_its_own_folders() -> None:
+    chain = _after(JailLauncher(SPEC).wrap(CMD, phase="start"), "bwrap")
+    text = " ".join(chain)
+    assert "--ro-bind / /" in text and "--tmpfs /tmp" in text and "--unshare-pid" in text
+    assert "--die-with-parent" in text and "--new-session" in text and "--unshare-net" not in text
+    assert text.index("--tmpfs /s ") < text.index("--bind /s/0001/work /s/0001/work")
+    assert "--setenv HOME /s/0001/home" in text and "--setenv TMPDIR /tmp" in text
+    assert "--unsetenv npm_config_cache" in text
+
+
+def test_without_bubblewrap_env_sets_home_and_tmp() -> None:
+    spec = JailSpec(uid=5000, workdir="/w", home="/h", tmp="/t", bwrap=False)
+    chain = JailLauncher(spec).wrap(CMD, phase="start")
+    assert "bwrap" not in chain
+    assert chain[chain.index("env"):] == ["env", "-u", "npm_config_cache", "-u", "GOCACHE", "-u", "GOPATH", "-u",
+                                          "MAVEN_OPTS", "-u", "VIRTUAL_ENV", "--", "HOME=/h", "TMPDIR=/t", *CMD]
+
+
+def test_without_cgroups_rlimit_nproc_bounds_the_processes() -> None:
+    spec = JailSpec(uid=5000, workdir="/w", home="/h", tmp="/t", processes=32)
+    chain = JailLauncher(spec).wrap(CMD, phase="start")
+    assert chain[0] == "prlimit" and "--nproc=32" in chain
+
+
+def test_cgroup_join_fails_closed() -> None:
+    script = join_cgroups(("/a b/cgroup.procs",))[2]
+    assert script.startswith("echo $$ > '/a b/cgroup.procs'") and "exit 125" in script and 'exec "$@"' in script
+
+
+def test_account_is_left_to_the_chain() -> None:
+    assert JailLauncher(SPEC).account() == (None, None)
+
+
+def test_spec_round_trips() -> None:
+    assert JailSpec.from_json(SPEC.to_json()) == SPEC
+
+
+def test_run_phases_do_not_see_the_machines_sockets_but_installs_keep_dns() -> None:
+    start = " ".join(JailLauncher(SPEC).wrap(CMD, phase="start"))
+    install = " ".join(JailLauncher(SPEC).wrap(CMD, phase="install"))
+    assert "--tmpfs /run " in start and "--tmpfs /run " not in install
