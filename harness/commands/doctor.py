@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import glob
 import os
 import re
@@ -48,9 +49,25 @@ def leftover_dirs() -> list[Path]:
     import tempfile
 
     found = []
-    for pattern in ("harness-pg-*", "harness-redis-*", "harness-mongodb-*", "harness-run-*"):
-        found += [Path(p) for p in glob.glob(os.path.join(tempfile.gettempdir(), pattern))]
+    for where in {tempfile.gettempdir(), "/dev/shm"}:
+        for pattern in ("harness-pg-*", "harness-redis-*", "harness-mongodb-*", "harness-grade-*"):
+            found += [Path(p) for p in glob.glob(os.path.join(where, pattern)) if os.path.isdir(p)]
     return sorted(p for p in found if not owner.alive(owner.of(p)))
+
+
+def leftover_cgroups() -> list[Path]:
+    """Grading cgroups with no process left in them (a crashed `harness grade` left them)."""
+    from harness.grading.cgroups import Hierarchy
+
+    hierarchy = Hierarchy.detect()
+    if hierarchy is None:
+        return []
+    empty = []
+    for group in hierarchy.leftovers():
+        procs = [p for p in group.rglob("cgroup.procs") if p.read_text().strip()]
+        if not procs:
+            empty.append(group)
+    return empty
 
 
 def leftover_containers(engine: dockermod.Engine) -> list[Any]:
@@ -110,12 +127,15 @@ def dockermod_default(service: str) -> str:
 def _leftovers(eng: dockermod.Engine, *, clean: bool) -> int:
     dirs = leftover_dirs()
     containers = leftover_containers(eng)
+    cgroups = leftover_cgroups()
     print("\nLeftovers of earlier runs")
-    if not dirs and not containers:
+    if not dirs and not containers and not cgroups:
         print("  none")
         return 0
     for path in dirs:
         print(f"  temp dir   {path}")
+    for path in cgroups:
+        print(f"  cgroup     {path}")
     for container in containers:
         print(f"  container  {container.short_id} {container.name} (run {container.labels.get(dockermod.RUN_LABEL)})")
     if not clean:
@@ -128,5 +148,9 @@ def _leftovers(eng: dockermod.Engine, *, clean: bool) -> int:
             print(f"  could not remove {container.short_id}: {str(exc).split('(')[-1].rstrip(')')}")
     for path in dirs:
         shutil.rmtree(path, ignore_errors=True)
+    for path in cgroups:
+        for directory in sorted((p for p in [path, *path.rglob("*")] if p.is_dir()), key=lambda p: -len(p.parts)):
+            with contextlib.suppress(OSError):
+                directory.rmdir()
     print("  removed")
     return 0

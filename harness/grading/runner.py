@@ -42,6 +42,7 @@ from harness.grading.policy import Policy
 from harness.grading.verdicts import Signals, Verdict, name_verdict
 from harness.grading.watch import Watch, kill_uid
 from harness.grading.workspace import DEFAULT_UIDS, SubmissionTooLarge, Workspace, allocate_uid, copy_submission
+from harness.runner import owner
 from harness.runner.reaper import Reaper
 from harness.services.base import Mode
 
@@ -122,6 +123,7 @@ class Grader:
         token = secrets.token_hex(4)
         self.scratch = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{token}-", dir=self.settings.scratch or scratch_dir()))
         os.chmod(self.scratch, 0o711)
+        owner.mark(self.scratch)  # `harness doctor --clean` leaves a live grading run's scratch alone
         self.reaper.path(self.scratch)
         if self.isolated and self.caps.cgroups is not None:
             self.cgroup_root = self.caps.cgroups.root_group(f"{PREFIX}{token}")
