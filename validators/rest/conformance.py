@@ -21,8 +21,8 @@ from harness.httpclient import curl_for, describe
 from harness.outcomes import Failure
 from harness.registry import CheckContext, check
 
+from ..shelf.polite import Polite, rate_limited_hint
 from .conformance_plan import Needed, Probe, shelf_plan
-from .data import Polite, rate_limited_hint
 from .openapi_doc import DocumentError, OpenApiDocument, content_for, escape
 from .openapi_served import DOC_PATH, fetch_served
 

@@ -11,7 +11,7 @@ import httpx
 from harness import expect
 from harness.registry import CheckContext, check
 
-from .data import ShelfData
+from ..shelf.api import ShelfApi
 from .headers import HTTP_DATE_EXAMPLE, parse_deprecation, parse_http_date, parse_links
 
 HINT = ("On every answer of the alias: Deprecation: @<unix seconds> (RFC 9745), Sunset: <HTTP date> (RFC 8594, "
@@ -34,7 +34,7 @@ def catalog_alias_announces_its_deprecation(ctx: CheckContext) -> None:
     Sunset as an HTTP date not before the deprecation, and
     Link: </v1/books>; rel="successor-version". /v1/books itself must not be deprecated.
     """
-    data = ShelfData(ctx)
+    data = ShelfApi(ctx)
     author = data.author()
     tag = ctx.unique("alias").lower()
     for title in ("Amber", "Birch", "Cedar"):

@@ -10,7 +10,7 @@ import httpx
 from harness import expect
 from harness.registry import CheckContext, check
 
-from .data import ShelfData
+from ..shelf.api import ShelfApi
 from .walk import SORTS, Order, out_of_order
 
 HINT_FILTER = ("Filters combine with AND: author_id is the author's id, tag a book carrying that tag, q a "
@@ -36,7 +36,7 @@ def books_filter_and_sort_as_specified(ctx: CheckContext) -> None:
     with each filter alone and combined (q in another case than the title), each of the
     four sorts, and sends sort=bogus and sort=price: 422.
     """
-    data = ShelfData(ctx)
+    data = ShelfApi(ctx)
     token = ctx.unique("flt").replace("-", "").lower()
     first, second = data.author(), data.author()
     tag_a, tag_b, every = f"{token}a", f"{token}b", f"{token}all"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from harness import expect
 from harness.registry import CheckContext, check
 
-from .data import ShelfData
+from ..shelf.api import ShelfApi
 from .headers import parse_allow
 
 HINT = ("A route that exists but does not take this method answers 405 with Allow listing the methods it does "
@@ -23,7 +23,7 @@ def wrong_methods_get_405_with_allow(ctx: CheckContext) -> None:
     405 (not 404, not 500), list every method the route takes in Allow, and carry an
     application/problem+json body.
     """
-    data = ShelfData(ctx)
+    data = ShelfApi(ctx)
     author = data.author()
     book = data.book(author.id)
     probes = [

@@ -11,7 +11,7 @@ from harness.httpclient import curl_for
 from harness.outcomes import Failure
 from harness.registry import CheckContext, check
 
-from .data import ShelfData
+from ..shelf.api import ShelfApi
 from .walk import Order, walk_verdict
 
 WALK_BOOKS = 45
@@ -85,7 +85,7 @@ def pages_are_bounded_and_cursors_walk_everything(ctx: CheckContext) -> None:
     of title, -title, year, -year, and for the tag and q filters: no book twice, none
     missing, the order kept across pages.
     """
-    data = ShelfData(ctx)
+    data = ShelfApi(ctx)
     token = ctx.unique("pg").replace("-", "").lower()
     author = data.author()
     expected: dict[str, dict[str, Any]] = {}

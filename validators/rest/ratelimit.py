@@ -20,7 +20,7 @@ from harness.httpclient import describe
 from harness.outcomes import CannotCheck, Failure
 from harness.registry import CheckContext, check
 
-from .data import ShelfData
+from ..shelf.api import ShelfApi
 from .headers import retry_after_seconds
 
 BURST = 100
@@ -117,7 +117,7 @@ def writes_are_rate_limited_per_client(ctx: CheckContext) -> None:
     and nothing else may fail. Then it waits as Retry-After says (up to 5 s) and writes once
     more: the client must be let back in.
     """
-    data = ShelfData(ctx)
+    data = ShelfApi(ctx)
     author = data.author()
     _reads(ctx, author.id)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from harness import expect
 from harness.registry import CheckContext, check
 
-from .data import ShelfData
+from ..shelf.api import ShelfApi
 
 HINT = ("Mount every resource router under /v1 only (app.use('/v1/books', books) in Express, "
         "APIRouter(prefix=\"/v1\") in FastAPI). Old unversioned paths that keep answering become a second API "
@@ -19,7 +19,7 @@ def resources_live_only_under_v1(ctx: CheckContext) -> None:
     Lists /v1/books (200) and fetches an author under /v1, then asks for the same resources
     without the version prefix and under an unknown version.
     """
-    data = ShelfData(ctx)
+    data = ShelfApi(ctx)
     author = data.author()
     book = data.book(author.id)
     listed = ctx.http.get("/v1/books", params={"limit": 1})

@@ -1,7 +1,9 @@
 """Creating Shelf resources through the app's API, with values no other check uses.
 
-Every helper asserts the contract of the call it makes (201, a string id), so a check
-that builds data on a broken endpoint fails with the endpoint's own message.
+Every helper asserts the contract of the call it makes (a 2xx, a string id), so a check
+that builds data on a broken endpoint fails with the endpoint's own message. Requests go
+through `Polite`: a 429 is waited out as Retry-After says, within a budget, so a check
+never fails because an earlier one spent the app's write allowance.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from harness import expect
 from harness.outcomes import Failure
 from harness.registry import CheckContext
 
+from .polite import Polite, rate_limited_hint
+
 
 @dataclass(frozen=True)
 class Created:
@@ -26,27 +30,31 @@ class Created:
 class ShelfApi:
     """`headers` go with every call: an admin's Authorization once the lab has accounts."""
 
-    def __init__(self, ctx: CheckContext, headers: dict[str, str] | None = None) -> None:
+    def __init__(self, ctx: CheckContext, headers: dict[str, str] | None = None,
+                 *, polite: Polite | None = None) -> None:
         self.ctx = ctx
-        self.http = ctx.http
+        self.http = polite or Polite(ctx)
         self.headers = dict(headers or {})
 
-    def _create(self, path: str, payload: dict[str, Any], what: str) -> Created:
+    def create(self, path: str, payload: dict[str, Any]) -> Created:
+        what = f"POST {path}"
         response = self.http.post(path, json=payload, headers=self.headers)
+        prefix = f"this check builds its data through {what}, which does not work yet: "
+        if response.status_code == 429:
+            raise expect.fail(response, prefix + "it answered 429", expected="201 Created",
+                              hint=rate_limited_hint(what))
         try:
             # Lenient on purpose: checks that only need data must not fail for the contract's
             # details (201 vs 200); rest.shelf.contract holds the app to 201.
-            expect.status(response, 200, 201, what=what,
-                          hint=f"POST {path} must answer 201 Created with the new resource.")
+            expect.status(response, 200, 201, what=what, hint=f"{what} must answer 201 Created with the new resource.")
             body = expect.json_object(response, what=what)
             return Created(expect.string_id(response, body, what=what), body, response)
         except Failure as failure:
-            failure.message = f"this check builds its data through {what}, which does not work yet: " \
-                              + failure.message
+            failure.message = prefix + failure.message
             raise
 
     def author(self, name: str | None = None) -> Created:
-        return self._create("/v1/authors", {"name": name or self.ctx.unique("Author")}, "POST /v1/authors")
+        return self.create("/v1/authors", {"name": name or self.ctx.unique("Author")})
 
     def book(self, author_id: str, **fields: Any) -> Created:
         payload: dict[str, Any] = {
@@ -58,14 +66,14 @@ class ShelfApi:
             "copies_total": 3,
         }
         payload.update(fields)
-        return self._create("/v1/books", payload, "POST /v1/books")
+        return self.create("/v1/books", payload)
 
     def member(self, email: str | None = None) -> Created:
         email = email or f"{self.ctx.unique('member')}@shelf.test"
-        return self._create("/v1/members", {"email": email, "name": "Member " + email.split("@")[0]},
-                            "POST /v1/members")
+        return self.create("/v1/members", {"email": email, "name": "Member " + email.split("@")[0]})
 
     def loan(self, book_id: str, member_id: str) -> httpx.Response:
+        """The raw answer: callers judge it (201, 404, 409...)."""
         return self.http.post("/v1/loans", json={"book_id": book_id, "member_id": member_id}, headers=self.headers)
 
     def list_books(self, **params: str | int) -> httpx.Response:
