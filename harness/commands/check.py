@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -57,8 +58,26 @@ def add_parser(sub: Any) -> None:
     parser.add_argument("--json", metavar="FILE", help="write results as JSON (also when the run fails)")
     parser.add_argument("--junit", metavar="FILE", help="write results as JUnit XML")
     parser.add_argument("--seed", type=int, help="seed for generated test data (printed on every run)")
+    parser.add_argument("--param", action="append", default=[], metavar="CHECK_ID.NAME=VALUE",
+                        help="override a check's parameter from the lab, e.g. prod.load.rps.rate=500 (repeatable)")
     parser.add_argument("--debug", action="store_true", help="show the app's output and tracebacks")
     parser.set_defaults(handler=run)
+
+
+def parse_params(items: list[str]) -> dict[str, dict[str, Any]]:
+    """`prod.load.rps.rate=500` -> {"prod.load.rps": {"rate": 500}}; values read as TOML when they can be."""
+    out: dict[str, dict[str, Any]] = {}
+    for item in items:
+        key, sep, raw = item.partition("=")
+        check_id, dot, name = key.rpartition(".")
+        if not sep or not dot or not name or check_id.count(".") != 2:
+            raise UsageError(f"--param {item!r}: expected CHECK_ID.NAME=VALUE, e.g. prod.load.rps.rate=500")
+        try:
+            value: Any = tomllib.loads(f"v = {raw}")["v"]
+        except tomllib.TOMLDecodeError:
+            value = raw  # a bare word: a string
+        out.setdefault(check_id, {})[name] = value
+    return out
 
 
 def exit_code(result: RunResult) -> ExitCode:
@@ -91,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
     if args.junit:
         reporters.append(JunitReporter(Path(args.junit)))
     request = CheckRequest(lab=lab, manifest=manifest, project=config, workdir=root, mode=mode, urls=urls,
-                           images=images, only=tuple(args.only), debug=args.debug,
+                           images=images, only=tuple(args.only), debug=args.debug, params=parse_params(args.param),
                            **({"seed": args.seed} if args.seed is not None else {}))
     result = Session(request, Fanout(*reporters)).run()
     return int(exit_code(result))

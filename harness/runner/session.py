@@ -53,6 +53,8 @@ class CheckRequest:
     only: tuple[str, ...] = ()
     debug: bool = False
     points: Mapping[str, float] = field(default_factory=dict)
+    # Overrides of the lab's check parameters: {check id: {name: value}} (--param).
+    params: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     launcher: Launcher | None = None
     # Stop the app when its output passes this (grading); None keeps `check`'s behaviour.
     log_limit_bytes: int | None = None
@@ -61,7 +63,7 @@ class CheckRequest:
 def plan(request: CheckRequest) -> list[Planned]:
     registry = load_validators()
     wanted = set(request.only)
-    unknown = wanted - {e.id for e in request.manifest.checks}
+    unknown = (wanted | set(request.params)) - {e.id for e in request.manifest.checks}
     if unknown:
         raise NothingToRun(f"{', '.join(sorted(unknown))}: not a check of {request.lab.id}",
                            fixes=[f"See its checks with: harness labs {request.lab.id}"])
@@ -71,7 +73,8 @@ def plan(request: CheckRequest) -> list[Planned]:
             continue
         spec = registry.get(entry.id)
         points = request.points.get(entry.id, entry.points if entry.points is not None else spec.points)
-        planned.append(Planned(spec, points, entry.hidden, entry.params))
+        params = {**entry.params, **request.params.get(entry.id, {})}
+        planned.append(Planned(spec, points, entry.hidden, params))
     return planned
 
 

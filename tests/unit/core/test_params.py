@@ -31,3 +31,17 @@ def test_params_reach_the_check() -> None:
     assert result.status is Status.PASS and seen == {"books": 12345}
     run_check(Planned(spec, 1.0, False), ctx)
     assert seen == {"books": 1}, "another check does not see the previous one's params"
+
+
+def test_param_flags_parse_toml_values() -> None:
+    import pytest
+
+    from harness.commands.check import parse_params
+    from harness.errors import UsageError
+
+    assert parse_params(["prod.load.rps.rate=500", "prod.load.rps.duration=10s", "db.pool.bounded.max_connections=5"]) \
+        == {"prod.load.rps": {"rate": 500, "duration": "10s"}, "db.pool.bounded": {"max_connections": 5}}
+    assert parse_params(['a.b.c.flag=true', 'a.b.c.name="x y"']) == {"a.b.c": {"flag": True, "name": "x y"}}
+    for bad in ("rate=5", "prod.load.rps=5", "prod.load.rps.rate"):
+        with pytest.raises(UsageError, match="CHECK_ID.NAME=VALUE"):
+            parse_params([bad])
