@@ -43,5 +43,5 @@ def test_param_flags_parse_toml_values() -> None:
         == {"prod.load.rps": {"rate": 500, "duration": "10s"}, "db.pool.bounded": {"max_connections": 5}}
     assert parse_params(['a.b.c.flag=true', 'a.b.c.name="x y"']) == {"a.b.c": {"flag": True, "name": "x y"}}
     for bad in ("rate=5", "prod.load.rps=5", "prod.load.rps.rate"):
-        with pytest.raises(UsageError, match="CHECK_ID.NAME=VALUE"):
+        with pytest.raises(UsageError, match=r"CHECK_ID\.NAME=VALUE"):
             parse_params([bad])
