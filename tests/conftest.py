@@ -17,6 +17,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         callspec = getattr(item, "callspec", None)
         if callspec is not None and callspec.params.get("services_mode") == "docker":
             item.add_marker(pytest.mark.docker)
+        # Load tests measure throughput: they run after the rest, one at a time (scripts/test),
+        # so that no other test takes the cores they measure.
+        if "/integration/load/" in str(item.path) or (
+                callspec is not None and callspec.params.get("lab_id") == "backend/production"):
+            item.add_marker(pytest.mark.load)
 
 
 @pytest.fixture(scope="session")
