@@ -58,9 +58,11 @@ class Balancer:
         async def shutdown() -> None:
             if self._server is not None:
                 self._server.close()
-            for task in asyncio.all_tasks():
-                if task is not asyncio.current_task():
-                    task.cancel()
+            pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in pending:
+                task.cancel()
+            # Wait for them to finish cancelling: a loop stopped with live tasks warns about each.
+            await asyncio.gather(*pending, return_exceptions=True)
 
         if self._thread.is_alive():
             with contextlib.suppress(Exception):

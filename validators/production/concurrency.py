@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import httpx
+
+from harness.httpclient import curl_for
 from harness.outcomes import Failure
 from harness.registry import CheckContext, check
 
@@ -9,6 +12,14 @@ from ..security.accounts import Accounts, bearer
 from .shared import admin_api, two_instances
 
 COPIES, MEMBERS = 5, 20
+
+
+def sold_exactly(statuses: list[int], copies_left: object, loan_rows: object, copies: int = COPIES) -> bool:
+    """Exactly `copies` loans succeeded (201), every other borrower was told "sold out" (409),
+    and the database agrees: no copy left, one loan row per success. A 401 or a 500 from one
+    instance is no success, and would hide an oversell on the other."""
+    return (statuses.count(201) == copies and statuses.count(409) == len(statuses) - copies
+            and copies_left == 0 and loan_rows == copies)
 
 
 @check("prod.concurrency.loans", points=2, services={"postgres", "redis"}, timeout_s=120)
@@ -24,17 +35,32 @@ def loans_never_oversell_across_instances(ctx: CheckContext) -> None:
     accounts = Accounts(ctx)
     members = [accounts.member() for _ in range(MEMBERS)]
 
-    def borrow(index: int) -> int:
+    def borrow(index: int) -> httpx.Response:
         account, tokens = members[index]
         client = (first, second)[index % 2]
-        response = client.post("/v1/loans", json={"book_id": book.id, "member_id": account.id},
-                               headers=bearer(tokens.access))
-        return response.status_code
+        return client.post("/v1/loans", json={"book_id": book.id, "member_id": account.id},
+                           headers=bearer(tokens.access))
 
-    statuses = ctx.http.concurrently([lambda i=i: borrow(i) for i in range(MEMBERS)])  # type: ignore[misc]
+    responses = ctx.http.concurrently([lambda i=i: borrow(i) for i in range(MEMBERS)])  # type: ignore[misc]
+    statuses = [r.status_code for r in responses]
     copies = ctx.pg.scalar("SELECT copies_available FROM books WHERE id::text = %s", (book.id,))
     loans = ctx.pg.scalar("SELECT count(*) FROM loans WHERE book_id::text = %s", (book.id,))
-    if statuses.count(201) != COPIES or copies != 0 or loans != COPIES:
+    odd = next((r for r in responses if r.status_code not in (201, 409)), responses[-1])
+    reproduce = (f"{curl_for(odd.request)}  (x{MEMBERS} at once, each member with their own token, half on each "
+                 f"instance); then: psql \"$DATABASE_URL\" -c \"SELECT copies_available, (SELECT count(*) FROM loans "
+                 f"WHERE book_id = b.id) AS loans FROM books b WHERE id = {book.id}\"")
+    others = sorted(s for s in statuses if s not in (201, 409))
+    if others:
+        raise Failure(
+            f"{len(others)} of {MEMBERS} concurrent loans, over two instances, answered neither 201 (borrowed) "
+            f"nor 409 (sold out): {', '.join(str(s) for s in sorted(set(others)))}",
+            expected=f"{COPIES} x 201, the rest 409",
+            actual=f"statuses {sorted(statuses)}; copies_available {copies}; {loans} loan rows",
+            hint="Every member borrows with their own valid token, half through each instance: a 401 means an "
+                 "instance rejects tokens the other issued (share the JWT secret), a 5xx is in the app's log.",
+            reproduce=reproduce,
+        )
+    if not sold_exactly(statuses, copies, loans):
         raise Failure(
             f"{MEMBERS} concurrent loans of a book with {COPIES} copies, over two instances, did not give "
             f"exactly {COPIES} loans",
@@ -42,5 +68,6 @@ def loans_never_oversell_across_instances(ctx: CheckContext) -> None:
             actual=f"statuses {sorted(statuses)}; copies_available {copies}; {loans} loan rows",
             hint="Take the copy in the database, atomically: UPDATE books SET copies_available = "
                  "copies_available - 1 WHERE id = $1 AND copies_available > 0 RETURNING id, in the loan's "
-                 "transaction. A lock in one process's memory does not stop the other instance.",
+                 "transaction. A lock (or a counter) in one process's memory does not stop the other instance.",
+            reproduce=reproduce,
         )

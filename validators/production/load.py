@@ -2,29 +2,94 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import tempfile
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from harness import expect
 from harness.outcomes import CannotCheck, Failure
 from harness.registry import CheckContext, check
 
-from ..security.accounts import Accounts
+from ..security.accounts import LOGIN, Accounts, tokens_from
 from .shared import admin_api
 
 
-def scenario(book_ids: list[str], tag: str, member_id: str, member_token: str, loan_book: str) -> str:
-    """The mix: 95% reads (lists, filters, single books), 5% loans (a write through PostgreSQL)."""
-    routes = [("/v1/books?limit=20", 30), (f"/v1/books?tag={tag}&limit=10", 15)]
-    routes += [(f"/v1/books/{book_id}", max(50 // len(book_ids), 1)) for book_id in book_ids]
+def scenario(book_ids: list[str], tag: str, borrowers: list[tuple[str, str]], loan_book: str) -> str:
+    """The mix: 95% reads (lists, filters, single books), 5% loans (a write through PostgreSQL).
+
+    `borrowers` are (member id, access token) pairs, each logged in through another instance:
+    the loans split evenly between them, so whichever instance a request lands on, half of
+    the loans carry a token that instance did not issue.
+    """
+    routes = [("/v1/books?limit=20", 60), (f"/v1/books?tag={tag}&limit=10", 30)]
+    routes += [(f"/v1/books/{book_id}", max(100 // len(book_ids), 1)) for book_id in book_ids]
     lines = ["[defaults]", "expect_status = [200]", ""]
     for path, weight in routes:
         lines += ["[[route]]", f'path = "{path}"', f"weight = {weight}", ""]
-    loan = json.dumps({"book_id": loan_book, "member_id": member_id})
-    lines += ["[[route]]", 'name = "borrow"', 'method = "POST"', 'path = "/v1/loans"', "weight = 5",
-              f"body = '{loan}'", "expect_status = [201]",
-              f'headers = {{ Authorization = "Bearer {member_token}", "Content-Type" = "application/json" }}', ""]
+    for number, (member_id, token) in enumerate(borrowers, 1):
+        loan = json.dumps({"book_id": loan_book, "member_id": member_id})
+        lines += ["[[route]]", f'name = "borrow (member {number})"', 'method = "POST"', 'path = "/v1/loans"',
+                  f"weight = {max(10 // len(borrowers), 1)}", f"body = '{loan}'", "expect_status = [201]",
+                  f'headers = {{ Authorization = "Bearer {token}", "Content-Type" = "application/json" }}', ""]
     return "\n".join(lines)
+
+
+# One load test at a time on a machine: two harness runs (parallel tests, a grading batch)
+# that load their apps at once measure each other, not their apps.
+LOCK_FILE = Path(tempfile.gettempdir()) / "harness-load.lock"
+LOCK_WAIT_S = 180.0
+
+
+@contextlib.contextmanager
+def one_load_at_a_time(note: Callable[[str], None], wait_s: float = LOCK_WAIT_S,
+                       lock_file: Path = LOCK_FILE) -> Iterator[None]:
+    """Hold the machine-wide load lock while the body runs; wait up to `wait_s` for it.
+
+    Where no lock can be taken (no fcntl, a lock file of another user), the load runs anyway.
+    """
+    try:
+        import fcntl
+        handle = open(lock_file, "a+")  # noqa: SIM115 (held until the load ends)
+    except (ImportError, OSError):
+        yield
+        return
+    with handle:
+        deadline = time.monotonic() + wait_s
+        started = time.monotonic()
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise CannotCheck(f"another harness load test kept this machine busy for {wait_s:.0f} s "
+                                      f"({lock_file} is locked)",
+                                      fix="Run the load checks one at a time on this machine.") from None
+                time.sleep(0.25)
+        if time.monotonic() - started > 1:
+            note(f"prod.load.rps waited {time.monotonic() - started:.0f} s for another harness load test on this "
+                 "machine to finish")
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def borrowers(ctx: CheckContext) -> list[tuple[str, str]]:
+    """A member logged in through each instance (or the one app): (member id, access token)."""
+    accounts = Accounts(ctx)
+    clients = ctx.instances[:2] if len(ctx.instances) >= 2 else [ctx.http]
+    found = []
+    for number, client in enumerate(clients, 1):
+        account = accounts.register()
+        response = client.post(LOGIN, json={"email": account.email, "password": account.password})
+        where = f" on instance {number}" if len(clients) > 1 else ""
+        expect.status(response, 200, what=f"POST {LOGIN}{where} with the right password")
+        found.append((account.id, tokens_from(response, what=f"POST {LOGIN}{where}").access))
+    return found
 
 
 @check("prod.load.rps", points=4, services={"postgres", "redis"}, timeout_s=300)
@@ -32,8 +97,10 @@ def sustains_the_target_rate(ctx: CheckContext) -> None:
     """The API holds 1000+ requests per second on a realistic mix, within its latency and error budget.
 
     An open-model load (requests sent on a schedule, latency measured from when each was
-    due) of 95% reads and 5% loans, through the balancer to both instances. An overloaded
-    load generator makes the check inconclusive, never a failure of the app.
+    due) of 95% reads and 5% loans, through the balancer to both instances; the loans come
+    from two members, each logged in through another instance. An overloaded load
+    generator makes the check inconclusive, never a failure of the app; another harness
+    load test on the same machine is waited for, not measured against.
     """
     from harness.load.api import LoadError, bench
 
@@ -45,30 +112,36 @@ def sustains_the_target_rate(ctx: CheckContext) -> None:
     tag = ctx.unique("load")
     books = [api.book(authors[i % 5].id, tags=[tag, "load"]).id for i in range(20)]
     loan_book = api.book(authors[0].id, copies_total=1_000_000).id
-    member, tokens = Accounts(ctx).member()
+    members = borrowers(ctx)
     thresholds = [f"rps>={rate * 0.97:g}", f"p95<{p95}", "errors<1%"]
     with tempfile.TemporaryDirectory(prefix="harness-load-") as tmp:
         path = Path(tmp) / "scenario.toml"
-        path.write_text(scenario(books[:10], tag, member.id, tokens.access, loan_book))
+        path.write_text(scenario(books[:10], tag, members, loan_book))
         try:
-            result = bench(ctx.http.base_url, rate=rate, duration=duration, ramp_up="3s",
-                           thresholds=thresholds, scenario=path)
+            with one_load_at_a_time(ctx.note):
+                result = bench(ctx.http.base_url, rate=rate, duration=duration, ramp_up="3s",
+                               thresholds=thresholds, scenario=path)
         except LoadError as exc:
             raise CannotCheck(f"the load generator could not run: {exc}") from None
     summary = (f"achieved {result['achieved_rps']:.0f} req/s of {rate:g}; p50 {result['p50_ms']:.1f} ms, "
                f"p95 {result['p95_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms; errors {result['error_rate']:.2%}")
-    ctx.note(summary)
+    ctx.note(f"{summary}; generator CPU {result.get('generator_cpu_percent', 0):.0f}% of a core, "
+             f"schedule lag p99 {result.get('schedule_lag_p99_ms') or 0:.1f} ms")
     if result["verdict"] == "inconclusive":
         raise CannotCheck("the load generator, not your app, could not keep the schedule: "
                           + "; ".join(result.get("verdict_reasons", [])) + f" ({summary})",
                           fix="Run on a machine with more free cores, or lower the lab's rate for this machine.")
     if result["verdict"] != "pass":
+        kinds = sorted((result.get("errors_by_kind") or {}).items(), key=lambda item: -item[1])
+        errors = ("\nerrors by kind: " + ", ".join(f"{kind} x {count}" for kind, count in kinds[:5])) if kinds else ""
         raise Failure(
             f"the API did not hold {rate:g} requests per second within its budget",
             expected=", ".join(thresholds),
-            actual=summary + "\n" + "\n".join(result.get("verdict_reasons", [])),
+            actual=summary + "\n" + "\n".join(result.get("verdict_reasons", [])) + errors,
             hint="Profile the slowest route (the report's per-route table): cache hot reads in Redis, index the "
-                 "filters, keep the pool small but busy, and avoid synchronous CPU work in handlers.",
+                 "filters, keep the pool small but busy, and avoid synchronous CPU work in handlers. Errors: the "
+                 "loans come from two members, each logged in through another instance (a 401 there means an "
+                 "instance refuses the tokens the other issued).",
             reproduce=f"harness bench \"http://localhost:$PORT\" --rate {rate:g} --duration {duration} "
                       f"--threshold '{thresholds[1]}' --html report.html",
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 from harness import expect
@@ -13,6 +14,7 @@ from harness.registry import CheckContext, check
 from .prometheus import ExpositionError, parse, request_counters
 
 PROBES = 25
+LOG_WAIT_S = 3.0
 
 
 def _scrape(ctx: CheckContext) -> dict[str, float]:
@@ -95,8 +97,15 @@ def errors_are_handled_and_logged_as_json(ctx: CheckContext) -> None:
                           expected=f"X-Request-Id: {request_id}",
                           hint="Take X-Request-Id from the request (or generate one), put it on the response "
                                "and on every log line of that request (pino-http's genReqId, for example).")
-    logs, other = _json_lines(ctx.app.log_tail(400))
-    mentioning = [line for line in logs if request_id in json.dumps(line)]
+    # The app writes the line as (or after) it answers, and the harness reads it from a pipe:
+    # give it a moment to arrive before calling it missing.
+    deadline = time.monotonic() + LOG_WAIT_S
+    while True:
+        logs, other = _json_lines(ctx.app.log_tail(400))
+        mentioning = [line for line in logs if request_id in json.dumps(line)]
+        if mentioning or time.monotonic() >= deadline:
+            break
+        time.sleep(0.1)
     if not mentioning:
         raise Failure(
             "no JSON log line carries the request id",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -11,9 +13,24 @@ from harness.registry import CheckContext, check
 
 PIPELINES = (".github/workflows/*.yml", ".github/workflows/*.yaml", ".gitlab-ci.yml", ".circleci/config.yml",
              "azure-pipelines.yml", "bitbucket-pipelines.yml", ".drone.yml", "Jenkinsfile", ".woodpecker.yml")
-TEST_COMMANDS = ("npm test", "npm run test", "npm ci", "yarn test", "pnpm test", "node --test", "pytest",
+# Commands that run tests. Not installs (npm ci, pip install): a pipeline that only installs
+# or builds proves nothing about the tests.
+TEST_COMMANDS = ("npm test", "npm run test", "yarn test", "pnpm test", "node --test", "pytest",
                  "python -m pytest", "tox", "mvn test", "mvn verify", "./mvnw", "gradle test", "./gradlew",
                  "go test", "harness check")
+
+
+def _strings(node: Any) -> Iterator[str]:
+    """Every string in a parsed YAML document, keys and values (comments are already gone)."""
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _strings(key)
+            yield from _strings(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _strings(item)
 
 
 def pipeline_files(root: Path) -> list[Path]:
@@ -33,6 +50,8 @@ def pipeline_problem(path: Path, test_command: str | None) -> str | None:
         # PyYAML reads GitHub's `on:` key as the boolean True.
         if ".github" in path.parts and "on" not in document and True not in document:
             return "it has no `on:` trigger (push / pull_request)"
+        # Look where commands are, not in comments: `# TODO: npm test` runs nothing.
+        text = "\n".join(_strings(document))
     wanted = (test_command,) if test_command else TEST_COMMANDS
     if not any(command in text for command in wanted if command):
         return f"no step runs the tests (looked for: {', '.join(c for c in wanted if c)})"

@@ -24,8 +24,8 @@ UNION
 SELECT t.relname FROM pg_index i
 JOIN pg_class t ON t.oid = i.indrelid
 WHERE i.indisunique AND i.indnatts = 1 AND i.indkey[0] = 0
-  AND pg_get_indexdef(i.indexrelid) ILIKE '%lower(%email%'
-"""
+  AND pg_get_indexdef(i.indexrelid) ILIKE '%%lower(%%email%%'
+"""  # %% because PgProbe always passes parameters (psycopg reads % as a placeholder)
 
 
 @check("prod.schema.indexed", points=2, services={"postgres"})

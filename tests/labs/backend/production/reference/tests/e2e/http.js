@@ -1,0 +1,63 @@
+'use strict';
+// The app started in the test process on a free port, and a small HTTP client for it.
+const { before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const { prepare, finish, unique } = require('../support');
+const app = require('../../src/app');
+const db = require('../../src/db');
+
+let server;
+let base;
+
+/** Start the app before the tests of the calling file, stop it after them. */
+function serve() {
+  before(async () => {
+    await prepare();
+    server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    base = `http://127.0.0.1:${server.address().port}`;
+  });
+  after(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await finish();
+  });
+}
+
+/** One request; the answer's status, headers, text and JSON (null when it is not JSON). */
+async function call(method, path, { body, token, headers = {} } = {}) {
+  const response = await fetch(base + path, {
+    method,
+    headers: {
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...headers,
+    },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let json = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = null;
+  }
+  return { status: response.status, headers: response.headers, json, text };
+}
+
+const password = 'correct horse battery staple';
+
+/** A registered, logged-in account: {id, email, access_token, refresh_token}; admin through the database. */
+async function account({ admin = false } = {}) {
+  const email = `${unique(admin ? 'admin' : 'member')}@shelf.test`;
+  const body = { email, password, name: 'Reader', role: 'admin' };
+  const registered = await call('POST', '/v1/auth/register', { body });
+  assert.equal(registered.status, 201, registered.text);
+  assert.equal(registered.json.role, 'member', 'the body cannot choose the role');
+  if (admin) await db.query("UPDATE members SET role = 'admin' WHERE id = $1", [registered.json.id]);
+  const login = await call('POST', '/v1/auth/login', { body: { email, password } });
+  assert.equal(login.status, 200, login.text);
+  return { id: registered.json.id, email, ...login.json };
+}
+
+module.exports = { serve, call, account, password };

@@ -1,0 +1,45 @@
+'use strict';
+// The rate limiters against a real Redis: counts shared by every instance.
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const { prepare, finish, unique } = require('../support');
+const limiters = require('../../src/auth/limiters');
+
+before(prepare);
+after(finish);
+
+test('the login limiter blocks an account after 10 failures, for the rest of the minute', async () => {
+  const email = `${unique('victim')}@shelf.test`;
+  for (let i = 0; i < limiters.LOGIN_FAILURES - 1; i += 1) await limiters.loginFailed(email, '10.0.0.1');
+  assert.equal(await limiters.loginBlockedFor(email, '10.0.0.1'), 0);
+  await limiters.loginFailed(email, '10.0.0.1');
+  const wait = await limiters.loginBlockedFor(email, '10.0.0.1');
+  assert.ok(wait >= 1 && wait <= 60, `wait ${wait}`);
+  assert.equal(await limiters.loginBlockedFor(email, '10.0.0.2'), 0, 'another peer is not blocked');
+  assert.equal(await limiters.loginBlockedFor(`other-${email}`, '10.0.0.1'), 0, 'another account is not blocked');
+});
+
+test('the write limiter lets 100 writes a second through, then answers 429 with Retry-After', async () => {
+  const client = unique('writer');
+  const req = (method) => ({ method, caller: { id: client }, socket: { remoteAddress: '10.0.0.9' },
+    get: () => undefined });
+  const answers = [];
+  const res = {
+    headers: {},
+    set(name, value) { this.headers[name] = value; return this; },
+    status(code) { answers.push(code); return this; },
+    type() { return this; },
+    json() { return this; },
+  };
+  let passed = 0;
+  // Within one wall-clock second: start right after a second begins.
+  await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000)));
+  await Promise.all(Array.from({ length: limiters.WRITES_PER_SECOND + 5 },
+    () => limiters.writeLimiter(req('POST'), res, () => { passed += 1; })));
+  assert.equal(passed, limiters.WRITES_PER_SECOND);
+  assert.deepEqual(answers, [429, 429, 429, 429, 429]);
+  assert.equal(res.headers['Retry-After'], '1');
+  let read = false;
+  await limiters.writeLimiter(req('GET'), res, () => { read = true; });
+  assert.equal(read, true, 'reads are not limited');
+});

@@ -1,0 +1,62 @@
+'use strict';
+// What every test file shares: the environment, the schema and a clean cache.
+//
+// The tests need DATABASE_URL (a database of their own: they create the schema in it
+// by running the migrations) and REDIS_URL (they delete the app's shelf:* keys there).
+// The harness gives them both; CI gets them from its service containers.
+process.env.LOG_LEVEL ??= 'silent';
+process.env.JWT_SECRET ??= 'a-secret-for-the-tests-only-0123456789abcdef';
+process.env.REDIS_URL ??= 'redis://127.0.0.1:6379/1';
+if (!process.env.DATABASE_URL) {
+  throw new Error('the tests need DATABASE_URL: a PostgreSQL database of their own (it may be empty)');
+}
+
+const { migrate } = require('../scripts/migrate');
+
+let prepared = null;
+
+/** The schema in the test database, and no cache entry or limiter count left from before. */
+function prepare() {
+  prepared ??= (async () => {
+    await migrate(process.env.DATABASE_URL);
+    const { redis } = require('../src/redis');
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', 'shelf:*', 'COUNT', 1000);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  })();
+  return prepared;
+}
+
+/** Close the pool and Redis, so that the test process can exit. */
+async function finish() {
+  await require('../src/db').close();
+  await require('../src/redis').close();
+}
+
+let counter = 0;
+/** A value no other test (or earlier run) uses. */
+function unique(prefix) {
+  counter += 1;
+  return `${prefix}-${process.pid}-${Date.now().toString(36)}-${counter}`;
+}
+
+/** Rows to test with, made through the repositories. */
+async function author(name = unique('Author')) {
+  const { rows } = await require('../src/db').query('INSERT INTO authors (name) VALUES ($1) RETURNING id', [name]);
+  return rows[0].id;
+}
+
+function book(authorId, fields = {}) {
+  return require('../src/repos/books').create({ title: unique('Title'), isbn: unique('isbn'), year: 2001,
+    author_id: authorId, tags: ['test'], copies_total: 2, ...fields });
+}
+
+function member() {
+  return require('../src/repos/accounts').register({ email: `${unique('m')}@shelf.test`, name: 'Reader',
+    passwordHash: 'x' });
+}
+
+module.exports = { prepare, finish, unique, author, book, member };

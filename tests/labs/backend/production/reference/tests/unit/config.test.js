@@ -1,0 +1,37 @@
+'use strict';
+const { test, afterEach } = require('node:test');
+const assert = require('node:assert/strict');
+require('../support');
+const config = require('../../src/config');
+
+const saved = { ...process.env };
+afterEach(() => {
+  for (const key of ['JWT_SECRET', 'DB_POOL_MAX', 'PORT', 'CACHE_TTL_S', 'REDIS_URL']) {
+    if (saved[key] === undefined) delete process.env[key];
+    else process.env[key] = saved[key];
+  }
+});
+
+test('the settings come from the environment, with defaults', () => {
+  process.env.PORT = '4321';
+  delete process.env.DB_POOL_MAX;
+  const settings = config.load();
+  assert.equal(settings.port, 4321);
+  assert.equal(settings.dbPoolMax, 5);
+  assert.equal(settings.databaseUrl, process.env.DATABASE_URL);
+});
+
+test('a missing or short JWT secret stops the process instead of a secret per process', () => {
+  delete process.env.JWT_SECRET;
+  assert.throws(() => config.load(), /JWT_SECRET is not set/);
+  process.env.JWT_SECRET = 'short';
+  assert.throws(() => config.load(), /at least 32 bytes/);
+});
+
+test('numbers must be positive integers', () => {
+  process.env.DB_POOL_MAX = 'many';
+  assert.throws(() => config.load(), /DB_POOL_MAX must be a positive integer/);
+  process.env.DB_POOL_MAX = '0';
+  assert.throws(() => config.load(), /DB_POOL_MAX/);
+  assert.equal(config.positiveInt('NOT_SET_ANYWHERE', 7), 7);
+});

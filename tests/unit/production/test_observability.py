@@ -1,0 +1,101 @@
+"""prod.metrics.exposed and prod.logging.structured against a stand-in app: no node, no sockets."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from typing import Any
+
+import httpx
+import pytest
+
+from harness.outcomes import Failure
+from harness.registry import CheckContext
+from harness.validators.production import observability
+from harness.validators.production.observability import (
+    _json_lines,
+    errors_are_handled_and_logged_as_json,
+    performance_metrics_are_exposed,
+)
+
+PROBLEM = {"type": "about:blank", "title": "Not Found", "status": 404, "detail": "book not found"}
+
+
+class FakeApp:
+    """The HTTP surface (get) and the AppHandle surface (log_tail) the two checks use."""
+
+    def __init__(self, *, count: bool = True, json_logs: bool = True, echo_id: bool = True,
+                 log_delay_s: float = 0.0) -> None:
+        self.count, self.json_logs, self.echo_id, self.log_delay_s = count, json_logs, echo_id, log_delay_s
+        self.requests = 0
+        self.lines: list[str] = ['{"level":"info","msg":"listening"}']
+
+    # -- http ---------------------------------------------------------------------------
+    def get(self, path: str, **kwargs: Any) -> httpx.Response:
+        headers = kwargs.get("headers") or {}
+        request = httpx.Request("GET", "http://127.0.0.1:1" + path, headers=headers)
+        if path == "/metrics":
+            text = ("# TYPE http_requests_total counter\n"
+                    f'http_requests_total{{method="GET",route="/v1/books",status_code="200"}} {self.requests}\n')
+            return httpx.Response(200, text=text, headers={"content-type": "text/plain; version=0.0.4"},
+                                  request=request)
+        if self.count:
+            self.requests += 1
+        request_id = headers.get("x-request-id", "generated")
+        self._log(request_id, 404 if path.startswith("/v1/books/") else 200)
+        out = {"x-request-id": request_id} if self.echo_id else {}
+        if path.startswith("/v1/books/"):
+            return httpx.Response(404, content=json.dumps(PROBLEM).encode(), request=request,
+                                  headers={"content-type": "application/problem+json", **out})
+        return httpx.Response(200, json={"items": []}, request=request, headers=out)
+
+    def _log(self, request_id: str, status: int) -> None:
+        line = (json.dumps({"level": "warn", "request_id": request_id, "status": status}) if self.json_logs
+                else f"GET {status} id={request_id}")
+        if self.log_delay_s:
+            threading.Timer(self.log_delay_s, self.lines.append, [line]).start()
+        else:
+            self.lines.append(line)
+
+    # -- app ----------------------------------------------------------------------------
+    def log_tail(self, lines: int = 20) -> str:
+        return "\n".join(self.lines[-lines:])
+
+
+def context(app: FakeApp) -> CheckContext:
+    return CheckContext(http=app, app=app, run_id="rtest", seed=3)  # type: ignore[arg-type]
+
+
+def test_metrics_that_count_every_request_pass() -> None:
+    performance_metrics_are_exposed(context(FakeApp()))
+
+
+def test_metrics_that_do_not_grow_fail_with_the_deltas() -> None:
+    with pytest.raises(Failure, match="did not count the 25 requests") as info:
+        performance_metrics_are_exposed(context(FakeApp(count=False)))
+    assert info.value.actual == "http_requests_total +0"
+
+
+def test_json_logs_with_the_request_id_pass_even_when_the_line_arrives_late() -> None:
+    errors_are_handled_and_logged_as_json(context(FakeApp()))
+    started = time.monotonic()
+    errors_are_handled_and_logged_as_json(context(FakeApp(log_delay_s=0.3)))
+    assert time.monotonic() - started < observability.LOG_WAIT_S
+
+
+def test_text_logs_fail_after_the_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(observability, "LOG_WAIT_S", 0.2)
+    with pytest.raises(Failure, match="no JSON log line carries the request id"):
+        errors_are_handled_and_logged_as_json(context(FakeApp(json_logs=False)))
+
+
+def test_a_missing_request_id_header_fails_first() -> None:
+    with pytest.raises(Failure, match="does not carry the request's X-Request-Id"):
+        errors_are_handled_and_logged_as_json(context(FakeApp(echo_id=False)))
+
+
+def test_json_lines_skips_blanks_and_the_buffers_own_marker() -> None:
+    parsed, other = _json_lines('{"a": 1}\n\n… (12 lines not kept) …\nplain text\n[1, 2]\n')
+    assert parsed == [{"a": 1}]
+    assert other == ["plain text", "[1, 2]"]
