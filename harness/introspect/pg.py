@@ -61,7 +61,8 @@ class PgProbe:
         ).fetchone()
         assert row is not None
         self._role_oid, self._db_oid = row
-        self.server_version = str(self._conn.execute("SHOW server_version").fetchone()[0])  # type: ignore[index]
+        version = self._conn.execute("SHOW server_version").fetchone()
+        self.server_version = str(version[0]) if version else "?"
 
     # -- plain queries ---------------------------------------------------------------
     def rows(self, query: str | sql.Composed, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[tuple[Any, ...]]:

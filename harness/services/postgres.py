@@ -92,9 +92,9 @@ class LocalPostgres(PostgresServer):
         self.admin_url = ""
         self.description = f"local PostgreSQL {binaries.version} from {binaries.source}"
 
-    def _as_account(self) -> dict[str, int | None]:
-        return {"user": self._account.uid if self._account else None,
-                "group": self._account.gid if self._account else None}
+    def _ids(self) -> tuple[int | None, int | None]:
+        """(uid, gid) to run the server as; (None, None): as ourselves (we are not root)."""
+        return (self._account.uid, self._account.gid) if self._account else (None, None)
 
     def start(self, timeout_s: float = 30.0) -> None:
         data = self._dir / "data"
@@ -107,7 +107,7 @@ class LocalPostgres(PostgresServer):
             [str(self.binaries.tool("initdb")), "-D", str(data), "-U", SUPERUSER, f"--pwfile={pwfile}",
              "--auth=scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"],
             cwd=self._dir, env={"PATH": "/usr/bin:/bin", "LC_ALL": "C"}, timeout_s=timeout_s,
-            **self._as_account(),  # type: ignore[arg-type]
+            user=self._ids()[0], group=self._ids()[1],
         )
         pwfile.unlink()
         if code != 0:
@@ -122,7 +122,7 @@ class LocalPostgres(PostgresServer):
                 cwd=self._dir, env={"PATH": "/usr/bin:/bin", "LC_ALL": "C"},
                 stop_signal=signal.SIGINT,  # "fast" shutdown: disconnect clients, exit
                 on_start=self._settings.reaper.process_group,
-                **self._as_account(),  # type: ignore[arg-type]
+                user=self._ids()[0], group=self._ids()[1],
             )
             proc.start()
             self._proc = proc

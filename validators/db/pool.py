@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from functools import partial
 
 from harness.outcomes import Failure
 from harness.registry import CheckContext, check
@@ -63,7 +64,7 @@ def connections_are_pooled(ctx: CheckContext) -> None:
     statuses: list[int] = []
     try:
         for _ in range(BURSTS):
-            responses = ctx.http.concurrently([lambda p=p: ctx.http.get(p) for p in paths])  # type: ignore[misc]
+            responses = ctx.http.concurrently([partial(ctx.http.get, p) for p in paths])
             statuses += [r.status_code for r in responses]
             idle_after.append(ctx.pg.app_connections())
     finally:

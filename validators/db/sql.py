@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import httpx
 
@@ -59,7 +60,7 @@ def _findings(ctx: CheckContext, probe: Probe) -> list[Finding]:
     known = benign.shapes
     found = []
     for payload in PAYLOADS:
-        response, window = observe(ctx.pg, lambda p=payload: probe.send(p))  # type: ignore[misc]
+        response, window = observe(ctx.pg, partial(probe.send, payload))
         new = sorted(window.shapes - known)
         if new:
             found.append(Finding(probe.where, payload, f"a new statement shape appeared:\n  {new[0]}", response))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from functools import partial
 
 from harness.outcomes import Failure
 from harness.registry import CheckContext, check
@@ -72,7 +73,7 @@ def _rollback(ctx: CheckContext, api: ShelfApi, author_id: str) -> None:
 def _concurrent(ctx: CheckContext, api: ShelfApi, author_id: str) -> None:
     book = api.book(author_id, copies_total=COPIES)
     members = [api.member() for _ in range(CONCURRENT)]
-    responses = ctx.http.concurrently([lambda m=m: api.loan(book.id, m.id) for m in members])  # type: ignore[misc]
+    responses = ctx.http.concurrently([partial(api.loan, book.id, m.id) for m in members])
     created = sum(r.status_code == 201 for r in responses)
     conflicts = sum(r.status_code == 409 for r in responses)
     copies, loans = _stock(ctx, book.id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import httpx
 
 from harness.httpclient import curl_for
@@ -41,7 +43,7 @@ def loans_never_oversell_across_instances(ctx: CheckContext) -> None:
         return client.post("/v1/loans", json={"book_id": book.id, "member_id": account.id},
                            headers=bearer(tokens.access))
 
-    responses = ctx.http.concurrently([lambda i=i: borrow(i) for i in range(MEMBERS)])  # type: ignore[misc]
+    responses = ctx.http.concurrently([partial(borrow, i) for i in range(MEMBERS)])
     statuses = [r.status_code for r in responses]
     copies = ctx.pg.scalar("SELECT copies_available FROM books WHERE id::text = %s", (book.id,))
     loans = ctx.pg.scalar("SELECT count(*) FROM loans WHERE book_id::text = %s", (book.id,))

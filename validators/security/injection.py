@@ -10,6 +10,7 @@ nosniff protection security.headers.hardened holds), never as HTML.
 from __future__ import annotations
 
 import re
+from functools import partial
 
 import httpx
 
@@ -39,13 +40,13 @@ def _sql_probes(ctx: CheckContext, accounts: Accounts) -> None:
     wrong = "wrong-password-" + ctx.run_id
     known: set[str] = set()
     for email in (accounts.new_email("nobody"), victim.email):
-        _, window = observe(ctx.pg, lambda e=email: accounts.login_raw(e, wrong))  # type: ignore[misc]
+        _, window = observe(ctx.pg, partial(accounts.login_raw, email, wrong))
         known |= window.shapes
     probes = [(f"email {p!r}", p, wrong) for p in SQL_PAYLOADS]
     probes += [(f"email {victim.email + p!r}", victim.email + p, wrong) for p in SQL_PAYLOADS[1:3]]
     probes += [(f"password {p!r}", victim.email, p) for p in SQL_PAYLOADS[1:4]]
     for where, email, password in probes:
-        response, window = observe(ctx.pg, lambda e=email, p=password: accounts.login_raw(e, p))  # type: ignore[misc]
+        response, window = observe(ctx.pg, partial(accounts.login_raw, email, password))
         # Only shapes that carry injected syntax count: an app may legitimately start running a
         # new statement after a few failures (an account lock-out), which is no injection.
         new = sorted(shape for shape in window.shapes - known if INJECTED.search(shape))
