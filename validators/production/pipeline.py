@@ -33,12 +33,21 @@ def _strings(node: Any) -> Iterator[str]:
             yield from _strings(item)
 
 
+MAX_BYTES = 256 * 1024
+
+
 def pipeline_files(root: Path) -> list[Path]:
-    return sorted(p for pattern in PIPELINES for p in root.glob(pattern) if p.is_file())
+    # The project is untrusted (graded submissions): a pipeline "file" that is a link could
+    # point at /etc/shadow or /dev/zero, so only regular files inside the project count.
+    return sorted(p for pattern in PIPELINES for p in root.glob(pattern)
+                  if p.is_file() and not p.is_symlink() and not any(q.is_symlink() for q in p.parents
+                                                                     if root in q.parents))
 
 
 def pipeline_problem(path: Path, test_command: str | None) -> str | None:
     """Why this pipeline file would not run the tests, or None."""
+    if path.stat().st_size > MAX_BYTES:
+        return f"it is larger than {MAX_BYTES // 1024} KB: not a pipeline definition"
     text = path.read_text(encoding="utf-8", errors="replace")
     if path.suffix in (".yml", ".yaml"):
         try:
