@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import tempfile
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 from harness.catalog import Catalog
 from harness.config import load_config
 from harness.errors import ExitCode, UsageError
+from harness.layers import LAYER_FILE, is_layer, lay_out
 from harness.outcomes import RunResult, Status
 from harness.reporters import Fanout, Reporter
 from harness.reporters.json_report import JsonReporter
@@ -97,6 +99,17 @@ def exit_code(result: RunResult) -> ExitCode:
 
 def run(args: argparse.Namespace) -> int:
     root = Path(args.project or ".").expanduser().resolve()
+    if not is_layer(root):
+        return _check(args, root)
+    # A lab author's layer (a reference written as its starter plus the solved files):
+    # check the whole project it stands for, laid out in a folder of its own.
+    with tempfile.TemporaryDirectory(prefix="harness-layer-") as tmp:
+        project = lay_out(root, Path(tmp) / root.name)
+        print(f"{root} is a layer ({LAYER_FILE}): checking the whole project, laid out in {project}")
+        return _check(args, project)
+
+
+def _check(args: argparse.Namespace, root: Path) -> int:
     config = load_config(root)
     catalog = Catalog.load()
     lab = catalog.resolve(args.lab, args.track or config.track)

@@ -9,6 +9,7 @@ from typing import Any
 
 from harness.catalog import Catalog
 from harness.errors import NothingToRun, UsageError
+from harness.layers import lay_out
 
 
 def add_parser(sub: Any) -> None:
@@ -30,8 +31,7 @@ def run(args: argparse.Namespace) -> int:
     if target.exists() and any(target.iterdir()):
         raise UsageError(f"{target} exists and is not empty; the starter is only copied into a new folder",
                          fixes=["Pick another --dir, or empty that folder"])
-    shutil.copytree(starter, target, dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns("node_modules", ".venv", ".harness", "__pycache__", "target"))
+    lay_out(starter, target)
     print(f"{lab.id} · {lab.title}: starter copied to {target}")
     readme = lab.folder / "README.md"
     if readme.is_file():

@@ -15,7 +15,8 @@ import ctypes
 import os
 import threading
 from collections.abc import Callable
-from pathlib import Path
+
+from harness.procfs import processes
 
 PR_SET_CHILD_SUBREAPER = 36
 
@@ -29,18 +30,7 @@ def become_subreaper() -> bool:
 
 
 def zombie_children(parent: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat.rsplit(")", 1)[1].split()
-        if fields[0] == "Z" and int(fields[1]) == parent:
-            found.append(int(entry.name))
-    return found
+    return [pid for pid, fields in processes() if fields[0] == "Z" and int(fields[1]) == parent]
 
 
 class OrphanReaper:

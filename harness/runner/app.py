@@ -308,6 +308,8 @@ class AppRunner:
             return None
         codes = []
         for proc in self._instances():
+            if self._clock is not None:
+                self._clock.adopt(proc.group_pids())
             codes.append(proc.stop(grace_s=5.0))
             self._reaper.forget_process_group(proc.pid)
         return codes[0]

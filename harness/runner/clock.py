@@ -11,14 +11,20 @@ reads the wall clock does move: JWT `exp`/`nbf` checks, but also in-process rate
 windows and cache TTLs, so a check that shifts the clock runs last or resets it after.
 Statically linked apps (Go) ignore LD_PRELOAD: checks confirm the shift through the
 app's own `Date` header before they rely on it.
+
+libfaketime leaves a POSIX shared-memory segment and semaphore behind, named after the
+first process of the app that spawns another (`/dev/shm/faketime_shm_<pid>` and
+`sem.faketime_sem_<pid>`), even on a clean exit. The clock is told which processes ran
+under it and removes exactly those names when it closes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from harness.outcomes import CannotCheck
@@ -31,6 +37,7 @@ LIBRARY_CANDIDATES = (
     "/usr/local/lib/faketime/libfaketimeMT.so.1",
 )
 LIBRARY_ENV = "HARNESS_FAKETIME_LIB"
+SHARED_MEMORY = Path("/dev/shm")
 
 
 def find_library(candidates: Sequence[str] = LIBRARY_CANDIDATES, env: Mapping[str, str] = os.environ) -> Path | None:
@@ -49,6 +56,7 @@ class FakeClock:
         self.directory = directory
         self.path = directory / "offset"
         self._offset = 0
+        self._pids: set[int] = set()
         self._write(0)
 
     @classmethod
@@ -87,8 +95,19 @@ class FakeClock:
         if self._offset != 0:
             self._write(0)
 
-    def close(self) -> None:
+    def adopt(self, pids: Iterable[int]) -> None:
+        """Processes that ran under this clock: their libfaketime leftovers go at close()."""
+        self._pids.update(pids)
+
+    def leftovers(self, shm: Path = SHARED_MEMORY) -> list[Path]:
+        names = (name for pid in sorted(self._pids) for name in (f"faketime_shm_{pid}", f"sem.faketime_sem_{pid}"))
+        return [shm / name for name in names if (shm / name).exists()]
+
+    def close(self, shm: Path = SHARED_MEMORY) -> None:
         shutil.rmtree(self.directory, ignore_errors=True)
+        for path in self.leftovers(shm):
+            with contextlib.suppress(OSError):
+                path.unlink()
 
     def _write(self, offset: int) -> None:
         # Written aside and renamed: libfaketime re-reads the file on every call and must

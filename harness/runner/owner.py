@@ -8,7 +8,7 @@ import socket
 from functools import cache
 from pathlib import Path
 
-from harness.runner.reaper import _start_time
+from harness.procfs import start_time
 
 OWNER_LABEL = "dev.harness.owner"
 OWNER_FILE = ".harness-owner"
@@ -17,7 +17,7 @@ OWNER_FILE = ".harness-owner"
 @cache
 def tag() -> str:
     """host:pid:start-time of this process (the start time tells a reused pid apart)."""
-    return f"{socket.gethostname()}:{os.getpid()}:{_start_time(os.getpid())}"
+    return f"{socket.gethostname()}:{os.getpid()}:{start_time(os.getpid())}"
 
 
 def alive(owner: str | None) -> bool:
@@ -31,7 +31,7 @@ def alive(owner: str | None) -> bool:
         return False
     if host != socket.gethostname():
         return True
-    return _start_time(int(pid)) == start
+    return start_time(int(pid)) == start
 
 
 def mark(directory: Path) -> None:

@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
+from harness.procfs import processes
 from harness.runner.logbuffer import LogBuffer
 
 # A line is read in pieces of at most this size: output without newlines must not grow the
@@ -149,6 +150,13 @@ class ManagedProcess:
         assert self._proc is not None
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self._proc.pid, sig)
+
+    def group_pids(self) -> list[int]:
+        """The live processes of this process's group: the leader and what it spawned."""
+        if self._proc is None:
+            return []
+        leader = self._proc.pid
+        return [leader, *(pid for pid, fields in processes() if fields[2] == str(leader) and pid != leader)]
 
     def stop(self, grace_s: float = 5.0) -> int | None:
         """Stop the whole group: the service's signal, then SIGKILL. Returns the exit code."""

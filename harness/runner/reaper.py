@@ -22,14 +22,7 @@ import time
 from pathlib import Path
 from typing import IO, Any
 
-
-def _start_time(pid: int) -> str | None:
-    """Field 22 of /proc/<pid>/stat: tells a process from a later one that reused its pid."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    return stat.rsplit(")", 1)[1].split()[19]
+from harness.procfs import start_time
 
 
 class Reaper:
@@ -58,7 +51,7 @@ class Reaper:
             pass
 
     def process_group(self, pgid: int) -> None:
-        self._send({"op": "pg", "pgid": pgid, "start": _start_time(pgid)})
+        self._send({"op": "pg", "pgid": pgid, "start": start_time(pgid)})
 
     def forget_process_group(self, pgid: int) -> None:
         self._send({"op": "forget-pg", "pgid": pgid})
@@ -103,7 +96,7 @@ class Reaper:
 
 
 def _kill_group(pgid: int, start: str | None) -> None:
-    if start is not None and _start_time(pgid) != start:
+    if start is not None and start_time(pgid) != start:
         return  # the leader is gone and the pid was reused: not ours
     for sig, pause in ((signal.SIGTERM, 2.0), (signal.SIGKILL, 0.0)):
         try:
@@ -112,7 +105,7 @@ def _kill_group(pgid: int, start: str | None) -> None:
             return
         deadline = time.monotonic() + pause
         while time.monotonic() < deadline:
-            if _start_time(pgid) is None:
+            if start_time(pgid) is None:
                 return
             time.sleep(0.05)
 

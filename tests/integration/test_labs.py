@@ -68,9 +68,9 @@ VARIANTS = [(lab_id, variant, "local") for lab_id, lab in LABS.items() for varia
 
 
 @pytest.mark.parametrize("lab_id", sorted(LABS))
-def test_lab_ships_a_reference_and_one_defect_per_check(lab_id: str) -> None:
+def test_lab_ships_a_reference_and_one_defect_per_check(lab_id: str, tmp_path: Path) -> None:
     lab = LABS[lab_id]
-    assert (LAB_TESTS / lab.track / _test_dir(lab) / "reference" / "harness.toml").is_file()
+    assert (materialize(lab.track, _test_dir(lab), tmp_path / "reference") / "harness.toml").is_file()
     assert set(defects(lab.track, _test_dir(lab))) == _check_ids(lab)
     assert (lab.folder / "README.md").is_file() and (lab.folder / "starter" / "harness.toml").is_file()
 
@@ -115,6 +115,7 @@ def test_starter_fails_honestly(lab_id: str, services_mode: str, tmp_path: Path)
     started = harness("start", _cli_name(lab), "--dir", str(project))
     assert started.code == 0, started.explain()
     assert (project / "harness.toml").is_file() and (project / "LAB.md").is_file()
+    assert not (project / "layer.toml").exists(), "a starter written as a layer is laid out whole"
     run = harness("check", _cli_name(lab), "--project", str(project), "--services", services_mode)
     assert run.code == 1, run.explain()
     statuses = run.statuses()

@@ -1,7 +1,8 @@
 """Lab projects for tests: a reference, or a reference with a defect overlay laid over it.
 
-A defect folder holds only the files that differ from the reference, so no project is
-written twice; the overlay is copied onto a fresh copy of the reference.
+A defect folder holds only the files that differ from the reference, and a reference
+only what differs from the starter it solves (a layer), so no project is written twice;
+the overlay is copied onto a fresh lay-out of the reference.
 """
 
 from __future__ import annotations
@@ -15,9 +16,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from harness.layers import SKIPPED as LAYER_SKIPPED
+from harness.layers import lay_out
+
 ROOT = Path(__file__).resolve().parents[2]
 LAB_TESTS = ROOT / "tests" / "labs"
-IGNORED = shutil.ignore_patterns("node_modules", ".venv", ".harness", "__pycache__", "target", "README.md")
+# A reference may be a layer over its lab's starter (harness/layers.py); an overlay's
+# README.md says what its defect is and does not belong in the project.
+SKIPPED = (*LAYER_SKIPPED, "README.md")
+IGNORED = shutil.ignore_patterns(*SKIPPED)
 
 
 def reference(track: str, week: str) -> Path:
@@ -31,7 +38,7 @@ def defects(track: str, week: str) -> list[str]:
 
 def materialize(track: str, week: str, target: Path, defect: str | None = None, *, folder: str = "defects") -> Path:
     """Copy the reference into `target` and lay the defect's (or variant's) files over it."""
-    shutil.copytree(reference(track, week), target, ignore=IGNORED)
+    lay_out(reference(track, week), target, skip=SKIPPED)
     if defect is not None:
         overlay = LAB_TESTS / track / week / folder / defect
         if not overlay.is_dir():

@@ -96,9 +96,9 @@ def test_reaper_cleans_up_when_the_pipe_closes(tmp_path: Path) -> None:
     victim = subprocess.Popen(["sleep", "300"], start_new_session=True)
     leftover = tmp_path / "leftover"
     leftover.mkdir()
-    from harness.runner.reaper import _start_time
+    from harness.procfs import start_time
 
-    lines = [f'{{"op": "pg", "pgid": {victim.pid}, "start": "{_start_time(victim.pid)}"}}\n',
+    lines = [f'{{"op": "pg", "pgid": {victim.pid}, "start": "{start_time(victim.pid)}"}}\n',
              f'{{"op": "path", "path": "{leftover}"}}\n']
     serve(io.StringIO("".join(lines)))
     assert victim.wait(timeout=5) == -signal.SIGTERM

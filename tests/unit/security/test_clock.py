@@ -132,3 +132,21 @@ def test_the_real_library_moves_the_apps_wall_clock(tmp_path: Path) -> None:
         runner.stop()
     assert abs(seen - (time.time() + 7200)) < 60
     assert os.environ.get("LD_PRELOAD") is None  # the harness itself keeps real time
+
+
+def test_close_removes_what_libfaketime_leaves_in_shared_memory(tmp_path: Path) -> None:
+    library = find_library()
+    assert library is not None, "libfaketime is needed by the security lab: apt-get install libfaketime"
+    (tmp_path / "clock").mkdir()
+    clock = FakeClock(library, tmp_path / "clock")
+    # The shell spawns `date`: libfaketime then creates its segment and semaphore.
+    runner = _runner(tmp_path, "date > start.env; echo done >> start.env; sleep 30", clock)
+    runner.start()
+    try:
+        _wait_for(tmp_path / "start.env")
+    finally:
+        runner.stop()
+    left = clock.leftovers()
+    assert {p.name.split("_")[1] for p in left} == {"shm", "sem"}, "libfaketime left nothing: nothing to prove"
+    clock.close()
+    assert not [p for p in left if p.exists()]

@@ -1,1 +1,0 @@
-"""Shelf, a lending-library API, in memory."""
