@@ -14,7 +14,7 @@ from typing import Any
 
 from harness import __version__
 from harness.errors import EnvironmentProblem
-from harness.runner import owner
+from harness.runner import clock, owner
 from harness.runner.reaper import Reaper
 from harness.services import docker as dockermod
 from harness.services import provision, simple
@@ -128,14 +128,17 @@ def _leftovers(eng: dockermod.Engine, *, clean: bool) -> int:
     dirs = leftover_dirs()
     containers = leftover_containers(eng)
     cgroups = leftover_cgroups()
+    shared = clock.orphaned()
     print("\nLeftovers of earlier runs")
-    if not dirs and not containers and not cgroups:
+    if not dirs and not containers and not cgroups and not shared:
         print("  none")
         return 0
     for path in dirs:
         print(f"  temp dir   {path}")
     for path in cgroups:
         print(f"  cgroup     {path}")
+    if shared:
+        print(f"  libfaketime shared memory of exited processes: {len(shared)} in {shared[0].parent}")
     for container in containers:
         print(f"  container  {container.short_id} {container.name} (run {container.labels.get(dockermod.RUN_LABEL)})")
     if not clean:
@@ -148,6 +151,9 @@ def _leftovers(eng: dockermod.Engine, *, clean: bool) -> int:
             print(f"  could not remove {container.short_id}: {str(exc).split('(')[-1].rstrip(')')}")
     for path in dirs:
         shutil.rmtree(path, ignore_errors=True)
+    for path in shared:
+        with contextlib.suppress(OSError):
+            path.unlink()
     for path in cgroups:
         for directory in sorted((p for p in [path, *path.rglob("*")] if p.is_dir()), key=lambda p: -len(p.parts)):
             with contextlib.suppress(OSError):

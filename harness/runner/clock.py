@@ -15,19 +15,22 @@ app's own `Date` header before they rely on it.
 libfaketime leaves a POSIX shared-memory segment and semaphore behind, named after the
 first process of the app that spawns another (`/dev/shm/faketime_shm_<pid>` and
 `sem.faketime_sem_<pid>`), even on a clean exit. The clock is told which processes ran
-under it and removes exactly those names when it closes.
+under it and removes exactly those names when it closes; `harness doctor` finds those of
+processes that are gone (a harness killed outright) and `--clean` removes them.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from harness.outcomes import CannotCheck
+from harness.procfs import start_time
 
 # Debian/Ubuntu package `libfaketime` (multi-arch paths), then a source install.
 LIBRARY_CANDIDATES = (
@@ -46,6 +49,19 @@ def find_library(candidates: Sequence[str] = LIBRARY_CANDIDATES, env: Mapping[st
         if Path(name).is_file():
             return Path(name)
     return None
+
+
+_LEFTOVER = re.compile(r"(?:faketime_shm_|sem\.faketime_sem_)(\d+)")
+
+
+def orphaned(shm: Path = SHARED_MEMORY) -> list[Path]:
+    """libfaketime's segments and semaphores whose creating process has exited."""
+    found = []
+    for path in shm.iterdir() if shm.is_dir() else ():
+        match = _LEFTOVER.fullmatch(path.name)
+        if match and start_time(int(match.group(1))) is None:
+            found.append(path)
+    return sorted(found)
 
 
 class FakeClock:

@@ -15,7 +15,7 @@ from harness.httpclient import AppClient
 from harness.outcomes import CannotCheck
 from harness.registry import CheckContext
 from harness.runner.app import AppEnvironment, AppRunner
-from harness.runner.clock import FakeClock, find_library
+from harness.runner.clock import FakeClock, find_library, orphaned
 from harness.runner.reaper import Reaper
 
 CHECKS = '[[checks]]\nid = "security.headers.hardened"\n'
@@ -150,3 +150,13 @@ def test_close_removes_what_libfaketime_leaves_in_shared_memory(tmp_path: Path) 
     assert {p.name.split("_")[1] for p in left} == {"shm", "sem"}, "libfaketime left nothing: nothing to prove"
     clock.close()
     assert not [p for p in left if p.exists()]
+
+
+def test_orphaned_finds_only_the_leftovers_of_exited_processes(tmp_path: Path) -> None:
+    gone = 2**22 + 1  # above the kernel's pid_max: never a live process
+    names = [f"faketime_shm_{gone}", f"sem.faketime_sem_{gone}", f"faketime_shm_{os.getpid()}",
+             f"sem.faketime_sem_{os.getpid()}", "PostgreSQL.1234", f"faketime_shm_{gone}.bak"]
+    for name in names:
+        (tmp_path / name).write_bytes(b"")
+    assert [p.name for p in orphaned(tmp_path)] == [f"faketime_shm_{gone}", f"sem.faketime_sem_{gone}"]
+    assert orphaned(tmp_path / "missing") == []
