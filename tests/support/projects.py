@@ -7,11 +7,14 @@ the overlay is copied onto a fresh lay-out of the reference.
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,7 +47,27 @@ def materialize(track: str, week: str, target: Path, defect: str | None = None, 
         if not overlay.is_dir():
             raise FileNotFoundError(f"no defect overlay {overlay}")
         shutil.copytree(overlay, target, dirs_exist_ok=True, ignore=IGNORED)
+    warm_maven_cache(target)
     return target
+
+
+def warm_maven_cache(project: Path) -> None:
+    """Build a Maven project once, alone, before the tests build it side by side: two first
+    builds on a cold ~/.m2 download the same artifacts into it at the same time."""
+    pom = project / "pom.xml"
+    if not pom.is_file() or shutil.which("mvn") is None:
+        return
+    key = hashlib.sha1(pom.read_bytes()).hexdigest()[:12]
+    done = Path(tempfile.gettempdir()) / f"harness-tests-maven-{key}.done"
+    with open(Path(tempfile.gettempdir()) / "harness-tests-maven.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if done.exists():
+            return
+        build = subprocess.run(["mvn", "-q", "-B", "-DskipTests", "package"], cwd=project,
+                               capture_output=True, text=True, timeout=900)
+        assert build.returncode == 0, f"mvn package in {project} failed:\n{build.stdout}{build.stderr}"
+        shutil.rmtree(project / "target", ignore_errors=True)
+        done.touch()
 
 
 @dataclass
