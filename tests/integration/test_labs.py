@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from harness.catalog import Catalog, Lab
+from harness.layers import lay_out
 from tests.support.projects import LAB_TESTS, defects, harness, materialize
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("docker_if_needed")]
@@ -72,7 +73,8 @@ def test_lab_ships_a_reference_and_one_defect_per_check(lab_id: str, tmp_path: P
     lab = LABS[lab_id]
     assert (materialize(lab.track, _test_dir(lab), tmp_path / "reference") / "harness.toml").is_file()
     assert set(defects(lab.track, _test_dir(lab))) == _check_ids(lab)
-    assert (lab.folder / "README.md").is_file() and (lab.folder / "starter" / "harness.toml").is_file()
+    assert (lab.folder / "README.md").is_file()
+    assert (lay_out(lab.folder / "starter", tmp_path / "starter") / "harness.toml").is_file()
 
 
 @pytest.mark.parametrize(("lab_id", "services_mode"), ONE)

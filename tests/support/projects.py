@@ -27,7 +27,6 @@ LAB_TESTS = ROOT / "tests" / "labs"
 # A reference may be a layer over its lab's starter (harness/layers.py); an overlay's
 # README.md says what its defect is and does not belong in the project.
 SKIPPED = (*LAYER_SKIPPED, "README.md")
-IGNORED = shutil.ignore_patterns(*SKIPPED)
 
 
 def reference(track: str, week: str) -> Path:
@@ -46,7 +45,8 @@ def materialize(track: str, week: str, target: Path, defect: str | None = None, 
         overlay = LAB_TESTS / track / week / folder / defect
         if not overlay.is_dir():
             raise FileNotFoundError(f"no defect overlay {overlay}")
-        shutil.copytree(overlay, target, dirs_exist_ok=True, ignore=IGNORED)
+        # An overlay may itself be a layer: a lab that shares another lab's defect names it.
+        lay_out(overlay, target, skip=SKIPPED)
     warm_maven_cache(target)
     return target
 
