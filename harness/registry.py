@@ -117,6 +117,17 @@ class CheckContext:
         self.rng = random.Random(self.seed)
 
     @property
+    def track(self) -> str:
+        """The lab's track (node, python, java, ...), "" when unknown."""
+        return self.lab_id.split("/", 1)[0] if "/" in self.lab_id else ""
+
+    def hint(self, general: str, **per_track: str) -> str:
+        """What to do, then how in the learner's own stack when the check knows it: the same
+        check grades Express, FastAPI and Spring projects, and a pg.Pool snippet helps only one."""
+        specific = per_track.get(self.track)
+        return f"{general} {specific}" if specific else general
+
+    @property
     def pg(self) -> PgProbe:
         if self.pg_probe is None:
             raise RuntimeError("this check needs PostgreSQL, but the lab does not provision it")

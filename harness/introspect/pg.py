@@ -116,6 +116,14 @@ class PgProbe:
             (self.app_role, self.app_database),
         )}
 
+    def app_busy(self) -> int:
+        """The app's connections running a statement or holding a transaction open."""
+        return int(self.scalar(
+            "SELECT count(*) FROM pg_stat_activity WHERE usename = %s AND datname = %s "
+            "AND backend_type = 'client backend' AND state IN ('active', 'idle in transaction')",
+            (self.app_role, self.app_database),
+        ))
+
     def app_connections(self) -> int:
         return int(self.scalar(
             "SELECT count(*) FROM pg_stat_activity WHERE usename = %s AND datname = %s "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -10,6 +11,7 @@ from harness.introspect.pg import PgProbe, Statement, shape
 from harness.outcomes import CannotCheck
 
 T = TypeVar("T")
+SETTLE_S = 1.0  # seconds at most for the app's connections to go idle after an action
 
 
 @dataclass(frozen=True)
@@ -48,5 +50,16 @@ def observe(pg: PgProbe, action: Callable[[], T]) -> tuple[T, Window]:
     """
     before = pg.statements()
     outcome = action()
+    settle(pg)
     after = pg.statements()
     return outcome, Window(PgProbe.delta(before, after))
+
+
+def settle(pg: PgProbe, budget_s: float = SETTLE_S, sleep: Callable[[float], None] = time.sleep) -> None:
+    """Wait (briefly) until the app has finished what the action started. Some frameworks
+    answer first and end the request's transaction afterwards (FastAPI closes a yield
+    dependency after the response by default): without this, the tail of one action's
+    statements would be counted in the next window."""
+    deadline = time.monotonic() + budget_s
+    while pg.app_busy() and time.monotonic() < deadline:
+        sleep(0.01)

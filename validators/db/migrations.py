@@ -57,9 +57,14 @@ def migrations_are_versioned_and_rerunnable(ctx: CheckContext) -> None:
             expected="a table such as schema_migrations with one row per applied migration",
             actual=f"tables: {', '.join(ctx.pg.tables()) or 'none'}"
                    + (f"; empty: {', '.join(tables)}" if tables else ""),
-            hint="Number your migration files (001_schema.sql, 002_indexes.sql), apply the missing ones in "
-                 "order, and insert each version into schema_migrations in the same transaction. "
-                 "Tools like node-pg-migrate, knex or Prisma Migrate do this for you.",
+            hint=ctx.hint(
+                "Number your migration files (001_schema.sql, 002_indexes.sql), apply the missing ones in "
+                "order, and insert each version into schema_migrations in the same transaction.",
+                node="Tools like node-pg-migrate, knex or Prisma Migrate do this for you.",
+                python="Alembic does this for you (alembic upgrade head records alembic_version); "
+                       "metadata.create_all() does not.",
+                java="Flyway or Liquibase do this for you.",
+            ),
             reproduce="psql \"$DATABASE_URL\" -c '\\dt'",
         )
     if first.snapshot is not None and second.snapshot is not None:

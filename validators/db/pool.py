@@ -80,8 +80,15 @@ def connections_are_pooled(ctx: CheckContext) -> None:
             expected=f"at most {bound} connections, opened once and reused across bursts",
             actual=f"peak {sampler.peak} at once, {len(sampler.seen)} different connections, "
                    f"{' / '.join(map(str, idle_after))} open after each burst of {CONCURRENCY}",
-            hint="Create one pg.Pool (max: 10) when the app starts and use pool.query(); when you check out "
-                 "a client with pool.connect(), release it in a finally block. Never new Client() per request.",
+            hint=ctx.hint(
+                "Create one connection pool of a small fixed size when the app starts, share it, and give "
+                "every connection back after use, also on errors; never a connection per request.",
+                node="Node: one pg.Pool (max: 10) and pool.query(); a client from pool.connect() is released "
+                     "in a finally block; never new Client() per request.",
+                python="SQLAlchemy: one engine per process (create_engine(url, pool_size=10, max_overflow=0)), "
+                       "never NullPool or an engine per request; close each Session (a dependency with yield).",
+                java="Spring: one HikariCP DataSource (spring.datasource.hikari.maximum-pool-size=10).",
+            ),
             reproduce=f"seq {CONCURRENCY} | xargs -P {CONCURRENCY} -I{{}} curl -s -o /dev/null "
                       f"\"http://localhost:$PORT/v1/books/{book.id}\"; "
                       "psql \"$DATABASE_URL\" -c \"select count(*) from pg_stat_activity "

@@ -88,8 +88,13 @@ def user_input_never_changes_sql_shape(ctx: CheckContext) -> None:
         f"user input was spliced into SQL ({', '.join(places)})",
         expected="the same statement as for a harmless value, with the input bound as a parameter ($1)",
         actual=f"{first.where} with {first.payload!r}: {first.problem}\n{describe(first.response)}",
-        hint="Never build SQL with string concatenation or template literals. Pass values as parameters: "
-             "pool.query('... WHERE title ILIKE $1', [`%${q}%`]).",
+        hint=ctx.hint(
+            "Never build SQL from strings with the input in them (concatenation, template literals, "
+            "f-strings, format). Pass values as bound parameters.",
+            node="Node: pool.query('... WHERE title ILIKE $1', [`%${q}%`]).",
+            python="SQLAlchemy: Book.title.icontains(q), or text('... WHERE title ILIKE :q') with {'q': f'%{q}%'}.",
+            java="JDBC/JPA: a PreparedStatement or a query with :q bound by setParameter.",
+        ),
         reproduce=curl_for(first.response.request),
         evidence="\n".join(f"{f.where} <- {f.payload!r}: {f.problem.splitlines()[0]}" for f in findings[1:]) or None,
     )

@@ -58,9 +58,16 @@ def _rollback(ctx: CheckContext, api: ShelfApi, author_id: str) -> None:
             "a loan that failed in the database left part of its changes behind",
             expected="the failed loan changes nothing: copies_available stays 2, no loan row, an error status",
             actual=f"status {response.status_code}; copies_available {copies}, loan rows {loans}",
-            hint="Run the stock update and the loan insert in one transaction on one client: "
-                 "const c = await pool.connect(); try { await c.query('BEGIN'); ...; await c.query('COMMIT') } "
-                 "catch (e) { await c.query('ROLLBACK'); throw e } finally { c.release() }",
+            hint=ctx.hint(
+                "Run the stock update and the loan insert in one transaction on one connection, committed "
+                "once at the end and rolled back on any error.",
+                node="Node: const c = await pool.connect(); try { await c.query('BEGIN'); ...; "
+                     "await c.query('COMMIT') } catch (e) { await c.query('ROLLBACK'); throw e } "
+                     "finally { c.release() }",
+                python="SQLAlchemy: change the book and add the loan in one Session, then one session.commit(); "
+                       "never commit in between.",
+                java="Spring: one @Transactional service method for both changes.",
+            ),
             evidence="The harness added a trigger on loans that raises an error when this book's loan commits.",
             reproduce="psql \"$DATABASE_URL\" -c \"create function fail() returns trigger language plpgsql as "
                       "\\$\\$ begin raise exception 'boom'; end \\$\\$; create constraint trigger fail after insert "

@@ -55,7 +55,8 @@ def judge(served: OpenApiDocument, probe: Probe, response: httpx.Response) -> Ve
         documented = ", ".join(str(k) for k in operation.spec.get("responses", {})) or "none"
         return Verdict(f"status {status} is not documented for {operation.key} (documented: {documented})",
                        f"Either answer with a documented status, or document {status} under \"responses\" of "
-                       f"{operation.key} (FastAPI: responses={{{status}: {{...}}}} on the route).")
+                       f"{operation.key} (FastAPI: responses={{{status}: {{...}}}} on the route; Spring: "
+                       f"@ApiResponse(responseCode = \"{status}\")).")
     key, pointer, declared = found
     media, has_content = content_for(declared, response.headers.get("content-type", ""))
     if has_content and response.content:

@@ -19,7 +19,8 @@ def _location(response: httpx.Response, collection: str, new_id: str, what: str)
         raise expect.fail(response, f"{what}: the Location header should point at the new resource",
                           expected=f"Location: {collection}/{new_id}",
                           hint="After creating, set Location to the new resource's URL "
-                               "(res.location(`/v1/books/${id}`) in Express).")
+                               "(res.location(`/v1/books/${id}`) in Express, "
+                               "ResponseEntity.created(uri) in Spring).")
 
 
 def _authors(api: ShelfApi) -> str:

@@ -16,7 +16,8 @@ from .headers import HTTP_DATE_EXAMPLE, parse_deprecation, parse_http_date, pars
 
 HINT = ("On every answer of the alias: Deprecation: @<unix seconds> (RFC 9745), Sunset: <HTTP date> (RFC 8594, "
         f"e.g. {HTTP_DATE_EXAMPLE!r}: new Date(...).toUTCString() in JavaScript, "
-        "email.utils.format_datetime(dt, usegmt=True) in Python) and Link: </v1/books>; rel=\"successor-version\".")
+        "email.utils.format_datetime(dt, usegmt=True) in Python, HttpHeaders.setInstant in Spring) "
+        "and Link: </v1/books>; rel=\"successor-version\".")
 
 
 def _page(response: httpx.Response, what: str) -> dict[str, Any]:

@@ -16,7 +16,8 @@ DOC_PATH = "/openapi.json"
 PROBLEM = "application/problem+json"
 SERVE_HINT = ("Serve the OpenAPI 3 document of your API as JSON at GET /openapi.json: FastAPI does by default; "
               "in Express, res.json(document) from a route (e.g. the document of labs/shelf/openapi.yaml, "
-              "converted to JSON, kept next to your code).")
+              "converted to JSON, kept next to your code); in Spring Boot, springdoc-openapi with "
+              "springdoc.api-docs.path=/openapi.json.")
 
 
 def fetch_served(ctx: CheckContext) -> tuple[httpx.Response, OpenApiDocument]:
@@ -97,12 +98,14 @@ def _judge_document(response: httpx.Response, served: OpenApiDocument) -> None:
                           expected=f"each error status of the Shelf contract documented with content {PROBLEM}",
                           hint="Document the errors clients must handle. FastAPI: responses={404: {\"description\": "
                                "..., \"content\": {\"application/problem+json\": {\"schema\": ...}}}} on the route "
-                               "(declaring 422 replaces FastAPI's default HTTPValidationError).")
+                               "(declaring 422 replaces FastAPI's default HTTPValidationError). Spring: "
+                               "@ApiResponse(responseCode = \"404\", ...) or an OpenApiCustomizer.")
     catalog = served.find("GET", "/v1/catalog")
     if catalog is not None and catalog.spec.get("deprecated") is not True:
         raise expect.fail(response, "GET /v1/catalog is not marked deprecated in the document",
                           expected="\"deprecated\": true on GET /v1/catalog",
-                          hint="Mark the operation: deprecated=True on the FastAPI route, or \"deprecated\": true "
+                          hint="Mark the operation: deprecated=True on the FastAPI route, "
+                               "@Operation(deprecated = true) in Spring, or \"deprecated\": true "
                                "in the operation object. Clients and generators warn their users about it.")
     _usable(served, response)
 

@@ -35,7 +35,8 @@ HINT_LIMIT = ("Limit writes per client: e.g. at most 50 POST/PATCH/DELETE per se
               "windows: keep its limit well under 50.")
 HINT_XFF = ("Key the limiter by the peer address of the connection, never by X-Forwarded-For, which any client "
             "can set: in Express do not set 'trust proxy' (or list only your real proxies); uvicorn trusts "
-            "X-Forwarded-For from 127.0.0.1 unless started with --no-proxy-headers.")
+            "X-Forwarded-For from 127.0.0.1 unless started with --no-proxy-headers; in Spring Boot leave "
+            "server.forward-headers-strategy at none.")
 
 
 @dataclass(frozen=True)

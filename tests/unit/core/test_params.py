@@ -45,3 +45,14 @@ def test_param_flags_parse_toml_values() -> None:
     for bad in ("rate=5", "prod.load.rps=5", "prod.load.rps.rate"):
         with pytest.raises(UsageError, match=r"CHECK_ID\.NAME=VALUE"):
             parse_params([bad])
+
+
+def test_hints_speak_the_learners_stack_when_the_check_knows_it() -> None:
+    def ctx(lab_id: str) -> CheckContext:
+        return CheckContext(http=None, app=_App(), run_id="r", seed=1, lab_id=lab_id)  # type: ignore[arg-type]
+
+    hint = {"general": "Use one pool.", "node": "pg.Pool.", "python": "create_engine."}
+    assert ctx("python/week-11").hint(**hint) == "Use one pool. create_engine."
+    assert ctx("node/week-18").hint(**hint) == "Use one pool. pg.Pool."
+    assert ctx("java/week-13").hint(**hint) == "Use one pool."
+    assert ctx("").track == "" and ctx("").hint(**hint) == "Use one pool."

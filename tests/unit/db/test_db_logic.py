@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import httpx
 import pytest
 
 from harness.introspect.pg import Statement
-from harness.introspect.statements import Window
+from harness.introspect.statements import Window, settle
 from harness.outcomes import Failure
 from harness.registry import CheckContext
 from harness.validators.db.indexes import scan_share
@@ -79,6 +80,9 @@ class FakePg:
     def statements(self) -> dict[int, Statement]:
         return dict(self.seen)
 
+    def app_busy(self) -> int:
+        return 0
+
 
 class FakeHttp:
     def __init__(self, pg: FakePg, splice_q: bool) -> None:
@@ -129,3 +133,20 @@ def test_sql_check_names_the_new_shape() -> None:
     assert "GET /v1/books?q=" in failure.message
     assert failure.actual is not None and "ILIKE $1 OR $2 = $3" in failure.actual
     assert failure.reproduce is not None and failure.reproduce.startswith("curl")
+
+
+def test_settle_waits_until_the_apps_connections_are_idle_and_no_longer() -> None:
+
+    class Busy:
+        def __init__(self, states: list[int]) -> None:
+            self.states = states
+
+        def app_busy(self) -> int:
+            return self.states.pop(0) if len(self.states) > 1 else self.states[0]
+
+    slept: list[float] = []
+    settle(Busy([2, 1, 0]), sleep=slept.append)  # type: ignore[arg-type]
+    assert len(slept) == 2
+    slept.clear()
+    settle(Busy([1]), budget_s=0.05, sleep=lambda s: (slept.append(s), time.sleep(s)))  # type: ignore[arg-type]
+    assert 1 <= len(slept) <= 10, "a connection that never goes idle costs the budget, not forever"
