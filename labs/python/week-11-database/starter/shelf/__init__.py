@@ -1,0 +1,1 @@
+"""Shelf, a lending-library API, on PostgreSQL (FastAPI + SQLAlchemy)."""
