@@ -14,7 +14,8 @@ router = APIRouter(prefix="/books", tags=["books"])
 # - limit: 1..100, default 20; anything else -> 422
 # - next_cursor: opaque; walking the pages returns every book exactly once, in order,
 #   even when many books share a title or a year. A cursor you did not issue -> 422.
-# GET /v1/catalog (task 5) takes the same parameters: write them once (a dependency).
+# Declare them with types and bounds and FastAPI rejects bad values with 422. GET /v1/catalog
+# (weeks 15-17, task 5) takes the same parameters: write them once (a dependency).
 @router.get("")
 async def list_books() -> None:
     raise not_implemented("task 4, GET /v1/books")
