@@ -5,12 +5,14 @@ of what grading could leave behind."""
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -155,6 +157,15 @@ def _snapshot() -> list[str]:
     if hierarchy is not None:
         found += [f"cgroup {p}" for p in hierarchy.leftovers()]
     return found
+
+
+@contextmanager
+def grading_alone() -> Iterator[None]:
+    """One grading test at a time on this machine (across pytest workers): each counts what
+    gradings leave machine-wide, and a grading running beside it would count as its own."""
+    with open(Path(tempfile.gettempdir()) / "harness-tests-grading.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 def leftovers(before: list[str] | None = None, settle_s: float = 5.0) -> list[str]:

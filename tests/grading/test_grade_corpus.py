@@ -19,7 +19,17 @@ from pathlib import Path
 import pytest
 
 from tests.grading.expected import EXPECTED, MAX, WRITE_TARGETS
-from tests.grading.support import LAB, POLICY, Graded, build_submissions, grade, home_template, leftovers, trap_listener
+from tests.grading.support import (
+    LAB,
+    POLICY,
+    Graded,
+    build_submissions,
+    grade,
+    grading_alone,
+    home_template,
+    leftovers,
+    trap_listener,
+)
 from tests.support.projects import ROOT
 
 pytestmark = pytest.mark.slow
@@ -56,15 +66,16 @@ def gradings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gradings]:
         pytest.fail("harness grade isolates submissions with root's tools: run this test as root")
     root = tmp_path_factory.mktemp("grading")
     home = home_template(root / "home")
-    before = leftovers()
-    with trap_listener() as (port, hits):
+    with grading_alone(), trap_listener() as (port, hits):
+        before = leftovers()
         folder = root / "submissions"
         build_submissions(folder, trap_port=port)
         base = ["--lab", LAB, "--weights", str(POLICY), "--home-template", str(home), "--seed", "18"]
         whole = grade(str(folder), *base, "--jobs", "2", out=root / "whole")
         shards = _shards_at_once(folder, base, root)
         merged = grade("--merge", str(shards[0].out), str(shards[1].out), out=root / "merged")
-    yield Gradings(whole, merged, shards, list(hits), before, leftovers(before))
+        after = leftovers(before)
+    yield Gradings(whole, merged, shards, list(hits), before, after)
 
 
 def _rows(graded: Graded) -> dict[str, tuple[float, str, str]]:

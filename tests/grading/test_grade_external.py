@@ -14,12 +14,13 @@ import pytest
 from harness.runner.reaper import Reaper
 from harness.services.base import Mode, ServiceSettings
 from harness.services.postgres import start_local
-from tests.grading.support import LAB, build_submissions, grade, home_template, leftovers
+from tests.grading.support import LAB, build_submissions, grade, grading_alone, home_template, leftovers
 from tests.support.projects import materialize
 
 pytestmark = pytest.mark.slow
 
 
+@grading_alone()
 def test_shared_server_not_network_isolated_but_databases_apart(tmp_path: Path) -> None:
     server = start_local(ServiceSettings(mode=Mode.LOCAL, run_id="external", reaper=Reaper()))
     try:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.grading.support import LAB, grade, leftovers
+from tests.grading.support import LAB, grade, grading_alone, leftovers
 
 pytestmark = pytest.mark.slow
 
@@ -20,6 +20,7 @@ require('http').createServer((req, res) => {
 """
 
 
+@grading_alone()
 def test_a_hanging_app_ends_at_the_wall_clock(tmp_path: Path) -> None:
     project = tmp_path / "submissions" / "hang"
     project.mkdir(parents=True)

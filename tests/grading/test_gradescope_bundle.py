@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.grading.support import LAB, grade, home_template, leftovers
+from tests.grading.support import LAB, grade, grading_alone, home_template, leftovers
 from tests.support.projects import materialize
 
 pytestmark = pytest.mark.slow
@@ -38,6 +38,7 @@ def _run(root: Path, **env: str) -> dict[str, object]:
     return data
 
 
+@grading_alone()
 def test_run_autograder_grades_a_nested_upload(tmp_path: Path) -> None:
     root = _autograder(tmp_path)
     materialize("node", "week-18", root / "submission" / "shelf-main")  # uploaded as a folder in a zip

@@ -1,0 +1,42 @@
+"""Grading is not tied to Node: a FastAPI + SQLAlchemy project (pip into a venv during
+install) and a Spring Boot project (Maven, then a JVM under the memory and process limits)
+are graded in the same jail, each reference in full and a defect losing exactly its
+check's points. (What a grading leaves behind is counted by the corpus test; the grading
+tests take turns, see grading_alone.)
+
+Needs root (cgroups, network namespaces, a uid per submission), as `harness grade` does.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.grading.support import grade, grading_alone
+from tests.support.projects import materialize
+
+pytestmark = pytest.mark.slow
+
+CASES = [
+    # lab, test folder, defect, full score, the defect's points
+    ("python/week-11", "week-11", "db.pool.bounded", 19, 2),
+    ("java/week-09", "week-09", "rest.pagination.cursor", 13, 3),
+]
+
+
+@grading_alone()
+@pytest.mark.parametrize(("lab", "week", "defect", "full", "lost"), CASES)
+def test_a_lab_of_another_language_is_graded_in_the_jail(lab: str, week: str, defect: str, full: int, lost: int,
+                                                       tmp_path: Path) -> None:
+    track = lab.split("/", 1)[0]
+    folder = tmp_path / "submissions"
+    materialize(track, week, folder / "solved")
+    materialize(track, week, folder / "slipped", defect)
+    graded = grade(str(folder), "--lab", lab, "--jobs", "2", "--seed", "7", out=tmp_path / "out")
+    assert graded.code == 0, graded.explain()  # grading worked; a failed check is a grade, not an error
+    rows = {r["submission"]: r for r in graded.gradebook()}
+    assert (rows["solved"]["score"], rows["solved"]["max_score"], rows["solved"]["status"]) == \
+        (str(full), str(full), "pass"), graded.explain()
+    assert (rows["slipped"]["score"], rows["slipped"]["status"], rows["slipped"]["failed_checks"]) == \
+        (str(full - lost), "fail", defect), graded.explain()
