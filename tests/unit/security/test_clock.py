@@ -130,6 +130,7 @@ def test_the_real_library_moves_the_apps_wall_clock(tmp_path: Path) -> None:
         seen = int(_wait_for(tmp_path / "start.env").split()[0])
     finally:
         runner.stop()
+        clock.close()  # and libfaketime's shared memory with it
     assert abs(seen - (time.time() + 7200)) < 60
     assert os.environ.get("LD_PRELOAD") is None  # the harness itself keeps real time
 
