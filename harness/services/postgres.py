@@ -97,6 +97,7 @@ class LocalPostgres(PostgresServer):
         return (self._account.uid, self._account.gid) if self._account else (None, None)
 
     def start(self, timeout_s: float = 30.0) -> None:
+        uid, gid = self._ids()
         data = self._dir / "data"
         pwfile = self._dir / "pw"
         pwfile.write_text(self._password + "\n")
@@ -107,7 +108,7 @@ class LocalPostgres(PostgresServer):
             [str(self.binaries.tool("initdb")), "-D", str(data), "-U", SUPERUSER, f"--pwfile={pwfile}",
              "--auth=scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"],
             cwd=self._dir, env={"PATH": "/usr/bin:/bin", "LC_ALL": "C"}, timeout_s=timeout_s,
-            user=self._ids()[0], group=self._ids()[1],
+            user=uid, group=gid,
         )
         pwfile.unlink()
         if code != 0:
@@ -122,7 +123,7 @@ class LocalPostgres(PostgresServer):
                 cwd=self._dir, env={"PATH": "/usr/bin:/bin", "LC_ALL": "C"},
                 stop_signal=signal.SIGINT,  # "fast" shutdown: disconnect clients, exit
                 on_start=self._settings.reaper.process_group,
-                user=self._ids()[0], group=self._ids()[1],
+                user=uid, group=gid,
             )
             proc.start()
             self._proc = proc

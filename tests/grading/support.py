@@ -5,14 +5,12 @@ of what grading could leave behind."""
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -24,6 +22,7 @@ import psutil
 
 from harness.grading.cgroups import PREFIX, Hierarchy
 from harness.grading.workspace import DEFAULT_UIDS
+from tests.support.locks import machine_lock
 from tests.support.projects import ROOT, defects, materialize
 
 HERE = Path(__file__).resolve().parent
@@ -163,8 +162,7 @@ def _snapshot() -> list[str]:
 def grading_alone() -> Iterator[None]:
     """One grading test at a time on this machine (across pytest workers): each counts what
     gradings leave machine-wide, and a grading running beside it would count as its own."""
-    with open(Path(tempfile.gettempdir()) / "harness-tests-grading.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with machine_lock("grading"):
         yield
 
 

@@ -7,7 +7,6 @@ the overlay is copied onto a fresh lay-out of the reference.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
@@ -21,6 +20,7 @@ from typing import Any
 
 from harness.layers import SKIPPED as LAYER_SKIPPED
 from harness.layers import lay_out
+from tests.support.locks import machine_lock
 
 ROOT = Path(__file__).resolve().parents[2]
 LAB_TESTS = ROOT / "tests" / "labs"
@@ -59,8 +59,7 @@ def warm_maven_cache(project: Path) -> None:
         return
     key = hashlib.sha1(pom.read_bytes()).hexdigest()[:12]
     done = Path(tempfile.gettempdir()) / f"harness-tests-maven-{key}.done"
-    with open(Path(tempfile.gettempdir()) / "harness-tests-maven.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with machine_lock("maven"):
         if done.exists():
             return
         build = subprocess.run(["mvn", "-q", "-B", "-DskipTests", "package"], cwd=project,

@@ -1,10 +1,10 @@
 """A client that waits out 429s, as a well-behaved client does.
 
 Shelf rate-limits writes (100 per second per client), and several checks create dozens
-of books. A well-behaved
-client waits out a 429 for as long as Retry-After says; so do these helpers (within a
-budget), so that a check fails for its own property, never because an earlier check spent
-the app's write allowance. Only the rate-limit checks look at the 429s themselves.
+of books. A well-behaved client waits out a 429 for as long as Retry-After says; so do
+these helpers (within a budget), so that a check fails for its own property, never because
+an earlier check spent the app's write allowance. Only the rate-limit checks look at the
+429s themselves.
 """
 
 from __future__ import annotations

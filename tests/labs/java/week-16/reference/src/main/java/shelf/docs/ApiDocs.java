@@ -36,37 +36,18 @@ import io.swagger.v3.oas.models.servers.Server;
  * What a handler's signature does not show is added here, in one place:
  * <ul>
  * <li>the success status when it is not 200 ({@code ResponseEntity.created(...)} is 201 with
- * Location, {@code noContent()} 204), from {@link #ANSWERS};</li>
+ * Location, {@code noContent()} 204), from {@link Contract#ANSWERS};</li>
  * <li>the errors, all {@code application/problem+json}: the ones a handler throws itself (404,
- * 409: {@link #ANSWERS}) and the ones of the whole API: 400 and 422 for a request body and 422
+ * 409: {@link Contract#ANSWERS}) and the ones of the whole API: 400 and 422 for a request body and 422
  * for query parameters ({@code ApiErrors}), 429 for every write ({@code WriteRateLimit});</li>
- * <li>the fields of the bodies sent, always present, and the fields that may be null.</li>
+ * <li>the fields of the bodies sent, always present, and the fields that may be null
+ * ({@link Contract#NULLABLE}).</li>
  * </ul>
  */
 @Configuration
 public class ApiDocs {
 
     static final String PROBLEM = "application/problem+json";
-
-    /** The success status of an operation, and the errors its handler throws itself. */
-    record Answers(int success, List<Integer> errors) {
-
-        static Answers of(int success, Integer... errors) {
-            return new Answers(success, List.of(errors));
-        }
-    }
-
-    /** "METHOD /path" as springdoc writes it; an operation not listed answers 200. */
-    static final Map<String, Answers> ANSWERS = Map.ofEntries(
-            Map.entry("POST /v1/authors", Answers.of(201)),
-            Map.entry("GET /v1/authors/{id}", Answers.of(200, 404)),
-            Map.entry("POST /v1/books", Answers.of(201, 409)),
-            Map.entry("GET /v1/books/{id}", Answers.of(200, 404)),
-            Map.entry("PATCH /v1/books/{id}", Answers.of(200, 404, 409)),
-            Map.entry("DELETE /v1/books/{id}", Answers.of(204, 404)),
-            Map.entry("POST /v1/members", Answers.of(201, 409)),
-            Map.entry("POST /v1/loans", Answers.of(201, 404, 409)),
-            Map.entry("POST /v1/loans/{id}/return", Answers.of(200, 404, 409)));
 
     /** One reusable response per error status (#/components/responses/...). */
     static final Map<Integer, String> ERRORS = Map.of(
@@ -81,14 +62,6 @@ public class ApiDocs {
 
     /** The bodies the API sends (schemas are named after the records): each field always there. */
     static final List<String> SENT = List.of("Author", "BookView", "BookPage", "Member", "Loan");
-
-    /** The fields that may be null, sent or received. */
-    static final Map<String, List<String>> NULLABLE = Map.of(
-            "BookView", List.of("year"),
-            "BookPage", List.of("next_cursor"),
-            "Loan", List.of("returned_at"),
-            "BookCreate", List.of("year"),
-            "BookPatch", List.of("year"));
 
     private static final Set<HttpMethod> WRITES = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH,
             HttpMethod.DELETE);
@@ -115,7 +88,7 @@ public class ApiDocs {
                     .forEach((method, operation) -> answers(method, path, operation)));
             SENT.forEach(name -> schema(openApi, name).ifPresent(schema -> schema.setRequired(
                     new ArrayList<>(schema.getProperties().keySet()))));
-            NULLABLE.forEach((name, fields) -> schema(openApi, name).ifPresent(schema -> fields.forEach(field -> {
+            Contract.NULLABLE.forEach((name, fields) -> schema(openApi, name).ifPresent(schema -> fields.forEach(field -> {
                 Schema<?> property = schema.getProperties().get(field);
                 if (property != null && property.getTypes() != null) {
                     property.addType("null");
@@ -125,7 +98,7 @@ public class ApiDocs {
     }
 
     private static void answers(HttpMethod method, String path, Operation operation) {
-        Answers answers = ANSWERS.getOrDefault(method + " " + path, Answers.of(200));
+        Contract.Answers answers = Contract.ANSWERS.getOrDefault(method + " " + path, Contract.Answers.of(200));
         ApiResponses documented = operation.getResponses();
         ApiResponse ok = documented.get("200");
         ApiResponses responses = new ApiResponses();
