@@ -42,6 +42,8 @@ def test_schema_changes_reads_like_a_diff() -> None:
         (34, 141, [0, 0, 0], "34 connections open at once"),
         (16, 124, [0, 0, 0], "124 different connections"),
         (12, 12, [4, 8, 12], "a leak"),
+        (10, 10, [7, 10, 10], None),  # a lazy pool filling up under a slow machine's bursts
+        (13, 13, [7, 10, 13], "a leak"),
     ],
 )
 def test_pool_verdict(peak: int, seen: int, idle: list[int], words: str | None) -> None:
