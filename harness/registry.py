@@ -42,6 +42,7 @@ class TestRun:
     log_tail: str
     coverage_percent: float | None
     coverage_detail: str  # the report's format and counts, or why it could not be read
+    failed_tests: str = ""  # the failing tests the runner named (runner/testlog.py), or empty
 
 
 class AppHandle(Protocol):

@@ -23,6 +23,7 @@ from harness.registry import MigrateRun, TestRun
 from harness.runner.clock import FakeClock
 from harness.runner.process import ManagedProcess, run_to_end
 from harness.runner.reaper import Reaper
+from harness.runner.testlog import FailureDigest
 
 LOG_LINES = 25
 # What the app inherits from the harness's environment; everything else it must be told.
@@ -220,9 +221,17 @@ class AppRunner:
         user, group = self._launcher.account()
         env = self._env(with_services=False)
         env.update(service_urls)
+        digest = FailureDigest()
+        echo = self._prefixed("tests")
+
+        def on_line(line: str) -> None:
+            digest.add(line)
+            if echo is not None:
+                echo(line)
+
         code, log, seconds = run_to_end(
             "tests", self._shell(tests.command, "tests"), cwd=self.workdir, env=env, timeout_s=tests.timeout_s,
-            on_line=self._prefixed("tests"), user=user, group=group, on_start=self._reaper.process_group,
+            on_line=on_line, user=user, group=group, on_start=self._reaper.process_group,
             log_limit_bytes=self._log_limit,
         )
         percent, detail = None, "no coverage report configured ([tests] coverage in harness.toml)"
@@ -232,7 +241,7 @@ class AppRunner:
                 percent, detail = found.percent, f"{found.format}: {found.covered} of {found.total} lines"
             except coverage.CoverageError as exc:
                 detail = str(exc)
-        self._test_run = TestRun(tests.command, code, seconds, log.tail(LOG_LINES), percent, detail)
+        self._test_run = TestRun(tests.command, code, seconds, log.tail(LOG_LINES), percent, detail, digest.summary())
         return seconds
 
     def start(self) -> None:

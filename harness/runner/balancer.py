@@ -52,7 +52,14 @@ class Balancer:
         except OSError:
             writer.close()  # the client sees a reset, as behind a real balancer with a dead upstream
             return
-        await asyncio.gather(_pipe(reader, up_writer), _pipe(up_reader, writer))
+        try:
+            await asyncio.gather(_pipe(reader, up_writer), _pipe(up_reader, writer))
+        except asyncio.CancelledError:
+            # stop() cancels open connections. The handler ends quietly instead of re-raising:
+            # asyncio's server (3.11) asks the cancelled task for its exception and prints a
+            # traceback for every connection still open at the end of a run.
+            writer.close()
+            up_writer.close()
 
     def stop(self) -> None:
         async def shutdown() -> None:

@@ -26,10 +26,11 @@ def tests_pass_with_coverage(ctx: CheckContext) -> None:
         raise Failure(f"the tests did not finish within their time limit ([tests] timeout): {run.command}",
                       actual=run.log_tail, reproduce=run.command)
     if run.exit_code != 0:
+        # The runner's last lines are often a coverage table: name the failing tests first.
         raise Failure(
             f"the tests failed (exit {run.exit_code}): {run.command}",
             expected="exit code 0, with DATABASE_URL pointing at an empty database",
-            actual=run.log_tail,
+            actual=run.failed_tests or run.log_tail,
             hint="Your tests get an empty database of their own: create the schema in the test setup "
                  "(run your migrations first).",
             reproduce=f"DATABASE_URL=postgresql://.../empty_db {run.command}",

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import http.server
+import socket
 import threading
+import time
 from collections.abc import Iterator
 
 import httpx
@@ -54,3 +56,15 @@ def test_large_bodies_pass_through_intact(balanced: Balancer) -> None:
     with httpx.Client() as client:
         response = client.post(balanced.url, content=body)
     assert response.content[2:] == body
+
+
+def test_stopping_with_open_connections_is_quiet(balanced: Balancer, caplog: pytest.LogCaptureFixture) -> None:
+    # A connection still open when the run ends: stop() cancels its handler, which must end
+    # without asyncio logging a traceback for it.
+    host, port = balanced.url.removeprefix("http://").rstrip("/").split(":")
+    with socket.create_connection((host, int(port))) as idle:
+        idle.sendall(b"POST / HTTP/1.1\r\n")  # a request that has not finished arriving
+        time.sleep(0.2)
+        with caplog.at_level("ERROR", logger="asyncio"):
+            balanced.stop()
+    assert [r.getMessage() for r in caplog.records if r.name == "asyncio"] == []

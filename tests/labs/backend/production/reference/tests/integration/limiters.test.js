@@ -20,26 +20,33 @@ test('the login limiter blocks an account after 10 failures, for the rest of the
 });
 
 test('the write limiter lets 100 writes a second through, then answers 429 with Retry-After', async () => {
-  const client = unique('writer');
-  const req = (method) => ({ method, caller: { id: client }, socket: { remoteAddress: '10.0.0.9' },
-    get: () => undefined });
-  const answers = [];
-  const res = {
+  const res = () => ({
     headers: {},
+    answers: [],
     set(name, value) { this.headers[name] = value; return this; },
-    status(code) { answers.push(code); return this; },
+    status(code) { this.answers.push(code); return this; },
     type() { return this; },
     json() { return this; },
-  };
-  let passed = 0;
-  // Within one wall-clock second: start right after a second begins.
-  await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000)));
-  await Promise.all(Array.from({ length: limiters.WRITES_PER_SECOND + 5 },
-    () => limiters.writeLimiter(req('POST'), res, () => { passed += 1; })));
-  assert.equal(passed, limiters.WRITES_PER_SECOND);
-  assert.deepEqual(answers, [429, 429, 429, 429, 429]);
-  assert.equal(res.headers['Retry-After'], '1');
-  let read = false;
-  await limiters.writeLimiter(req('GET'), res, () => { read = true; });
-  assert.equal(read, true, 'reads are not limited');
+  });
+  const req = (client, method) => ({ method, caller: { id: client }, socket: { remoteAddress: '10.0.0.9' },
+    get: () => undefined });
+  // The burst must fall within one wall-clock second: start just after a second begins, and
+  // try again (as another client) when a busy machine stretched it over two.
+  for (let attempt = 1; ; attempt += 1) {
+    const client = unique('writer');
+    const answer = res();
+    let passed = 0;
+    await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 5));
+    const second = Math.floor(Date.now() / 1000);
+    await Promise.all(Array.from({ length: limiters.WRITES_PER_SECOND + 5 },
+      () => limiters.writeLimiter(req(client, 'POST'), answer, () => { passed += 1; })));
+    if (Math.floor(Date.now() / 1000) !== second && attempt < 3) continue;
+    assert.equal(passed, limiters.WRITES_PER_SECOND);
+    assert.deepEqual(answer.answers, [429, 429, 429, 429, 429]);
+    assert.equal(answer.headers['Retry-After'], '1');
+    let read = false;
+    await limiters.writeLimiter(req(client, 'GET'), answer, () => { read = true; });
+    assert.equal(read, true, 'reads are not limited');
+    return;
+  }
 });
