@@ -34,12 +34,28 @@ class CheckEntry:
 
 
 @dataclass(frozen=True)
+class SeededBug:
+    """A bug the lab plants in a copy of the project's code: the project's tests must fail on it.
+
+    One exact text replacement in one file of the code the lab ships (a testing lab's learner
+    writes tests, not the code under test). `check` is the check that reports the verdict.
+    """
+
+    check: str
+    file: str
+    find: str
+    replace: str
+
+
+@dataclass(frozen=True)
 class LabManifest:
     services: tuple[str, ...]
     checks: tuple[CheckEntry, ...]
     clock: str = "real"
     instances: int = 1  # >1: several instances of the app behind a balancer
     run_tests: bool = False  # run the project's own test suite ([tests] in harness.toml)
+    repeat_tests: bool = False  # run it a second time on the same database (isolation)
+    bugs: tuple[SeededBug, ...] = ()  # run it once more against each of these
 
 
 @dataclass(frozen=True)
@@ -181,11 +197,40 @@ def load_manifest(path: Path) -> LabManifest:
     if not isinstance(instances, int) or isinstance(instances, bool) or not 1 <= instances <= 8:
         raise ConfigError(file, f"instances must be a whole number from 1 to 8, got {instances!r}",
                           key="app.instances")
+    run_tests = bool(app.get("run_tests", False))
+    bugs = tuple(_bug(file, raw, i, set(ids)) for i, raw in enumerate(data.get("bugs", [])))
+    repeat_tests = bool(app.get("repeat_tests", False))
+    if (bugs or repeat_tests) and not run_tests:
+        raise ConfigError(file, "seeded bugs and repeated test runs need the project's tests: set run_tests = true",
+                          key="app.run_tests")
     return LabManifest(services=tuple(services), checks=checks, clock=_clock(file, app), instances=instances,
-                       run_tests=bool(app.get("run_tests", False)))
+                       run_tests=run_tests, repeat_tests=repeat_tests, bugs=bugs)
 
 
-_APP_KEYS = ("clock", "instances", "run_tests")
+_APP_KEYS = ("clock", "instances", "run_tests", "repeat_tests")
+_BUG_KEYS = ("check", "file", "find", "replace")
+
+
+def _bug(file: str, raw: Mapping[str, Any], index: int, checks: set[str]) -> SeededBug:
+    where = f"bugs[{index}]"
+    for key in raw:
+        if key not in _BUG_KEYS:
+            raise ConfigError(file, f"unknown key in {where}; valid: {', '.join(_BUG_KEYS)}", key=f"{where}.{key}")
+    values = {}
+    for key in _BUG_KEYS:
+        value = raw.get(key)
+        if not isinstance(value, str) or (not value and key != "replace"):
+            raise ConfigError(file, f"every [[bugs]] entry needs {key} (a string)", key=f"{where}.{key}")
+        values[key] = value
+    if values["check"] not in checks:
+        raise ConfigError(file, f"the check {values['check']!r} of this bug is not listed in [[checks]]",
+                          key=f"{where}.check")
+    path = Path(values["file"])
+    if path.is_absolute() or ".." in path.parts:
+        raise ConfigError(file, "file must be a path inside the project", key=f"{where}.file")
+    if values["find"] == values["replace"]:
+        raise ConfigError(file, "replace must differ from find: this bug would change nothing", key=f"{where}.replace")
+    return SeededBug(**values)
 
 
 def _clock(file: str, app: dict[str, Any]) -> str:

@@ -44,7 +44,7 @@ class AppConfig:
 
 @dataclass(frozen=True)
 class TestsConfig:
-    """The project's own test suite, for labs that grade it (the production check)."""
+    """The project's own test suite, for labs that grade it (the testing labs, the capstone)."""
 
     command: str
     coverage: str | None = None  # report path: coverage-summary.json, lcov.info, coverage.xml, jacoco.xml

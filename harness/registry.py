@@ -44,6 +44,20 @@ class TestRun:
     coverage_detail: str  # the report's format and counts, or why it could not be read
     failed_tests: str = ""  # the failing tests the runner named (runner/testlog.py), or empty
 
+    @property
+    def passed(self) -> bool:
+        return self.exit_code == 0
+
+
+@dataclass(frozen=True)
+class BugRun:
+    """The project's tests run against a copy of the project with one bug planted (lab.toml [[bugs]])."""
+
+    check: str
+    file: str
+    run: TestRun | None  # None: the bug could not be planted
+    problem: str = ""  # why it could not
+
 
 class AppHandle(Protocol):
     """What a check may know about the running app."""
@@ -56,6 +70,12 @@ class AppHandle(Protocol):
 
     @property
     def test_run(self) -> TestRun | None: ...
+
+    @property
+    def repeat_run(self) -> TestRun | None: ...
+
+    @property
+    def bug_runs(self) -> Mapping[str, BugRun]: ...
 
     @property
     def migrate_command(self) -> str | None: ...

@@ -15,11 +15,13 @@ from typing import Any, Protocol
 
 import httpx
 
+from harness.catalog import SeededBug
 from harness.config import ProjectConfig
 from harness.durations import format_duration
 from harness.errors import ExitCode, HarnessError
 from harness.introspect import coverage
-from harness.registry import MigrateRun, TestRun
+from harness.registry import BugRun, MigrateRun, TestRun
+from harness.runner.bugs import SeedError, discard, seeded_copy
 from harness.runner.clock import FakeClock
 from harness.runner.process import ManagedProcess, run_to_end
 from harness.runner.reaper import Reaper
@@ -106,6 +108,8 @@ class AppRunner:
         self._others: list[ManagedProcess] = []  # instances 2..n, when the lab runs several
         self._migrate_runs: list[MigrateRun] = []
         self._test_run: TestRun | None = None
+        self._repeat_run: TestRun | None = None
+        self._bug_runs: dict[str, BugRun] = {}
         self.base_url = f"http://127.0.0.1:{app_env.port}"
         self.instance_urls = [f"http://127.0.0.1:{port}" for port in app_env.ports]
 
@@ -125,6 +129,14 @@ class AppRunner:
     @property
     def test_run(self) -> TestRun | None:
         return self._test_run
+
+    @property
+    def repeat_run(self) -> TestRun | None:
+        return self._repeat_run
+
+    @property
+    def bug_runs(self) -> Mapping[str, BugRun]:
+        return dict(self._bug_runs)
 
     def _instances(self) -> list[ManagedProcess]:
         return ([self._proc] if self._proc is not None else []) + self._others
@@ -214,10 +226,41 @@ class AppRunner:
         tests = self.config.tests
         if tests is None:
             return 0.0
-        report = self.workdir / tests.coverage if tests.coverage else None
+        self._progress(f"running the project's tests: {tests.command}")
+        self._test_run = self._suite(self.workdir, service_urls, coverage_report=True)
+        return self._test_run.duration_s
+
+    def repeat_tests(self, service_urls: Mapping[str, str]) -> float:
+        """Run the suite again on the database its first run used: tests must not need an empty one."""
+        if self.config.tests is None:
+            return 0.0
+        self._progress("running the project's tests again, on the database of the first run")
+        self._repeat_run = self._suite(self.workdir, service_urls, coverage_report=False)
+        return self._repeat_run.duration_s
+
+    def run_against_bug(self, bug: SeededBug, index: int, service_urls: Mapping[str, str]) -> float:
+        """Run the suite on a copy of the project with `bug` planted (runner/bugs.py)."""
+        if self.config.tests is None:
+            return 0.0
+        self._progress(f"running the project's tests against seeded bug {index} ({bug.check})")
+        try:
+            copy = seeded_copy(self.workdir, bug, f"bug-{index}")
+        except SeedError as exc:
+            self._bug_runs[bug.check] = BugRun(bug.check, bug.file, None, str(exc))
+            return 0.0
+        try:
+            run = self._suite(copy, service_urls, coverage_report=False)
+        finally:
+            discard(copy)
+        self._bug_runs[bug.check] = BugRun(bug.check, bug.file, run)
+        return run.duration_s
+
+    def _suite(self, cwd: Path, service_urls: Mapping[str, str], *, coverage_report: bool) -> TestRun:
+        tests = self.config.tests
+        assert tests is not None
+        report = cwd / tests.coverage if tests.coverage and coverage_report else None
         if report is not None and report.is_file():
             report.unlink()  # a report left from the learner's machine must not count
-        self._progress(f"running the project's tests: {tests.command}")
         user, group = self._launcher.account()
         env = self._env(with_services=False)
         env.update(service_urls)
@@ -230,7 +273,7 @@ class AppRunner:
                 echo(line)
 
         code, log, seconds = run_to_end(
-            "tests", self._shell(tests.command, "tests"), cwd=self.workdir, env=env, timeout_s=tests.timeout_s,
+            "tests", self._shell(tests.command, "tests"), cwd=cwd, env=env, timeout_s=tests.timeout_s,
             on_line=on_line, user=user, group=group, on_start=self._reaper.process_group,
             log_limit_bytes=self._log_limit,
         )
@@ -241,8 +284,7 @@ class AppRunner:
                 percent, detail = found.percent, f"{found.format}: {found.covered} of {found.total} lines"
             except coverage.CoverageError as exc:
                 detail = str(exc)
-        self._test_run = TestRun(tests.command, code, seconds, log.tail(LOG_LINES), percent, detail, digest.summary())
-        return seconds
+        return TestRun(tests.command, code, seconds, log.tail(LOG_LINES), percent, detail, digest.summary())
 
     def start(self) -> None:
         command = self.config.app.start

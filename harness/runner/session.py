@@ -104,7 +104,7 @@ class Session:
         self.client: AppClient | None = None
         self.instances: list[AppClient] = []
         self.balancer: Balancer | None = None
-        self.test_database: AppDatabase | None = None
+        self.test_databases: list[AppDatabase] = []
         self.settings: ServiceSettings | None = None
         self.clock: FakeClock | None = None
 
@@ -122,7 +122,7 @@ class Session:
         started = time.monotonic()
         self.reaper.start()
         try:
-            ctx = self._prepare(result)
+            ctx = self._prepare(result, {p.spec.id for p in planned})
             for item in planned:
                 self.reporter.check_started(item.spec.id, item.spec.title)
                 check = run_check(item, ctx, debug=request.debug)
@@ -155,7 +155,7 @@ class Session:
                 self.reporter.run_finished(result)
         return result
 
-    def _prepare(self, result: RunResult) -> CheckContext:
+    def _prepare(self, result: RunResult, planned_ids: set[str]) -> CheckContext:
         request, reporter = self.request, self.reporter
         self.settings = settings = ServiceSettings(
             mode=request.mode, run_id=request.run_id, reaper=self.reaper, urls=dict(request.urls),
@@ -202,9 +202,7 @@ class Session:
                 result.timings[phase] = seconds
                 reporter.phase_done(f"{phase} done", seconds)
         if request.manifest.run_tests:
-            seconds = app.run_tests(self._test_urls(urls))
-            result.timings["tests"] = seconds
-            reporter.phase_done("the project's tests ran", seconds)
+            self._project_tests(app, urls, planned_ids, result)
         app.start()
         result.timings["app_ready"] = app.wait_ready()
         ports = ", ".join(str(p) for p in app.app_env.ports)
@@ -222,12 +220,36 @@ class Session:
                             clock_control=self.clock, note=reporter.note, instances=self.instances,
                             lab_id=request.lab.id)
 
-    def _test_urls(self, urls: dict[str, str]) -> dict[str, str]:
+    def _project_tests(self, app: AppRunner, urls: dict[str, str], planned_ids: set[str], result: RunResult) -> None:
+        """The project's own suite; then again on the same database, and against each seeded bug, as the lab asks."""
+        manifest, reporter = self.request.manifest, self.reporter
+        test_urls = self._test_urls(urls, "tests")
+        seconds = app.run_tests(test_urls)
+        result.timings["tests"] = seconds
+        reporter.phase_done("the project's tests ran", seconds)
+        first = app.test_run
+        if first is None or not first.passed:
+            return  # a suite that fails already tells nothing more when it fails again
+        if manifest.repeat_tests:
+            seconds = app.repeat_tests(test_urls)
+            result.timings["tests_repeated"] = seconds
+            reporter.phase_done("the project's tests ran again", seconds)
+        bugs = [bug for bug in manifest.bugs if bug.check in planned_ids]
+        total = 0.0
+        for index, bug in enumerate(bugs, start=1):
+            # A database of its own for each run: what one run left behind must not fail the next.
+            total += app.run_against_bug(bug, index, self._test_urls(urls, f"bug{index}"))
+        if bugs:
+            result.timings["tests_against_bugs"] = total
+            reporter.phase_done(f"the project's tests ran against {len(bugs)} seeded bugs", total)
+
+    def _test_urls(self, urls: dict[str, str], purpose: str) -> dict[str, str]:
         """The project's tests get databases of their own: the app's stay as the checks expect."""
         test_urls = dict(urls)
         if self.services is not None and self.services.postgres is not None and self.settings is not None:
-            self.test_database = AppDatabase.create(self.services.postgres, self.settings, purpose="tests")
-            test_urls["DATABASE_URL"] = self.test_database.url
+            database = AppDatabase.create(self.services.postgres, self.settings, purpose=purpose)
+            self.test_databases.append(database)
+            test_urls["DATABASE_URL"] = database.url
         if "REDIS_URL" in test_urls:
             test_urls["REDIS_URL"] = test_urls["REDIS_URL"].rsplit("/", 1)[0] + "/1"
         return test_urls
@@ -246,7 +268,7 @@ class Session:
                 probe.close()
         if self.settings is not None and self.services is not None \
                 and self.services.decision.mode is Mode.EXTERNAL:
-            for database in (self.database, self.test_database):
+            for database in (self.database, *self.test_databases):
                 if database is not None:
                     database.drop(self.settings)
         if self.services is not None:

@@ -1,0 +1,83 @@
+"""A copy of the project with one seeded bug, for running the project's tests against it.
+
+The project itself is never changed (a run killed halfway must not leave a bug in the
+learner's code): the copy lives in `<project>/.harness/bugs/`, inside the project so that
+a grading jail, which binds the project folder, sees it at the same path. Installed
+dependencies are linked, not copied; build output and coverage are left behind.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from harness.catalog import SeededBug
+
+SCRATCH = ".harness"
+# Installed dependencies, linked into the copy: big, and the bug is never in them.
+LINKED = ("node_modules", ".venv", "venv")
+# Left out of the copy: history, output of earlier runs, caches.
+SKIPPED = (".git", SCRATCH, "coverage", ".nyc_output", "target", "build", "__pycache__", ".pytest_cache",
+           ".mypy_cache", "htmlcov")
+
+
+class SeedError(Exception):
+    """The bug could not be planted: the file or the text it replaces is not there."""
+
+
+def seeded_copy(project: Path, bug: SeededBug, name: str) -> Path:
+    """`<project>/.harness/bugs/<name>`: the project with the bug planted; remove it with `discard`."""
+    target = project / SCRATCH / "bugs" / name
+    discard(target)
+    skipped = {*SKIPPED, *LINKED}
+    shutil.copytree(project, target, symlinks=True,
+                    ignore=lambda folder, names: [n for n in names if n in skipped and Path(folder) == project])
+    for linked in LINKED:
+        if (project / linked).exists():
+            (target / linked).symlink_to(project / linked, target_is_directory=True)
+    _give_to_owner(project, target)
+    path = target / bug.file
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        discard(target)
+        raise SeedError(f"{bug.file} could not be read ({exc.__class__.__name__}): the lab plants a bug in it") \
+            from None
+    found = text.count(bug.find)
+    if found != 1:
+        discard(target)
+        where = "is not in" if found == 0 else f"is {found} times in"
+        raise SeedError(f"the code this bug changes {where} {bug.file}: {bug.find.strip()[:120]!r}")
+    path.write_text(text.replace(bug.find, bug.replace), encoding="utf-8")
+    return target
+
+
+def discard(target: Path) -> None:
+    if target.is_symlink() or target.is_file():
+        target.unlink()
+    elif target.exists():
+        shutil.rmtree(target)
+    scratch = target.parent.parent
+    if scratch.name == SCRATCH:
+        # Leave no empty .harness/bugs behind in the learner's project.
+        for folder in (target.parent, scratch):
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+
+
+def _give_to_owner(project: Path, target: Path) -> None:
+    """A jailed run writes as the project's owner (coverage files, caches): the copy must be theirs."""
+    if os.geteuid() != 0:
+        return
+    owner = project.stat()
+    if owner.st_uid == 0:
+        return
+    for root, dirs, files in os.walk(target):
+        for name in [*dirs, *files]:
+            os.lchown(os.path.join(root, name), owner.st_uid, owner.st_gid)
+    os.lchown(target, owner.st_uid, owner.st_gid)
+    for folder in (target.parent, target.parent.parent):
+        os.lchown(folder, owner.st_uid, owner.st_gid)

@@ -1,0 +1,82 @@
+"""The testing checks' verdicts, from made-up runs of a project's suite (the runs themselves are integration-tested)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from harness.outcomes import CannotCheck, Failure
+from harness.registry import BugRun, CheckContext, load_validators
+from harness.registry import TestRun as SuiteRun  # not collected as a test class
+
+PASSED = SuiteRun("npm test", 0, 1.0, "# pass 12", 91.0, "istanbul: 91 of 100 lines")
+FAILED = SuiteRun("npm test", 1, 1.0, "# fail 1", None, "", "1 failing test:\n  ✗ borrowing a lent-out book is 409")
+CHECK = "testing.catches.loan_oversell"
+
+
+@dataclass
+class FakeApp:
+    test_run: SuiteRun | None = PASSED
+    repeat_run: SuiteRun | None = PASSED
+    bug_runs: dict[str, BugRun] = field(default_factory=dict)
+
+
+def verdict(check_id: str, app: FakeApp) -> tuple[list[str], Exception | None]:
+    notes: list[str] = []
+    ctx = CheckContext(http=None, app=app, run_id="rtest", seed=1, note=notes.append)  # type: ignore[arg-type]
+    try:
+        load_validators().get(check_id).func(ctx)
+    except (Failure, CannotCheck) as exc:
+        return notes, exc
+    return notes, None
+
+
+def test_a_bug_the_suite_fails_on_is_caught_and_the_catching_test_named() -> None:
+    notes, error = verdict(CHECK, FakeApp(bug_runs={CHECK: BugRun(CHECK, "src/repos/loans.js", FAILED)}))
+    assert error is None
+    assert notes == [f"{CHECK}: caught by ✗ borrowing a lent-out book is 409"]
+
+
+def test_a_suite_that_hangs_on_the_bug_caught_it() -> None:
+    hung = SuiteRun("npm test", None, 300.0, "", None, "")
+    notes, error = verdict(CHECK, FakeApp(bug_runs={CHECK: BugRun(CHECK, "src/repos/loans.js", hung)}))
+    assert error is None and "did not finish" in notes[0]
+
+
+def test_a_suite_that_passes_with_the_bug_fails_with_the_test_to_write() -> None:
+    _, error = verdict(CHECK, FakeApp(bug_runs={CHECK: BugRun(CHECK, "src/repos/loans.js", PASSED)}))
+    assert isinstance(error, Failure)
+    assert "your tests passed with this bug planted in src/repos/loans.js" in error.message
+    assert error.hint is not None and "409" in error.hint
+
+
+def test_a_suite_failing_on_the_shipped_code_proves_nothing() -> None:
+    _, error = verdict(CHECK, FakeApp(test_run=FAILED, bug_runs={CHECK: BugRun(CHECK, "f", FAILED)}))
+    assert isinstance(error, Failure) and error.message.startswith("not judged")
+    assert error.actual is not None and "borrowing a lent-out book" in error.actual
+
+
+def test_a_bug_that_could_not_be_planted_says_to_keep_the_shipped_file() -> None:
+    _, error = verdict(CHECK, FakeApp(bug_runs={CHECK: BugRun(CHECK, "src/repos/loans.js", None, "not in it")}))
+    assert isinstance(error, Failure) and "could not be planted: not in it" in error.message
+    assert error.hint is not None and "keep src/repos/loans.js as the starter has it" in error.hint
+
+
+def test_a_lab_without_the_bug_cannot_check() -> None:
+    _, error = verdict(CHECK, FakeApp())
+    assert isinstance(error, CannotCheck)
+
+
+def test_no_tests_section_is_a_failure_naming_it() -> None:
+    for check_id in (CHECK, "testing.suite.repeatable"):
+        _, error = verdict(check_id, FakeApp(test_run=None))
+        assert isinstance(error, Failure) and "no [tests] section" in error.message
+
+
+@pytest.mark.parametrize(("again", "passes"), [(PASSED, True), (FAILED, False)])
+def test_the_second_run_decides_repeatable(again: SuiteRun, passes: bool) -> None:
+    _, error = verdict("testing.suite.repeatable", FakeApp(repeat_run=again))
+    assert (error is None) is passes
+    if not passes:
+        assert isinstance(error, Failure) and error.actual is not None and "lent-out" in error.actual
