@@ -22,6 +22,7 @@ from __future__ import annotations
 import shlex
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 # Where the harness's own toolchain caches live: the submission gets its own under HOME.
@@ -76,7 +77,7 @@ class JailLauncher:
     def account(self) -> tuple[int | None, int | None]:
         return None, None  # dropped inside the chain, after the root-only steps
 
-    def wrap(self, argv: list[str], *, phase: str) -> list[str]:
+    def wrap(self, argv: list[str], *, phase: str, cwd: Path) -> list[str]:
         spec = self.spec
         install = phase == "install"
         chain: list[str] = []
@@ -92,11 +93,15 @@ class JailLauncher:
         if spec.uid is not None:
             chain += ["setpriv", f"--reuid={spec.uid}", f"--regid={spec.uid}", "--clear-groups",
                       "--no-new-privs", "--"]
-        chain += self._bwrap(install) if spec.bwrap else self._env()
+        chain += self._bwrap(install, cwd) if spec.bwrap else self._env()
         return chain + argv
 
-    def _bwrap(self, install: bool) -> list[str]:
+    def _bwrap(self, install: bool, cwd: Path) -> list[str]:
         spec = self.spec
+        # bwrap starts the command in --chdir, not in the directory it was started from: a
+        # command run elsewhere in the project (a seeded bug's copy) must name its folder.
+        if not cwd.is_relative_to(spec.workdir):
+            raise ValueError(f"{cwd} is outside the jailed project {spec.workdir}")
         args = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
         # /run holds the machine's world-writable sockets (D-Bus, nscd); installs keep it, since
         # /etc/resolv.conf often points into it and registries need DNS.
@@ -105,7 +110,7 @@ class JailLauncher:
             args += ["--tmpfs", path]
         args += ["--bind", spec.workdir, spec.workdir, "--bind", spec.home, spec.home,
                  "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
-                 "--die-with-parent", "--new-session", "--chdir", spec.workdir,
+                 "--die-with-parent", "--new-session", "--chdir", str(cwd),
                  "--setenv", "HOME", spec.home, "--setenv", "TMPDIR", "/tmp"]
         for name in _UNSET:
             args += ["--unsetenv", name]

@@ -21,7 +21,7 @@ from harness.durations import format_duration
 from harness.errors import ExitCode, HarnessError
 from harness.introspect import coverage
 from harness.registry import BugRun, MigrateRun, TestRun
-from harness.runner.bugs import SeedError, discard, seeded_copy
+from harness.runner.bugs import SeedError, clear_leftovers, discard, seeded_copy
 from harness.runner.clock import FakeClock
 from harness.runner.process import ManagedProcess, run_to_end
 from harness.runner.reaper import Reaper
@@ -48,14 +48,14 @@ class AppFailed(HarnessError):
 class Launcher(Protocol):
     """How commands are run: directly for `check`, inside a jail for `grade`."""
 
-    def wrap(self, argv: list[str], *, phase: str) -> list[str]: ...
+    def wrap(self, argv: list[str], *, phase: str, cwd: Path) -> list[str]: ...
 
     def account(self) -> tuple[int | None, int | None]: ...
 
 
 class DirectLauncher:
-    def wrap(self, argv: list[str], *, phase: str) -> list[str]:
-        return argv
+    def wrap(self, argv: list[str], *, phase: str, cwd: Path) -> list[str]:
+        return argv  # the process starts in cwd
 
     def account(self) -> tuple[int | None, int | None]:
         return None, None
@@ -164,8 +164,8 @@ class AppRunner:
             extra.update(self.app_env.service_urls)
         return base_environment(extra)
 
-    def _shell(self, command: str, phase: str) -> list[str]:
-        return self._launcher.wrap(["/bin/sh", "-c", command], phase=phase)
+    def _shell(self, command: str, phase: str, cwd: Path | None = None) -> list[str]:
+        return self._launcher.wrap(["/bin/sh", "-c", command], phase=phase, cwd=cwd or self.workdir)
 
     def _run(self, phase: str, command: str, timeout_s: float, *, with_services: bool) -> tuple[int | None, str, float]:
         user, group = self._launcher.account()
@@ -227,6 +227,7 @@ class AppRunner:
         if tests is None:
             return 0.0
         self._progress(f"running the project's tests: {tests.command}")
+        clear_leftovers(self.workdir)
         self._test_run = self._suite(self.workdir, service_urls, coverage_report=True)
         return self._test_run.duration_s
 
@@ -273,7 +274,7 @@ class AppRunner:
                 echo(line)
 
         code, log, seconds = run_to_end(
-            "tests", self._shell(tests.command, "tests"), cwd=cwd, env=env, timeout_s=tests.timeout_s,
+            "tests", self._shell(tests.command, "tests", cwd), cwd=cwd, env=env, timeout_s=tests.timeout_s,
             on_line=on_line, user=user, group=group, on_start=self._reaper.process_group,
             log_limit_bytes=self._log_limit,
         )

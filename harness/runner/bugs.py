@@ -8,6 +8,7 @@ dependencies are linked, not copied; build output and coverage are left behind.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from pathlib import Path
@@ -17,9 +18,9 @@ from harness.catalog import SeededBug
 SCRATCH = ".harness"
 # Installed dependencies, linked into the copy: big, and the bug is never in them.
 LINKED = ("node_modules", ".venv", "venv")
-# Left out of the copy: history, output of earlier runs, caches.
-SKIPPED = (".git", SCRATCH, "coverage", ".nyc_output", "target", "build", "__pycache__", ".pytest_cache",
-           ".mypy_cache", "htmlcov")
+# Left out of the copy: history and output of earlier runs at the top; caches at any depth.
+SKIPPED = (".git", SCRATCH, "coverage", ".nyc_output", "target", "build", "htmlcov")
+CACHES = ("__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache")
 
 
 class SeedError(Exception):
@@ -29,15 +30,22 @@ class SeedError(Exception):
 def seeded_copy(project: Path, bug: SeededBug, name: str) -> Path:
     """`<project>/.harness/bugs/<name>`: the project with the bug planted; remove it with `discard`."""
     target = project / SCRATCH / "bugs" / name
+    _unlink_planted_links(project)
     discard(target)
-    skipped = {*SKIPPED, *LINKED}
-    shutil.copytree(project, target, symlinks=True,
-                    ignore=lambda folder, names: [n for n in names if n in skipped and Path(folder) == project])
+    top = {*SKIPPED, *LINKED}
+
+    def ignore(folder: str, names: list[str]) -> list[str]:
+        return [n for n in names if n in CACHES or (n in top and Path(folder) == project)]
+
+    shutil.copytree(project, target, symlinks=True, ignore=ignore)
     for linked in LINKED:
         if (project / linked).exists():
             (target / linked).symlink_to(project / linked, target_is_directory=True)
     _give_to_owner(project, target)
     path = target / bug.file
+    if path.is_symlink() or not path.resolve().is_relative_to(target.resolve()):
+        discard(target)
+        raise SeedError(f"{bug.file} is a link: the lab plants a bug in the file itself, so it must be a plain file")
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -51,6 +59,24 @@ def seeded_copy(project: Path, bug: SeededBug, name: str) -> Path:
         raise SeedError(f"the code this bug changes {where} {bug.file}: {bug.find.strip()[:120]!r}")
     path.write_text(text.replace(bug.find, bug.replace), encoding="utf-8")
     return target
+
+
+def clear_leftovers(project: Path) -> None:
+    """Copies a killed run left behind: a test runner searching folders would run their tests too."""
+    _unlink_planted_links(project)
+    bugs = project / SCRATCH / "bugs"
+    if bugs.is_dir():
+        shutil.rmtree(bugs)
+    with contextlib.suppress(OSError):
+        (project / SCRATCH).rmdir()
+
+
+def _unlink_planted_links(project: Path) -> None:
+    # The harness writes here with its own rights (root when grading): a submission that ships
+    # .harness or .harness/bugs as a link elsewhere must not steer those writes.
+    for path in (project / SCRATCH, project / SCRATCH / "bugs"):
+        if path.is_symlink() or path.is_file():
+            path.unlink()
 
 
 def discard(target: Path) -> None:

@@ -1,8 +1,9 @@
 """Grading is not tied to Node: a FastAPI + SQLAlchemy project (pip into a venv during
 install) and a Spring Boot project (Maven, then a JVM under the memory and process limits)
 are graded in the same jail, each reference in full and a defect losing exactly its
-check's points. (What a grading leaves behind is counted by the corpus test; the grading
-tests take turns, see grading_alone.)
+check's points. So is a testing lab, whose seeded bugs are planted in copies inside the
+jailed project (written by the harness, run as the submission's user). (What a grading
+leaves behind is counted by the corpus test; the grading tests take turns, see grading_alone.)
 
 Needs root (cgroups, network namespaces, a uid per submission), as `harness grade` does.
 """
@@ -22,6 +23,7 @@ CASES = [
     # lab, test folder, defect, full score, the defect's points
     ("python/week-11", "week-11", "db.pool.bounded", 19, 2),
     ("java/week-09", "week-09", "rest.pagination.cursor", 13, 3),
+    ("node/week-24", "week-24", "testing.catches.page_limit", 10, 1),
 ]
 
 

@@ -30,7 +30,7 @@ BUGS = (
         "Return a loan twice: the second answer is 409 and copies_available does not grow."),
     Bug("unknown_book", "an unknown book id answers 200 instead of 404",
         "GET /v1/books/<an id that does not exist>: expect 404 with a problem+json body."),
-    Bug("invalid_book", "a book with a negative copies_total is accepted",
+    Bug("invalid_book", "a negative copies_total passes validation (the answer is no longer 422)",
         "POST a book with copies_total -1 (and other invalid fields, one at a time): expect 422."),
     Bug("page_limit", "a page holds one book more than its limit",
         "Create limit + 1 books under a tag of their own, list them with that limit: expect exactly limit "
@@ -65,8 +65,9 @@ def _register(bug: Bug) -> None:
                 hint=bug.hint,
                 reproduce=f"plant the bug in {found.file} yourself, then: {first.command}",
             )
-        caught_by = (found.run.failed_tests.splitlines() or ["", "(the suite failed)"])[1:2]
-        ctx.note(f"{check_id}: caught by {caught_by[0].strip()}")
+        lines = found.run.failed_tests.splitlines()  # "N failing tests:", then one "✗ name" block each
+        catcher = lines[1].strip().removeprefix("✗ ") if len(lines) > 1 else "a failing suite"
+        ctx.note(f"{check_id}: caught by {catcher}")
 
     caught.__name__ = f"catches_{bug.name}"
     caught.__doc__ = f"Your tests fail when {bug.planted}.\n\nThe harness plants the bug in a copy of the project."

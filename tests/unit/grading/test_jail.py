@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from harness.grading.jail import JailLauncher, JailSpec, join_cgroups
 
 SPEC = JailSpec(uid=1790042, workdir="/s/0001/work", home="/s/0001/home", tmp="/s/0001/apptmp",
@@ -9,6 +13,7 @@ SPEC = JailSpec(uid=1790042, workdir="/s/0001/work", home="/s/0001/home", tmp="/
                 run_procs=("/cg/run/cgroup.procs", "/cg2/run/cgroup.procs"), host_netns="/proc/7/ns/net",
                 file_size_bytes=1000, open_files=64, processes=32)
 CMD = ["/bin/sh", "-c", "npm ci"]
+WORK = Path(SPEC.workdir)
 
 
 def _after(chain: list[str], word: str) -> list[str]:
@@ -16,7 +21,7 @@ def _after(chain: list[str], word: str) -> list[str]:
 
 
 def test_install_leaves_the_namespace_and_joins_its_own_cgroup() -> None:
-    chain = JailLauncher(SPEC).wrap(CMD, phase="install")
+    chain = JailLauncher(SPEC).wrap(CMD, phase="install", cwd=WORK)
     assert chain[:3] == ["nsenter", "--net=/proc/7/ns/net", "--"]
     assert "/cg/install/cgroup.procs" in chain[5] and "/cg/run" not in chain[5]
     assert chain[-3:] == CMD
@@ -24,13 +29,13 @@ def test_install_leaves_the_namespace_and_joins_its_own_cgroup() -> None:
 
 def test_run_phases_stay_in_the_namespace_and_join_every_run_cgroup() -> None:
     for phase in ("migrate", "start"):
-        chain = JailLauncher(SPEC).wrap(CMD, phase=phase)
+        chain = JailLauncher(SPEC).wrap(CMD, phase=phase, cwd=WORK)
         assert chain[0] == "/bin/sh" and "nsenter" not in chain
         assert "/cg/run/cgroup.procs" in chain[2] and "/cg2/run/cgroup.procs" in chain[2]
 
 
 def test_order_root_steps_then_drop_then_bubblewrap() -> None:
-    chain = JailLauncher(SPEC).wrap(CMD, phase="start")
+    chain = JailLauncher(SPEC).wrap(CMD, phase="start", cwd=WORK)
     prlimit, setpriv, bwrap = chain.index("prlimit"), chain.index("setpriv"), chain.index("bwrap")
     assert prlimit < setpriv < bwrap
     assert chain[prlimit:setpriv] == ["prlimit", "--fsize=1000", "--nofile=64", "--core=0", "--"]
@@ -39,7 +44,7 @@ def test_order_root_steps_then_drop_then_bubblewrap() -> None:
 
 
 def test_bubblewrap_hides_the_others_then_binds_its_own_folders() -> None:
-    chain = _after(JailLauncher(SPEC).wrap(CMD, phase="start"), "bwrap")
+    chain = _after(JailLauncher(SPEC).wrap(CMD, phase="start", cwd=WORK), "bwrap")
     text = " ".join(chain)
     assert "--ro-bind / /" in text and "--tmpfs /tmp" in text and "--unshare-pid" in text
     assert "--die-with-parent" in text and "--new-session" in text and "--unshare-net" not in text
@@ -50,7 +55,7 @@ def test_bubblewrap_hides_the_others_then_binds_its_own_folders() -> None:
 
 def test_without_bubblewrap_env_sets_home_and_tmp() -> None:
     spec = JailSpec(uid=5000, workdir="/w", home="/h", tmp="/t", bwrap=False)
-    chain = JailLauncher(spec).wrap(CMD, phase="start")
+    chain = JailLauncher(spec).wrap(CMD, phase="start", cwd=Path("/w"))
     assert "bwrap" not in chain
     assert chain[chain.index("env"):] == ["env", "-u", "npm_config_cache", "-u", "GOCACHE", "-u", "GOPATH", "-u",
                                           "MAVEN_OPTS", "-u", "VIRTUAL_ENV", "--", "HOME=/h", "TMPDIR=/t", *CMD]
@@ -58,7 +63,7 @@ def test_without_bubblewrap_env_sets_home_and_tmp() -> None:
 
 def test_without_cgroups_rlimit_nproc_bounds_the_processes() -> None:
     spec = JailSpec(uid=5000, workdir="/w", home="/h", tmp="/t", processes=32)
-    chain = JailLauncher(spec).wrap(CMD, phase="start")
+    chain = JailLauncher(spec).wrap(CMD, phase="start", cwd=Path("/w"))
     assert chain[0] == "prlimit" and "--nproc=32" in chain
 
 
@@ -76,6 +81,15 @@ def test_spec_round_trips() -> None:
 
 
 def test_run_phases_do_not_see_the_machines_sockets_but_installs_keep_dns() -> None:
-    start = " ".join(JailLauncher(SPEC).wrap(CMD, phase="start"))
-    install = " ".join(JailLauncher(SPEC).wrap(CMD, phase="install"))
+    start = " ".join(JailLauncher(SPEC).wrap(CMD, phase="start", cwd=WORK))
+    install = " ".join(JailLauncher(SPEC).wrap(CMD, phase="install", cwd=WORK))
     assert "--tmpfs /run " in start and "--tmpfs /run " not in install
+
+
+def test_a_command_run_in_a_folder_of_the_project_starts_there() -> None:
+    # A seeded bug's copy lives in the project: bwrap must start its tests there, not in the project.
+    copy = WORK / ".harness" / "bugs" / "bug-1"
+    chain = _after(JailLauncher(SPEC).wrap(CMD, phase="tests", cwd=copy), "bwrap")
+    assert chain[chain.index("--chdir") + 1] == str(copy)
+    with pytest.raises(ValueError, match="outside the jailed project"):
+        JailLauncher(SPEC).wrap(CMD, phase="tests", cwd=Path("/etc"))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from harness.catalog import SeededBug
-from harness.runner.bugs import SCRATCH, SeedError, discard, seeded_copy
+from harness.runner.bugs import SCRATCH, SeedError, clear_leftovers, discard, seeded_copy
 
 BUG = SeededBug("testing.catches.loan_oversell", "src/loans.js", " AND copies_available > 0", "")
 SOURCE = "UPDATE books SET copies_available = copies_available - 1 WHERE id = $1 AND copies_available > 0\n"
@@ -22,6 +23,8 @@ def project(tmp_path: Path) -> Path:
     (root / "coverage").mkdir()
     (root / "coverage" / "coverage-summary.json").write_text("{}")
     (root / ".git").mkdir()
+    (root / "src" / "__pycache__").mkdir()
+    (root / "src" / "build").mkdir()  # a source folder that happens to share an output's name
     return root
 
 
@@ -32,6 +35,7 @@ def test_the_bug_is_planted_in_a_copy_only(project: Path) -> None:
     assert (project / "src" / "loans.js").read_text() == SOURCE
     assert (copy / "node_modules").is_symlink() and (copy / "node_modules" / "pg").is_dir()
     assert not (copy / "coverage").exists() and not (copy / ".git").exists()
+    assert not (copy / "src" / "__pycache__").exists() and (copy / "src" / "build").is_dir()
     discard(copy)
     assert not (project / SCRATCH).exists(), "no empty .harness folder is left in the project"
 
@@ -61,3 +65,33 @@ def test_a_stale_copy_from_a_killed_run_is_replaced(project: Path) -> None:
     (stale / "src" / "loans.js").write_text("left behind")
     copy = seeded_copy(project, BUG, "bug-1")
     assert (copy / "src" / "loans.js").read_text() == SOURCE.replace(BUG.find, "")
+
+
+def test_leftovers_of_a_killed_run_are_cleared(project: Path) -> None:
+    (project / SCRATCH / "bugs" / "bug-3" / "tests").mkdir(parents=True)
+    clear_leftovers(project)
+    assert not (project / SCRATCH).exists()
+
+
+def test_links_planted_by_a_submission_do_not_steer_the_writes(project: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (project / SCRATCH).symlink_to(outside, target_is_directory=True)
+    copy = seeded_copy(project, BUG, "bug-1")
+    assert not (project / SCRATCH).is_symlink() and copy.is_dir()
+    assert list(outside.iterdir()) == []
+    discard(copy)
+    secret = outside / "secret.js"
+    secret.write_text(SOURCE)
+    (project / "src" / "loans.js").unlink()
+    (project / "src" / "loans.js").symlink_to(secret)
+    with pytest.raises(SeedError, match="is a link"):
+        seeded_copy(project, BUG, "bug-1")
+    assert secret.read_text() == SOURCE
+    (project / "src" / "loans.js").unlink()
+    shutil.rmtree(project / "src")
+    (project / "src").symlink_to(outside, target_is_directory=True)
+    (outside / "loans.js").write_text(SOURCE)
+    with pytest.raises(SeedError, match="is a link"):
+        seeded_copy(project, BUG, "bug-1")
+    assert (outside / "loans.js").read_text() == SOURCE
