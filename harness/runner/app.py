@@ -233,16 +233,12 @@ class AppRunner:
 
     def repeat_tests(self, service_urls: Mapping[str, str]) -> float:
         """Run the suite again on the database its first run used: tests must not need an empty one."""
-        if self.config.tests is None:
-            return 0.0
         self._progress("running the project's tests again, on the database of the first run")
         self._repeat_run = self._suite(self.workdir, service_urls, coverage_report=False)
         return self._repeat_run.duration_s
 
     def run_against_bug(self, bug: SeededBug, index: int, service_urls: Mapping[str, str]) -> float:
         """Run the suite on a copy of the project with `bug` planted (runner/bugs.py)."""
-        if self.config.tests is None:
-            return 0.0
         self._progress(f"running the project's tests against seeded bug {index} ({bug.check})")
         try:
             copy = seeded_copy(self.workdir, bug, f"bug-{index}")
@@ -258,7 +254,7 @@ class AppRunner:
 
     def _suite(self, cwd: Path, service_urls: Mapping[str, str], *, coverage_report: bool) -> TestRun:
         tests = self.config.tests
-        assert tests is not None
+        assert tests is not None, "the session runs the suite again only after a first run"
         report = cwd / tests.coverage if tests.coverage and coverage_report else None
         if report is not None and report.is_file():
             report.unlink()  # a report left from the learner's machine must not count

@@ -29,6 +29,7 @@ class SeedError(Exception):
 
 def seeded_copy(project: Path, bug: SeededBug, name: str) -> Path:
     """`<project>/.harness/bugs/<name>`: the project with the bug planted; remove it with `discard`."""
+    planted = _planted_text(project, bug)  # before copying: a bug that cannot be planted costs no copy
     target = project / SCRATCH / "bugs" / name
     _unlink_planted_links(project)
     discard(target)
@@ -42,23 +43,26 @@ def seeded_copy(project: Path, bug: SeededBug, name: str) -> Path:
         if (project / linked).exists():
             (target / linked).symlink_to(project / linked, target_is_directory=True)
     _give_to_owner(project, target)
-    path = target / bug.file
-    if path.is_symlink() or not path.resolve().is_relative_to(target.resolve()):
-        discard(target)
+    (target / bug.file).write_text(planted, encoding="utf-8")
+    return target
+
+
+def _planted_text(project: Path, bug: SeededBug) -> str:
+    """The file's text with the bug in it, read from the project (which stays as it is)."""
+    source = project / bug.file
+    # A link (the file or a folder on its way) would send the write through it, as root when grading.
+    if source.is_symlink() or not source.resolve().is_relative_to(project.resolve()):
         raise SeedError(f"{bug.file} is a link: the lab plants a bug in the file itself, so it must be a plain file")
     try:
-        text = path.read_text(encoding="utf-8")
+        text = source.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        discard(target)
         raise SeedError(f"{bug.file} could not be read ({exc.__class__.__name__}): the lab plants a bug in it") \
             from None
     found = text.count(bug.find)
     if found != 1:
-        discard(target)
         where = "is not in" if found == 0 else f"is {found} times in"
         raise SeedError(f"the code this bug changes {where} {bug.file}: {bug.find.strip()[:120]!r}")
-    path.write_text(text.replace(bug.find, bug.replace), encoding="utf-8")
-    return target
+    return text.replace(bug.find, bug.replace)
 
 
 def clear_leftovers(project: Path) -> None:

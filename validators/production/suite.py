@@ -6,6 +6,16 @@ from harness.outcomes import Failure
 from harness.registry import CheckContext, check
 
 
+def no_tests_section() -> Failure:
+    """For every check that reads the project's test runs (the testing labs' too)."""
+    return Failure(
+        "harness.toml has no [tests] section, so the harness cannot run your tests",
+        expected='[tests]\ncommand = "npm test"\ncoverage = "coverage/coverage-summary.json"',
+        hint="Name the command that runs your unit, integration and end-to-end tests, and the coverage "
+             "report it writes (Istanbul json-summary, lcov, Cobertura or JaCoCo).",
+    )
+
+
 @check("prod.tests.coverage", points=3, services={"postgres"})
 def tests_pass_with_coverage(ctx: CheckContext) -> None:
     """The project's tests pass against a real database, with line coverage reported and high enough.
@@ -16,12 +26,7 @@ def tests_pass_with_coverage(ctx: CheckContext) -> None:
     minimum = float(ctx.param("min_coverage", 80))
     run = ctx.app.test_run
     if run is None:
-        raise Failure(
-            "harness.toml has no [tests] section, so the harness cannot run your tests",
-            expected='[tests]\ncommand = "npm test"\ncoverage = "coverage/coverage-summary.json"',
-            hint="Name the command that runs your unit, integration and end-to-end tests, and the coverage "
-                 "report it writes (Istanbul json-summary, lcov, Cobertura or JaCoCo).",
-        )
+        raise no_tests_section()
     if run.exit_code is None:
         raise Failure(f"the tests did not finish within their time limit ([tests] timeout): {run.command}",
                       actual=run.log_tail, reproduce=run.command)

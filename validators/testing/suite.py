@@ -5,19 +5,14 @@ from __future__ import annotations
 from harness.outcomes import CannotCheck, Failure
 from harness.registry import CheckContext, TestRun, check
 
-NO_TESTS = Failure(
-    "harness.toml has no [tests] section, so the harness cannot run your tests",
-    expected='[tests]\ncommand = "npm test"\ncoverage = "coverage/coverage-summary.json"',
-    hint="Name the command that runs your tests; the harness runs it with DATABASE_URL set to a database "
-         "of its own.",
-)
+from ..production.suite import no_tests_section
 
 
 def passing_suite(ctx: CheckContext) -> TestRun:
     """The first run of the project's tests, which must have passed for anything else to mean something."""
     run = ctx.app.test_run
     if run is None:
-        raise NO_TESTS
+        raise no_tests_section()
     if not run.passed:
         raise Failure(
             "not judged: your tests already fail on the code as shipped, so failing again proves nothing",
