@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json as jsonlib
 import shlex
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -13,6 +14,15 @@ import httpx
 
 T = TypeVar("T")
 BODY_EXCERPT = 600
+
+# Servers close keep-alive connections left idle: gunicorn after 2 s, uvicorn and Node after
+# 5 s, Tomcat after 20 s. The client drops its own idle connections well before the shortest
+# of them, so a check that follows a quiet one does not send on a connection being closed.
+KEEPALIVE_EXPIRY_S = 1.0
+# Methods a client may send again (RFC 9110 9.2.2): once, when the first try failed on a
+# reused connection before any byte of an answer came back (the server closed it meanwhile).
+IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+_STALE_ERRORS = (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError)
 
 
 def curl_for(request: httpx.Request, *, port_placeholder: bool = True) -> str:
@@ -54,14 +64,40 @@ def describe(response: httpx.Response) -> str:
     return f"{request.method} {path} -> {response.status_code} ({ctype})" + (f"\n{body}" if body else "")
 
 
+class _Attempt:
+    """What httpcore's trace events tell about one try: a new connection? an answer begun?"""
+
+    def __init__(self) -> None:
+        self.connected = False
+        self.answered = False
+
+    def trace(self, event: str, _info: Mapping[str, Any]) -> None:
+        if event.startswith("connection.connect_tcp."):
+            self.connected = True
+        elif event.startswith(("http11.receive_response_headers.complete", "http2.receive_response_headers.complete")):
+            self.answered = True
+
+    @property
+    def stale_connection(self) -> bool:
+        """The try reused a pooled connection and got no byte of an answer from it."""
+        return not self.connected and not self.answered
+
+
 class AppClient:
     """A thin httpx wrapper bound to the app's base URL."""
 
     def __init__(self, base_url: str, *, timeout_s: float = 10.0, max_connections: int = 100) -> None:
         self.base_url = base_url.rstrip("/")
-        limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
+        limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections,
+                              keepalive_expiry=KEEPALIVE_EXPIRY_S)
         self._client = httpx.Client(base_url=self.base_url, timeout=timeout_s, limits=limits,
                                     follow_redirects=False)
+        # The retry goes out on a connection of its own: the pool's other idle connections
+        # may be as stale as the one that failed.
+        self._fresh = httpx.Client(base_url=self.base_url, timeout=timeout_s, follow_redirects=False,
+                                   limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=0))
+        self.retries = 0  # requests sent again after a stale connection (read by tests)
+        self._retries_lock = threading.Lock()
 
     def request(
         self,
@@ -78,7 +114,16 @@ class AppClient:
             # Serialised here so the curl line shows exactly the bytes that were sent.
             content = jsonlib.dumps(json)
             hdrs.setdefault("content-type", "application/json")
-        return self._client.request(method, path, content=content, headers=hdrs, params=params)
+        attempt = _Attempt()
+        try:
+            return self._client.request(method, path, content=content, headers=hdrs, params=params,
+                                        extensions={"trace": attempt.trace})
+        except _STALE_ERRORS:
+            if method.upper() not in IDEMPOTENT or not attempt.stale_connection:
+                raise
+        with self._retries_lock:
+            self.retries += 1
+        return self._fresh.request(method, path, content=content, headers=hdrs, params=params)
 
     def get(self, path: str, **kwargs: Any) -> httpx.Response:
         return self.request("GET", path, **kwargs)
@@ -107,3 +152,4 @@ class AppClient:
 
     def close(self) -> None:
         self._client.close()
+        self._fresh.close()
