@@ -14,6 +14,7 @@ from harness.outcomes import CannotCheck, Failure
 from harness.registry import CheckContext, check
 
 from ..security.accounts import LOGIN, Accounts, tokens_from
+from ..shelf import values
 from .shared import admin_api
 
 
@@ -109,7 +110,7 @@ def sustains_the_target_rate(ctx: CheckContext) -> None:
     p95 = str(ctx.param("p95", "200ms"))
     api, _ = admin_api(ctx)
     authors = [api.author() for _ in range(5)]
-    tag = ctx.unique("load")
+    tag = values.word(ctx.unique, "load")
     books = [api.book(authors[i % 5].id, tags=[tag, "load"]).id for i in range(20)]
     loan_book = api.book(authors[0].id, copies_total=1_000_000).id
     members = borrowers(ctx)

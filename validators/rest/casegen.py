@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..shelf import values
+
 # A JSON object is the wrong type for every field Shelf has (strings, integers, arrays):
 # no framework coerces it, so a 2xx answer means the field was not validated.
 WRONG_TYPE: dict[str, Any] = {"unexpected": "object"}
@@ -54,9 +56,39 @@ def _types(schema: Mapping[str, Any]) -> list[str]:
     return ["string"]
 
 
+def _realistic(name: str | None, kind: str, schema: Mapping[str, Any], rng: random.Random) -> Any:
+    """A value that looks like what the field holds (a title, a person's name, a year), or None.
+
+    A valid case must be valid for a model that validates like the real world too (see
+    validators/shelf/values.py); fields the Shelf schemas do not name fall back to the schema.
+    """
+    if kind == "string" and name in _REALISTIC_TEXT:
+        text = _REALISTIC_TEXT[name](rng)
+        return text if int(schema.get("minLength", 0)) <= len(text) <= int(schema.get("maxLength", 10**6)) else None
+    if kind == "integer" and name in _REALISTIC_NUMBER:
+        low, high = _REALISTIC_NUMBER[name]
+        low, high = max(low, int(schema.get("minimum", low))), min(high, int(schema.get("maximum", high)))
+        return rng.randint(low, high) if low <= high else None
+    if kind == "array" and name == "tags":
+        count = rng.randint(int(schema.get("minItems", 0)), min(int(schema.get("maxItems", 3)), 3))
+        return rng.sample(values.TAGS, count)
+    return None
+
+
+def _isbn(rng: random.Random) -> str:
+    first_twelve = "978" + f"{rng.randrange(10**9):09d}"
+    return first_twelve + values.isbn13_check_digit(first_twelve)
+
+
+_REALISTIC_TEXT: dict[str, Callable[[random.Random], str]] = {
+    "title": values.title, "name": values.person_name, "isbn": _isbn,
+}
+_REALISTIC_NUMBER = {"year": (values.YEAR_LOW, values.YEAR_HIGH), "copies_total": (1, 20)}
+
+
 def _string(schema: Mapping[str, Any], rng: random.Random) -> str:
     if schema.get("format") == "email":
-        return f"{rng.choice(_WORDS)}.{rng.randrange(10**6)}@shelf.test"
+        return f"{rng.choice(_WORDS)}.{rng.randrange(10**6)}@{values.RESERVED_DOMAIN}"
     if schema.get("format") == "date-time":
         return f"20{rng.randrange(10, 30)}-0{rng.randrange(1, 10)}-1{rng.randrange(0, 10)}T12:00:00Z"
     low = int(schema.get("minLength", 1))
@@ -68,9 +100,11 @@ def _string(schema: Mapping[str, Any], rng: random.Random) -> str:
 
 
 def valid(schema: Mapping[str, Any], rng: random.Random, resolve: Resolve,
-          overrides: Mapping[str, Override] | None = None, *, allow_null: bool = False) -> Any:
+          overrides: Mapping[str, Override] | None = None, *, allow_null: bool = False,
+          field: str | None = None) -> Any:
     """A value that satisfies schema. Properties named in overrides get the override's value
-    (real ids, unique isbns); optional properties are included at random."""
+    (real ids, unique isbns); optional properties are included at random. `field` is the
+    property's name: known Shelf fields get realistic values (see _realistic)."""
     overrides = overrides or {}
     schema = resolve(schema)
     if "const" in schema:
@@ -91,6 +125,9 @@ def valid(schema: Mapping[str, Any], rng: random.Random, resolve: Resolve,
     kind = rng.choice(kinds)
     if kind == "null":
         return None
+    realistic = _realistic(field, kind, schema, rng)
+    if realistic is not None:
+        return realistic
     if kind == "boolean":
         return rng.random() < 0.5
     if kind in ("integer", "number"):
@@ -108,7 +145,7 @@ def valid(schema: Mapping[str, Any], rng: random.Random, resolve: Resolve,
             if name in overrides:
                 out[name] = overrides[name](rng)
             elif name in required or rng.random() < 0.7:
-                out[name] = valid(sub, rng, resolve)
+                out[name] = valid(sub, rng, resolve, field=name)
         return out
     return _string(schema, rng)
 

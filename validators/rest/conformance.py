@@ -21,7 +21,8 @@ from harness.httpclient import curl_for, describe
 from harness.outcomes import Failure
 from harness.registry import CheckContext, check
 
-from ..shelf.polite import Polite, rate_limited_hint
+from ..shelf.polite import Polite
+from ..shelf.refused import setup_failure
 from .conformance_plan import Needed, Probe, shelf_plan
 from .openapi_doc import DocumentError, OpenApiDocument, content_for, escape
 from .openapi_served import DOC_PATH, fetch_served
@@ -125,15 +126,13 @@ def responses_conform_to_the_served_document(ctx: CheckContext) -> None:
         except StopIteration:
             return
         except Needed as needed:
-            raise Failure(
-                f"this check builds its data through {needed.probe.operation}, which does not work yet: "
-                f"it answered {needed.response.status_code}",
-                expected="201 Created with the new resource and its string id",
-                actual=describe(needed.response),
-                hint=rate_limited_hint(needed.probe.operation) if needed.response.status_code == 429
-                else "Make that route work first (rest.shelf.contract shows how).",
-                reproduce=curl_for(needed.response.request),
-            ) from None
+            stand_in = Failure(f"{needed.probe.operation} answered {needed.response.status_code}",
+                               expected="201 Created with the new resource and its string id",
+                               actual=describe(needed.response),
+                               hint="Make that route work first (rest.shelf.contract shows how).",
+                               reproduce=curl_for(needed.response.request))
+            body = needed.probe.body if isinstance(needed.probe.body, dict) else None
+            raise setup_failure(needed.response, needed.probe.operation, body, stand_in) from None
         number += 1
         if number > MAX_REQUESTS or time.monotonic() > deadline:
             raise Failure(f"the conformance run stopped after {number - 1} requests: it is limited to "

@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 
+from ..shelf import values
 from .casegen import local_resolver, mutations, valid
 from .openapi_doc import shelf_document
 
@@ -85,7 +86,7 @@ def shelf_plan(rng: random.Random, unique: Callable[[str], str]) -> Plan:
     yield Probe("GET /health", "valid", "GET", "/health")
 
     # Authors
-    author_body = body("AuthorCreate", {"name": lambda r: unique("Author")})
+    author_body = body("AuthorCreate", {"name": values.person_name})
     author = yield from create(Probe("POST /v1/authors", "valid", "POST", "/v1/authors", body=author_body))
     yield from invalid_bodies("POST /v1/authors", "POST", "/v1/authors", "AuthorCreate", author_body, unchanged)
     yield Probe("GET /v1/authors/{id}", "valid", "GET", f"/v1/authors/{author}")
@@ -93,10 +94,10 @@ def shelf_plan(rng: random.Random, unique: Callable[[str], str]) -> Plan:
 
     # Books
     def book_overrides() -> dict[str, Callable[[random.Random], Any]]:
-        return {"author_id": lambda r: author, "isbn": lambda r: unique("isbn")}
+        return {"author_id": lambda r: author, "isbn": lambda r: values.isbn13(unique)}
 
     def fresh_isbn(b: dict[str, Any]) -> dict[str, Any]:
-        return {**b, "isbn": unique("isbn")} if isinstance(b.get("isbn"), str) else b
+        return {**b, "isbn": values.isbn13(unique)} if isinstance(b.get("isbn"), str) else b
 
     book_body = body("BookCreate", book_overrides())
     book = yield from create(Probe("POST /v1/books", "valid", "POST", "/v1/books", body=book_body))
@@ -128,17 +129,17 @@ def shelf_plan(rng: random.Random, unique: Callable[[str], str]) -> Plan:
         for bad, value in (("sort", "bogus"), ("limit", 0), ("limit", "many"), ("cursor", "not-a-cursor")):
             yield Probe(operation, f"{bad}={value}", "GET", route, params={bad: value})
 
-    patch_overrides = {"author_id": lambda r: author, "isbn": lambda r: unique("isbn")}
+    patch_overrides = {"author_id": lambda r: author, "isbn": lambda r: values.isbn13(unique)}
     patch_body = body("BookPatch", patch_overrides)
     yield Probe("PATCH /v1/books/{id}", "valid", "PATCH", f"/v1/books/{book}", body=patch_body)
     yield from invalid_bodies("PATCH /v1/books/{id}", "PATCH", f"/v1/books/{book}", "BookPatch",
                               patch_body, fresh_isbn)
     yield Probe("PATCH /v1/books/{id}", "unknown id", "PATCH", f"/v1/books/{MISSING_ID}",
-                body={"title": unique("Title")})
+                body={"title": values.title(rng)})
 
     # Members
     def email(r: random.Random) -> str:
-        return f"{unique('member')}@shelf.test"
+        return values.email(unique, "member")
 
     member_body = body("MemberCreate", {"email": email})
     member = yield from create(Probe("POST /v1/members", "valid", "POST", "/v1/members", body=member_body))

@@ -7,6 +7,7 @@ import httpx
 from harness import expect
 from harness.registry import CheckContext, check
 
+from ..shelf import values
 from ..shelf.api import ShelfApi
 
 MISSING_ID = "987654321"
@@ -60,11 +61,12 @@ def _books(api: ShelfApi, author_id: str) -> str:
                                                  "author_id": author_id, "copies_total": 1})
     expect.status(duplicate, 409, what="POST /v1/books with an isbn that exists",
                   hint="A unique index on isbn plus catching its violation (SQLSTATE 23505) gives 409 Conflict.")
-    unknown_author = api.http.post("/v1/books", json={"title": "x", "isbn": api.ctx.unique("isbn"), "year": 2000,
+    unknown_author = api.http.post("/v1/books", json={"title": "The Unknown Author", "year": 2000,
+                                                      "isbn": values.isbn13(api.ctx.unique),
                                                       "author_id": MISSING_ID, "tags": [], "copies_total": 1})
     expect.status(unknown_author, 422, what="POST /v1/books with an unknown author_id",
                   hint="An author_id that does not exist makes the request invalid: 422, not 500.")
-    no_title = api.http.post("/v1/books", json={"isbn": api.ctx.unique("isbn"), "year": 2000,
+    no_title = api.http.post("/v1/books", json={"isbn": values.isbn13(api.ctx.unique), "year": 2000,
                                                 "author_id": author_id, "copies_total": 1})
     expect.status(no_title, 422, what="POST /v1/books without a title")
 

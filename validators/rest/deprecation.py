@@ -11,6 +11,7 @@ import httpx
 from harness import expect
 from harness.registry import CheckContext, check
 
+from ..shelf import values
 from ..shelf.api import ShelfApi
 from .headers import HTTP_DATE_EXAMPLE, parse_deprecation, parse_http_date, parse_links
 
@@ -37,7 +38,7 @@ def catalog_alias_announces_its_deprecation(ctx: CheckContext) -> None:
     """
     data = ShelfApi(ctx)
     author = data.author()
-    tag = ctx.unique("alias").lower()
+    tag = values.word(ctx.unique, "alias")
     for title in ("Amber", "Birch", "Cedar"):
         data.book(author.id, title=f"{title} {tag}", tags=[tag])
     params: dict[str, str | int] = {"tag": tag, "sort": "title", "limit": 2}

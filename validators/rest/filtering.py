@@ -10,6 +10,7 @@ import httpx
 from harness import expect
 from harness.registry import CheckContext, check
 
+from ..shelf import values
 from ..shelf.api import ShelfApi
 from .walk import SORTS, Order, out_of_order
 
@@ -37,7 +38,7 @@ def books_filter_and_sort_as_specified(ctx: CheckContext) -> None:
     four sorts, and sends sort=bogus and sort=price: 422.
     """
     data = ShelfApi(ctx)
-    token = ctx.unique("flt").replace("-", "").lower()
+    token = values.word(ctx.unique, "flt")
     first, second = data.author(), data.author()
     tag_a, tag_b, every = f"{token}a", f"{token}b", f"{token}all"
     rows = [  # title word, author, tags, year; distinct first words keep every collation in agreement

@@ -5,6 +5,7 @@ from __future__ import annotations
 from harness import expect
 from harness.registry import CheckContext, check
 
+from ..shelf import values
 from ..shelf.api import ShelfApi
 from .headers import parse_allow
 
@@ -28,9 +29,9 @@ def wrong_methods_get_405_with_allow(ctx: CheckContext) -> None:
     book = data.book(author.id)
     probes = [
         ("PUT", "/v1/books/{id}", f"/v1/books/{book.id}", {"GET", "PATCH", "DELETE"},
-         {"title": "Replaced", "isbn": ctx.unique("isbn"), "author_id": author.id}),
+         {"title": "The Replaced Edition", "isbn": values.isbn13(ctx.unique), "author_id": author.id}),
         ("DELETE", "/v1/books", "/v1/books", {"GET", "POST"}, None),
-        ("PUT", "/v1/authors/{id}", f"/v1/authors/{author.id}", {"GET"}, {"name": "Replaced"}),
+        ("PUT", "/v1/authors/{id}", f"/v1/authors/{author.id}", {"GET"}, {"name": "Grace Hopper"}),
     ]
     for method, route, path, methods, body in probes:
         what = f"{method} {route}"

@@ -11,6 +11,7 @@ from harness.httpclient import curl_for
 from harness.outcomes import Failure
 from harness.registry import CheckContext, check
 
+from ..shelf import values
 from ..shelf.api import ShelfApi
 from .walk import Order, walk_verdict
 
@@ -86,7 +87,7 @@ def pages_are_bounded_and_cursors_walk_everything(ctx: CheckContext) -> None:
     missing, the order kept across pages.
     """
     data = ShelfApi(ctx)
-    token = ctx.unique("pg").replace("-", "").lower()
+    token = values.word(ctx.unique, "pg")
     author = data.author()
     expected: dict[str, dict[str, Any]] = {}
     for n in range(WALK_BOOKS):

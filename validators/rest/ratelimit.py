@@ -20,6 +20,7 @@ from harness.httpclient import describe
 from harness.outcomes import CannotCheck, Failure
 from harness.registry import CheckContext, check
 
+from ..shelf import values
 from ..shelf.api import ShelfApi
 from .headers import retry_after_seconds
 
@@ -52,13 +53,15 @@ def burst_window_s(sent: list[Sent]) -> float:
 
 
 def _burst(ctx: CheckContext, spoof: bool) -> list[Sent]:
+    burst_author = {"name": values.person_name(ctx.rng)}
+
     def write(n: int) -> Callable[[], Sent]:
         headers = {"x-forwarded-for": f"198.51.100.{n % 250 + 1}", "x-real-ip": f"198.51.100.{n % 250 + 1}"} \
             if spoof else {}
 
         def send() -> Sent:
             started = time.monotonic()
-            return Sent(started, ctx.http.post("/v1/authors", json={"name": ctx.unique("Burst")}, headers=headers))
+            return Sent(started, ctx.http.post("/v1/authors", json=burst_author, headers=headers))
         return send
 
     return ctx.http.concurrently([write(n) for n in range(BURST)], workers=BURST_WORKERS)
@@ -149,7 +152,7 @@ def writes_are_rate_limited_per_client(ctx: CheckContext) -> None:
     wait = max(_judge_429(refused[0]), 0.0)
     if wait <= RECOVERY_WAIT_MAX_S:
         time.sleep(wait + 0.1)
-        again = ctx.http.post("/v1/authors", json={"name": ctx.unique("After")})
+        again = ctx.http.post("/v1/authors", json={"name": values.person_name(ctx.rng)})
         expect.status(again, 201, 200, what=f"POST /v1/authors {wait:.1f} s after the 429, as Retry-After asked",
                       hint="The limit must lift once the time Retry-After named has passed.")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from harness import expect
 from harness.registry import CheckContext, check
 
+from ..shelf import values
 from ..shelf.api import ShelfApi
 
 HINT = ("Mount every resource router under /v1 only (app.use('/v1/books', books) in Express, "
@@ -29,7 +30,7 @@ def resources_live_only_under_v1(ctx: CheckContext) -> None:
         ("GET", "/books", "/books", None),
         ("GET", "/books/{id}", f"/books/{book.id}", None),
         ("GET", "/authors/{id}", f"/authors/{author.id}", None),
-        ("POST", "/authors", "/authors", {"name": ctx.unique("Unversioned")}),
+        ("POST", "/authors", "/authors", {"name": values.person_name(ctx.rng)}),
         ("GET", "/v2/books", "/v2/books", None),
         ("GET", "/api/v1/books", "/api/v1/books", None),
     ]

@@ -22,6 +22,9 @@ from harness import expect
 from harness.outcomes import Failure
 from harness.registry import CheckContext
 
+from ..shelf import values
+from ..shelf.refused import setup_failure
+
 REGISTER = "/v1/auth/register"
 LOGIN = "/v1/auth/login"
 REFRESH = "/v1/auth/refresh"
@@ -52,9 +55,13 @@ def bearer(token: str) -> dict[str, str]:
     return {"authorization": f"Bearer {token}"}
 
 
-def _needs(what: str, failure: Failure) -> Failure:
-    failure.message = f"this check needs {what}, which does not work yet: {failure.message}"
-    return failure
+def _needs(what: str, response: httpx.Response, payload: Mapping[str, Any] | None, failure: Failure) -> Failure:
+    """Says truly why the account this check needs is missing: data refused, or a route not working."""
+    if payload is None and response.status_code in (401, 403, 422):
+        failure.message = (f"this check needs {what} to succeed with the right password, and the app refused it "
+                           f"({response.status_code}): {failure.message}")
+        return failure
+    return setup_failure(response, what, payload, failure)
 
 
 class Accounts:
@@ -68,7 +75,7 @@ class Accounts:
         return f"Pw-{self.ctx.rng.getrandbits(64):016x}-{self.ctx.run_id}"
 
     def new_email(self, prefix: str = "acct") -> str:
-        return f"{self.ctx.unique(prefix)}@shelf.test"
+        return values.email(self.ctx.unique, prefix)
 
     def register_raw(self, payload: Mapping[str, Any]) -> httpx.Response:
         return self.http.post(REGISTER, json=dict(payload))
@@ -77,8 +84,9 @@ class Accounts:
                  extra: Mapping[str, Any] | None = None) -> Account:
         email = email or self.new_email()
         password = password or self.new_password()
-        name = name or "Reader " + email.split("@")[0]
-        response = self.register_raw({"email": email, "password": password, "name": name, **(extra or {})})
+        name = name or values.person_name(self.ctx.rng)
+        payload = {"email": email, "password": password, "name": name, **(extra or {})}
+        response = self.register_raw(payload)
         what = f"POST {REGISTER}"
         try:
             expect.status(response, 200, 201, what=what,
@@ -86,7 +94,7 @@ class Accounts:
             body = expect.json_object(response, what=what)
             member_id = expect.string_id(response, body, what=what)
         except Failure as failure:
-            raise _needs(what, failure) from None
+            raise _needs(what, response, payload, failure) from None
         return Account(email, password, name, member_id, body, response)
 
     def login_raw(self, email: str, password: str, headers: Mapping[str, str] | None = None) -> httpx.Response:
@@ -100,7 +108,7 @@ class Accounts:
                           hint="Answer 200 {access_token, refresh_token, token_type: \"Bearer\", expires_in}.")
             return tokens_from(response, what=what)
         except Failure as failure:
-            raise _needs(what, failure) from None
+            raise _needs(what, response, None, failure) from None
 
     def member(self) -> tuple[Account, Tokens]:
         account = self.register()

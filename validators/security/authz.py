@@ -17,7 +17,9 @@ from harness.httpclient import curl_for, describe
 from harness.outcomes import Failure
 from harness.registry import CheckContext, check
 
+from ..shelf import values
 from ..shelf.api import ShelfApi
+from ..shelf.refused import setup_failure
 from . import jwt_tools
 from .accounts import Account, Accounts, Tokens, bearer, stored_role
 
@@ -52,8 +54,7 @@ def _borrow(ctx: CheckContext, book_id: str, owner: Account, owner_tokens: Token
         expect.status(response, 200, 201, what=what, hint="A member borrows for themselves; an admin for anyone.")
         return expect.string_id(response, expect.json_object(response, what=what), what=what)
     except Failure as failure:
-        failure.message = f"this check needs {what}, which does not work yet: {failure.message}"
-        raise
+        raise setup_failure(response, what, payload, failure) from None
 
 
 @check("security.authz.object_level", points=3, services={"postgres"})
@@ -118,8 +119,8 @@ def only_admins_change_the_catalog(ctx: CheckContext) -> None:
     author = shelf.author()
     book = shelf.book(author.id)
     _, member = accounts.member()
-    new_book = {"title": "Forbidden", "isbn": ctx.unique("isbn"), "year": 2001, "author_id": author.id,
-                "tags": [], "copies_total": 1}
+    new_book = {"title": "The Forbidden Library", "isbn": values.isbn13(ctx.unique), "year": 2001,
+                "author_id": author.id, "tags": [], "copies_total": 1}
     attempts: list[tuple[str, Callable[[dict[str, str]], httpx.Response]]] = [
         ("POST /v1/authors", lambda h: ctx.http.post("/v1/authors", json={"name": "Forbidden"}, headers=h)),
         ("POST /v1/books", lambda h: ctx.http.post("/v1/books", json=new_book, headers=h)),

@@ -19,6 +19,7 @@ from harness.introspect.statements import observe, require_statements
 from harness.outcomes import Failure
 from harness.registry import CheckContext, check
 
+from ..shelf import values
 from ..shelf.api import ShelfApi
 from .accounts import ME, Account, Accounts, bearer
 
@@ -79,7 +80,7 @@ def _xss_probes(ctx: CheckContext, accounts: Accounts) -> None:
     as_admin = bearer(admin.access)
     author = ShelfApi(ctx, headers=as_admin).author()
     reads = _stored(ctx, ctx.http.post("/v1/authors", json={"name": IMG}, headers=as_admin), "/v1/authors/{id}")
-    book = {"title": SCRIPT, "isbn": ctx.unique("isbn"), "year": 2001, "author_id": author.id, "tags": [IMG],
+    book = {"title": SCRIPT, "isbn": values.isbn13(ctx.unique), "year": 2001, "author_id": author.id, "tags": [IMG],
             "copies_total": 1}
     reads += _stored(ctx, ctx.http.post("/v1/books", json=book, headers=as_admin), "/v1/books/{id}")
     email, password = accounts.new_email("xss"), accounts.new_password()
