@@ -9,6 +9,7 @@ then payloads, through the same parameter, and compares the shapes that ran.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -21,6 +22,10 @@ from harness.outcomes import Failure
 from harness.registry import CheckContext, check
 
 PAYLOADS = ("x' OR '1'='1", "x%' OR '1'='1' --", "1) OR (1=1", "'; SELECT pg_sleep(1)--", 'x" OR "1"="1')
+# Transaction control and session settings: a driver or an ORM sends them around any
+# statement (a ROLLBACK after a failed request), so a new one says nothing about the SQL.
+_CONTROL = re.compile(r"^(BEGIN|COMMIT|ROLLBACK|START TRANSACTION|SAVEPOINT|RELEASE|SET|RESET|SHOW|DISCARD|"
+                      r"DEALLOCATE)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -33,8 +38,27 @@ class Probe:
 class Finding:
     where: str
     payload: str
-    problem: str
+    problem: str  # one line, whole: it is shown as it is in the evidence
     response: httpx.Response
+    shape: str | None = None  # the statement the payload made: the evidence that convicts
+
+    @property
+    def line(self) -> str:
+        return f"{self.where} <- {self.payload!r}: {self.problem}"
+
+
+def _statement_shapes(shapes: set[str]) -> set[str]:
+    return {s for s in shapes if not _CONTROL.match(s)}
+
+
+def _failed_request(response: httpx.Response, baseline: httpx.Response, ran_known: bool) -> str:
+    """A 500 for a payload where a harmless value got a 2xx, said as what was observed."""
+    # pg_stat_statements records a statement when it completes: one the payload broke
+    # (a syntax error from a quote) leaves no trace, so "no statement" is the usual picture.
+    ran = ("it ran only the statements a harmless value runs too" if ran_known
+           else "no statement of it completed (pg_stat_statements records only completed statements)")
+    return (f"the request failed with {response.status_code} where a harmless value got {baseline.status_code}, "
+            f"and {ran}: a quote in the input most likely broke the SQL text")
 
 
 def _probes(ctx: CheckContext) -> list[Probe]:
@@ -61,13 +85,14 @@ def _findings(ctx: CheckContext, probe: Probe) -> list[Finding]:
     found = []
     for payload in PAYLOADS:
         response, window = observe(ctx.pg, partial(probe.send, payload))
-        new = sorted(window.shapes - known)
+        new = sorted(_statement_shapes(window.shapes - known))
         if new:
-            found.append(Finding(probe.where, payload, f"a new statement shape appeared:\n  {new[0]}", response))
+            more = f" (and {len(new) - 1} more)" if len(new) > 1 else ""
+            found.append(Finding(probe.where, payload, f"a new statement shape appeared: {new[0]}{more}",
+                                 response, new[0]))
         elif response.status_code >= 500 and baseline.status_code < 500:
-            found.append(Finding(probe.where, payload,
-                                 f"the payload made the app fail ({response.status_code}) where a harmless "
-                                 f"value did not ({baseline.status_code}): a quote broke the SQL", response))
+            ran_known = bool(_statement_shapes(window.shapes))
+            found.append(Finding(probe.where, payload, _failed_request(response, baseline, ran_known), response))
     return found
 
 
@@ -82,12 +107,22 @@ def user_input_never_changes_sql_shape(ctx: CheckContext) -> None:
     findings = [f for probe in _probes(ctx) for f in _findings(ctx, probe)]
     if not findings:
         return
+    raise spliced(ctx, findings)
+
+
+def spliced(ctx: CheckContext, findings: list[Finding]) -> Failure:
+    """The failure for what the probes found: a statement the input reshaped first, when one did."""
+    findings = sorted(findings, key=lambda f: f.shape is None)  # stable: probe order otherwise
     first = findings[0]
     places = sorted({f.where for f in findings})
-    raise Failure(
+    actual = f"{first.line}\n{describe(first.response)}"
+    if first.shape is not None:
+        actual = (f"{first.where} with {first.payload!r}: a new statement shape appeared:\n  {first.shape}\n"
+                  f"{describe(first.response)}")
+    return Failure(
         f"user input was spliced into SQL ({', '.join(places)})",
         expected="the same statement as for a harmless value, with the input bound as a parameter ($1)",
-        actual=f"{first.where} with {first.payload!r}: {first.problem}\n{describe(first.response)}",
+        actual=actual,
         hint=ctx.hint(
             "Never build SQL from strings with the input in them (concatenation, template literals, "
             "f-strings, format). Pass values as bound parameters.",
@@ -96,5 +131,5 @@ def user_input_never_changes_sql_shape(ctx: CheckContext) -> None:
             java="JDBC/JPA: a PreparedStatement or a query with :q bound by setParameter.",
         ),
         reproduce=curl_for(first.response.request),
-        evidence="\n".join(f"{f.where} <- {f.payload!r}: {f.problem.splitlines()[0]}" for f in findings[1:]) or None,
+        evidence="\n".join(f.line for f in findings[1:]) or None,
     )
