@@ -35,11 +35,26 @@ class Failure(Exception):
     ) -> None:
         super().__init__(message)
         self.message = message
-        self.expected = expected
-        self.actual = actual
-        self.hint = hint
-        self.reproduce = reproduce
-        self.evidence = evidence
+        # A field with nothing in it is no field: a report never shows a label and nothing.
+        self.expected = _present(expected)
+        self.actual = _present(actual)
+        self.hint = _present(hint)
+        self.reproduce = _present(reproduce)
+        self.evidence = _present(evidence)
+
+
+def _present(value: str | None) -> str | None:
+    return value if value is not None and value.strip() else None
+
+
+@dataclass(frozen=True)
+class Passed:
+    """What a check may return when the property holds and the lab promises to show why:
+    the test that caught a seeded bug, the coverage measured. A check that returns None
+    passes with nothing to show."""
+
+    message: str
+    evidence: str | None = None
 
 
 class CannotCheck(Exception):

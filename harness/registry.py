@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from harness.introspect.mongo import MongoProbe
     from harness.introspect.pg import PgProbe
     from harness.introspect.redis import RedisProbe
+    from harness.outcomes import Passed
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*){2}$")
 SERVICES = frozenset({"postgres", "redis", "mongodb"})
@@ -99,7 +100,9 @@ class Clock(Protocol):
     def reset(self) -> None: ...
 
 
-CheckFunc = Callable[["CheckContext"], None]
+# A check raises Failure (or Skip, CannotCheck) when the property does not hold; it returns
+# None, or a Passed with what the learner should see, when it does.
+CheckFunc = Callable[["CheckContext"], "Passed | None"]
 F = TypeVar("F", bound=CheckFunc)
 
 

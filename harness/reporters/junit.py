@@ -40,6 +40,8 @@ def to_xml(result: RunResult) -> str:
             ET.SubElement(case, "error", {"message": check.message or "error"}).text = failure_text(check)
         elif check.status is Status.SKIP:
             ET.SubElement(case, "skipped", {"message": check.message or "not applicable"})
+        elif check.message:  # a pass with something to show: the test that caught a bug, the coverage
+            ET.SubElement(case, "system-out").text = "\n".join(filter(None, (check.message, check.evidence)))
     for check_id, title, _ in result.planned:
         if check_id not in done:
             case = ET.SubElement(suite, "testcase", {"classname": result.lab, "name": f"{check_id}: {title}"})

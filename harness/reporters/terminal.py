@@ -57,8 +57,10 @@ class TerminalReporter:
         mark = self._paint(_MARKS[check.status], _COLORS[check.status])
         points = f"{check.score:g}/{check.max_score:g}" if check.max_score else "n/a"
         self._print(f"  {mark} {check.id:<32} {check.title}  [{points}, {format_duration(check.duration_s)}]")
-        if check.status is not Status.PASS and check.message:
+        if check.message:  # a pass shows one too when the lab promises evidence (Passed)
             self._print(textwrap.indent(check.message, "      "))
+        if check.status is Status.PASS and check.evidence:
+            self._print(textwrap.indent(check.evidence, "      "))
         if check.status in (Status.FAIL, Status.ERROR):
             details = failure_text(check)
             if details:
@@ -93,6 +95,6 @@ class TerminalReporter:
         verdict = self._paint(result.status.value.upper(), _COLORS[result.status])
         self._print(f"{verdict} · {', '.join(parts)} · score {result.score:g}/{result.max_score:g}"
                     f" · {format_duration(total)}")
-        if any(c.reproduce for c in result.checks):
+        if any(c.reproduce and "$PORT" in c.reproduce for c in result.checks):
             self._print("Reproduce lines use $PORT: start your app yourself (PORT=3000 DATABASE_URL=... "
                         "your start command), then export PORT=3000.")

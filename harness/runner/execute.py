@@ -17,7 +17,7 @@ import httpx
 import psycopg
 
 from harness.durations import format_duration
-from harness.outcomes import CannotCheck, CheckResult, Failure, Skip, Status
+from harness.outcomes import CannotCheck, CheckResult, Failure, Passed, Skip, Status
 from harness.registry import CheckContext, CheckSpec
 
 
@@ -35,13 +35,14 @@ def _app_gone(ctx: CheckContext) -> str | None:
     return ("the app exited during this check; its last lines:\n" + ctx.app.log_tail(20)).rstrip()
 
 
-Outcome = tuple[Status, Failure | None, str | None]
+# A PASS may carry a Passed (what the check shows for it), a FAIL or an ERROR a Failure.
+Outcome = tuple[Status, Failure | Passed | None, str | None]
 
 
 def _outcome(planned: Planned, ctx: CheckContext, debug: bool) -> Outcome:
     try:
-        planned.spec.func(ctx)
-        return Status.PASS, None, None
+        passed = planned.spec.func(ctx)
+        return Status.PASS, passed if isinstance(passed, Passed) else None, None
     except Failure as failure:
         return Status.FAIL, failure, None
     except CannotCheck as exc:
@@ -102,7 +103,9 @@ def run_check(planned: Planned, ctx: CheckContext, *, debug: bool = False) -> Ch
                 hint="The app answered too slowly or not at all; the log below shows what it was doing.",
                 evidence=ctx.app.log_tail(15),
             ), None)
-    status, failure, extra = outcome
+    status, shown, extra = outcome
+    failure = shown if isinstance(shown, Failure) else None
+    passed = shown if isinstance(shown, Passed) else None
     # The third element is the skip reason for SKIP, the cause for ERROR.
     skip_reason = extra if status is Status.SKIP else None
     cause = extra if status is Status.ERROR else None
@@ -112,12 +115,12 @@ def run_check(planned: Planned, ctx: CheckContext, *, debug: bool = False) -> Ch
     return CheckResult(
         id=spec.id, title=spec.title, status=status, score=score, max_score=max_score,
         duration_s=time.monotonic() - started,
-        message=failure.message if failure else skip_reason,
+        message=failure.message if failure else passed.message if passed else skip_reason,
         expected=failure.expected if failure else None,
         actual=failure.actual if failure else None,
         hint=failure.hint if failure else None,
         reproduce=failure.reproduce if failure else None,
-        evidence=failure.evidence if failure else None,
+        evidence=failure.evidence if failure else passed.evidence if passed else None,
         hidden=planned.hidden,
         cause=cause,
     )
