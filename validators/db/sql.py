@@ -68,7 +68,7 @@ def _probes(ctx: CheckContext) -> list[Probe]:
         Probe("GET /v1/books?tag=", lambda v: http.get("/v1/books", params={"tag": v})),
         Probe("POST /v1/authors name", lambda v: http.post("/v1/authors", json={"name": v})),
         Probe("POST /v1/members email",
-              lambda v: http.post("/v1/members", json={"email": f"{ctx.unique('m')}{v}@shelf.test", "name": v})),
+              lambda v: http.post("/v1/members", json={"email": f"{ctx.unique('m')}{v}@example.com", "name": v})),
     ]
 
 
