@@ -1,0 +1,133 @@
+"""Dependency reuse (harness/runner/deps.py, depstore.py): never stale, never from a build."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from harness.runner.deps import RECORD, DependencyReuse, inputs, source_snapshot
+from harness.runner.depstore import DepStore
+
+COMMAND = "npm ci"
+
+
+def _project(root: Path, lock: str = '{"lockfileVersion": 3}') -> Path:
+    root.mkdir(parents=True)
+    (root / "package.json").write_text('{"name": "shelf", "dependencies": {"pg": "^8"}}')
+    (root / "package-lock.json").write_text(lock)
+    (root / "src").mkdir()
+    (root / "src" / "server.js").write_text("console.log('hi')\n")
+    return root
+
+
+def _install(project: Path, reuse: DependencyReuse, env: dict[str, str], *, writes: str | None = None) -> str | None:
+    """What AppRunner.install does around a successful install command."""
+    found = inputs(project, COMMAND, env, "node/week-18")
+    before = source_snapshot(project)
+    (project / "node_modules" / "pg").mkdir(parents=True, exist_ok=True)
+    (project / "node_modules" / "pg" / "index.js").write_text("module.exports = {}\n")
+    if writes:
+        (project / writes).write_text("built\n")
+    return reuse.after(project, found, before)
+
+
+def _skips(project: Path, reuse: DependencyReuse, env: dict[str, str]) -> bool:
+    return reuse.before(project, inputs(project, COMMAND, env, "node/week-18")).skip
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    tools = tmp_path / "tools"
+    tools.mkdir(exist_ok=True)
+    node = tools / "node"
+    node.write_text("#!/bin/sh\necho v20\n")
+    node.chmod(0o755)
+    return {"PATH": f"{tools}:/usr/bin:/bin"}
+
+
+def test_an_unchanged_install_is_skipped_and_a_changed_lockfile_installs_again(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    project = _project(tmp_path / "p")
+    reuse = DependencyReuse(None)
+    assert not _skips(project, reuse, env), "nothing was installed yet"
+    assert _install(project, reuse, env) is None
+    decision = reuse.before(project, inputs(project, COMMAND, env, "node/week-18"))
+    assert decision.skip and "package-lock.json unchanged" in decision.message
+    (project / "package-lock.json").write_text('{"lockfileVersion": 3, "packages": {}}')
+    assert not _skips(project, reuse, env), "a changed lockfile always installs"
+
+
+def test_the_key_covers_command_environment_lab_and_toolchain(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    project = _project(tmp_path / "p")
+    key = inputs(project, COMMAND, env, "node/week-18").key
+    assert inputs(project, "npm ci --include=dev", env, "node/week-18").key != key
+    assert inputs(project, COMMAND, {**env, "NODE_ENV": "production"}, "node/week-18").key != key
+    assert inputs(project, COMMAND, env, "node/week-21").key != key
+    assert inputs(project, COMMAND, {**env, "PORT": "1234"}, "node/week-18").key == key, "the port is not an input"
+    node = tmp_path / "tools" / "node"
+    node.write_text("#!/bin/sh\necho v22\n")  # another toolchain: another size
+    assert inputs(project, COMMAND, env, "node/week-18").key != key
+
+
+def test_a_forced_reinstall_and_a_deleted_folder_install_again(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    project = _project(tmp_path / "p")
+    assert _install(project, DependencyReuse(None), env) is None
+    assert not _skips(project, DependencyReuse(None, reinstall=True), env)
+    assert _install(project, DependencyReuse(None), env) is None
+    (project / "node_modules" / "pg" / "index.js").unlink()
+    (project / "node_modules" / "pg").rmdir()
+    assert not _skips(project, DependencyReuse(None), env), "the folder the install made changed"
+
+
+def test_a_failed_install_leaves_nothing_to_reuse(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    project = _project(tmp_path / "p")
+    reuse = DependencyReuse(None)
+    assert _install(project, reuse, env) is None
+    (project / "package-lock.json").write_text('{"lockfileVersion": 3, "broken": true}')
+    assert not _skips(project, reuse, env)  # the install that follows fails: nothing is recorded
+    assert not (project / RECORD).exists()
+    (project / "package-lock.json").write_text('{"lockfileVersion": 3}')
+    assert not _skips(project, reuse, env), "back to the old lockfile, after a failed install in between"
+
+
+def test_an_install_that_builds_or_installs_the_project_itself_is_never_reused(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    project = _project(tmp_path / "p")
+    reuse = DependencyReuse(None)
+    why = _install(project, reuse, env, writes="bundle.js")
+    assert why is not None and "bundle.js" in why
+    assert not _skips(project, reuse, env)
+    python = _project(tmp_path / "py")
+    (python / "requirements.txt").write_text("fastapi==0.115.0\n-e .\n")
+    found = inputs(python, "pip install -r requirements.txt", env, "python/week-11")
+    assert found.local_reason is not None and "requirements.txt" in found.local_reason
+    (python / "package.json").write_text('{"dependencies": {"shelf-core": "file:../core"}}')
+    assert inputs(python, COMMAND, env, "node/week-18").local_reason is not None
+
+
+def test_the_cache_gives_another_project_a_copy_with_its_own_virtualenv_paths(tmp_path: Path) -> None:
+    store = DepStore(tmp_path / "cache")
+    env = _env(tmp_path)
+    first = _project(tmp_path / "first")
+    venv = first / ".venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "pyvenv.cfg").write_text(f"home = /usr/bin\ncommand = /usr/bin/python3 -m venv {venv}\n")
+    script = venv / "bin" / "uvicorn"
+    script.write_text(f"#!{venv}/bin/python3\nimport uvicorn\n")
+    script.chmod(0o755)
+    reuse = DependencyReuse(store)
+    found = inputs(first, "pip install -r requirements.txt", env, "python/week-11")
+    assert reuse.after(first, found, source_snapshot(first)) is None
+    second = _project(tmp_path / "second")
+    decision = reuse.before(second, inputs(second, "pip install -r requirements.txt", env, "python/week-11"))
+    assert decision.skip and "copied from the cache" in decision.message
+    copied = (second / ".venv" / "bin" / "uvicorn").read_text()
+    assert copied.startswith(f"#!{second.resolve()}/.venv/bin/python3"), copied
+    assert os.access(second / ".venv" / "bin" / "uvicorn", os.X_OK)
+    assert script.read_text().startswith(f"#!{venv}"), "the cache's copy and the first project are unchanged"
+    (second / ".venv" / "bin" / "uvicorn").write_text("changed by the second project\n")
+    third = _project(tmp_path / "third")
+    assert reuse.before(third, inputs(third, "pip install -r requirements.txt", env, "python/week-11")).skip
+    assert "import uvicorn" in (third / ".venv" / "bin" / "uvicorn").read_text(), "copies, never links"
