@@ -9,6 +9,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -19,6 +20,9 @@ from tests.support.docker_env import labelled_containers
 from tests.support.projects import ROOT, materialize
 
 pytestmark = pytest.mark.slow
+
+# Bounds that only turn a hang into a failure: far above what any run takes.
+HANG_S = 600
 
 
 def _run_processes(project: Path, pg_port: str | None) -> list[str]:
@@ -41,28 +45,49 @@ def _run_processes(project: Path, pg_port: str | None) -> list[str]:
     return found
 
 
-def _start_until_ready(project: Path, mode: str, results: Path) -> tuple[subprocess.Popen[str], str, str | None]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "harness.cli", "check", "week-18", "--project", str(project), "--services", mode,
-         "--json", str(results)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ, "NO_COLOR": "1"},
-    )
-    assert proc.stdout is not None
-    run_id, pg_port = "", None
-    seen = []
-    deadline = time.monotonic() + 120
-    for line in proc.stdout:
-        seen.append(line)
-        match = re.match(r"run (r[0-9a-f]+) ", line)
-        if match:
-            run_id = match.group(1)
-        port = re.search(r"services ready: local PostgreSQL .*, port (\d+)", line)
-        if port:
-            pg_port = port.group(1)
-        if "app ready" in line:
-            return proc, run_id, pg_port
-        assert time.monotonic() < deadline, "".join(seen)
-    raise AssertionError("the run ended before the app was ready:\n" + "".join(seen))
+class Started:
+    """A `harness check` run read line by line, up to a point of the test's choosing."""
+
+    def __init__(self, project: Path, mode: str, results: Path) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "harness.cli", "check", "week-18", "--project", str(project), "--services",
+             mode, "--json", str(results)],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            env={**os.environ, "NO_COLOR": "1"},
+        )
+        self.run_id = ""
+        self.pg_port: str | None = None
+        self.planned = 0
+        self.finished_checks: list[str] = []
+        self.seen: list[str] = []
+
+    def read_until(self, point: str) -> None:
+        """Read the run's output until `point`: "app ready", or "check finished" (the first
+        check's result line: the next check is then in progress). A slow machine only makes
+        the wait longer; the watchdog's bound (far above any run) turns a hang into a failure."""
+        watchdog = threading.Timer(HANG_S, self.proc.kill)
+        watchdog.start()
+        try:
+            self._read(point)
+        finally:
+            watchdog.cancel()
+
+    def _read(self, point: str) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.seen.append(line)
+            run = re.match(r"run (r[0-9a-f]+) · seed \d+ · (\d+) checks", line)
+            if run:
+                self.run_id, self.planned = run.group(1), int(run.group(2))
+            port = re.search(r"services ready: local PostgreSQL .*, port (\d+)", line)
+            if port:
+                self.pg_port = port.group(1)
+            check = re.match(r"  [✓✗!-] (\S+) ", line)
+            if check:
+                self.finished_checks.append(check.group(1))
+            if (point == "app ready" and "app ready" in line) or (point == "check finished" and check):
+                return
+        raise AssertionError(f"the run ended before {point}:\n" + "".join(self.seen))
 
 
 def _pg_dir(pg_port: str | None) -> Path | None:
@@ -90,22 +115,30 @@ def _wait_clean(project: Path, mode: str, run_id: str, pg_port: str | None, pg_d
 def test_sigint_mid_run_stops_everything_and_writes_results(tmp_path: Path, services_mode: str) -> None:
     project = materialize("node", "week-18", tmp_path / "project")
     results = tmp_path / "results.json"
-    proc, run_id, pg_port = _start_until_ready(project, services_mode, results)
-    pg_dir = _pg_dir(pg_port)
+    run = Started(project, services_mode, results)
+    run.read_until("check finished")
+    # Mid-run: one check has a result, the next one is running, the rest are still to come.
+    assert run.planned > 2 and len(run.finished_checks) == 1, "".join(run.seen)
+    pg_dir = _pg_dir(run.pg_port)
     assert (pg_dir is not None) == (services_mode == "local")
-    proc.send_signal(signal.SIGINT)
-    out, _ = proc.communicate(timeout=60)
-    assert proc.returncode == 2, out
+    run.proc.send_signal(signal.SIGINT)
+    out, _ = run.proc.communicate(timeout=HANG_S)
+    assert run.proc.returncode == 2, "".join(run.seen) + out
     data = json.loads(results.read_text())
     assert data["interrupted"] is True and data["finished"] is True
-    assert _wait_clean(project, services_mode, run_id, pg_port, pg_dir, timeout=5) == []
+    assert [t["id"] for t in data["tests"]][:1] == run.finished_checks, "the finished check's result is kept"
+    assert data["not_run"], "checks remained when the run was interrupted"
+    assert _wait_clean(project, services_mode, run.run_id, run.pg_port, pg_dir, timeout=60) == []
 
 
 def test_killed_harness_is_cleaned_up_by_the_reaper(tmp_path: Path, services_mode: str) -> None:
     project = materialize("node", "week-18", tmp_path / "project")
-    proc, run_id, pg_port = _start_until_ready(project, services_mode, tmp_path / "results.json")
-    pg_dir = _pg_dir(pg_port)
-    assert _run_processes(project, pg_port), "the app is running before the kill"
-    proc.kill()
-    proc.wait(timeout=10)
-    assert _wait_clean(project, services_mode, run_id, pg_port, pg_dir, timeout=20) == []
+    run = Started(project, services_mode, tmp_path / "results.json")
+    run.read_until("app ready")
+    pg_dir = _pg_dir(run.pg_port)
+    assert _run_processes(project, run.pg_port), "the app is running before the kill"
+    run.proc.kill()
+    run.proc.wait(timeout=HANG_S)
+    # The reaper works on its own after the kill: wait for it to be done (the bound only
+    # turns a reaper that never finishes into a failure, it is not a speed assumption).
+    assert _wait_clean(project, services_mode, run.run_id, run.pg_port, pg_dir, timeout=120) == []
