@@ -7,10 +7,11 @@ the learner probably meant.
 from __future__ import annotations
 
 import difflib
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from harness.durations import parse_duration
@@ -80,6 +81,9 @@ _APP_KEYS = (
     "install_timeout", "migrate_timeout", "ready_timeout", "env",
 )
 _SERVICE_KEYS = ("postgres_image", "redis_image", "mongodb_image")
+# What a shell and every runtime accept as a variable name; a name with '=' or a NUL could
+# not be set at all (the grader sets them one by one inside the jail).
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def _closest(word: str, choices: tuple[str, ...]) -> str | None:
@@ -147,6 +151,13 @@ def parse_config(root: Path, data: Mapping[str, Any], file: str) -> ProjectConfi
     ):
         raise ConfigError(file, "must be a table of string values, e.g. env = { NODE_ENV = \"production\" }",
                           key="app.env")
+    for name, value in env.items():
+        if not _ENV_NAME.fullmatch(name):
+            raise ConfigError(file, f"{name!r} is not a variable name: letters, digits and '_', not starting "
+                                    "with a digit", key="app.env")
+        if "\0" in value:
+            raise ConfigError(file, f"the value of {name} holds a NUL character, which no environment can hold",
+                              key="app.env")
     app = AppConfig(
         start=_string(file, app_table, "start", "app.", required=True) or "",
         install=_string(file, app_table, "install", "app.", required=False),
@@ -182,7 +193,27 @@ def _tests(file: str, table: Any) -> TestsConfig | None:
             timeout = parse_duration(table["timeout"])
         except ValueError as exc:
             raise ConfigError(file, str(exc), key="tests.timeout") from None
-    return TestsConfig(command, _string(file, table, "coverage", "tests.", required=False), timeout)
+    return TestsConfig(command, _inside(file, table, "coverage", "tests."), timeout)
+
+
+def _inside(file: str, table: Mapping[str, Any], key: str, prefix: str) -> str | None:
+    """A path of the project's: relative to its folder and inside it, normalized.
+
+    The harness reads (and, before the run, has the project's command delete) what the path
+    names; as root when grading, so a path that leads out must never get that far.
+    """
+    value = _string(file, table, key, prefix, required=False)
+    if value is None:
+        return None
+    path = PurePosixPath(value)
+    if path.is_absolute() or ".." in path.parts or "\0" in value:
+        raise ConfigError(file, f"must be a path inside the project, relative to its folder (no leading '/', "
+                                f"no '..'), got {value!r}", key=prefix + key,
+                          fixes=["Write the report inside the project and name it from the project's folder, "
+                                 "e.g. coverage = \"coverage/coverage-summary.json\""])
+    if not path.parts or path == PurePosixPath("."):
+        raise ConfigError(file, f"must name a file inside the project, got {value!r}", key=prefix + key)
+    return str(path)
 
 
 def load_config(root: Path) -> ProjectConfig:

@@ -18,6 +18,8 @@ from harness.reporters import Fanout, Reporter
 from harness.reporters.json_report import JsonReporter
 from harness.reporters.junit import JunitReporter
 from harness.reporters.terminal import TerminalReporter
+from harness.runner.deps import DependencyReuse
+from harness.runner.depstore import DepStore
 from harness.runner.session import CheckRequest, Session
 from harness.services.base import URL_ENV, Mode, resolve_images
 
@@ -63,6 +65,8 @@ def add_parser(sub: Any) -> None:
     parser.add_argument("--param", action="append", default=[], metavar="CHECK_ID.NAME=VALUE",
                         help="override a check's parameter from the lab, e.g. prod.load.rps.rate=500 (repeatable)")
     parser.add_argument("--debug", action="store_true", help="show the app's output and tracebacks")
+    parser.add_argument("--reinstall", action="store_true",
+                        help="run the install command even when its inputs did not change since the last one")
     parser.set_defaults(handler=run)
 
 
@@ -124,6 +128,7 @@ def _check(args: argparse.Namespace, root: Path) -> int:
         reporters.append(JunitReporter(Path(args.junit)))
     request = CheckRequest(lab=lab, manifest=manifest, project=config, workdir=root, mode=mode, urls=urls,
                            images=images, only=tuple(args.only), debug=args.debug, params=parse_params(args.param),
+                           deps=DependencyReuse(DepStore(), reinstall=args.reinstall),
                            **({"seed": args.seed} if args.seed is not None else {}))
     result = Session(request, Fanout(*reporters)).run()
     return int(exit_code(result))

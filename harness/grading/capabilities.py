@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import os
 import secrets
-import shutil
 import subprocess
 from dataclasses import dataclass, field
 
 from harness.errors import EnvironmentProblem
+from harness.grading import tools
 from harness.grading.cgroups import PREFIX, Hierarchy
 
 ISOLATIONS = ("strict", "auto", "none")
-TOOLS = ("unshare", "nsenter", "ip", "prlimit", "setpriv", "bwrap")
+# Looked up in the system folders only (tools.SYSTEM_PATH), as the grader runs them.
+TOOLS = ("unshare", "nsenter", "ip", "prlimit", "setpriv", "bwrap", "env", "kill")
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,8 @@ class Capabilities:
 
 def _run(argv: list[str]) -> tuple[bool, str]:
     try:
-        proc = subprocess.run(argv, capture_output=True, text=True, timeout=20)
+        proc = subprocess.run([tools.find(argv[0]) or argv[0], *argv[1:]], capture_output=True, text=True,
+                              timeout=20, env=tools.ROOT_ENV)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return False, str(exc)
     return proc.returncode == 0, (proc.stderr or proc.stdout).strip()
@@ -64,20 +66,21 @@ def _cgroups() -> tuple[Hierarchy | None, str]:
 
 def probe(uid: int) -> Capabilities:
     root = os.geteuid() == 0
-    missing_tools = [t for t in TOOLS if shutil.which(t) is None]
+    missing_tools = [t for t in TOOLS if tools.find(t) is None]
     problems: list[tuple[str, str]] = []
     if not root:
         problems.append(("root", "Run the grader as root (sudo -E harness grade ...): it creates cgroups, "
                                  "network namespaces and a uid per submission"))
     if missing_tools:
         problems.append((f"tools: {', '.join(missing_tools)}",
-                         "apt-get install util-linux iproute2 bubblewrap"))
+                         "apt-get install util-linux iproute2 bubblewrap procps (in /usr/bin, /usr/sbin, /bin "
+                         "or /sbin: the grader does not look them up on PATH)"))
     cgroups, why = _cgroups() if root else (None, "not root")
     if root and cgroups is None:
         problems.append((f"cgroups ({why})", "Mount cgroup v2 (or v1 memory, pids, cpu, cpuacct) read-write; "
                                              "in a container, run it with --privileged or a delegated cgroup"))
-    netns = root and "unshare" not in missing_tools and _run(["unshare", "--net", "--", "ip", "link", "set",
-                                                              "lo", "up"])[0]
+    netns = root and not {"unshare", "ip"} & set(missing_tools) and _run(
+        ["unshare", "--net", "--", tools.tool("ip"), "link", "set", "lo", "up"])[0]
     if root and not netns:
         problems.append(("network namespaces (unshare --net failed)",
                          "Allow CAP_SYS_ADMIN (a privileged container), or grade on a VM"))
@@ -85,7 +88,7 @@ def probe(uid: int) -> Capabilities:
     bwrap = False
     if uid_switch and "bwrap" not in missing_tools:
         bwrap, detail = _run(["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--",
-                              "bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
+                              tools.tool("bwrap"), "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
                               "--unshare-pid", "--die-with-parent", "--", "/bin/true"])
         if not bwrap:
             problems.append((f"bubblewrap as an unprivileged uid ({detail or 'failed'})",

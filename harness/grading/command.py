@@ -13,11 +13,13 @@ grader or machine problem; they are listed, grade them again), 4 usage or enviro
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import secrets
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -86,11 +88,22 @@ def _warn(text: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.merge:
-        return _merge(args)
-    if args.gradescope_bundle:
-        return _bundle(args)
-    return _grade(args)
+    if args.gradescope_bundle and not args.merge:
+        return _bundle(args)  # a zip to upload: the instructor's to share
+    with private_files():
+        return _merge(args) if args.merge else _grade(args)
+
+
+@contextlib.contextmanager
+def private_files() -> Iterator[None]:
+    """Reports hold every submission's scores, logs and reproduce lines: only the grader's
+    account may read them. The umask makes every file and folder the grader and its workers
+    create 0600/0700 (the jail sets the submission's own umask back to 022)."""
+    previous = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(previous)
 
 
 def _merge(args: argparse.Namespace) -> int:
@@ -101,6 +114,7 @@ def _merge(args: argparse.Namespace) -> int:
         rows, warnings = merge_folders([Path(f) for f in args.merge], out)
     except MergeError as exc:
         raise UsageError(str(exc)) from None
+    os.chmod(out, 0o700)
     for warning in warnings:
         _warn(warning)
     _say(f"merged {len(args.merge)} folders: {len(rows)} submissions -> {out / gradebook.FILE}")
@@ -188,6 +202,7 @@ def _grade(args: argparse.Namespace) -> int:
     for warning in warnings:
         _warn(warning)
     out.mkdir(parents=True, exist_ok=True)
+    os.chmod(out, 0o700)  # also when it was there before: submissions run while it fills
     seed = args.seed if args.seed is not None else secrets.randbelow(2**31)
     home = Path(args.home_template).expanduser().resolve() if args.home_template else None
     if home is not None and not home.is_dir():

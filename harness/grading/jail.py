@@ -4,26 +4,38 @@ One exec chain, each link doing one thing and then exec'ing the next, so there i
 moment when the submission's code runs outside its limits:
 
     [nsenter --net=HOST]  install only: registries need the network
-    sh -c 'echo $$ > .../cgroup.procs'   join the phase's cgroups while still root
+    sh -c 'umask 022; echo $$ > .../cgroup.procs'   join the phase's cgroups while still root
     prlimit --fsize --nofile --core=0    per-process limits the cgroup cannot express
     setpriv --reuid=U --regid=U           the submission's own uid, no groups, no new privileges
-    bwrap ...                             read-only machine, its folders writable, private /tmp,
+    bwrap --clearenv --setenv ...         read-only machine, its folders writable, private /tmp,
                                           own PID namespace, dies with the harness
     /bin/sh -c "<the command from harness.toml>"
 
 The uid switch happens in the chain rather than through `Launcher.account()` because the
 cgroup join and the namespace switch need root, and must happen before the drop.
-Without bwrap (a container that forbids user namespaces), `env` sets HOME and TMPDIR and
-the rest of the chain still applies; without cgroups, RLIMIT_NPROC bounds the processes.
+Without bwrap (a container that forbids user namespaces), `env -i` after the drop sets the
+environment and the rest of the chain still applies; without cgroups, RLIMIT_NPROC bounds
+the processes.
+
+Nothing of the submission's reaches the root steps: each tool is named by the absolute path
+found in the system folders (tools.py), the chain starts with a fixed environment
+(tools.ROOT_ENV), and the submission's variables (its `[app] env`, PORT, the service URLs)
+are set only by the last step, bwrap or `env -i`, which already runs as the submission's uid.
+A PATH of `./bin` or an LD_PRELOAD in harness.toml therefore applies to its own commands
+and to nothing that runs as root.
 """
 
 from __future__ import annotations
 
+import os
 import shlex
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from harness.grading import tools
+from harness.grading.cgroups import MOUNT
 
 # Where the harness's own toolchain caches live: the submission gets its own under HOME.
 _UNSET = ("npm_config_cache", "GOCACHE", "GOPATH", "MAVEN_OPTS", "VIRTUAL_ENV")
@@ -68,62 +80,102 @@ def join_cgroups(procs_files: tuple[str, ...]) -> list[str]:
     return ["/bin/sh", "-c", script, "harness-jail"]
 
 
+def enter(procs_files: tuple[str, ...]) -> list[str]:
+    """The first root step: a fixed umask (the grader's own is 077), then the phase's cgroups."""
+    steps = ["umask 022", *(f"echo $$ > {shlex.quote(path)}" for path in procs_files)]
+    script = f'{" && ".join(steps)} || {{ echo "harness: could not join the cgroup" >&2; exit 125; }}; exec "$@"'
+    return ["/bin/sh", "-c", script, "harness-jail"]
+
+
+def dns_files() -> list[str]:
+    """What /etc/resolv.conf points to under /run (systemd-resolved's stub file): the one
+    thing an install needs from /run, bound back alone after /run is hidden."""
+    real = os.path.realpath("/etc/resolv.conf")
+    return [real] if real.startswith("/run/") and os.path.isfile(real) else []
+
+
+def cgroup_views(procs_files: tuple[str, ...], mount: Path = MOUNT) -> list[tuple[str, str]]:
+    """(the phase's own group, where the jail sees it): inside the jail /sys/fs/cgroup shows
+    its own groups only, as in a container (the run's token, the other slots stay hidden),
+    and a runtime that sizes itself from memory.max (the JVM, Node) reads its own limit."""
+    unified = (mount / "cgroup.controllers").is_file()
+    views = []
+    for procs in procs_files:
+        group = Path(procs).parent
+        if not group.is_relative_to(mount) or group == mount:
+            return []  # an unusual layout: the view stays as it is
+        relative = group.relative_to(mount)
+        views.append((str(group), str(mount if unified else mount / relative.parts[0])))
+    return views
+
+
 class JailLauncher:
     """The runner's Launcher for untrusted projects (see the module docstring)."""
 
-    def __init__(self, spec: JailSpec) -> None:
+    def __init__(self, spec: JailSpec, tool: Callable[[str], str] = tools.tool) -> None:
         self.spec = spec
+        self._tool = tool  # absolute paths of the root steps' tools (tests pass their own)
 
     def account(self) -> tuple[int | None, int | None]:
         return None, None  # dropped inside the chain, after the root-only steps
 
-    def wrap(self, argv: list[str], *, phase: str, cwd: Path) -> list[str]:
+    def wrap(self, argv: list[str], *, phase: str, cwd: Path,
+             env: Mapping[str, str]) -> tuple[list[str], dict[str, str]]:
+        """The chain that runs `argv`, and the fixed environment its first (root) step gets;
+        `env`, the submission's environment, is applied by the last step only."""
         spec = self.spec
+        tool = self._tool
         install = phase == "install"
+        procs = spec.install_procs if install else spec.run_procs
         chain: list[str] = []
         if install and spec.host_netns:
-            chain += ["nsenter", f"--net={spec.host_netns}", "--"]
-        procs = spec.install_procs if install else spec.run_procs
-        if procs:
-            chain += join_cgroups(procs)
-        chain += ["prlimit", f"--fsize={spec.file_size_bytes}", f"--nofile={spec.open_files}", "--core=0"]
+            chain += [tool("nsenter"), f"--net={spec.host_netns}", "--"]
+        chain += enter(procs)
+        chain += [tool("prlimit"), f"--fsize={spec.file_size_bytes}", f"--nofile={spec.open_files}", "--core=0"]
         if not procs and spec.uid is not None:
             chain.append(f"--nproc={spec.processes}")
         chain.append("--")
         if spec.uid is not None:
-            chain += ["setpriv", f"--reuid={spec.uid}", f"--regid={spec.uid}", "--clear-groups",
+            chain += [tool("setpriv"), f"--reuid={spec.uid}", f"--regid={spec.uid}", "--clear-groups",
                       "--no-new-privs", "--"]
-        chain += self._bwrap(install, cwd) if spec.bwrap else self._env()
-        return chain + argv
+        inner = self._inner_env(env)
+        chain += self._bwrap(install, cwd, procs, inner) if spec.bwrap else self._env(inner)
+        return chain + argv, dict(tools.ROOT_ENV)
 
-    def _bwrap(self, install: bool, cwd: Path) -> list[str]:
+    def _inner_env(self, env: Mapping[str, str]) -> dict[str, str]:
+        spec = self.spec
+        inner = {name: value for name, value in env.items() if name not in _UNSET}
+        inner["HOME"] = spec.home
+        inner["TMPDIR"] = "/tmp" if spec.bwrap else spec.tmp
+        inner.update(spec.extra_env)
+        return inner
+
+    def _bwrap(self, install: bool, cwd: Path, procs: tuple[str, ...], env: Mapping[str, str]) -> list[str]:
         spec = self.spec
         # bwrap starts the command in --chdir, not in the directory it was started from: a
         # command run elsewhere in the project (a seeded bug's copy) must name its folder.
         if not cwd.is_relative_to(spec.workdir):
             raise ValueError(f"{cwd} is outside the jailed project {spec.workdir}")
-        args = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
-        # /run holds the machine's world-writable sockets (D-Bus, nscd); installs keep it, since
-        # /etc/resolv.conf often points into it and registries need DNS.
-        hide = spec.hide if install else ("/run", *spec.hide)
-        for path in hide:
+        args = [self._tool("bwrap"), "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
+        # /run holds the machine's sockets (D-Bus, nscd, the container runtime's); an install
+        # gets back only the resolver file that /etc/resolv.conf may point into.
+        for path in ("/run", *spec.hide):
             args += ["--tmpfs", path]
+        if install:
+            for path in dns_files():
+                args += ["--ro-bind", path, path]
+        views = cgroup_views(procs)
+        if views:
+            args += ["--tmpfs", str(MOUNT)]
+            for group, seen_as in views:
+                args += ["--ro-bind", group, seen_as]
         args += ["--bind", spec.workdir, spec.workdir, "--bind", spec.home, spec.home,
                  "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
-                 "--die-with-parent", "--new-session", "--chdir", str(cwd),
-                 "--setenv", "HOME", spec.home, "--setenv", "TMPDIR", "/tmp"]
-        for name in _UNSET:
-            args += ["--unsetenv", name]
-        for name, value in spec.extra_env.items():
+                 "--die-with-parent", "--new-session", "--chdir", str(cwd), "--clearenv"]
+        for name, value in env.items():
             args += ["--setenv", name, value]
         return [*args, "--"]
 
-    def _env(self) -> list[str]:
-        spec = self.spec
-        args = ["env"]
-        for name in _UNSET:
-            args += ["-u", name]
+    def _env(self, env: Mapping[str, str]) -> list[str]:
         # `--` ends env's options; the assignments after it are still assignments.
-        args += ["--", f"HOME={spec.home}", f"TMPDIR={spec.tmp}"]
-        args += [f"{name}={value}" for name, value in spec.extra_env.items()]
-        return args
+        return [self._tool("env"), "-i", "--", *(f"{name}={value}" for name, value in env.items())]

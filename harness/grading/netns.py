@@ -13,6 +13,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness.grading import tools
+
 LISTEN = "0A"
 # Linux's default ip_local_port_range: what bind(port 0) hands out. A project's own test
 # suite listens on such ports (supertest, a test server); a port the app was not given
@@ -26,11 +28,12 @@ def ephemeral(port: int) -> bool:
 
 def worker_prefix() -> list[str]:
     """Run the worker in a new network namespace (it brings its loopback up itself)."""
-    return ["unshare", "--net", "--"]
+    return [tools.tool("unshare"), "--net", "--"]
 
 
 def bring_up_loopback() -> None:
-    subprocess.run(["ip", "link", "set", "lo", "up"], check=True, capture_output=True, timeout=10)
+    subprocess.run([tools.tool("ip"), "link", "set", "lo", "up"], check=True, capture_output=True, timeout=10,
+                   env=tools.ROOT_ENV)
 
 
 def parse_snmp(text: str) -> dict[str, int]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import psutil
 
+from harness.grading import tools
 from harness.grading.cgroups import Group, Usage
 from harness.grading.limits import Limits
 from harness.grading.netns import NamespaceView
@@ -25,8 +26,8 @@ from harness.grading.verdicts import Signals
 def kill_uid(uid: int) -> None:
     """Every process of this uid, from inside it: kill(-1) reaches exactly the uid's processes."""
     with contextlib.suppress(OSError, subprocess.TimeoutExpired):
-        subprocess.run(["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--",
-                        "kill", "-KILL", "-1"], capture_output=True, timeout=10)
+        subprocess.run([tools.tool("setpriv"), f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--",
+                        tools.tool("kill"), "-KILL", "-1"], capture_output=True, timeout=10, env=tools.ROOT_ENV)
 
 
 @dataclass

@@ -2,8 +2,9 @@
 
 The copy never follows a symlink (a link to /etc/shadow stays a link the submission's uid
 cannot read through), skips FIFOs, sockets and devices (reading a FIFO as root would hang
-the grader), and stops at a size and a file count, so a submission cannot fill the disk
-or the grader's time before it even runs.
+the grader) and hard links to files not everyone may read (the copy would be readable by
+the submission), and stops at a size and a file count, so a submission cannot fill the
+disk or the grader's time before it even runs. What it skips is named in grader.log.
 """
 
 from __future__ import annotations
@@ -42,34 +43,92 @@ def _kind(mode: int) -> str:
     return "a special file"
 
 
+_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+_FILE_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+MAX_DEPTH = 200  # folders inside folders; each level holds a descriptor while it is copied
+_CHUNK = 1024 * 1024
+
+
+@dataclass
+class _Folder:
+    fd: int
+    target: Path
+    prefix: str                              # its path in the submission, with a trailing /
+    pending: list[tuple[str, os.stat_result]]
+
+
+def _listing(fd: int) -> list[tuple[str, os.stat_result]]:
+    with os.scandir(fd) as entries:
+        return [(entry.name, entry.stat(follow_symlinks=False)) for entry in entries]
+
+
 def copy_submission(src: Path, dst: Path, *, max_bytes: int = MAX_BYTES, max_files: int = MAX_FILES) -> CopyReport:
+    """Copy as root, through descriptors: every folder and file is opened without following
+    links, so a folder swapped for a link halfway through is not followed either."""
     report = CopyReport()
     dst.mkdir(parents=True, exist_ok=True)
-    stack = [(src, dst)]
-    while stack:
-        source, target = stack.pop()
-        with os.scandir(source) as entries:
-            for entry in entries:
-                st = entry.stat(follow_symlinks=False)
-                out = target / entry.name
-                rel = os.path.relpath(entry.path, src)
-                report.files += 1
-                if report.files > max_files:
-                    raise SubmissionTooLarge(f"more than {max_files} files")
-                if stat.S_ISLNK(st.st_mode):
-                    os.symlink(os.readlink(entry.path), out)
-                elif stat.S_ISDIR(st.st_mode):
-                    out.mkdir()
-                    stack.append((Path(entry.path), out))
-                elif stat.S_ISREG(st.st_mode):
-                    report.bytes += st.st_size
-                    if report.bytes > max_bytes:
-                        raise SubmissionTooLarge(f"more than {max_bytes // (1024 * 1024)} MB")
-                    shutil.copyfile(entry.path, out, follow_symlinks=False)
-                    os.chmod(out, stat.S_IMODE(st.st_mode) & 0o755 | 0o600)
-                else:
-                    report.skipped.append(f"{rel} ({_kind(st.st_mode)})")
+    top = os.open(src, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    stack = [_Folder(top, dst, "", _listing(top))]
+    try:
+        while stack:
+            folder = stack[-1]
+            if not folder.pending:
+                os.close(stack.pop().fd)
+                continue
+            name, st = folder.pending.pop()
+            out = folder.target / name
+            rel = folder.prefix + name
+            report.files += 1
+            if report.files > max_files:
+                raise SubmissionTooLarge(f"more than {max_files} files")
+            if stat.S_ISLNK(st.st_mode):
+                os.symlink(os.readlink(name, dir_fd=folder.fd), out)
+            elif stat.S_ISDIR(st.st_mode):
+                if len(stack) > MAX_DEPTH:
+                    raise SubmissionTooLarge(f"folders nested more than {MAX_DEPTH} deep")
+                try:
+                    fd = os.open(name, _DIR_FLAGS, dir_fd=folder.fd)
+                except OSError:  # replaced by a link or removed since it was listed
+                    report.skipped.append(f"{rel} (changed while it was copied)")
+                    continue
+                out.mkdir()
+                stack.append(_Folder(fd, out, rel + "/", _listing(fd)))
+            elif stat.S_ISREG(st.st_mode):
+                _copy_file(folder.fd, name, out, rel, report, max_bytes)
+            else:
+                report.skipped.append(f"{rel} ({_kind(st.st_mode)})")
+    finally:
+        for folder in stack:
+            os.close(folder.fd)
     return report
+
+
+def _copy_file(folder: int, name: str, out: Path, rel: str, report: CopyReport, max_bytes: int) -> None:
+    try:
+        fd = os.open(name, _FILE_FLAGS, dir_fd=folder)
+    except OSError:
+        report.skipped.append(f"{rel} (changed while it was copied)")
+        return
+    with os.fdopen(fd, "rb") as source:
+        st = os.fstat(fd)  # the file opened, not the name listed: it may have been swapped
+        if not stat.S_ISREG(st.st_mode):
+            report.skipped.append(f"{rel} ({_kind(st.st_mode)})")
+            return
+        # A hard link shares its content with a file elsewhere on the disk, which may be one
+        # only root can read (/etc/shadow linked into the submissions folder): the copy, the
+        # submission's own, would hand it over. Such a file is copied only when anyone may read it.
+        if st.st_nlink > 1 and not st.st_mode & stat.S_IROTH:
+            report.skipped.append(f"{rel} (a hard link to a file that not everyone may read)")
+            return
+        report.bytes += st.st_size
+        if report.bytes > max_bytes:
+            raise SubmissionTooLarge(f"more than {max_bytes // (1024 * 1024)} MB")
+        with open(out, "xb") as target:
+            left = st.st_size  # what it held when opened: a file growing meanwhile is cut there
+            while left > 0 and (chunk := source.read(min(_CHUNK, left))):
+                target.write(chunk)
+                left -= len(chunk)
+        os.chmod(out, stat.S_IMODE(st.st_mode) & 0o755 | 0o600)
 
 
 def chown_tree(root: Path, uid: int) -> None:

@@ -7,6 +7,7 @@ the project's, not the harness's: they end the run with the app's last log lines
 from __future__ import annotations
 
 import os
+import shlex
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from harness.introspect import coverage
 from harness.registry import BugRun, MigrateRun, TestRun
 from harness.runner.bugs import SeedError, clear_leftovers, discard, seeded_copy
 from harness.runner.clock import FakeClock
+from harness.runner.confined import OutsideProject, read_inside
 from harness.runner.process import ManagedProcess, run_to_end
 from harness.runner.reaper import Reaper
 from harness.runner.testlog import FailureDigest
@@ -46,16 +48,24 @@ class AppFailed(HarnessError):
 
 
 class Launcher(Protocol):
-    """How commands are run: directly for `check`, inside a jail for `grade`."""
+    """How commands are run: directly for `check`, inside a jail for `grade`.
 
-    def wrap(self, argv: list[str], *, phase: str, cwd: Path) -> list[str]: ...
+    `wrap` gets the command and the environment the project's command should see, and
+    returns what to start and with which environment: a jail starts a chain of root steps
+    that must never see the project's variables (its PATH, LD_PRELOAD), so it hands them
+    to the chain's last step and gives the first one a fixed environment.
+    """
+
+    def wrap(self, argv: list[str], *, phase: str, cwd: Path,
+             env: Mapping[str, str]) -> tuple[list[str], dict[str, str]]: ...
 
     def account(self) -> tuple[int | None, int | None]: ...
 
 
 class DirectLauncher:
-    def wrap(self, argv: list[str], *, phase: str, cwd: Path) -> list[str]:
-        return argv  # the process starts in cwd
+    def wrap(self, argv: list[str], *, phase: str, cwd: Path,
+             env: Mapping[str, str]) -> tuple[list[str], dict[str, str]]:
+        return argv, dict(env)  # the process starts in cwd
 
     def account(self) -> tuple[int | None, int | None]:
         return None, None
@@ -164,13 +174,15 @@ class AppRunner:
             extra.update(self.app_env.service_urls)
         return base_environment(extra)
 
-    def _shell(self, command: str, phase: str, cwd: Path | None = None) -> list[str]:
-        return self._launcher.wrap(["/bin/sh", "-c", command], phase=phase, cwd=cwd or self.workdir)
+    def _shell(self, command: str, phase: str, env: Mapping[str, str],
+               cwd: Path | None = None) -> tuple[list[str], dict[str, str]]:
+        return self._launcher.wrap(["/bin/sh", "-c", command], phase=phase, cwd=cwd or self.workdir, env=env)
 
     def _run(self, phase: str, command: str, timeout_s: float, *, with_services: bool) -> tuple[int | None, str, float]:
         user, group = self._launcher.account()
+        argv, env = self._shell(command, phase, self._env(with_services=with_services))
         code, log, seconds = run_to_end(
-            phase, self._shell(command, phase), cwd=self.workdir, env=self._env(with_services=with_services),
+            phase, argv, cwd=self.workdir, env=env,
             timeout_s=timeout_s, on_line=self._prefixed(phase), user=user, group=group,
             on_start=self._reaper.process_group, log_limit_bytes=self._log_limit,
         )
@@ -255,12 +267,18 @@ class AppRunner:
     def _suite(self, cwd: Path, service_urls: Mapping[str, str], *, coverage_report: bool) -> TestRun:
         tests = self.config.tests
         assert tests is not None, "the session runs the suite again only after a first run"
-        report = cwd / tests.coverage if tests.coverage and coverage_report else None
-        if report is not None and report.is_file():
-            report.unlink()  # a report left from the learner's machine must not count
+        report = tests.coverage if tests.coverage and coverage_report else None
+        command = tests.command
+        if report is not None:
+            # A report left from the learner's machine must not count, so it goes before the
+            # run; it goes as the command's own first step, with the project's own rights and
+            # inside its jail (never as root: a path that leads out of the project through a
+            # link must not delete anything the project could not delete itself).
+            command = f"rm -f -- {shlex.quote(report)} 2>/dev/null\n{command}"
         user, group = self._launcher.account()
         env = self._env(with_services=False)
         env.update(service_urls)
+        argv, env = self._shell(command, "tests", env, cwd)
         digest = FailureDigest()
         echo = self._prefixed("tests")
 
@@ -270,17 +288,23 @@ class AppRunner:
                 echo(line)
 
         code, log, seconds = run_to_end(
-            "tests", self._shell(tests.command, "tests", cwd), cwd=cwd, env=env, timeout_s=tests.timeout_s,
+            "tests", argv, cwd=cwd, env=env, timeout_s=tests.timeout_s,
             on_line=on_line, user=user, group=group, on_start=self._reaper.process_group,
             log_limit_bytes=self._log_limit,
         )
         percent, detail = None, "no coverage report configured ([tests] coverage in harness.toml)"
         if report is not None:
             try:
-                found = coverage.read(report)
+                # Read as the harness (root when grading): never through a link, never outside.
+                text = read_inside(cwd, report, coverage.MAX_REPORT_BYTES)
+                found = coverage.parse(text, cwd / report)
                 percent, detail = found.percent, f"{found.format}: {found.covered} of {found.total} lines"
-            except coverage.CoverageError as exc:
+            except FileNotFoundError:
+                detail = f"no coverage report at {cwd / report}"
+            except (OutsideProject, coverage.CoverageError) as exc:
                 detail = str(exc)
+            except OSError as exc:
+                detail = f"the coverage report {report} could not be read: {exc.strerror}"
         return TestRun(tests.command, code, seconds, log.tail(LOG_LINES), percent, detail, digest.summary())
 
     def start(self) -> None:
@@ -294,8 +318,9 @@ class AppRunner:
             if self._clock is not None:  # only the running app: install and migrate keep real time
                 env.update(self._clock.environment())
             name = "app" if len(ports) == 1 else f"app{index + 1}"
+            argv, env = self._shell(command, "start", env)
             proc = ManagedProcess(
-                name, self._shell(command, "start"), cwd=self.workdir, env=env,
+                name, argv, cwd=self.workdir, env=env,
                 on_line=self._prefixed(name), on_start=self._reaper.process_group, user=user, group=group,
                 log_limit_bytes=self._log_limit,
             )

@@ -32,6 +32,7 @@ from harness.reporters import Reporter
 from harness.runner.app import AppEnvironment, AppFailed, AppRunner, Launcher
 from harness.runner.balancer import Balancer
 from harness.runner.clock import FakeClock
+from harness.runner.deps import DependencyReuse
 from harness.runner.execute import Planned, not_run, run_check
 from harness.runner.reaper import Reaper
 from harness.services import provision
@@ -58,6 +59,8 @@ class CheckRequest:
     launcher: Launcher | None = None
     # Stop the app when its output passes this (grading); None keeps `check`'s behaviour.
     log_limit_bytes: int | None = None
+    # Reuse of an unchanged install (`check`); None installs every time, as grading must.
+    deps: DependencyReuse | None = None
 
 
 def plan(request: CheckRequest) -> list[Planned]:
@@ -193,7 +196,7 @@ class Session:
             request.project, workdir=request.workdir, reaper=self.reaper, progress=reporter.phase,
             app_env=AppEnvironment(port=free_port(), service_urls=urls, extra_ports=extra_ports),
             echo=reporter.note if request.debug else None, launcher=request.launcher, clock=self.clock,
-            log_limit_bytes=request.log_limit_bytes,
+            log_limit_bytes=request.log_limit_bytes, deps=request.deps, lab_id=request.lab.id,
         )
         for phase, action in (("install", app.install),
                               ("migrate", lambda: app.migrate(pg_probe.schema_snapshot if pg_probe else None))):
