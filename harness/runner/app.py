@@ -25,6 +25,7 @@ from harness.registry import BugRun, MigrateRun, TestRun
 from harness.runner.bugs import SeedError, clear_leftovers, discard, seeded_copy
 from harness.runner.clock import FakeClock
 from harness.runner.confined import OutsideProject, read_inside
+from harness.runner.deps import DependencyReuse, inputs, source_snapshot
 from harness.runner.process import ManagedProcess, run_to_end
 from harness.runner.reaper import Reaper
 from harness.runner.testlog import FailureDigest
@@ -103,8 +104,12 @@ class AppRunner:
         launcher: Launcher | None = None,
         clock: FakeClock | None = None,
         log_limit_bytes: int | None = None,
+        deps: DependencyReuse | None = None,
+        lab_id: str = "",
     ) -> None:
         self.config = config
+        self._deps = deps  # None: every run installs (grading, and when asked)
+        self._lab_id = lab_id
         self.workdir = workdir
         self.app_env = app_env
         self._reaper = reaper
@@ -200,6 +205,14 @@ class AppRunner:
         if not command:
             return 0.0
         budget = self.config.app.install_timeout_s
+        found = None
+        if self._deps is not None:
+            found = inputs(self.workdir, command, self._env(with_services=False), self._lab_id)
+            reuse = self._deps.before(self.workdir, found)
+            if reuse.skip:
+                self._progress(reuse.message)
+                return 0.0
+        before = source_snapshot(self.workdir) if found is not None else {}
         self._progress(f"installing: {command}")
         code, tail, seconds = self._run("install", command, budget, with_services=False)
         if code is None:
@@ -209,6 +222,10 @@ class AppRunner:
         if code != 0:
             raise AppFailed(f"the install command failed with exit code {code}: {command}", phase="install",
                             log_tail=tail, fixes=["Run it yourself in the project folder and fix what it reports"])
+        if self._deps is not None and found is not None:
+            why_not = self._deps.after(self.workdir, found, before)
+            if why_not:
+                self._progress(f"this install will run again next time: {why_not}")
         return seconds
 
     def migrate(self, snapshot: Callable[[], Mapping[str, Any]] | None) -> float:
