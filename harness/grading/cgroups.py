@@ -80,6 +80,9 @@ class Group:
         group = Group(self.version, {c: p / name for c, p in self.paths.items()})
         for path in group.dirs():
             path.mkdir(exist_ok=True)
+            # Readable as cgroupfs makes them whatever the grader's umask (077): the jail shows
+            # a submission its own groups, which its uid must be able to reach.
+            path.chmod(0o755)
         return group
 
     def delegate(self) -> None:
@@ -91,25 +94,30 @@ class Group:
 
     def limit(self, *, memory_bytes: int, pids: int, cpus: float | None) -> None:
         """cpus None: no CPU quota."""
-        period = 100_000
-        quota = max(1000, int(cpus * period)) if cpus is not None else -1
         if self.version == "v1":
             memory = self.paths["memory"]
             _write(memory / "memory.limit_in_bytes", str(memory_bytes))
             if (memory / "memory.memsw.limit_in_bytes").exists():  # swap too, where it is accounted
                 _write(memory / "memory.memsw.limit_in_bytes", str(memory_bytes))
             _write(self.paths["pids"] / "pids.max", str(pids))
-            if cpus is not None:
-                _write(self.paths["cpu"] / "cpu.cfs_period_us", str(period))
-                _write(self.paths["cpu"] / "cpu.cfs_quota_us", str(quota))
-            return
-        path = self.paths["v2"]
-        _write(path / "memory.max", str(memory_bytes))
-        if (path / "memory.swap.max").exists():
-            _write(path / "memory.swap.max", "0")
-        _write(path / "pids.max", str(pids))
+        else:
+            path = self.paths["v2"]
+            _write(path / "memory.max", str(memory_bytes))
+            if (path / "memory.swap.max").exists():
+                _write(path / "memory.swap.max", "0")
+            _write(path / "pids.max", str(pids))
         if cpus is not None:
-            _write(path / "cpu.max", f"{quota} {period}")
+            self.cpu_quota(cpus)
+
+    def cpu_quota(self, cpus: float) -> None:
+        """At most `cpus` CPUs for everything in this group and below it."""
+        period = 100_000
+        quota = max(1000, int(cpus * period))
+        if self.version == "v1":
+            _write(self.paths["cpu"] / "cpu.cfs_period_us", str(period))
+            _write(self.paths["cpu"] / "cpu.cfs_quota_us", str(quota))
+        else:
+            _write(self.paths["v2"] / "cpu.max", f"{quota} {period}")
 
     def procs_files(self) -> list[Path]:
         """Where a process writes its pid to join this group (every v1 controller)."""
@@ -179,6 +187,32 @@ class Group:
                         time.sleep(0.02)
 
 
+class Sharing(Group):
+    """A leaf with limits of its own whose CPU is counted with its siblings', and killed with them.
+
+    The app's group (`run/app`) beside its database's (`run/db`): memory and processes are
+    each leaf's own, while the CPU quota is set on the parent and the CPU-time limit reads the
+    parent's counter (the kernel sums it over the subtree), so a query that burns CPU in the
+    submission's database is charged to the submission. Reaching a limit stops both: the app
+    is being stopped anyway, and its database must not go on burning.
+    """
+
+    def __init__(self, leaf: Group, parent: Group) -> None:
+        super().__init__(leaf.version, leaf.paths)
+        self.parent = parent
+
+    def usage(self) -> Usage:
+        own = super().usage()
+        return Usage(cpu_s=self.parent.usage().cpu_s, oom_kills=own.oom_kills, pids_max_hits=own.pids_max_hits,
+                     memory_peak_bytes=own.memory_peak_bytes)
+
+    def pids(self) -> set[int]:
+        return self.parent.pids()
+
+    def kill(self, timeout_s: float = 10.0) -> bool:
+        return self.parent.kill(timeout_s)
+
+
 @dataclass(frozen=True)
 class Hierarchy:
     version: str
@@ -215,6 +249,7 @@ class Hierarchy:
             Group("v2", {"v2": self.bases["v2"]}).delegate()
         for path in group.dirs():
             path.mkdir(exist_ok=False)
+            path.chmod(0o755)
         group.delegate()
         return group
 

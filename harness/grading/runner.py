@@ -1,7 +1,8 @@
 """The orchestrator: every submission in its own workspace, uid, cgroups and worker, N at a time.
 
-For each submission: copy it (safely) into a scratch folder, give it a fresh uid, create
-its cgroups (harness / install / run), start the worker (in a new network namespace when
+For each submission: copy it (safely) into a scratch folder, give it a fresh uid (and its
+servers another), create its cgroups (harness: the worker; install; run/app and run/db,
+which share the run's CPU quota and CPU-time limit), start the worker (in a new network namespace when
 the services are local), watch it from outside until it ends or its wall clock runs out,
 then kill whatever is left in its cgroups, remove its scratch folder and write its report.
 The orchestrator's own reaper sidecar removes the scratch folders and cgroups if the
@@ -32,22 +33,27 @@ from harness.catalog import Lab, LabManifest
 from harness.durations import format_duration
 from harness.grading import reports
 from harness.grading.capabilities import Capabilities
-from harness.grading.cgroups import PREFIX, Group
+from harness.grading.cgroups import PREFIX, Group, Sharing
 from harness.grading.gradebook import Row, row_from
 from harness.grading.jail import JailSpec, join_cgroups
 from harness.grading.job import Job
 from harness.grading.netns import ephemeral, worker_prefix
 from harness.grading.orphans import OrphanReaper
 from harness.grading.policy import Policy
-from harness.grading.verdicts import Signals, Verdict, name_verdict
+from harness.grading.verdicts import GRADER, Signals, Verdict, name_database_stop, name_verdict
 from harness.grading.watch import Watch, kill_uid
 from harness.grading.workspace import DEFAULT_UIDS, SubmissionTooLarge, Workspace, allocate_uid, copy_submission
 from harness.runner import owner
 from harness.runner.reaper import Reaper
+from harness.services import users
 from harness.services.base import Mode
 
 POLL_S = 0.2
 TERM_GRACE_S = 20.0
+# The submission's database (and Redis): PostgreSQL's max_connections (300), its own
+# processes and parallel workers; the app's connections must be refused by PostgreSQL
+# ("too many clients"), not by a fork that fails.
+SERVICE_PROCESSES = 512
 REPORT_FILES = ("results.json", "junit.xml", "summary.txt", "gradescope.json", "worker.json", "verdict.json",
                 "grader.log")
 
@@ -189,7 +195,7 @@ class Grader:
         for stale in REPORT_FILES:
             (out / stale).unlink(missing_ok=True)
         signals = Signals()
-        uid = None
+        uid = service_uid = None
         space: Workspace | None = None
         slot: Group | None = None
         run_id, seed = "g" + secrets.token_hex(4), submission_seed(settings.seed, name)
@@ -198,6 +204,8 @@ class Grader:
             if self.uid_switch:
                 with self._lock:
                     uid = allocate_uid(*settings.uid_range, self._uids)
+                    # Its servers' own: a shell won through its database reaches nobody else's.
+                    service_uid = allocate_uid(*settings.uid_range, self._uids)
             space = Workspace.create(self.scratch / f"{index:04d}", settings.home_template)
             notes: tuple[str, ...] = ()
             try:
@@ -210,33 +218,46 @@ class Grader:
                 slot = self.cgroup_root.child(f"{index:04d}")
                 slot.delegate()
             if not signals.too_large:
-                report = self._run_worker(name, space, uid, slot, out, signals, run_id, seed, notes)
+                report = self._run_worker(name, space, (uid, service_uid), slot, out, signals, run_id, seed,
+                                          notes)
         finally:
             if slot is not None:
                 _wait_empty(slot.child("harness"), 5.0)  # a killed worker's reaper may be finishing
                 slot.remove()
-            if uid is not None:
-                kill_uid(uid)
+            for owned in (uid, service_uid):
+                if owned is not None:
+                    kill_uid(owned)
             if space is not None:
                 shutil.rmtree(space.root, ignore_errors=True)
-            if uid is not None:
-                with self._lock:
-                    self._uids.discard(uid)
+            with self._lock:
+                self._uids.difference_update({uid, service_uid} - {None})
         return self._finish(name, out, signals, report, run_id, seed, time.monotonic() - started)
 
-    def _jail(self, space: Workspace, uid: int | None, slot: Group | None) -> JailSpec | None:
+    def _run_groups(self, slot: Group) -> tuple[Group, Group, Group]:
+        """run (the CPU quota), run/app (the app's memory and processes), run/db (its servers')."""
+        limits = self.settings.policy.limits
+        run = slot.child("run")
+        run.delegate()
+        run.cpu_quota(limits.cpus)
+        app, db = run.child("app"), run.child("db")
+        app.limit(memory_bytes=limits.memory_bytes, pids=limits.processes, cpus=None)
+        # Its own memory bound: what the app can make its database hold (connections, temp files
+        # and data on a tmpfs scratch folder) is not the app's memory limit.
+        db.limit(memory_bytes=limits.services_memory_bytes, pids=SERVICE_PROCESSES, cpus=None)
+        return run, app, db
+
+    def _jail(self, space: Workspace, uid: int | None, slot: Group | None, app: Group | None) -> JailSpec | None:
         if not self.isolated:
             return None
         limits = self.settings.policy.limits
         install: tuple[str, ...] = ()
         run: tuple[str, ...] = ()
-        if slot is not None:
-            install_group, run_group = slot.child("install"), slot.child("run")
+        if slot is not None and app is not None:
+            install_group = slot.child("install")
             install_group.limit(memory_bytes=limits.install_memory_bytes, pids=limits.install_processes,
                                 cpus=max(limits.cpus, 1.0))
-            run_group.limit(memory_bytes=limits.memory_bytes, pids=limits.processes, cpus=limits.cpus)
             install = tuple(str(p) for p in install_group.procs_files())
-            run = tuple(str(p) for p in run_group.procs_files())
+            run = tuple(str(p) for p in app.procs_files())
         hide = tuple(sorted({str(self.scratch), str(self.settings.out.resolve())}
                             | {str(p.resolve()) for p in self.settings.hide}))
         host = f"/proc/{os.getpid()}/ns/net" if self.netns and self.settings.install_network == "host" else None
@@ -245,11 +266,14 @@ class Grader:
                         host_netns=host, file_size_bytes=limits.file_size_bytes, open_files=limits.open_files,
                         processes=limits.processes)
 
-    def _run_worker(self, name: str, space: Workspace, uid: int | None, slot: Group | None, out: Path,
-                    signals: Signals, run_id: str, seed: int, notes: tuple[str, ...]) -> dict[str, Any]:
+    def _run_worker(self, name: str, space: Workspace, uids: tuple[int | None, int | None], slot: Group | None,
+                    out: Path, signals: Signals, run_id: str, seed: int, notes: tuple[str, ...]) -> dict[str, Any]:
         settings = self.settings
+        uid, service_uid = uids
+        run_groups = self._run_groups(slot) if slot is not None else None
         job = Job(submission=name, lab=settings.lab.id, workdir=str(space.work), out=str(out),
-                  policy=settings.policy, jail=self._jail(space, uid, slot), netns=self.netns,
+                  policy=settings.policy, jail=self._jail(space, uid, slot, run_groups[1] if run_groups else None),
+                  netns=self.netns,
                   mode=settings.mode.value, urls=settings.urls, images=settings.images, seed=seed, run_id=run_id,
                   debug=settings.debug, notes=notes)
         job_path = space.root / "job.json"
@@ -257,17 +281,22 @@ class Grader:
         argv: list[str] = []
         groups: dict[str, Group] = {}
         services: Group | None = None
-        if slot is not None:
-            services = slot.child("harness")
-            # Not a pids or CPU bound on the harness; a memory bound on what the app can make
-            # its database hold (temp files live in memory on a tmpfs scratch folder).
-            services.limit(memory_bytes=settings.policy.limits.services_memory_bytes, pids=65536, cpus=None)
-            argv += join_cgroups(tuple(str(p) for p in services.procs_files()))
-            groups = {"install": slot.child("install"), "run": slot.child("run")}
+        env = {**os.environ, "TMPDIR": str(space.tmp), "NO_COLOR": "1"}
+        for key in (users.SERVICE_UID_ENV, users.SERVICE_CGROUP_ENV):
+            env.pop(key, None)
+        if slot is not None and run_groups is not None:
+            harness = slot.child("harness")
+            # The worker itself: neither a pids nor a CPU bound, a memory bound all the same.
+            harness.limit(memory_bytes=settings.policy.limits.services_memory_bytes, pids=65536, cpus=None)
+            argv += join_cgroups(tuple(str(p) for p in harness.procs_files()))
+            run, app, services = run_groups
+            groups = {"install": slot.child("install"), "run": Sharing(app, run)}
+        if service_uid is not None:
+            procs = services.procs_files() if services is not None else []
+            env.update(users.service_environment(service_uid, [str(p) for p in procs]))
         if self.netns:
             argv += worker_prefix()
         argv += [sys.executable, "-m", "harness.grading.worker", str(job_path)]
-        env = {**os.environ, "TMPDIR": str(space.tmp), "NO_COLOR": "1"}
         with open(out / "grader.log", "wb") as log:
             proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                                     env=env, cwd=space.root, start_new_session=True)
@@ -294,9 +323,12 @@ class Grader:
         with self._lock:
             self._workers.discard(proc.pid)
         watch.finish()
+        usage = dict(watch.usage)
+        if services is not None:
+            usage["db"] = services.usage()  # its CPU is in the run's already
         report: dict[str, Any] = {"exit": proc.returncode, "ports": sorted(watch.ports), "usage": {
             phase: {"cpu_s": round(u.cpu_s, 2), "memory_peak_mb": round(u.memory_peak_bytes / 2**20, 1)}
-            for phase, u in watch.usage.items()}}
+            for phase, u in usage.items()}}
         with contextlib.suppress(OSError, ValueError):
             report.update(json.loads((out / "worker.json").read_text()))
         return report
@@ -313,9 +345,12 @@ class Grader:
         given = set(report.get("app_ports", []))
         signals.foreign_ports = sorted(p for p in report.get("ports", []) if p not in given and not ephemeral(p))
         verdict: Verdict = name_verdict(signals, settings.policy.limits)
-        if signals.grader_error:
+        verdict = name_database_stop(verdict, report.get("database_stopped"), signals, settings.policy.limits)
+        grader_error = signals.grader_error or (verdict.kind == "database-stopped" and verdict.category == GRADER
+                                                and verdict.text.removeprefix("grader error: "))
+        if grader_error:
             with self._lock:
-                self.grader_errors.append(f"{name}: {signals.grader_error}")
+                self.grader_errors.append(f"{name}: {grader_error}")
         results = reports.read_results(out)
         if results is None:
             reason = verdict.text or "the submission could not be graded"

@@ -156,3 +156,37 @@ def name_verdict(signals: Signals, limits: Limits) -> Verdict:
     first = ranked[0][1]
     also = tuple(v.text for _, v in ranked[1:] if v.text != first.text)
     return Verdict(first.kind, first.text, first.category, also)
+
+
+# What the orchestrator itself did to the submission's cgroups: its database went down with
+# the app, and the limit that made the orchestrator stop them is the verdict already.
+_STOPPED_WITH_THE_APP = ("cpu_exceeded", "oom_kills", "pids_max_hits")
+
+
+def name_database_stop(verdict: Verdict, stopped: str | None, signals: Signals, limits: Limits) -> Verdict:
+    """`verdict` with the submission's database server's unexpected stop named.
+
+    `stopped` is how the worker saw the server stop mid-run (a server process killed, the
+    server gone). The submission's doing when its database's cgroup hit its memory limit: a
+    limit verdict that says so. Explained when the orchestrator stopped the run for a limit
+    or the wall clock, or the grading was interrupted. Otherwise nothing the submission did
+    explains it (only the server's own uid, which the submission cannot become without an
+    escape, or root can signal it): a grader error, so that it is graded again.
+    """
+    if not stopped:
+        return verdict
+    if signals.wall_clock_exceeded or signals.interrupted or \
+            any(getattr(signals, name).get("run") for name in _STOPPED_WITH_THE_APP):
+        return verdict
+    memory = format_size(limits.services_memory_bytes)
+    services = f"services memory limit ({memory}) exceeded"  # says the same with less: gives way
+    if signals.oom_kills.get("services"):
+        text = f"its database server was stopped: memory limit ({memory}) exceeded"
+        found = Verdict("database-memory-limit", text, LIMIT)
+    else:
+        found = Verdict("database-stopped", f"grader error: the database server stopped ({stopped})", GRADER)
+    others = tuple(t for t in verdict.also if t not in (services, found.text))
+    if verdict.category == GRADER:  # a grader error already: the grading is to be done again anyway
+        return Verdict(verdict.kind, verdict.text, verdict.category, (found.text, *others))
+    head = (verdict.text,) if verdict.text and verdict.text != services else ()
+    return Verdict(found.kind, found.text, found.category, (*head, *others))

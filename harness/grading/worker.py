@@ -154,6 +154,10 @@ def grade(job: Job, signals: Signals, report: dict[str, Any]) -> None:
     finally:
         if session.app is not None:
             report["app_ports"] = list(session.app.app_env.ports)
+        services = session.services
+        if services is not None and services.postgres is not None:
+            # Whose doing it was, only the orchestrator can tell (it sees the cgroups).
+            report["database_stopped"] = services.postgres.unexpected_stop()
     _scan(session, result, signals)
 
 

@@ -8,6 +8,7 @@ database it owns and a role without any other rights.
 from __future__ import annotations
 
 import contextlib
+import re
 import secrets
 import shutil
 import signal
@@ -41,6 +42,10 @@ SERVER_SETTINGS = {
     "synchronous_commit": "off",
 }
 SUPERUSER = "harness"
+# A child the postmaster saw die abnormally (it then restarts every connection): the line that
+# names it, without the pid, says how the server stopped.
+_CRASH = re.compile(r"LOG:\s+(.*?) \(PID \d+\) (was terminated by signal .*|exited with exit code .*)$")
+_RESTART = "terminating any other active server processes"
 
 
 def with_database(url: str, database: str) -> str:
@@ -67,6 +72,10 @@ class PostgresServer(ABC):
     def log_tail(self, lines: int = 20) -> str:
         return ""
 
+    def unexpected_stop(self) -> str | None:
+        """How the server stopped during the run without being asked to (None: it did not)."""
+        return None
+
     def preloads_pg_stat_statements(self) -> bool:
         with psycopg.connect(self.admin_url, autocommit=True, connect_timeout=10) as conn:
             row = conn.execute("SHOW shared_preload_libraries").fetchone()
@@ -80,28 +89,28 @@ class LocalPostgres(PostgresServer):
         self.binaries = binaries
         self.version = binaries.version
         self._settings = settings
-        self._account = users.current()
+        self._run = users.service_run()
+        self._account = self._run.account
         self._dir = Path(tempfile.mkdtemp(prefix="harness-pg-"))
         settings.reaper.path(self._dir)
         owner.mark(self._dir)
-        users.give(self._dir, self._account)
         self._password = secrets.token_urlsafe(18)
         self._proc: ManagedProcess | None = None
         self._stopped_log = ""  # the server's last lines stay readable after stop (grading reads them)
+        self._crash: str | None = None
+        self._last_crash_line = ""
         self.port = 0
         self.admin_url = ""
         self.description = f"local PostgreSQL {binaries.version} from {binaries.source}"
 
-    def _ids(self) -> tuple[int | None, int | None]:
-        """(uid, gid) to run the server as; (None, None): as ourselves (we are not root)."""
-        return (self._account.uid, self._account.gid) if self._account else (None, None)
-
     def start(self, timeout_s: float = 30.0) -> None:
-        uid, gid = self._ids()
+        setup = self._run.setup_account()
+        uid, gid = (setup.uid, setup.gid) if setup else (None, None)
         data = self._dir / "data"
         pwfile = self._dir / "pw"
         pwfile.write_text(self._password + "\n")
-        users.give(pwfile, self._account)
+        users.give(self._dir, setup)
+        users.give(pwfile, setup)
         pwfile.chmod(0o600)
         code, log, _ = run_to_end(
             "initdb",
@@ -114,16 +123,23 @@ class LocalPostgres(PostgresServer):
         if code != 0:
             raise ServiceError(f"initdb failed ({self.binaries.tool('initdb')}, exit {code})",
                                log_tail=log.tail(20))
+        # initdb ran outside the services cgroup (its CPU is the harness's), as the setup account
+        # when the server's own has no passwd entry; the server runs as its own account, in the
+        # cgroup (grading: the CPU and memory the app makes it use are the app's).
+        if setup != self._account:
+            users.give_tree(self._dir, self._account)
+        start_uid, start_gid = self._run.start_ids()
         for attempt in range(3):
             self.port = free_port()
             proc = ManagedProcess(
                 "postgres",
-                [str(self.binaries.tool("postgres")), "-D", str(data), "-p", str(self.port),
-                 "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", *_server_args()],
+                self._run.wrap([str(self.binaries.tool("postgres")), "-D", str(data), "-p", str(self.port),
+                                "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=",
+                                *_server_args()]),
                 cwd=self._dir, env={"PATH": "/usr/bin:/bin", "LC_ALL": "C"},
                 stop_signal=signal.SIGINT,  # "fast" shutdown: disconnect clients, exit
-                on_start=self._settings.reaper.process_group,
-                user=uid, group=gid,
+                on_start=self._settings.reaper.process_group, on_line=self._watch_line,
+                user=start_uid, group=start_gid,
             )
             proc.start()
             self._proc = proc
@@ -147,8 +163,22 @@ class LocalPostgres(PostgresServer):
     def log_tail(self, lines: int = 20) -> str:
         return self._proc.tail(lines) if self._proc else "\n".join(self._stopped_log.splitlines()[-lines:])
 
+    def _watch_line(self, line: str) -> None:
+        match = _CRASH.search(line)
+        if match:
+            self._last_crash_line = f"{match.group(1)} {match.group(2)}"
+        elif _RESTART in line and self._crash is None:
+            self._crash = self._last_crash_line or "a server process crashed"
+
+    def unexpected_stop(self) -> str | None:
+        return self._crash
+
     def stop(self) -> None:
         if self._proc is not None:
+            code = self._proc.poll()
+            if code is not None and self._crash is None:  # nobody asked it to stop
+                self._crash = f"the server was killed by signal {-code}" if code < 0 else \
+                    f"the server exited with code {code}"
             self._proc.stop(grace_s=5.0)
             self._stopped_log = self._proc.log.text()
             self._settings.reaper.forget_process_group(self._proc.pid)

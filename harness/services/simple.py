@@ -93,7 +93,8 @@ def start_local(service: str, settings: ServiceSettings, timeout_s: float = 30.0
                    f"Or give a server: --services external --{service.replace('mongodb', 'mongo')}-url URL"],
         )
     settings.progress(f"starting local {service} ({binary})")
-    account = users.current()
+    run = users.service_run()  # grading: the submission's own services uid and cgroup
+    account = run.account
     workdir = Path(tempfile.mkdtemp(prefix=f"harness-{service}-"))
     settings.reaper.path(workdir)
     owner.mark(workdir)
@@ -108,9 +109,9 @@ def start_local(service: str, settings: ServiceSettings, timeout_s: float = 30.0
         argv = [str(binary), "--dbpath", str(workdir), "--port", str(port), "--bind_ip", "127.0.0.1"]
         url = f"mongodb://127.0.0.1:{port}"
         ping = _ping_mongo(url)
-    proc = ManagedProcess(service, argv, cwd=workdir, env={"PATH": "/usr/bin:/bin"},
-                          user=account.uid if account else None, group=account.gid if account else None,
-                          on_start=settings.reaper.process_group)
+    uid, gid = run.start_ids()
+    proc = ManagedProcess(service, run.wrap(argv), cwd=workdir, env={"PATH": "/usr/bin:/bin"},
+                          user=uid, group=gid, on_start=settings.reaper.process_group)
 
     def stop() -> None:
         proc.stop(grace_s=5.0)
