@@ -134,6 +134,8 @@ class RunResult:
     failed_phase: str | None = None
     interrupted: bool = False
     finished: bool = False
+    # `check --repeat N`: "check id: pass in round 1, fail in round 2: why", one per change.
+    unstable: list[str] = field(default_factory=list)
 
     @property
     def score(self) -> float:
@@ -154,7 +156,7 @@ class RunResult:
             return Status.ERROR if (self.message or self.interrupted) else Status.PASS
         if any(c.status in (Status.FAIL, Status.ERROR) for c in self.checks):
             return Status.FAIL
-        if self.interrupted or len(self.checks) < len(self.planned):
+        if self.interrupted or len(self.checks) < len(self.planned) or self.unstable:
             return Status.FAIL
         return Status.PASS
 

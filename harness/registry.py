@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*){2}$")
 SERVICES = frozenset({"postgres", "redis", "mongodb"})
+_FAILING_COUNT = re.compile(r"^(\d+) failing tests?:$")
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,16 @@ class TestRun:
     def passed(self) -> bool:
         return self.exit_code == 0
 
+    @property
+    def failing_names(self) -> list[str]:
+        """The failing tests the runner named, "name (where)" each, from the digest in `failed_tests`
+        ("N failing tests:", then a "  ✗ name" block each); those beyond its limit count as "…"."""
+        lines = self.failed_tests.splitlines()
+        names = [line.strip().removeprefix("✗ ") for line in lines if line.startswith("  ✗ ")]
+        counted = _FAILING_COUNT.match(lines[0]) if lines else None
+        total = int(counted[1]) if counted else len(names)
+        return names + ["…"] * max(0, total - len(names))
+
 
 @dataclass(frozen=True)
 class BugRun:
@@ -58,6 +69,18 @@ class BugRun:
     file: str
     run: TestRun | None  # None: the bug could not be planted
     problem: str = ""  # why it could not
+
+
+@dataclass(frozen=True)
+class Leftovers:
+    """The rows the project's first test run left in its database, read as the app's role."""
+
+    rows: Mapping[str, int]  # table -> rows, migration bookkeeping tables excluded
+    problem: str = ""  # why they could not be counted (rows is then empty)
+
+    @property
+    def total(self) -> int:
+        return sum(self.rows.values())
 
 
 class AppHandle(Protocol):
@@ -115,6 +138,9 @@ class CheckSpec:
     points: float
     services: frozenset[str]
     timeout_s: float
+    # False for a check that never talks to the app (it reads the project's test runs): a lab
+    # whose checks are all such does not start the app at all.
+    needs_app: bool = True
 
 
 @dataclass
@@ -134,6 +160,8 @@ class CheckContext:
     # the balancer. With one instance this is [http].
     instances: list[AppClient] = field(default_factory=list)
     lab_id: str = ""
+    # What the project's first test run left in its database (labs with [app] repeat_tests).
+    suite_leftovers: Leftovers | None = None
     note: Callable[[str], None] = lambda _message: None
     _counter: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -195,6 +223,7 @@ class Registry:
         points: float = 1,
         services: Iterable[str] = (),
         timeout_s: float = 120,
+        needs_app: bool = True,
     ) -> Callable[[F], F]:
         if not _ID.match(check_id):
             raise ValueError(f"check id {check_id!r} must look like area.topic.property")
@@ -209,7 +238,8 @@ class Registry:
             if check_id in self._checks and self._checks[check_id].func is not func:
                 raise ValueError(f"check id {check_id} is registered twice")
             title = doc.splitlines()[0].strip()
-            self._checks[check_id] = CheckSpec(check_id, func, title, doc, float(points), wanted, timeout_s)
+            self._checks[check_id] = CheckSpec(check_id, func, title, doc, float(points), wanted, timeout_s,
+                                               needs_app)
             return func
 
         return register

@@ -65,9 +65,22 @@ def add_parser(sub: Any) -> None:
     parser.add_argument("--param", action="append", default=[], metavar="CHECK_ID.NAME=VALUE",
                         help="override a check's parameter from the lab, e.g. prod.load.rps.rate=500 (repeatable)")
     parser.add_argument("--debug", action="store_true", help="show the app's output and tracebacks")
+    parser.add_argument("--repeat", type=_rounds, default=1, metavar="N",
+                        help="run the checks N times on the same services and app and fail when a verdict "
+                             "changes (for lab authors: stable verdicts)")
     parser.add_argument("--reinstall", action="store_true",
                         help="run the install command even when its inputs did not change since the last one")
     parser.set_defaults(handler=run)
+
+
+def _rounds(text: str) -> int:
+    try:
+        rounds = int(text)
+    except ValueError:
+        rounds = 0
+    if rounds < 1:
+        raise argparse.ArgumentTypeError(f"--repeat {text!r}: a whole number of rounds, 1 or more (e.g. --repeat 3)")
+    return rounds
 
 
 def parse_params(items: list[str]) -> dict[str, dict[str, Any]]:
@@ -96,7 +109,7 @@ def exit_code(result: RunResult) -> ExitCode:
         return ExitCode.INTERNAL
     if "environment" in causes:
         return ExitCode.USAGE
-    if result.message or len(result.checks) < len(result.planned):
+    if result.message or len(result.checks) < len(result.planned) or result.unstable:
         return ExitCode.CHECK_FAILED
     return ExitCode.OK
 
@@ -128,6 +141,7 @@ def _check(args: argparse.Namespace, root: Path) -> int:
         reporters.append(JunitReporter(Path(args.junit)))
     request = CheckRequest(lab=lab, manifest=manifest, project=config, workdir=root, mode=mode, urls=urls,
                            images=images, only=tuple(args.only), debug=args.debug, params=parse_params(args.param),
+                           repeat=args.repeat,
                            deps=DependencyReuse(DepStore(), reinstall=args.reinstall),
                            **({"seed": args.seed} if args.seed is not None else {}))
     result = Session(request, Fanout(*reporters)).run()

@@ -38,6 +38,7 @@ def to_json(result: RunResult) -> dict[str, Any]:
         "not_run": [{"id": cid, "name": title, "max_score": points}
                     for cid, title, points in result.planned if cid not in done],
         "app_log_tail": result.app_log_tail,
+        "unstable": result.unstable,
     }
 
 

@@ -82,6 +82,11 @@ class TerminalReporter:
                 self._print("Last lines of the app's output:")
                 self._print(textwrap.indent(result.app_log_tail, "  | "))
             self._print()
+        if result.unstable:
+            self._print(self._paint("Verdicts changed between rounds on the same app (--repeat):", "31"))
+            for line in result.unstable:
+                self._print(f"  {line}")
+            self._print()
         not_run = sum(c.cause == "not-run" for c in result.checks)
         counts["error"] -= not_run
         parts = [f"{counts['pass']} passed"]

@@ -87,7 +87,7 @@ def run_check(planned: Planned, ctx: CheckContext, *, debug: bool = False) -> Ch
     ctx.params = planned.params  # the lab's parameters for this check (lab.toml [[checks]] params)
     started = time.monotonic()
     box: list[Outcome] = []
-    if not ctx.app.alive():
+    if spec.needs_app and not ctx.app.alive():
         outcome: Outcome = (
             Status.FAIL, Failure("not run: the app is no longer running", evidence=ctx.app.log_tail(20)), None)
     else:

@@ -18,6 +18,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import psycopg
+
 from harness import __version__
 from harness.catalog import Lab, LabManifest
 from harness.config import ProjectConfig
@@ -27,7 +29,7 @@ from harness.introspect.mongo import MongoProbe
 from harness.introspect.pg import PgProbe
 from harness.introspect.redis import RedisProbe
 from harness.outcomes import RunResult
-from harness.registry import CheckContext, load_validators
+from harness.registry import CheckContext, Leftovers, load_validators
 from harness.reporters import Reporter
 from harness.runner.app import AppEnvironment, AppFailed, AppRunner, Launcher
 from harness.runner.balancer import Balancer
@@ -59,6 +61,9 @@ class CheckRequest:
     launcher: Launcher | None = None
     # Stop the app when its output passes this (grading); None keeps `check`'s behaviour.
     log_limit_bytes: int | None = None
+    # Run the checks this many times on the same services and app, and report any check whose
+    # verdict changed (`check --repeat`): stable verdicts, proven without restarting anything.
+    repeat: int = 1
     # Reuse of an unchanged install (`check`); None installs every time, as grading must.
     deps: DependencyReuse | None = None
 
@@ -110,6 +115,7 @@ class Session:
         self.test_databases: list[AppDatabase] = []
         self.settings: ServiceSettings | None = None
         self.clock: FakeClock | None = None
+        self.suite_leftovers: Leftovers | None = None
 
     def run(self) -> RunResult:
         request = self.request
@@ -125,12 +131,15 @@ class Session:
         started = time.monotonic()
         self.reaper.start()
         try:
-            ctx = self._prepare(result, {p.spec.id for p in planned})
+            ctx = self._prepare(result, {p.spec.id for p in planned},
+                                needs_app=any(p.spec.needs_app for p in planned))
             for item in planned:
                 self.reporter.check_started(item.spec.id, item.spec.title)
                 check = run_check(item, ctx, debug=request.debug)
                 result.checks.append(check)
                 self.reporter.check_finished(check, result)
+            for number in range(2, request.repeat + 1):
+                self._round_again(planned, ctx, result, number)
         except AppFailed as exc:
             result.failed_phase = exc.phase
             result.message = exc.message
@@ -158,7 +167,23 @@ class Session:
                 self.reporter.run_finished(result)
         return result
 
-    def _prepare(self, result: RunResult, planned_ids: set[str]) -> CheckContext:
+    def _round_again(self, planned: list[Planned], ctx: CheckContext, result: RunResult, number: int) -> None:
+        """The checks once more on the same app; a verdict that differs from the first round is recorded."""
+        started = time.monotonic()
+        first = {c.id: c for c in result.checks}
+        changed = 0
+        for item in planned:
+            again = run_check(item, ctx, debug=self.request.debug)
+            before = first[item.spec.id]
+            if again.status is not before.status:
+                changed += 1
+                why = f": {again.message.splitlines()[0]}" if again.message else ""
+                result.unstable.append(f"{item.spec.id}: {before.status.value} in round 1, "
+                                       f"{again.status.value} in round {number}{why}")
+        verdicts = f"{changed} verdict{'s' if changed != 1 else ''} changed" if changed else "the same verdicts"
+        self.reporter.phase_done(f"round {number} of {self.request.repeat}: {verdicts}", time.monotonic() - started)
+
+    def _prepare(self, result: RunResult, planned_ids: set[str], *, needs_app: bool = True) -> CheckContext:
         request, reporter = self.request, self.reporter
         self.settings = settings = ServiceSettings(
             mode=request.mode, run_id=request.run_id, reaper=self.reaper, urls=dict(request.urls),
@@ -206,13 +231,17 @@ class Session:
                 reporter.phase_done(f"{phase} done", seconds)
         if request.manifest.run_tests:
             self._project_tests(app, urls, planned_ids, result)
-        app.start()
-        result.timings["app_ready"] = app.wait_ready()
-        ports = ", ".join(str(p) for p in app.app_env.ports)
-        reporter.phase_done(f"app ready on port{'s' if len(app.app_env.ports) > 1 else ''} {ports}",
-                            result.timings["app_ready"])
+        if needs_app:
+            app.start()
+            result.timings["app_ready"] = app.wait_ready()
+            ports = ", ".join(str(p) for p in app.app_env.ports)
+            reporter.phase_done(f"app ready on port{'s' if len(app.app_env.ports) > 1 else ''} {ports}",
+                                result.timings["app_ready"])
+        else:
+            reporter.phase("the app is not started: no check of this run sends it a request")
+        # Clients open no connection until used: the checks that need no app never use them.
         self.instances = [AppClient(url) for url in app.instance_urls]
-        if len(self.instances) > 1:
+        if needs_app and len(self.instances) > 1:
             self.balancer = Balancer([("127.0.0.1", port) for port in app.app_env.ports])
             self.balancer.start()
             self.client = AppClient(self.balancer.url)
@@ -221,12 +250,13 @@ class Session:
         return CheckContext(http=self.client, app=app, run_id=request.run_id, seed=request.seed,
                             pg_probe=pg_probe, redis_probe=redis_probe, mongo_probe=mongo_probe,
                             clock_control=self.clock, note=reporter.note, instances=self.instances,
-                            lab_id=request.lab.id)
+                            lab_id=request.lab.id, suite_leftovers=self.suite_leftovers)
 
     def _project_tests(self, app: AppRunner, urls: dict[str, str], planned_ids: set[str], result: RunResult) -> None:
         """The project's own suite; then again on the same database, and against each seeded bug, as the lab asks."""
         manifest, reporter = self.request.manifest, self.reporter
         test_urls = self._test_urls(urls, "tests")
+        database = self.test_databases[-1] if "DATABASE_URL" in test_urls and self.test_databases else None
         seconds = app.run_tests(test_urls)
         result.timings["tests"] = seconds
         reporter.phase_done("the project's tests ran", seconds)
@@ -234,6 +264,8 @@ class Session:
         if first is None or not first.passed:
             return  # a suite that fails already tells nothing more when it fails again
         if manifest.repeat_tests:
+            # Whether the second run meets a used database at all: read before it runs.
+            self.suite_leftovers = leftovers(database)
             seconds = app.repeat_tests(test_urls)
             result.timings["tests_repeated"] = seconds
             reporter.phase_done("the project's tests ran again", seconds)
@@ -280,6 +312,29 @@ class Session:
 
 
 _PHASE_WORDS = {"install": "installed", "migrate": "migrated", "start": "started"}
+
+
+def leftovers(database: AppDatabase | None) -> Leftovers:
+    """The rows in the tables of a test run's database, counted as its own role (not as superuser:
+    the harness reads what the project's tests could read), migration bookkeeping left out."""
+    if database is None:
+        return Leftovers({}, "the lab provisions no PostgreSQL database for the tests")
+    try:
+        probe = PgProbe(database.url, app_role=database.role, app_database=database.name)
+    except psycopg.Error as exc:
+        return Leftovers({}, f"could not connect as {database.role}: {_first_line(exc)}")
+    try:
+        bookkeeping = set(probe.migration_tables())
+        return Leftovers({table: probe.count(table) for table in probe.tables() if table not in bookkeeping})
+    except psycopg.Error as exc:
+        return Leftovers({}, f"could not count the rows as {database.role}: {_first_line(exc)}")
+    finally:
+        probe.close()
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _mongo_database_url(url: str, database: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from harness.outcomes import Failure
+from harness.outcomes import Failure, Passed
 from harness.registry import CheckContext, check
 
 
@@ -16,8 +16,8 @@ def no_tests_section() -> Failure:
     )
 
 
-@check("prod.tests.coverage", points=3, services={"postgres"})
-def tests_pass_with_coverage(ctx: CheckContext) -> None:
+@check("prod.tests.coverage", points=3, services={"postgres"}, needs_app=False)
+def tests_pass_with_coverage(ctx: CheckContext) -> Passed:
     """The project's tests pass against a real database, with line coverage reported and high enough.
 
     The harness runs harness.toml's [tests] command before starting the app, with a fresh
@@ -32,12 +32,23 @@ def tests_pass_with_coverage(ctx: CheckContext) -> None:
                       actual=run.log_tail, reproduce=run.command)
     if run.exit_code != 0:
         # The runner's last lines are often a coverage table: name the failing tests first.
+        names = run.failing_names
+        if names:
+            more = f" and {len(names) - 1} more" if len(names) > 1 else ""
+            message = f"your tests fail on the code as shipped: {names[0]}{more} (exit {run.exit_code})"
+            hint = ("Fix the failing test named above first: run it alone with the reproduce line and read its "
+                    "error. If it passes on your machine, it depends on something an empty database does "
+                    "not have (rows another test made, a schema your migrations would create).")
+        else:
+            message = f"the tests failed (exit {run.exit_code}), and their output named no failing test: {run.command}"
+            hint = ("Read the output below: a suite that stops before its first test (a missing module, no schema) "
+                    "looks like this. Your tests get an empty database of their own: create the schema in the "
+                    "test setup (run your migrations first).")
         raise Failure(
-            f"the tests failed (exit {run.exit_code}): {run.command}",
+            message,
             expected="exit code 0, with DATABASE_URL pointing at an empty database",
             actual=run.failed_tests or run.log_tail,
-            hint="Your tests get an empty database of their own: create the schema in the test setup "
-                 "(run your migrations first).",
+            hint=hint,
             reproduce=f"DATABASE_URL=postgresql://.../empty_db {run.command}",
         )
     if run.coverage_percent is None:
@@ -53,3 +64,4 @@ def tests_pass_with_coverage(ctx: CheckContext) -> None:
             hint="Cover the routes' error paths too: 404, 409, 422 and the rollback of a failed loan.",
             reproduce=run.command,
         )
+    return Passed(f"line coverage {run.coverage_percent:.1f}% (at least {minimum:g}%): {run.coverage_detail}")

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from harness.outcomes import CannotCheck, Failure
-from harness.registry import CheckContext, check
+from harness.outcomes import CannotCheck, Failure, Passed
+from harness.registry import CheckContext, TestRun, check
 
 from .suite import passing_suite
 
@@ -43,7 +43,7 @@ BUGS = (
 def _register(bug: Bug) -> None:
     check_id = f"testing.catches.{bug.name}"
 
-    def caught(ctx: CheckContext) -> None:
+    def caught(ctx: CheckContext) -> Passed:
         first = passing_suite(ctx)
         found = ctx.app.bug_runs.get(check_id)
         if found is None:
@@ -55,8 +55,10 @@ def _register(bug: Bug) -> None:
                      "(your tests are yours to write, the code under test is not).",
             )
         if found.run.exit_code is None:
-            ctx.note(f"{check_id}: with the bug planted, your tests did not finish within their time limit")
-            return
+            # A suite that hangs on the bug (a loop that waits for a copy that never comes back)
+            # did not pass with it: counted as caught, and said so.
+            return Passed(f"caught: with this bug planted in {found.file}, your tests did not finish within "
+                          "their time limit ([tests] timeout)", evidence=found.run.log_tail)
         if found.run.passed:
             raise Failure(
                 f"your tests passed with this bug planted in {found.file}: {bug.planted}",
@@ -65,13 +67,21 @@ def _register(bug: Bug) -> None:
                 hint=bug.hint,
                 reproduce=f"plant the bug in {found.file} yourself, then: {first.command}",
             )
-        lines = found.run.failed_tests.splitlines()  # "N failing tests:", then one "✗ name" block each
-        catcher = lines[1].strip().removeprefix("✗ ") if len(lines) > 1 else "a failing suite"
-        ctx.note(f"{check_id}: caught by {catcher}")
+        return _caught_by(found.file, found.run)
 
     caught.__name__ = f"catches_{bug.name}"
     caught.__doc__ = f"Your tests fail when {bug.planted}.\n\nThe harness plants the bug in a copy of the project."
-    check(check_id, points=1, services={"postgres"})(caught)
+    check(check_id, points=1, services={"postgres"}, needs_app=False)(caught)
+
+
+def _caught_by(file: str, run: TestRun) -> Passed:
+    """The tests that failed against the bug, by name, with their errors as the evidence."""
+    names = run.failing_names
+    if not names:
+        return Passed(f"caught: with this bug planted in {file}, your tests failed (exit {run.exit_code}); "
+                      "their output named no failing test", evidence=run.log_tail)
+    more = f" and {len(names) - 1} more" if len(names) > 1 else ""
+    return Passed(f"caught by {names[0]}{more} (with this bug planted in {file})", evidence=run.failed_tests)
 
 
 for _bug in BUGS:

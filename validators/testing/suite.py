@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from harness.outcomes import CannotCheck, Failure
-from harness.registry import CheckContext, TestRun, check
+from harness.outcomes import CannotCheck, Failure, Passed, Skip
+from harness.registry import CheckContext, Leftovers, TestRun, check
 
 from ..production.suite import no_tests_section
 
@@ -14,8 +14,10 @@ def passing_suite(ctx: CheckContext) -> TestRun:
     if run is None:
         raise no_tests_section()
     if not run.passed:
+        names = run.failing_names
+        which = f" ({names[0]} first)" if names else ""
         raise Failure(
-            "not judged: your tests already fail on the code as shipped, so failing again proves nothing",
+            f"not judged: your tests already fail on the code as shipped{which}, so failing again proves nothing",
             actual=run.failed_tests or run.log_tail,
             hint="Make the suite pass first (prod.tests.coverage shows why it fails).",
             reproduce=run.command,
@@ -23,13 +25,14 @@ def passing_suite(ctx: CheckContext) -> TestRun:
     return run
 
 
-@check("testing.suite.repeatable", points=1, services={"postgres"})
-def suite_repeatable(ctx: CheckContext) -> None:
+@check("testing.suite.repeatable", points=1, services={"postgres"}, needs_app=False)
+def suite_repeatable(ctx: CheckContext) -> Passed:
     """The project's tests pass a second time, on the database their first run left behind.
 
     Tests that count every row of a table, or reuse a fixed e-mail or ISBN, pass once on an
     empty database and then fail on a developer's machine, in CI with a shared database, and
-    on the second run of the day.
+    on the second run of the day. Judged only when the first run left rows behind: a second
+    run on an empty database proves nothing.
     """
     first = passing_suite(ctx)
     again = ctx.app.repeat_run
@@ -43,7 +46,29 @@ def suite_repeatable(ctx: CheckContext) -> None:
             "your tests pass on an empty database, but fail on the one their first run left behind",
             expected="the same command passes twice in a row on the same DATABASE_URL",
             actual=again.failed_tests or again.log_tail,
-            hint="Let each test create the rows it reads and assert on those (the ids it got back, a unique tag "
-                 "or e-mail per run), never on the count of a whole table; or empty the tables in a setup hook.",
+            hint=ctx.hint(
+                "Let each test create the rows it reads, with values of its own, and assert on those (the ids "
+                "it got back), never on the count of a whole table.",
+                node="Use unique() from tests/support.js for every e-mail, isbn and tag: unique('ada') + "
+                     "'@example.org'.",
+                python="Use the unique fixture for every e-mail, isbn and tag: f\"{unique('ada')}@example.org\".",
+            ),
             reproduce=f"DATABASE_URL=postgresql://.../same_db sh -c '{first.command} && {first.command}'",
         )
+    return _judged(ctx.suite_leftovers)
+
+
+def _judged(left: Leftovers | None) -> Passed:
+    """A second run that passed means something only if the first one left rows for it to meet."""
+    if left is None or left.problem:
+        why = left.problem if left is not None else "the harness did not read the database after the first run"
+        return Passed("passed twice on the same database; whether the first run left rows behind could not be "
+                      f"read ({why}), so this is the second run's verdict alone")
+    if left.total == 0:
+        tables = f"{len(left.rows)} tables, all empty" if left.rows else "no tables"
+        raise Skip(f"not judged: your tests' first run left no rows in their database ({tables}), so the second "
+                   "run met an empty database again. Tests that create rows through the API (and leave them) "
+                   "are what this check judges.")
+    kept = sorted(((t, n) for t, n in left.rows.items() if n), key=lambda item: (-item[1], item[0]))
+    shown = ", ".join(f"{table} {count}" for table, count in kept[:6]) + (", …" if len(kept) > 6 else "")
+    return Passed(f"passed again on the database the first run left behind ({left.total} rows: {shown})")

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from harness.outcomes import CannotCheck, Failure
-from harness.registry import BugRun, CheckContext, load_validators
+from harness.outcomes import CannotCheck, Failure, Passed, Skip
+from harness.registry import BugRun, CheckContext, Leftovers, load_validators
 from harness.registry import TestRun as SuiteRun  # not collected as a test class
 
 PASSED = SuiteRun("npm test", 0, 1.0, "# pass 12", 91.0, "istanbul: 91 of 100 lines")
@@ -22,26 +22,25 @@ class FakeApp:
     bug_runs: dict[str, BugRun] = field(default_factory=dict)
 
 
-def verdict(check_id: str, app: FakeApp) -> tuple[list[str], Exception | None]:
-    notes: list[str] = []
-    ctx = CheckContext(http=None, app=app, run_id="rtest", seed=1, note=notes.append)  # type: ignore[arg-type]
+def verdict(check_id: str, app: FakeApp, left: Leftovers | None = None) -> tuple[Passed | None, Exception | None]:
+    ctx = CheckContext(http=None, app=app, run_id="rtest", seed=1, suite_leftovers=left)  # type: ignore[arg-type]
     try:
-        load_validators().get(check_id).func(ctx)
-    except (Failure, CannotCheck) as exc:
-        return notes, exc
-    return notes, None
+        return load_validators().get(check_id).func(ctx), None
+    except (Failure, CannotCheck, Skip) as exc:
+        return None, exc
 
 
 def test_a_bug_the_suite_fails_on_is_caught_and_the_catching_test_named() -> None:
-    notes, error = verdict(CHECK, FakeApp(bug_runs={CHECK: BugRun(CHECK, "src/repos/loans.js", FAILED)}))
-    assert error is None
-    assert notes == [f"{CHECK}: caught by borrowing a lent-out book is 409"]
+    passed, error = verdict(CHECK, FakeApp(bug_runs={CHECK: BugRun(CHECK, "src/repos/loans.js", FAILED)}))
+    assert error is None and passed is not None
+    assert passed.message == "caught by borrowing a lent-out book is 409 (with this bug planted in src/repos/loans.js)"
+    assert passed.evidence == FAILED.failed_tests
 
 
 def test_a_suite_that_hangs_on_the_bug_caught_it() -> None:
     hung = SuiteRun("npm test", None, 300.0, "", None, "")
-    notes, error = verdict(CHECK, FakeApp(bug_runs={CHECK: BugRun(CHECK, "src/repos/loans.js", hung)}))
-    assert error is None and "did not finish" in notes[0]
+    passed, error = verdict(CHECK, FakeApp(bug_runs={CHECK: BugRun(CHECK, "src/repos/loans.js", hung)}))
+    assert error is None and passed is not None and "did not finish" in passed.message
 
 
 def test_a_suite_that_passes_with_the_bug_fails_with_the_test_to_write() -> None:
@@ -74,9 +73,28 @@ def test_no_tests_section_is_a_failure_naming_it() -> None:
         assert isinstance(error, Failure) and "no [tests] section" in error.message
 
 
+LEFT = Leftovers({"books": 12, "authors": 3, "loans": 0})
+
+
 @pytest.mark.parametrize(("again", "passes"), [(PASSED, True), (FAILED, False)])
 def test_the_second_run_decides_repeatable(again: SuiteRun, passes: bool) -> None:
-    _, error = verdict("testing.suite.repeatable", FakeApp(repeat_run=again))
+    passed, error = verdict("testing.suite.repeatable", FakeApp(repeat_run=again), LEFT)
     assert (error is None) is passes
-    if not passes:
+    if passes:
+        assert passed is not None and "(15 rows: books 12, authors 3)" in passed.message
+    else:
         assert isinstance(error, Failure) and error.actual is not None and "lent-out" in error.actual
+
+
+def test_repeatable_is_not_judged_when_the_first_run_left_no_rows() -> None:
+    _, error = verdict("testing.suite.repeatable", FakeApp(), Leftovers({"books": 0, "authors": 0}))
+    assert isinstance(error, Skip) and "left no rows in their database (2 tables, all empty)" in error.reason
+    # a second run that fails is a failure whatever the first one left
+    _, error = verdict("testing.suite.repeatable", FakeApp(repeat_run=FAILED), Leftovers({}))
+    assert isinstance(error, Failure)
+
+
+def test_repeatable_says_when_the_rows_could_not_be_read() -> None:
+    passed, error = verdict("testing.suite.repeatable", FakeApp(), Leftovers({}, "could not connect as app_r1"))
+    assert error is None and passed is not None
+    assert "could not be read (could not connect as app_r1)" in passed.message
