@@ -1,0 +1,57 @@
+"""security.accounts.no_enumeration's judgements on fixed answers and timings."""
+
+from __future__ import annotations
+
+import httpx
+
+from harness.validators.security.enumeration import answer_difference, judge_timing
+
+
+def answer(status: int, body: object, email: str) -> httpx.Response:
+    request = httpx.Request("POST", "http://app/v1/auth/login", json={"email": email, "password": "x"})
+    return httpx.Response(status, json=body, request=request)
+
+
+SAME = {"type": "about:blank", "title": "Unauthorized", "status": 401, "detail": "email or password is wrong"}
+
+
+def test_the_same_problem_for_both_is_no_difference() -> None:
+    unknown = answer(401, {**SAME, "instance": "/req/1"}, "nobody@example.com")
+    wrong = answer(401, {**SAME, "instance": "/req/2"}, "reader@example.com")
+    assert answer_difference(unknown, "nobody@example.com", wrong, "reader@example.com") is None
+
+
+def test_the_e_mail_echoed_in_both_is_no_difference() -> None:
+    unknown = answer(401, {"error": "login failed for nobody@example.com"}, "nobody@example.com")
+    wrong = answer(401, {"error": "login failed for reader@example.com"}, "reader@example.com")
+    assert answer_difference(unknown, "nobody@example.com", wrong, "reader@example.com") is None
+
+
+def test_a_different_message_status_or_shape_is_named() -> None:
+    unknown = answer(401, {**SAME, "detail": "no account with this email"}, "n@example.com")
+    wrong = answer(401, {**SAME, "detail": "wrong password"}, "r@example.com")
+    assert "'detail' differs" in str(answer_difference(unknown, "n@example.com", wrong, "r@example.com"))
+    assert "status differs: 404" in str(answer_difference(answer(404, SAME, "n@example.com"), "n@example.com",
+                                                           wrong, "r@example.com"))
+    bare = answer(401, {"detail": "email or password is wrong"}, "n@example.com")
+    assert "fields differ" in str(answer_difference(bare, "n@example.com", answer(401, SAME, "r@example.com"),
+                                                    "r@example.com"))
+
+
+def test_hashing_only_for_known_accounts_is_told_apart() -> None:
+    verdict = judge_timing(unknown=[0.002, 0.003, 0.002, 0.004, 0.002, 0.003, 0.05, 0.002],
+                           wrong=[0.08, 0.09, 0.085, 0.2, 0.082, 0.088, 0.081, 0.09], successful=[0.09, 0.1])
+    assert verdict.tells_apart and verdict.gap_s > 0.07
+
+
+def test_a_dummy_hash_on_a_noisy_machine_is_not_told_apart() -> None:
+    # Both kinds hash; a busy machine stretches single requests of either kind.
+    verdict = judge_timing(unknown=[0.08, 0.3, 0.085, 0.09, 0.083, 0.087, 0.09, 0.084],
+                           wrong=[0.082, 0.088, 0.25, 0.083, 0.09, 0.086, 0.081, 0.2], successful=[0.4, 0.09])
+    assert not verdict.tells_apart
+
+
+def test_a_fast_hash_within_the_noise_is_not_told_apart() -> None:
+    verdict = judge_timing(unknown=[0.002, 0.004, 0.003, 0.006, 0.002, 0.005, 0.003, 0.004],
+                           wrong=[0.004, 0.003, 0.006, 0.004, 0.007, 0.003, 0.005, 0.004], successful=[0.004])
+    assert not verdict.tells_apart
