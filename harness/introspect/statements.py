@@ -35,10 +35,12 @@ class Window:
 
 def require_statements(pg: PgProbe) -> None:
     if not pg.has_pg_stat_statements():
+        problem = getattr(pg, "statements_problem", None) or "pg_stat_statements is not available"
         raise CannotCheck(
-            "pg_stat_statements is not available in the app's database",
+            problem,
             fix="Use --services local or docker (the harness enables it), or start your server with "
-                "shared_preload_libraries=pg_stat_statements and CREATE EXTENSION pg_stat_statements.",
+                "shared_preload_libraries=pg_stat_statements; the harness installs the extension in a schema of "
+                "its own (harness_stats), which needs a superuser --postgres-url.",
         )
 
 

@@ -181,7 +181,9 @@ class Session:
                 result.unstable.append(f"{item.spec.id}: {before.status.value} in round 1, "
                                        f"{again.status.value} in round {number}{why}")
         verdicts = f"{changed} verdict{'s' if changed != 1 else ''} changed" if changed else "the same verdicts"
-        self.reporter.phase_done(f"round {number} of {self.request.repeat}: {verdicts}", time.monotonic() - started)
+        seconds = time.monotonic() - started
+        result.timings["rounds_again"] = result.timings.get("rounds_again", 0.0) + seconds  # what --repeat costs
+        self.reporter.phase_done(f"round {number} of {self.request.repeat}: {verdicts}", seconds)
 
     def _prepare(self, result: RunResult, planned_ids: set[str], *, needs_app: bool = True) -> CheckContext:
         request, reporter = self.request, self.reporter
@@ -202,8 +204,8 @@ class Session:
         if services.postgres is not None:
             self.database = AppDatabase.create(services.postgres, settings)
             urls["DATABASE_URL"] = self.database.url
-            pg_probe = PgProbe(self.database.admin_url, app_role=self.database.role,
-                               app_database=self.database.name)
+            pg_probe = PgProbe(self.database.probe.stats_url, self.database.probe.work_url,
+                               app_role=self.database.role, app_database=self.database.name)
             self.probes.append(pg_probe)
         if services.redis is not None:
             urls["REDIS_URL"] = services.redis.url
@@ -320,7 +322,7 @@ def leftovers(database: AppDatabase | None) -> Leftovers:
     if database is None:
         return Leftovers({}, "the lab provisions no PostgreSQL database for the tests")
     try:
-        probe = PgProbe(database.url, app_role=database.role, app_database=database.name)
+        probe = PgProbe(database.url, database.url, app_role=database.role, app_database=database.name)
     except psycopg.Error as exc:
         return Leftovers({}, f"could not connect as {database.role}: {_first_line(exc)}")
     try:

@@ -27,6 +27,7 @@ from harness.runner import owner
 from harness.runner.process import ManagedProcess, run_to_end
 from harness.services import users
 from harness.services.base import ServiceSettings, free_port, wait_until
+from harness.services.pg_access import SAFE_OPTIONS, ProbeLogins, create_logins, install_statements, role_names
 from harness.services.pg_binaries import PgBinaries, find_binaries
 
 SERVER_SETTINGS = {
@@ -242,14 +243,16 @@ def start_local(settings: ServiceSettings) -> LocalPostgres:
 
 @dataclass
 class AppDatabase:
-    """A fresh database owned by a fresh non-superuser role, for one run."""
+    """A fresh database owned by a fresh non-superuser role, for one run, and the harness's
+    own non-superuser logins to it (services/pg_access.py says why the superuser stays out)."""
 
     server: PostgresServer
     name: str
     role: str
     password: str
     url: str         # what the app gets as DATABASE_URL
-    admin_url: str   # the harness's superuser connection to the same database
+    admin_url: str   # the superuser on the same database: setup only, before the app runs
+    probe: ProbeLogins
 
     @classmethod
     def create(cls, server: PostgresServer, settings: ServiceSettings, *, host: str = "127.0.0.1",
@@ -257,30 +260,34 @@ class AppDatabase:
         suffix = settings.run_id.replace("-", "_") + (f"_{purpose}" if purpose else "")
         name, role = f"shelf_{suffix}", f"app_{suffix}"
         password = secrets.token_urlsafe(18)
-        cleanup = [f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'DROP ROLE IF EXISTS "{role}"']
+        cleanup = [f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
+                   *(f'DROP ROLE IF EXISTS "{r}"' for r in (*role_names(role), role))]
         settings.reaper.sql(f"pg:{name}", server.admin_url, cleanup)
         ident = {"role": sql.Identifier(role), "db": sql.Identifier(name)}
-        with psycopg.connect(server.admin_url, autocommit=True, connect_timeout=10) as conn:
+        with psycopg.connect(server.admin_url, autocommit=True, connect_timeout=10, options=SAFE_OPTIONS) as conn:
             # DDL takes no bind parameters: the password goes in as a quoted literal.
             conn.execute(sql.SQL("CREATE ROLE {role} LOGIN PASSWORD {pw}").format(pw=sql.Literal(password), **ident))
             conn.execute(sql.SQL("CREATE DATABASE {db} OWNER {role}").format(**ident))
             conn.execute(sql.SQL("REVOKE ALL ON DATABASE {db} FROM PUBLIC").format(**ident))
             conn.execute(sql.SQL("GRANT CONNECT ON DATABASE {db} TO {role}").format(**ident))
+            probe = create_logins(conn, server.admin_url, name, role)
         admin_url = with_database(server.admin_url, name)
         # Without the extension the checks that need it say so; the others still run.
-        with psycopg.connect(admin_url, autocommit=True, connect_timeout=10) as conn, \
+        with psycopg.connect(admin_url, autocommit=True, connect_timeout=10, options=SAFE_OPTIONS) as conn, \
                 contextlib.suppress(psycopg.Error):
-            conn.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+            install_statements(conn, probe)
         parts = urlsplit(server.admin_url)
         url = f"postgresql://{role}:{quote(password)}@{host}:{parts.port or 5432}/{name}"
-        return cls(server, name, role, password, url, admin_url)
+        return cls(server, name, role, password, url, admin_url, probe)
 
     def drop(self, settings: ServiceSettings) -> None:
-        """Remove the database and role (a server the run started goes away whole anyway)."""
+        """Remove the database and roles (a server the run started goes away whole anyway)."""
         try:
-            with psycopg.connect(self.server.admin_url, autocommit=True, connect_timeout=10) as conn:
+            with psycopg.connect(self.server.admin_url, autocommit=True, connect_timeout=10,
+                                 options=SAFE_OPTIONS) as conn:
                 conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(self.name)))
-                conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(self.role)))
+                for role in (*self.probe.roles, self.role):
+                    conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
         except psycopg.Error as exc:
             settings.progress(f"warning: could not drop database {self.name}: {str(exc).strip()}")
         settings.reaper.forget_sql(f"pg:{self.name}")

@@ -48,13 +48,14 @@ def filters_are_backed_by_indexes(ctx: CheckContext) -> None:
     pg = ctx.pg
     seed.clone(pg, "authors", [a.id for a in templates_authors], 250)
     spread = sql.SQL(
-        "(SELECT ids[1 + mod(g, cardinality(ids))] FROM (SELECT array_agg(id ORDER BY id) AS ids FROM authors "
-        "WHERE id::text <> {rare}) a)").format(rare=sql.Literal(rare_author.id))
+        "(SELECT ids[1 {plus} pg_catalog.mod(g, pg_catalog.cardinality(ids))] FROM (SELECT pg_catalog.array_agg(id "
+        "ORDER BY id) AS ids FROM authors WHERE id::pg_catalog.text OPERATOR(pg_catalog.<>) {rare}) a)").format(
+        rare=sql.Literal(rare_author.id), plus=seed.PLUS)
     marker = seed.clone(pg, "books", [b.id for b in templates], volume // TEMPLATE_BOOKS + 1,
                         overrides={"author_id": spread})
     if marker:
         seed.clone_children(pg, "books", marker, [b.id for b in templates], exclude=("loans",))
-    pg.execute("ANALYZE")
+    pg.analyze()
     total = pg.count("books")
     blocks = pg.heap_blocks("books")
     limit = float(ctx.param("max_share", 0.4))
@@ -73,7 +74,7 @@ def filters_are_backed_by_indexes(ctx: CheckContext) -> None:
             findings.append((what, share, worst, response))
     if findings:
         what, share, worst, response = findings[0]
-        indexes = [r[0] for r in pg.rows("SELECT indexdef FROM pg_indexes WHERE tablename = 'books'")]
+        indexes = [r[0] for r in pg.rows("SELECT indexdef FROM pg_catalog.pg_indexes WHERE tablename = 'books'")]
         raise Failure(
             f"filtering books by {' and by '.join(f[0] for f in findings)} reads the whole table "
             f"({total} books): no index serves it",

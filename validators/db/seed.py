@@ -5,6 +5,9 @@ learner's. So the harness creates a few rows through the API, then multiplies th
 SQL: generated keys are left to their defaults, unique text columns get a suffix, and
 the caller spreads foreign keys. Child tables of the cloned rows (book_tags, ...) are
 cloned with them, mapped through a unique text column.
+
+The rows are written through the probe's work login, with the app's rights: a trigger the
+app put on these tables runs as the app, never as a superuser (introspect/pg.py).
 """
 
 from __future__ import annotations
@@ -12,57 +15,94 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import psycopg
 from psycopg import sql
 
 from harness.introspect.pg import PgProbe
+
+# The generated SQL runs on the app's search_path (it names the app's tables): operators
+# are pinned to the system's, so none the app defined can stand in for them.
+EQ, CAT, PLUS, LIKE = (sql.SQL(f"OPERATOR(pg_catalog.{op})") for op in ("=", "||", "+", "~~"))
+
+
+@dataclass(frozen=True)
+class Table:
+    oid: int
+    schema: str
+    name: str
+
+    @property
+    def ident(self) -> sql.Identifier:
+        return sql.Identifier(self.schema, self.name)
 
 
 @dataclass(frozen=True)
 class Column:
     name: str
-    data_type: str
+    data_type: str  # the type's name, a domain's base type: text, varchar, uuid, int8 ...
     has_default: bool
     generated: bool
 
 
-def columns(pg: PgProbe, table: str) -> list[Column]:
-    rows = pg.rows(
-        "SELECT column_name, data_type, column_default IS NOT NULL OR is_identity = 'YES', "
-        "is_generated = 'ALWAYS' FROM information_schema.columns "
-        "WHERE table_schema = current_schema() AND table_name = %s ORDER BY ordinal_position",
-        (table,),
+def table(pg: PgProbe, name: str) -> Table:
+    """The table the app means by `name` (its search_path), read from the catalog by oid."""
+    oid = pg.relation(name)
+    found = pg.catalog_rows(
+        "SELECT n.nspname, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
+        "ON n.oid = c.relnamespace WHERE c.oid = %s::pg_catalog.oid", (oid,)) if oid is not None else []
+    if not found:
+        raise psycopg.errors.UndefinedTable(f'relation "{name}" does not exist')
+    return Table(oid or 0, str(found[0][0]), str(found[0][1]))
+
+
+def columns(pg: PgProbe, t: Table) -> list[Column]:
+    rows = pg.catalog_rows(
+        "SELECT a.attname, COALESCE(b.typname, y.typname), "
+        "(a.atthasdef AND a.attgenerated = '') OR a.attidentity <> '', a.attgenerated <> '' "
+        "FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type y ON y.oid = a.atttypid "
+        "LEFT JOIN pg_catalog.pg_type b ON b.oid = y.typbasetype AND y.typtype = 'd' "
+        "WHERE a.attrelid = %s::pg_catalog.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
+        (t.oid,),
     )
-    return [Column(str(n), str(t), bool(d), bool(g)) for n, t, d, g in rows]
+    return [Column(str(n), str(ty), bool(d), bool(g)) for n, ty, d, g in rows]
 
 
-def primary_key(pg: PgProbe, table: str) -> list[str]:
-    return [str(r[0]) for r in pg.rows(
-        "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
-        "AND a.attnum = ANY(i.indkey) WHERE i.indrelid = %s::regclass AND i.indisprimary",
-        (table,),
+def _index_columns(pg: PgProbe, t: Table, which: str) -> list[str]:
+    return [str(r[0]) for r in pg.catalog_rows(
+        "SELECT a.attname FROM pg_catalog.pg_index i JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid "
+        f"AND a.attnum = ANY(i.indkey) WHERE i.indrelid = %s::pg_catalog.oid AND {which} ORDER BY a.attnum",
+        (t.oid,),
     )]
 
 
-def unique_columns(pg: PgProbe, table: str) -> set[str]:
-    return {str(r[0]) for r in pg.rows(
-        "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
-        "AND a.attnum = ANY(i.indkey) WHERE i.indrelid = %s::regclass AND i.indisunique AND NOT i.indisprimary",
-        (table,),
-    )}
+def primary_key(pg: PgProbe, t: Table) -> list[str]:
+    return _index_columns(pg, t, "i.indisprimary")
 
 
-def child_tables(pg: PgProbe, table: str, exclude: Sequence[str]) -> list[tuple[str, str]]:
-    """(child table, its FK column) for single-column foreign keys to `table`."""
-    rows = pg.rows(
-        "SELECT c.conrelid::regclass::text, a.attname FROM pg_constraint c "
-        "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1] "
-        "WHERE c.contype = 'f' AND c.confrelid = %s::regclass AND array_length(c.conkey, 1) = 1",
-        (table,),
+def unique_columns(pg: PgProbe, t: Table) -> set[str]:
+    return set(_index_columns(pg, t, "i.indisunique AND NOT i.indisprimary"))
+
+
+def child_tables(pg: PgProbe, t: Table, exclude: Sequence[str]) -> list[tuple[Table, str]]:
+    """(child table, its FK column) for single-column foreign keys to `t`."""
+    rows = pg.catalog_rows(
+        "SELECT c.conrelid, n.nspname, r.relname, a.attname FROM pg_catalog.pg_constraint c "
+        "JOIN pg_catalog.pg_class r ON r.oid = c.conrelid JOIN pg_catalog.pg_namespace n ON n.oid = r.relnamespace "
+        "JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1] "
+        "WHERE c.contype = 'f' AND c.confrelid = %s::pg_catalog.oid AND pg_catalog.array_length(c.conkey, 1) = 1 "
+        "ORDER BY 3, 4",
+        (t.oid,),
     )
-    return [(str(t), str(c)) for t, c in rows if str(t) not in exclude]
+    return [(Table(int(oid), str(s), str(name)), str(col)) for oid, s, name, col in rows if str(name) not in exclude]
 
 
-_TEXT = {"text", "character varying", "character", "citext"}
+_TEXT = {"text", "varchar", "bpchar", "citext"}
+_UUID = sql.SQL("pg_catalog.gen_random_uuid()")
+
+
+def _suffixed(column: str) -> sql.Composable:
+    """A unique text value of a clone: the template's || '-c' || the copy number."""
+    return sql.SQL("t.{c} {cat} '-c' {cat} g").format(c=sql.Identifier(column), cat=CAT)
 
 
 def _value_expr(col: Column, unique: set[str], overrides: Mapping[str, sql.Composable]) -> sql.Composable | None:
@@ -73,13 +113,13 @@ def _value_expr(col: Column, unique: set[str], overrides: Mapping[str, sql.Compo
         return None
     if col.name in unique:
         if col.data_type in _TEXT:
-            return sql.SQL("t.{} || '-c' || g").format(sql.Identifier(col.name))
+            return _suffixed(col.name)
         if col.data_type == "uuid":
-            return sql.SQL("gen_random_uuid()")
+            return _UUID
     return sql.SQL("t.{}").format(sql.Identifier(col.name))
 
 
-def clone(pg: PgProbe, table: str, template_ids: Sequence[str], copies: int,
+def clone(pg: PgProbe, name: str, template_ids: Sequence[str], copies: int,
           overrides: Mapping[str, sql.Composable] | None = None) -> str | None:
     """Insert `copies` clones of each template row. Returns the unique text column used to
     tell clones from templates (template value || '-c' || n), when there is one.
@@ -87,41 +127,45 @@ def clone(pg: PgProbe, table: str, template_ids: Sequence[str], copies: int,
     In `overrides`, `g` is the copy number and `t` the template row.
     """
     overrides = dict(overrides or {})
-    pk = primary_key(pg, table)
-    unique = unique_columns(pg, table)
+    t = table(pg, name)
+    pk = primary_key(pg, t)
+    unique = unique_columns(pg, t)
+    cols = columns(pg, t)
     chosen: list[sql.Composable] = []
     values: list[sql.Composable] = []
-    for col in columns(pg, table):
+    for col in cols:
         if col.name in pk and col.name not in overrides:
             if col.has_default or col.generated:
                 continue
             if col.data_type == "uuid":
-                overrides[col.name] = sql.SQL("gen_random_uuid()")
+                overrides[col.name] = _UUID
             elif col.data_type in _TEXT:
-                overrides[col.name] = sql.SQL("t.{} || '-c' || g").format(sql.Identifier(col.name))
+                overrides[col.name] = _suffixed(col.name)
             else:  # an integer key the app assigns itself
-                overrides[col.name] = sql.SQL("(SELECT max({c}) FROM {t}) + row_number() OVER ()").format(
-                    c=sql.Identifier(col.name), t=sql.Identifier(table))
+                overrides[col.name] = sql.SQL(
+                    "(SELECT pg_catalog.max({c}) FROM {t}) {plus} pg_catalog.row_number() OVER ()").format(
+                    c=sql.Identifier(col.name), t=t.ident, plus=PLUS)
         expr = _value_expr(col, unique, overrides)
         if expr is not None:
             chosen.append(sql.Identifier(col.name))
             values.append(expr)
     key = pk[0] if len(pk) == 1 else "id"
     query = sql.SQL(
-        "INSERT INTO {table} ({cols}) SELECT {vals} FROM {table} t, generate_series(1, %s) g "
-        "WHERE t.{key}::text = ANY(%s)"
-    ).format(table=sql.Identifier(table), cols=sql.SQL(", ").join(chosen), vals=sql.SQL(", ").join(values),
-             key=sql.Identifier(key))
+        "INSERT INTO {table} ({cols}) SELECT {vals} FROM {table} t, pg_catalog.generate_series(1, %s) g "
+        "WHERE t.{key}::pg_catalog.text {eq} ANY(%s::pg_catalog.text[])"
+    ).format(table=t.ident, cols=sql.SQL(", ").join(chosen), vals=sql.SQL(", ").join(values),
+             key=sql.Identifier(key), eq=EQ)
     pg.execute(query, (copies, list(template_ids)))
-    marker = sorted(c for c in unique if any(col.name == c and col.data_type in _TEXT for col in columns(pg, table)))
+    marker = sorted(c for c in unique if any(col.name == c and col.data_type in _TEXT for col in cols))
     return marker[0] if marker else None
 
 
-def clone_children(pg: PgProbe, table: str, marker: str, template_ids: Sequence[str], exclude: Sequence[str]) -> None:
-    """Give every clone of `table` the child rows its template has (e.g. book_tags)."""
-    pk = primary_key(pg, table)
+def clone_children(pg: PgProbe, name: str, marker: str, template_ids: Sequence[str], exclude: Sequence[str]) -> None:
+    """Give every clone of `name` the child rows its template has (e.g. book_tags)."""
+    t = table(pg, name)
+    pk = primary_key(pg, t)
     key = pk[0] if len(pk) == 1 else "id"
-    for child, fk in child_tables(pg, table, exclude):
+    for child, fk in child_tables(pg, t, exclude):
         child_pk = primary_key(pg, child)
         cols = [c for c in columns(pg, child) if not c.generated
                 and not (c.name in child_pk and c.has_default and c.name != fk)]
@@ -130,10 +174,10 @@ def clone_children(pg: PgProbe, table: str, marker: str, template_ids: Sequence[
                   else sql.SQL("ch.{}").format(sql.Identifier(c.name)) for c in cols]
         query = sql.SQL(
             "INSERT INTO {child} ({cols}) SELECT {vals} FROM {child} ch "
-            "JOIN {table} t ON t.{key} = ch.{fk} "
-            "JOIN {table} n ON n.{marker} LIKE t.{marker} || '-c%%' "
-            "WHERE t.{key}::text = ANY(%s) ON CONFLICT DO NOTHING"
-        ).format(child=sql.Identifier(child), cols=sql.SQL(", ").join(chosen), vals=sql.SQL(", ").join(values),
-                 table=sql.Identifier(table), key=sql.Identifier(key), fk=sql.Identifier(fk),
-                 marker=sql.Identifier(marker))
+            "JOIN {table} t ON t.{key} {eq} ch.{fk} "
+            "JOIN {table} n ON n.{marker} {like} (t.{marker} {cat} '-c%%') "
+            "WHERE t.{key}::pg_catalog.text {eq} ANY(%s::pg_catalog.text[]) ON CONFLICT DO NOTHING"
+        ).format(child=child.ident, cols=sql.SQL(", ").join(chosen), vals=sql.SQL(", ").join(values),
+                 table=t.ident, key=sql.Identifier(key), fk=sql.Identifier(fk),
+                 marker=sql.Identifier(marker), eq=EQ, like=LIKE, cat=CAT)
         pg.execute(query, (list(template_ids),))

@@ -39,8 +39,10 @@ def _remove_failure(ctx: CheckContext, name: str) -> None:
 
 
 def _stock(ctx: CheckContext, book_id: str) -> tuple[int, int]:
-    copies = ctx.pg.scalar("SELECT copies_available FROM books WHERE id::text = %s", (book_id,))
-    loans = ctx.pg.scalar("SELECT count(*) FROM loans WHERE book_id::text = %s", (book_id,))
+    copies = ctx.pg.scalar("SELECT copies_available FROM books WHERE id::pg_catalog.text OPERATOR(pg_catalog.=) %s",
+                           (book_id,))
+    loans = ctx.pg.scalar("SELECT pg_catalog.count(*) FROM loans WHERE book_id::pg_catalog.text "
+                          "OPERATOR(pg_catalog.=) %s", (book_id,))
     return int(copies), int(loans)
 
 
