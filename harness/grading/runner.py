@@ -54,6 +54,7 @@ TERM_GRACE_S = 20.0
 # processes and parallel workers; the app's connections must be refused by PostgreSQL
 # ("too many clients"), not by a fork that fails.
 SERVICE_PROCESSES = 512
+WORKER_MEMORY_BYTES = 2 * 1024**3
 REPORT_FILES = ("results.json", "junit.xml", "summary.txt", "gradescope.json", "worker.json", "verdict.json",
                 "grader.log")
 
@@ -286,8 +287,8 @@ class Grader:
             env.pop(key, None)
         if slot is not None and run_groups is not None:
             harness = slot.child("harness")
-            # The worker itself: neither a pids nor a CPU bound, a memory bound all the same.
-            harness.limit(memory_bytes=settings.policy.limits.services_memory_bytes, pids=65536, cpus=None)
+            # The worker, the grader itself: not the submission's limits, a bound all the same.
+            harness.limit(memory_bytes=WORKER_MEMORY_BYTES, pids=65536, cpus=None)
             argv += join_cgroups(tuple(str(p) for p in harness.procs_files()))
             run, app, services = run_groups
             groups = {"install": slot.child("install"), "run": Sharing(app, run)}
