@@ -29,13 +29,23 @@ EXPECTED: dict[str, tuple[float, str, str]] = {
     "malformed-toml": (0.0, "error", "invalid harness.toml: is not valid TOML: Expected ']' at the end of a "
                                      "table declaration (at line 2, column 5)"),
     "empty": (0.0, "error", "empty submission: no files"),
+    # Nothing a submission controls reaches a root step: its PATH and loader variables apply
+    # inside its jail only (graded as the reference it is), a report path outside its folder
+    # is a config error, a hard link to a root-only file is not copied (the app cannot read it).
+    "path-hijack": (MAX, "pass", ""),
+    "coverage-absolute": (0.0, "error", "invalid harness.toml: key 'tests.coverage': must be a path inside the "
+                                        "project, relative to its folder (no leading '/', no '..'), got "
+                                        "'/tmp/harness-decoy-coverage.json'"),
+    "coverage-parent": (0.0, "error", "invalid harness.toml: key 'tests.coverage': must be a path inside the "
+                                      "project, relative to its folder (no leading '/', no '..'), got "
+                                      "'../../../../../../../../../../tmp/harness-decoy-coverage.json'"),
+    "hard-link": (0.0, "fail", ""),
 }
-
-# Its own database burns CPU in a loop after the first check: the same CPU-time limit ends it.
-EXPECTED["pg-cpu-burn"] = (2.0, "fail", EXPECTED["infinite-loop"][2])
-# Its own database holds more than the services memory limit after the first check.
-EXPECTED["kills-own-db"] = (2.0, "fail", "its database server was stopped: memory limit (512 MB) exceeded")
 
 # Paths the write-outside submission tries; none may exist after grading.
 WRITE_TARGETS = ("/etc/harness-pwned", "/usr/local/harness-pwned", "/harness-pwned", "/root/harness-pwned",
-                 "/var/tmp/harness-pwned", "/dev/shm/harness-pwned", "/tmp/harness-pwned")
+                 "/var/tmp/harness-pwned", "/dev/shm/harness-pwned", "/tmp/harness-pwned",
+                 # path-hijack's tools, had a root step run them
+                 "/tmp/harness-pwned-path", "/root/harness-pwned-path")
+# What the loader writes for every program started with path-hijack's LD_DEBUG_OUTPUT.
+LOADER_MARKERS = "/tmp/harness-pwned-ld*"

@@ -62,7 +62,24 @@ def build_submissions(dest: Path, *, trap_port: int = 9, corpus: bool = True, la
         targets = {"hosts": host_addresses(), "ports": [trap_port]}
         (dest / "net-escape" / "targets.json").write_text(json.dumps(targets))
         (dest / "empty").mkdir()
+        plant_root_only_link(dest / "hard-link" / "shadow")
+        DECOY.write_text("the coverage-* submissions name this file as their report; it must survive\n")
     return sorted(p.name for p in dest.iterdir())
+
+
+# What the coverage-* submissions name as their coverage report, outside their folders.
+DECOY = Path("/tmp/harness-decoy-coverage.json")
+SECRET = "ROOT-ONLY-SECRET"
+
+
+def plant_root_only_link(link: Path) -> None:
+    """A hard link in the submission to a file only root may read, on the same filesystem
+    (as someone with a shell on the grading machine could make one)."""
+    secret = link.parent.parent.parent / "root-only-secret"
+    if not secret.exists():
+        secret.write_text(SECRET + "\n")
+    os.chmod(secret, 0o600)
+    os.link(secret, link)
 
 
 def home_template(dest: Path) -> Path:

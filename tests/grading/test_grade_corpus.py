@@ -8,6 +8,7 @@ Needs root (cgroups, network namespaces, a uid per submission), as `harness grad
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import subprocess
@@ -18,8 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.grading.expected import EXPECTED, MAX, WRITE_TARGETS
+from tests.grading.expected import EXPECTED, LOADER_MARKERS, MAX, WRITE_TARGETS
 from tests.grading.support import (
+    DECOY,
     LAB,
     POLICY,
     Graded,
@@ -76,6 +78,7 @@ def gradings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gradings]:
         merged = grade("--merge", str(shards[0].out), str(shards[1].out), out=root / "merged")
         after = leftovers(before)
     yield Gradings(whole, merged, shards, list(hits), before, after)
+    DECOY.unlink(missing_ok=True)
 
 
 def _rows(graded: Graded) -> dict[str, tuple[float, str, str]]:
@@ -110,6 +113,16 @@ def test_the_host_was_never_reached_nor_written(gradings: Gradings) -> None:
     log = json.loads((gradings.whole.out / "net-escape" / "results.json").read_text())["app_log_tail"]
     assert "CONNECTED 127.0.0.1" in log, "its own database answers over the namespace's loopback"
     assert "CONNECTED 1.1.1.1" not in log and "ENETUNREACH" in log
+
+
+def test_nothing_a_submission_controls_reaches_a_root_step(gradings: Gradings) -> None:
+    assert glob.glob(LOADER_MARKERS) == [], "a root step ran with path-hijack's loader variables"
+    assert DECOY.is_file(), "a coverage path outside the project deleted a file"
+    out = gradings.whole.out
+    log = (out / "hard-link" / "grader.log").read_text()
+    assert "skipped shadow (a hard link to a file that not everyone may read)" in log
+    exposed = [p for p in (out, *out.rglob("*")) if p.stat().st_mode & 0o077]
+    assert exposed == [], "reports only the grader's account may read"
 
 
 def test_each_submission_has_its_reports(gradings: Gradings) -> None:
