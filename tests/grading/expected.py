@@ -42,6 +42,11 @@ EXPECTED: dict[str, tuple[float, str, str]] = {
     "hard-link": (0.0, "fail", ""),
 }
 
+# Its own database burns CPU in a loop after the first check: the same CPU-time limit ends it.
+EXPECTED["pg-cpu-burn"] = (2.0, "fail", EXPECTED["infinite-loop"][2])
+# Its own database holds more than the services memory limit after the first check.
+EXPECTED["kills-own-db"] = (2.0, "fail", "its database server was stopped: memory limit (512 MB) exceeded")
+
 # Paths the write-outside submission tries; none may exist after grading.
 WRITE_TARGETS = ("/etc/harness-pwned", "/usr/local/harness-pwned", "/harness-pwned", "/root/harness-pwned",
                  "/var/tmp/harness-pwned", "/dev/shm/harness-pwned", "/tmp/harness-pwned",
