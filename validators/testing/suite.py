@@ -65,7 +65,9 @@ def _judged(left: Leftovers | None) -> Passed:
         return Passed("passed twice on the same database; whether the first run left rows behind could not be "
                       f"read ({why}), so this is the second run's verdict alone")
     if left.total == 0:
-        tables = f"{len(left.rows)} tables, all empty" if left.rows else "no tables"
+        count = len(left.rows)
+        tables = (f"{count} table{'s' if count != 1 else ''}, {'all ' if count > 1 else ''}empty" if count
+                  else "no tables")
         raise Skip(f"not judged: your tests' first run left no rows in their database ({tables}), so the second "
                    "run met an empty database again. Tests that create rows through the API (and leave them) "
                    "are what this check judges.")
