@@ -17,6 +17,7 @@ from typing import Any
 
 from harness.config import TRACKS
 from harness.errors import ConfigError, NothingToRun, UsageError
+from harness.grading.limits import Limits, limits_from
 from harness.paths import labs_root
 
 SERVICES = ("postgres", "redis", "mongodb")
@@ -56,6 +57,10 @@ class LabManifest:
     run_tests: bool = False  # run the project's own test suite ([tests] in harness.toml)
     repeat_tests: bool = False  # run it a second time on the same database (isolation)
     bugs: tuple[SeededBug, ...] = ()  # run it once more against each of these
+    # What `harness grade` allows a submission when the instructor's policy does not say:
+    # the harness's defaults with the lab's [grading] table over them (a testing lab runs the
+    # learner's suite eight times, with coverage, and needs more CPU time than an API lab).
+    limits: Limits = field(default_factory=Limits)
 
 
 @dataclass(frozen=True)
@@ -204,7 +209,18 @@ def load_manifest(path: Path) -> LabManifest:
         raise ConfigError(file, "seeded bugs and repeated test runs need the project's tests: set run_tests = true",
                           key="app.run_tests")
     return LabManifest(services=tuple(services), checks=checks, clock=_clock(file, app), instances=instances,
-                       run_tests=run_tests, repeat_tests=repeat_tests, bugs=bugs)
+                       run_tests=run_tests, repeat_tests=repeat_tests, bugs=bugs, limits=_grading(file, data))
+
+
+def _grading(file: str, data: Mapping[str, Any]) -> Limits:
+    """`[grading]`: the lab's default limits, with the keys of a grading policy's [limits]."""
+    table = data.get("grading", {})
+    if not isinstance(table, dict):
+        raise ConfigError(file, "grading must be a table", key="grading")
+    try:
+        return limits_from(table, table_name="grading")
+    except ValueError as exc:
+        raise ConfigError(file, str(exc), key="grading") from None
 
 
 _APP_KEYS = ("clock", "instances", "run_tests", "repeat_tests")

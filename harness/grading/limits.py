@@ -3,6 +3,10 @@
 Two budgets, because installing is a different job from running: `npm ci` or `mvn package`
 needs the network, more memory and more processes, and must not count against the app.
 Every limit appears in the verdict that reports it ("memory limit (512 MB) exceeded").
+
+Where a limit comes from, last wins: the defaults below, the lab's `[grading]` table in its
+lab.toml (what the lab runs costs: a testing lab runs the learner's suite eight times, with
+coverage), the policy file's `[limits]`, then `--limit` flags.
 """
 
 from __future__ import annotations
@@ -105,24 +109,38 @@ def _convert(key: str, parser: Any, value: object) -> Any:
     return parser(value)
 
 
-def limits_from(table: Mapping[str, Any], base: Limits | None = None) -> Limits:
-    """A [limits] table (with an optional [limits.install] table) over `base`; ValueError names the key."""
+def limits_from(table: Mapping[str, Any], base: Limits | None = None, *, table_name: str = "limits") -> Limits:
+    """A [limits] table (with an optional [limits.install] table) over `base`; ValueError names the
+    key (`table_name`: "grading" for a lab.toml's defaults, which take the same keys)."""
     changes: dict[str, Any] = {}
     for key, value in table.items():
         if key == "install":
             if not isinstance(value, dict):
-                raise ValueError("limits.install must be a table")
+                raise ValueError(f"{table_name}.install must be a table")
             for sub, sub_value in value.items():
                 if sub not in _INSTALL_KEYS:
-                    raise ValueError(f"limits.install.{sub}: unknown; valid: {', '.join(_INSTALL_KEYS)}")
+                    raise ValueError(f"{table_name}.install.{sub}: unknown; valid: {', '.join(_INSTALL_KEYS)}")
                 name, parser = _INSTALL_KEYS[sub]
-                changes[name] = _convert(f"limits.install.{sub}", parser, sub_value)
+                changes[name] = _convert(f"{table_name}.install.{sub}", parser, sub_value)
             continue
         if key not in _RUN_KEYS:
-            raise ValueError(f"limits.{key}: unknown; valid: {', '.join([*_RUN_KEYS, 'install'])}")
+            raise ValueError(f"{table_name}.{key}: unknown; valid: {', '.join([*_RUN_KEYS, 'install'])}")
         name, parser = _RUN_KEYS[key]
-        changes[name] = _convert(f"limits.{key}", parser, value)
+        changes[name] = _convert(f"{table_name}.{key}", parser, value)
     return replace(base or Limits(), **changes)
+
+
+def duration_value(seconds: float) -> str:
+    """A duration as a flag or a policy file takes it: 240 -> "4m", 90 -> "90s"."""
+    if seconds >= 60 and seconds % 60 == 0:
+        return f"{seconds / 60:g}m"
+    return f"{seconds:g}s"
+
+
+def raise_hint(key: str, seconds: float) -> str:
+    """How to grade again with twice a time limit: the flag, or the policy key (`install.cpu_time`
+    is `cpu_time` in the policy's [limits.install])."""
+    return f"--limit {key}={duration_value(2 * seconds)} or limits.{key} in the policy"
 
 
 def limit_flag(text: str) -> tuple[str, str]:

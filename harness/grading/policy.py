@@ -14,7 +14,7 @@ FILE`), then `--points ID=N` flags. A check is hidden from students when lab.tom
 [gradescope]
 hidden_visibility = "hidden" # for checks hidden in lab.toml without a [visibility] entry
 
-[limits]                     # see limits.py
+[limits]                     # see limits.py; over the lab's own defaults (lab.toml [grading])
 memory = "512MB"
 [limits.install]
 timeout = "10m"
@@ -79,7 +79,8 @@ def _points_value(file: str, key: str, value: object) -> float:
     return float(value)
 
 
-def parse_policy(data: Mapping[str, Any], file: str, known: Sequence[str]) -> Policy:
+def parse_policy(data: Mapping[str, Any], file: str, known: Sequence[str], base: Limits | None = None) -> Policy:
+    """`base`: the limits the policy's [limits] table goes over (the lab's defaults)."""
     for key in data:
         if key not in _TOP_KEYS:
             raise ConfigError(file, f"unknown table; valid: {', '.join(_TOP_KEYS)}", key=key,
@@ -101,7 +102,7 @@ def parse_policy(data: Mapping[str, Any], file: str, known: Sequence[str]) -> Po
         raise ConfigError(file, "a hidden check cannot be visible; use hidden, after_due_date or after_published",
                           key="gradescope.hidden_visibility")
     try:
-        limits = limits_from(_table(file, data, "limits"))
+        limits = limits_from(_table(file, data, "limits"), base)
     except ValueError as exc:
         raise ConfigError(file, str(exc), key="limits") from None
     return Policy(points=points, visibility=visibility, hidden_visibility=hidden_visibility, limits=limits)
@@ -142,9 +143,10 @@ def points_flag(text: str, known: Sequence[str]) -> tuple[str, float]:
 
 def load_policy(path: Path | None, manifest: LabManifest, *, points: Sequence[str] = (),
                 limits: Sequence[str] = ()) -> Policy:
-    """The policy file (if any) with the command-line overrides on top."""
+    """The policy file (if any) with the command-line overrides on top; the limits it does not
+    set are the lab's (its lab.toml [grading] over the harness's defaults)."""
     known = [e.id for e in manifest.checks]
-    policy = Policy()
+    policy = Policy(limits=manifest.limits)
     if path is not None:
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -152,7 +154,7 @@ def load_policy(path: Path | None, manifest: LabManifest, *, points: Sequence[st
             raise ConfigError(str(path), f"cannot be read: {exc.strerror}") from None
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(str(path), f"is not valid TOML: {exc}") from None
-        policy = parse_policy(data, str(path), known)
+        policy = parse_policy(data, str(path), known, manifest.limits)
     overrides = dict(policy.points)
     for flag in points:
         check_id, value = points_flag(flag, known)

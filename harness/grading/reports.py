@@ -13,6 +13,7 @@ from harness.catalog import Lab, LabManifest
 from harness.config import AppConfig, ProjectConfig
 from harness.durations import format_duration
 from harness.grading.gradescope import to_gradescope
+from harness.grading.limits import Limits
 from harness.grading.verdicts import Verdict
 from harness.outcomes import RunResult
 from harness.reporters.json_report import JsonReporter, write_atomically
@@ -43,17 +44,42 @@ def write_results(out: Path, result: RunResult) -> None:
         writer.run_finished(result)
 
 
+def with_limits(usage: Mapping[str, Mapping[str, float]], limits: Limits | None) -> dict[str, dict[str, float]]:
+    """Each phase's usage with its limits beside it, for verdict.json: how close a submission
+    came (a passing one too) tells whether the lab's defaults fit it."""
+    table = {phase: dict(used) for phase, used in usage.items()}
+    if limits is None:
+        return table
+    for phase, used in table.items():
+        if phase in ("install", "run"):
+            used["cpu_limit_s"] = limits.install_cpu_time_s if phase == "install" else limits.cpu_time_s
+            memory = limits.install_memory_bytes if phase == "install" else limits.memory_bytes
+            used["memory_limit_mb"] = round(memory / 2**20, 1)
+    return table
+
+
+def _usage_line(phase: str, used: Mapping[str, float]) -> str:
+    cpu = format_duration(used.get("cpu_s", 0.0))
+    memory = f"{used.get('memory_peak_mb', 0):g} MB"
+    if "cpu_limit_s" in used:
+        cpu += f" of {format_duration(used['cpu_limit_s'])}"
+    if "memory_limit_mb" in used:
+        memory += f" of {used['memory_limit_mb']:g} MB"
+    return f"{phase}: CPU time {cpu}, peak memory {memory}"
+
+
 def summary(name: str, results: Mapping[str, Any], verdict: Verdict, duration_s: float,
-            usage: Mapping[str, Mapping[str, float]] | None = None) -> str:
+            usage: Mapping[str, Mapping[str, float]] | None = None, limits: Limits | None = None) -> str:
     lines = [f"{name} · {results.get('lab')}",
              f"score {results.get('score', 0):g}/{results.get('max_score', 0):g} · {results.get('status')}"
              + (f" · verdict: {verdict.text}" if verdict.text else ""),]
     lines += [f"also: {also}" for also in verdict.also]
-    lines.append(f"seed {results.get('seed')} · run {results.get('run_id')} · {format_duration(duration_s)}")
-    for phase, used in (usage or {}).items():
-        if not any(used.values()):
+    wall = f" of {format_duration(limits.wall_time_s)} (wall clock)" if limits is not None else ""
+    lines.append(f"seed {results.get('seed')} · run {results.get('run_id')} · {format_duration(duration_s)}{wall}")
+    for phase, used in with_limits(usage or {}, limits).items():
+        if not any(used.get(key) for key in ("cpu_s", "memory_peak_mb")):
             continue  # a phase that never ran (no install command)
-        lines.append(f"{phase}: {used.get('cpu_s', 0):g} s CPU, {used.get('memory_peak_mb', 0):g} MB peak memory")
+        lines.append(_usage_line(phase, used))
     lines.append("")
     tests = list(results.get("tests", []))
     tests += [{"id": t["id"], "name": t["name"], "status": "error", "score": 0, "max_score": t["max_score"],
@@ -76,11 +102,15 @@ def summary(name: str, results: Mapping[str, Any], verdict: Verdict, duration_s:
 
 
 def finish(out: Path, name: str, results: Mapping[str, Any], verdict: Verdict, visibility: Mapping[str, str],
-           duration_s: float, usage: Mapping[str, Mapping[str, float]] | None = None) -> None:
-    write_atomically(out / "summary.txt", summary(name, results, verdict, duration_s, usage))
+           duration_s: float, usage: Mapping[str, Mapping[str, float]] | None = None,
+           limits: Limits | None = None) -> None:
+    write_atomically(out / "summary.txt", summary(name, results, verdict, duration_s, usage, limits))
     gradescope = to_gradescope(results, verdict, visibility, execution_time_s=duration_s)
     write_atomically(out / "gradescope.json", json.dumps(gradescope, indent=2) + "\n")
-    record = {**verdict.to_json(), "usage": dict(usage or {}), "duration_s": round(duration_s, 1)}
+    record: dict[str, Any] = {**verdict.to_json(), "usage": with_limits(usage or {}, limits),
+                              "duration_s": round(duration_s, 1)}
+    if limits is not None:
+        record["wall_time_limit_s"] = limits.wall_time_s
     write_atomically(out / "verdict.json", json.dumps(record, indent=2) + "\n")
 
 

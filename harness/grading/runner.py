@@ -361,7 +361,8 @@ class Grader:
                 reason=reason))
             results = reports.read_results(out) or {}
         visibility = {e.id: settings.policy.visibility_of(e.id, settings.manifest) for e in settings.manifest.checks}
-        reports.finish(out, name, results, verdict, visibility, duration_s, usage=report.get("usage", {}))
+        reports.finish(out, name, results, verdict, visibility, duration_s, usage=report.get("usage", {}),
+                       limits=settings.policy.limits)
         return row_from(name, results, verdict, duration_s)
 
 

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from harness.durations import format_duration
-from harness.grading.limits import Limits, format_size
+from harness.grading.limits import Limits, format_size, raise_hint
 
 # Categories: a limit hit and a rule broken are a contained hostile (or runaway)
 # submission; "project" is an ordinary failure to install, migrate or start; "grader"
@@ -112,8 +112,11 @@ def _candidates(s: Signals, limits: Limits) -> list[Verdict]:
             found.append(Verdict("process-limit", f"{_phase_prefix(phase)}process limit ({processes}) reached",
                                  LIMIT))
         if s.cpu_exceeded.get(phase):
+            # The time limits name their key: a regrade with more is one flag away (a correct
+            # submission on a slow machine must not cost the student its grade).
+            key = "install.cpu_time" if phase == "install" else "cpu_time"
             found.append(Verdict("cpu-limit", f"{_phase_prefix(phase)}CPU time limit ({format_duration(cpu)}) "
-                                              "exceeded", LIMIT))
+                                              f"exceeded ({raise_hint(key, cpu)})", LIMIT))
     if s.oom_kills.get("services"):
         found.append(Verdict("services-memory-limit", "services memory limit "
                                                       f"({format_size(limits.services_memory_bytes)}) exceeded", LIMIT))
@@ -124,7 +127,7 @@ def _candidates(s: Signals, limits: Limits) -> list[Verdict]:
         found.append(Verdict("log-limit", f"log limit ({format_size(limits.log_bytes)}) reached", LIMIT))
     if s.wall_clock_exceeded:
         found.append(Verdict("wall-clock-limit", f"wall-clock limit ({format_duration(limits.wall_time_s)}) "
-                                                 "exceeded", LIMIT))
+                                                 f"exceeded ({raise_hint('wall_time', limits.wall_time_s)})", LIMIT))
     if s.unroutable_attempts:
         found.append(Verdict("network-denied", "network access denied (only loopback to its own services is "
                                                "reachable)", RULE))
