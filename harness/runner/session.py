@@ -28,7 +28,7 @@ from harness.httpclient import AppClient
 from harness.introspect.mongo import MongoProbe
 from harness.introspect.pg import PgProbe
 from harness.introspect.redis import RedisProbe
-from harness.outcomes import RunResult
+from harness.outcomes import Failure, RunResult
 from harness.registry import CheckContext, Leftovers, load_validators
 from harness.reporters import Reporter
 from harness.runner.app import AppEnvironment, AppFailed, AppRunner, Launcher
@@ -317,21 +317,28 @@ _PHASE_WORDS = {"install": "installed", "migrate": "migrated", "start": "started
 
 
 def leftovers(database: AppDatabase | None) -> Leftovers:
-    """The rows in the tables of a test run's database, counted as its own role (not as superuser:
-    the harness reads what the project's tests could read), migration bookkeeping left out."""
+    """The rows in the tables of a test run's database, counted through the harness's work login
+    (a member of that database's own role: what the project's tests could read, never as
+    superuser), migration bookkeeping left out."""
     if database is None:
         return Leftovers({}, "the lab provisions no PostgreSQL database for the tests")
     try:
-        probe = PgProbe(database.url, database.url, app_role=database.role, app_database=database.name)
-    except psycopg.Error as exc:
-        return Leftovers({}, f"could not connect as {database.role}: {_first_line(exc)}")
+        probe = PgProbe(database.probe.stats_url, database.probe.work_url, app_role=database.role,
+                        app_database=database.name)
+    except (psycopg.Error, RuntimeError) as exc:
+        return Leftovers({}, f"could not connect to {database.name}: {_first_line(exc)}")
     try:
+        counts = probe.schema_snapshot()["row_counts"]
         bookkeeping = set(probe.migration_tables())
-        return Leftovers({table: probe.count(table) for table in probe.tables() if table not in bookkeeping})
-    except psycopg.Error as exc:
-        return Leftovers({}, f"could not count the rows as {database.role}: {_first_line(exc)}")
+    except (psycopg.Error, Failure) as exc:
+        return Leftovers({}, f"could not count the rows in {database.name}: {_first_line(exc)}")
     finally:
         probe.close()
+    refused = sorted(table for table, rows in counts.items() if rows < 0)  # -1: the app's rights refused
+    rows = {table: n for table, n in counts.items() if n >= 0 and table.rsplit(".", 1)[-1] not in bookkeeping}
+    if refused and not any(rows.values()):
+        return Leftovers({}, f"the app's role may not count the rows of {', '.join(refused)}")
+    return Leftovers(rows)
 
 
 def _first_line(exc: BaseException) -> str:
