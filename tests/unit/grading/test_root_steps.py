@@ -12,8 +12,8 @@ import pytest
 from harness.config import ProjectConfig, parse_config
 from harness.config import TestsConfig as Suite
 from harness.errors import ConfigError
-from harness.grading import tools
-from harness.grading.jail import JailLauncher, JailSpec
+from harness.grading import jail, tools
+from harness.grading.jail import JailLauncher, JailSpec, cgroup_views
 from harness.runner.app import AppEnvironment, AppRunner, DirectLauncher
 from harness.runner.confined import OutsideProject, read_inside
 from harness.runner.reaper import Reaper
@@ -186,3 +186,27 @@ def test_a_report_the_suite_writes_is_read(tmp_path: Path) -> None:
                                        "coverage/coverage-summary.json", 30.0))
     run.run_tests({})
     assert run.test_run is not None and run.test_run.coverage_percent == 50.0
+
+
+# -- what the jail shows of the machine ----------------------------------------------------
+
+def test_the_jail_sees_only_its_own_cgroups_mounted_where_a_runtime_looks(tmp_path: Path) -> None:
+    v1 = (str(tmp_path / "memory/harness-grade-ab/0001/run/cgroup.procs"),
+          str(tmp_path / "pids/harness-grade-ab/0001/run/cgroup.procs"))
+    assert cgroup_views(v1, mount=tmp_path) == [
+        (str(tmp_path / "memory/harness-grade-ab/0001/run"), str(tmp_path / "memory")),
+        (str(tmp_path / "pids/harness-grade-ab/0001/run"), str(tmp_path / "pids"))]
+    (tmp_path / "cgroup.controllers").write_text("memory pids cpu\n")  # v2: one hierarchy
+    v2 = (str(tmp_path / "harness-grade-ab/0001/run/cgroup.procs"),)
+    assert cgroup_views(v2, mount=tmp_path) == [(str(tmp_path / "harness-grade-ab/0001/run"), str(tmp_path))]
+    assert cgroup_views(("/elsewhere/run/cgroup.procs",), mount=tmp_path) == [], "an unusual layout stays as is"
+
+
+def test_bubblewrap_covers_the_cgroup_tree_then_binds_the_phases_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(jail, "cgroup_views", lambda procs: [(procs[0].rsplit("/", 1)[0], "/sys/fs/cgroup")])
+    argv, _ = JailLauncher(SPEC, tool=lambda name: f"/t/{name}").wrap(CMD, phase="start", cwd=WORK, env={})
+    text = " ".join(argv)
+    assert text.index("--tmpfs /sys/fs/cgroup") < text.index("--ro-bind /cg/run /sys/fs/cgroup")
+    install = " ".join(JailLauncher(SPEC, tool=lambda name: f"/t/{name}").wrap(CMD, phase="install", cwd=WORK,
+                                                                                env={})[0])
+    assert "--ro-bind /cg/install /sys/fs/cgroup" in install and "/cg/run" not in install
