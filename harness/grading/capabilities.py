@@ -18,7 +18,7 @@ from harness.grading.cgroups import PREFIX, Hierarchy
 
 ISOLATIONS = ("strict", "auto", "none")
 # Looked up in the system folders only (tools.SYSTEM_PATH), as the grader runs them.
-TOOLS = ("unshare", "nsenter", "ip", "prlimit", "setpriv", "bwrap", "env", "kill")
+TOOLS = ("unshare", "nsenter", "ip", "prlimit", "setpriv", "bwrap", "env")
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ def probe(uid: int) -> Capabilities:
                                  "network namespaces and a uid per submission"))
     if missing_tools:
         problems.append((f"tools: {', '.join(missing_tools)}",
-                         "apt-get install util-linux iproute2 bubblewrap procps (in /usr/bin, /usr/sbin, /bin "
+                         "apt-get install util-linux iproute2 bubblewrap coreutils (in /usr/bin, /usr/sbin, /bin "
                          "or /sbin: the grader does not look them up on PATH)"))
     cgroups, why = _cgroups() if root else (None, "not root")
     if root and cgroups is None:
