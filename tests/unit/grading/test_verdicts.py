@@ -14,14 +14,17 @@ LIMITS = Limits(memory_bytes=512 * MB, processes=128, cpu_time_s=120, log_bytes=
 @pytest.mark.parametrize(("signals", "text"), [
     (Signals(oom_kills={"run": 1}), "memory limit (512 MB) exceeded"),
     (Signals(oom_kills={"install": 1}), "install: memory limit (2 GB) exceeded"),
-    (Signals(cpu_exceeded={"install": True}), "install: CPU time limit (10.0 min) exceeded "
-                                              "(--limit install.cpu_time=20m or limits.install.cpu_time in the policy)"),
+    (Signals(cpu_exceeded={"install": True}),
+     "install: CPU time limit (10.0 min) exceeded (--limit install.cpu_time=20m or limits.install.cpu_time in the "
+     "policy)"),
     (Signals(pids_max_hits={"run": 3}), "process limit (128) reached"),
     (Signals(oom_kills={"services": 1}), "services memory limit (2 GB) exceeded"),
-    (Signals(cpu_exceeded={"run": True}), "CPU time limit (2.0 min) exceeded (--limit cpu_time=4m or limits.cpu_time in the policy)"),
+    (Signals(cpu_exceeded={"run": True}),
+     "CPU time limit (2.0 min) exceeded (--limit cpu_time=4m or limits.cpu_time in the policy)"),
     (Signals(log_limit=True), "log limit (1 MB) reached"),
     (Signals(file_size=True), "file size limit (64 MB) exceeded"),
-    (Signals(wall_clock_exceeded=True), "wall-clock limit (15.0 min) exceeded (--limit wall_time=30m or limits.wall_time in the policy)"),
+    (Signals(wall_clock_exceeded=True),
+     "wall-clock limit (15.0 min) exceeded (--limit wall_time=30m or limits.wall_time in the policy)"),
     (Signals(unroutable_attempts=4), "network access denied (only loopback to its own services is reachable)"),
     (Signals(foreign_ports=[9999, 8080, 9999]), "bound a port it was not given (8080, 9999)"),
     (Signals(database_denied="must be owner of database"), "database access denied (must be owner of database)"),
