@@ -15,6 +15,8 @@ from .credentials import Stored, find_stored_password, reversible_forms, rows_me
 from .hashes import FIX, HashInfo, Verdict, digest_of
 
 BCRYPT_LIMIT = 72
+# ASVS 6.2.9: at least 64 characters allowed; 64 three-byte characters are 192 bytes.
+MULTIBYTE_CHARS = 64
 
 
 def _psql(stored: Stored) -> str:
@@ -98,6 +100,47 @@ def _long_password(ctx: CheckContext, size: int) -> str:
     return (head + "x" * size)[:size]
 
 
+def _multibyte_password(ctx: CheckContext, chars: int) -> str:
+    """`chars` CJK characters, three bytes each in UTF-8 (U+4E00..U+9FFF)."""
+    return "".join(chr(0x4E00 + ctx.rng.randrange(0x5000)) for _ in range(chars))
+
+
+def _multibyte_probe(ctx: CheckContext, accounts: Accounts) -> None:
+    """A length cap counted in characters lets 64 three-byte characters (192 bytes) through to
+    bcrypt, which then reads only the first 24 of them."""
+    email, password = accounts.new_email("wide"), _multibyte_password(ctx, MULTIBYTE_CHARS)
+    response = accounts.register_raw({"email": email, "password": password, "name": "Wide Password"})
+    if response.status_code >= 500:
+        raise Failure(
+            f"registering a password of {MULTIBYTE_CHARS} three-byte characters crashed the app "
+            f"({response.status_code})",
+            expected="201, or 422 naming the maximum length", actual=describe(response),
+            hint="Count the password's length in bytes (UTF-8) before hashing.", reproduce=curl_for(response.request))
+    if not response.is_success:
+        return  # a cap in bytes (or a policy) refused it: nothing is truncated
+    size = len(password.encode())
+    right = accounts.login_raw(email, password)
+    if right.status_code != 200:
+        raise Failure(
+            f"an account registered with {MULTIBYTE_CHARS} three-byte characters ({size} bytes) cannot log in "
+            f"with them ({right.status_code})",
+            expected="200 with the tokens", actual=describe(right), reproduce=curl_for(right.request),
+            hint="Hash and compare the same bytes: the whole password, as sent, in UTF-8.")
+    kept = BCRYPT_LIMIT // 3
+    attempt = password[:kept] + _multibyte_password(ctx, MULTIBYTE_CHARS - kept)
+    response = accounts.login_raw(email, attempt)
+    if response.is_success:
+        raise Failure(
+            f"the password is truncated: a password of {MULTIBYTE_CHARS} three-byte characters ({size} bytes) "
+            f"was accepted, and its first {kept} characters ({BCRYPT_LIMIT} bytes) with another ending log in",
+            expected="401: only the whole password logs in (or 422 at registration for more than 72 bytes)",
+            actual=describe(response), reproduce=curl_for(response.request),
+            hint=f"A maximum length counted in characters is not one in bytes: bcrypt reads {BCRYPT_LIMIT} bytes, "
+                 f"{kept} characters of three bytes. Refuse passwords over {BCRYPT_LIMIT} bytes "
+                 f"(Buffer.byteLength(password, 'utf8') > {BCRYPT_LIMIT}; len(password.encode()) in Python), "
+                 "or use argon2id.")
+
+
 @check("security.passwords.no_truncation", points=1)
 def long_passwords_are_not_truncated(ctx: CheckContext) -> None:
     """A long password is used whole: its first 72 bytes alone never log in.
@@ -105,7 +148,9 @@ def long_passwords_are_not_truncated(ctx: CheckContext) -> None:
     bcrypt reads only 72 bytes and node's bcrypt truncates silently. The harness registers
     an 80-byte password; if it is accepted, its first 72 bytes with another ending must not
     log in. Refusing it (422, a maximum length) is fine, but then a 72-byte password must be
-    accepted and a longer login must not match it.
+    accepted and a longer login must not match it. Then 64 three-byte characters (192
+    bytes): a cap counted in characters lets them through, and their first 24 characters
+    with another ending must not log in either; refusing them is fine.
     """
     accounts = Accounts(ctx)
     accounts.register()  # registration works: what follows is about length only
@@ -149,3 +194,4 @@ def long_passwords_are_not_truncated(ctx: CheckContext) -> None:
                 hint=f"bcrypt ignores everything after {BCRYPT_LIMIT} bytes. Refuse longer passwords with 422 "
                      f"(Buffer.byteLength(password) > {BCRYPT_LIMIT}) at registration and at login, or use "
                      "argon2id.")
+    _multibyte_probe(ctx, accounts)
