@@ -3,9 +3,13 @@ service fails the test (it never skips it)."""
 
 from __future__ import annotations
 
+import os
+import time
+from pathlib import Path
+
 import pytest
 
-from tests.support import docker_env
+from tests.support import docker_env, timing
 
 MODES = ["local", "docker"]
 
@@ -22,6 +26,38 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if "/integration/load/" in str(item.path) or (
                 callspec is not None and callspec.params.get("lab_id") == "backend/production"):
             item.add_marker(pytest.mark.load)
+        # The lab a test proves, for the proof-time table (reports carry it to xdist's controller).
+        if callspec is not None and "lab_id" in callspec.params:
+            item.user_properties.append((timing.LAB_PROPERTY, callspec.params["lab_id"]))
+
+
+# Where the time goes: summed in the process that prints (xdist's controller, or the only
+# one), from every test's reports, and shown at the end of each run.
+_TALLY = timing.Tally()
+_STARTED = time.monotonic()
+
+
+def _is_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return  # a worker: its reports are summed where they arrive
+    _TALLY.add(report.nodeid, report.when, report.duration, report.keywords, report.user_properties)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    if _is_worker(config) or not _TALLY.seconds:
+        return
+    _TALLY.wall_s = time.monotonic() - _STARTED
+    terminalreporter.section("where the time went")
+    for line in _TALLY.lines():
+        terminalreporter.write_line(line)
+    target = os.environ.get("HARNESS_TEST_TIMES")
+    if target:
+        timing.append(Path(target), _TALLY)
 
 
 @pytest.fixture(scope="session")
