@@ -75,9 +75,13 @@ def _probes(ctx: CheckContext) -> list[Probe]:
 def _findings(ctx: CheckContext, probe: Probe) -> list[Finding]:
     baseline, benign = observe(ctx.pg, lambda: probe.send("benign" + ctx.run_id))
     if baseline.status_code >= 300:
+        refused = 400 <= baseline.status_code < 500 and baseline.status_code not in (404, 405)
         raise Failure(
-            f"{probe.where} does not work yet: it answered {baseline.status_code} to a harmless value, "
-            "so there is nothing to probe",
+            (f"your app refused the harmless value this check sends to {probe.where} "
+             f"({baseline.status_code}: if your validation is stricter than the contract, this is the value it "
+             "rejected), so there is nothing to probe" if refused else
+             f"{probe.where} does not work yet: it answered {baseline.status_code} to a harmless value, "
+             "so there is nothing to probe"),
             expected="a 2xx answer to a harmless value", actual=describe(baseline),
             reproduce=curl_for(baseline.request),
         )
