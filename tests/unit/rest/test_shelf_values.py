@@ -94,3 +94,28 @@ def test_a_missing_route_is_not_called_refused_data() -> None:
     response = _answer(404, {"status": 404}, {"name": "Ada Lovelace"})
     failure = setup_failure(response, "POST /v1/authors", {"name": "Ada Lovelace"}, Failure("got 404"))
     assert failure.message.startswith("this check builds its data through POST /v1/authors, which is not there yet")
+
+
+def test_the_conformance_plan_sends_real_world_values_in_its_valid_cases() -> None:
+    from harness.validators.rest.conformance_plan import shelf_plan
+
+    plan = shelf_plan(random.Random(3), counter())
+    probe = next(plan)
+    isbns: list[str] = []
+    try:
+        for number in itertools.count(1):
+            body = probe.body if isinstance(probe.body, dict) else {}
+            if not probe.invalid and probe.method in ("POST", "PATCH"):
+                if isinstance(body.get("isbn"), str):
+                    assert values.is_isbn13(body["isbn"]), probe
+                    isbns.append(body["isbn"])
+                if "email" in body:
+                    assert EMAIL.match(body["email"]), probe
+                if isinstance(body.get("year"), int):
+                    assert values.YEAR_LOW <= body["year"] <= values.YEAR_HIGH, probe
+            reply = httpx.Response(201, json={"id": str(number), "next_cursor": None, "items": []},
+                                   request=httpx.Request(probe.method, "http://app" + probe.path))
+            probe = plan.send(reply)
+    except StopIteration:
+        pass
+    assert len(isbns) >= 3
