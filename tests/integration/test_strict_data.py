@@ -23,7 +23,7 @@ STRICT = "real-world-validation"
 # lab id -> (track, test folder) of the labs with a strict overlay
 LABS = {"node/week-18": ("node", "week-18"), "node/week-21": ("node", "week-21"),
         "node/week-15": ("node", "week-15"), "python/week-11": ("python", "week-11"),
-        "python/week-15": ("python", "week-15")}
+        "python/week-15": ("python", "week-15"), "java/week-09": ("java", "week-09")}
 
 
 def _check_ids(lab_id: str) -> set[str]:
