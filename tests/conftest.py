@@ -14,6 +14,11 @@ from tests.support import docker_env, timing
 MODES = ["local", "docker"]
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # Registered here too, so that `-p no:xdist` runs accept the marker set below.
+    config.addinivalue_line("markers", "xdist_group(name): run the group's tests on one xdist worker")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # Parametrized service modes: the docker ones carry the docker marker, so
     # `-m "not docker"` runs everything that needs no engine.
@@ -26,6 +31,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if "/integration/load/" in str(item.path) or (
                 callspec is not None and callspec.params.get("lab_id") == "backend/production"):
             item.add_marker(pytest.mark.load)
+        # The grading tests take turns on a machine lock (tests/grading/support.py grading_alone):
+        # on one worker (scripts/test runs --dist loadgroup), so that the other runs other tests
+        # instead of waiting for the lock.
+        if "tests/grading/" in item.nodeid:
+            item.add_marker(pytest.mark.xdist_group("grading"))
         # The lab a test proves, for the proof-time table (reports carry it to xdist's controller).
         if callspec is not None and "lab_id" in callspec.params:
             item.user_properties.append((timing.LAB_PROPERTY, callspec.params["lab_id"]))
