@@ -4,14 +4,21 @@ that stopped mid-run (fake cgroup trees: the kernel's files are plain files here
 from __future__ import annotations
 
 import os
+import signal
+import time
+from collections.abc import Callable
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from harness.grading.cgroups import PREFIX, Hierarchy, Sharing
 from harness.grading.limits import MB, Limits
 from harness.grading.verdicts import GRADER, LIMIT, Signals, Verdict, name_database_stop, name_verdict
+from harness.runner.reaper import Reaper
 from harness.services import users
+from harness.services.base import Mode, ServiceSettings
+from harness.services.postgres import start_local
 
 LIMITS = Limits(services_memory_bytes=512 * MB, cpu_time_s=5)
 
@@ -117,3 +124,40 @@ def test_a_grader_error_already_stays_first() -> None:
     verdict = _named("the server exited with code 1", signals)
     assert verdict.text.startswith("grader error: the worker ended")
     assert verdict.also == ("grader error: the database server stopped (the server exited with code 1)",)
+
+
+def _until(what: str, value: Callable[[], str | None], timeout_s: float = 30.0) -> str:
+    deadline = time.monotonic() + timeout_s
+    while (found := value()) is None:
+        assert time.monotonic() < deadline, f"{what} within {timeout_s:g} s"
+        time.sleep(0.05)
+    return found
+
+
+def test_a_real_server_says_how_it_stopped() -> None:
+    """PostgreSQL's own log names a killed server process; a killed postmaster its exit."""
+    reaper = Reaper()
+    reaper.start()
+    try:
+        server = start_local(ServiceSettings(mode=Mode.LOCAL, run_id="stops", reaper=reaper))
+        try:
+            assert server.unexpected_stop() is None
+            with psycopg.connect(server.admin_url, autocommit=True) as conn:
+                row = conn.execute("SELECT pg_backend_pid()").fetchone()
+                assert row is not None
+                os.kill(int(row[0]), signal.SIGKILL)
+                text = _until("the restart in the log", server.unexpected_stop)
+            assert text == "server process was terminated by signal 9: Killed"
+        finally:
+            server.stop()
+        server = start_local(ServiceSettings(mode=Mode.LOCAL, run_id="stops2", reaper=reaper))
+        assert server._proc is not None
+        os.kill(server._proc.pid, signal.SIGKILL)
+        _until("the postmaster's exit", lambda: None if server._proc is None or server._proc.alive() else "")
+        server.stop()
+        assert server.unexpected_stop() == "the server was killed by signal 9"
+        server = start_local(ServiceSettings(mode=Mode.LOCAL, run_id="stops3", reaper=reaper))
+        server.stop()
+        assert server.unexpected_stop() is None, "a server asked to stop did not stop unexpectedly"
+    finally:
+        reaper.close()
