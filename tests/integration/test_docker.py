@@ -4,6 +4,7 @@ container's logs, Ryuk never hangs, doctor reports the engine and sweeps leftove
 from __future__ import annotations
 
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -55,6 +56,9 @@ def test_a_port_that_never_answers_is_a_timeout_with_logs() -> None:
     from harness.services import containers
 
     def never(host: str, port: int) -> None:
+        # Refused until the end, but only once the server has said it is ready: the logs the
+        # error carries then hold that line however long the container took to start.
+        _wait_for_log("rtimeout", "Ready to accept connections")
         raise ConnectionRefusedError(f"{host}:{port}")
 
     with pytest.raises(ServiceError) as caught:
@@ -63,6 +67,17 @@ def test_a_port_that_never_answers_is_a_timeout_with_logs() -> None:
     assert "ConnectionRefusedError" in caught.value.message
     assert "Ready to accept connections" in caught.value.log_tail
     assert labelled_containers("rtimeout") == []
+
+
+def _wait_for_log(run_id: str, line: str) -> None:
+    deadline = time.monotonic() + 120  # a bound on a hang, not a speed assumption
+    while time.monotonic() < deadline:
+        for container in labelled_containers(run_id):
+            logs = subprocess.run(["docker", "logs", container], capture_output=True, text=True)
+            if line in logs.stdout + logs.stderr:
+                return
+        time.sleep(0.1)
+    raise AssertionError(f"no container of run {run_id} logged {line!r}")
 
 
 def test_ryuk_enabled_without_its_image_says_so(tmp_path: Path) -> None:
