@@ -48,6 +48,14 @@ EXPECTED["pg-cpu-burn"] = (2.0, "fail", EXPECTED["infinite-loop"][2])
 # Its own database holds more than the services memory limit after the first check.
 EXPECTED["kills-own-db"] = (2.0, "fail", "its database server was stopped: memory limit (512 MB) exceeded")
 
+# Traps for the harness in its own database (schemas named after the harness's roles with
+# look-alikes of the tables and views it reads, a lying public.pg_stat_statements,
+# operators): the probes never resolve a name through them, so it is graded as the reference.
+EXPECTED["schema-shadow"] = (MAX, "pass", "")
+# A trigger on books that grabs superuser when anyone but the app inserts: the harness
+# seeds with the app's rights, so the grab is refused, and the seed with it.
+EXPECTED["seed-trigger"] = (MAX - POINTS["db.indexes.filters"], "fail", "database access denied (must be superuser)")
+
 # Paths the write-outside submission tries; none may exist after grading.
 WRITE_TARGETS = ("/etc/harness-pwned", "/usr/local/harness-pwned", "/harness-pwned", "/root/harness-pwned",
                  "/var/tmp/harness-pwned", "/dev/shm/harness-pwned", "/tmp/harness-pwned",
