@@ -55,6 +55,8 @@ def with_limits(usage: Mapping[str, Mapping[str, float]], limits: Limits | None)
             used["cpu_limit_s"] = limits.install_cpu_time_s if phase == "install" else limits.cpu_time_s
             memory = limits.install_memory_bytes if phase == "install" else limits.memory_bytes
             used["memory_limit_mb"] = round(memory / 2**20, 1)
+        elif phase == "db":  # the submission's database: its CPU counts in the run's limit
+            used["memory_limit_mb"] = round(limits.services_memory_bytes / 2**20, 1)
     return table
 
 
@@ -63,6 +65,8 @@ def _usage_line(phase: str, used: Mapping[str, float]) -> str:
     memory = f"{used.get('memory_peak_mb', 0):g} MB"
     if "cpu_limit_s" in used:
         cpu += f" of {format_duration(used['cpu_limit_s'])}"
+    elif phase == "db":
+        cpu += " (counted in the run's)"
     if "memory_limit_mb" in used:
         memory += f" of {used['memory_limit_mb']:g} MB"
     return f"{phase}: CPU time {cpu}, peak memory {memory}"

@@ -79,12 +79,14 @@ def test_each_labs_readme_states_its_grading_limits(lab: Lab) -> None:
 def test_the_cpu_time_used_is_shown_next_to_its_limit_when_it_passes(tmp_path: Path) -> None:
     results = {"lab": "node/week-24", "score": 10, "max_score": 10, "status": "pass", "seed": 1, "run_id": "g1",
                "tests": []}
-    usage = {"install": {"cpu_s": 7.6, "memory_peak_mb": 350.0}, "run": {"cpu_s": 41.0, "memory_peak_mb": 141.5}}
+    usage = {"install": {"cpu_s": 7.6, "memory_peak_mb": 350.0}, "run": {"cpu_s": 41.0, "memory_peak_mb": 141.5},
+             "db": {"cpu_s": 4.5, "memory_peak_mb": 195.0}}
     limits = Limits(cpu_time_s=360.0, wall_time_s=1200.0)
     finish(tmp_path, "solved", results, GRADED, {}, 95.0, usage=usage, limits=limits)
     summary = (tmp_path / "summary.txt").read_text()
     assert "run: CPU time 41 s of 6.0 min, peak memory 141.5 MB of 512 MB" in summary
     assert "install: CPU time 7.6 s of 10.0 min" in summary
+    assert "db: CPU time 4.5 s (counted in the run's), peak memory 195 MB of 2048 MB" in summary
     assert "95 s of 20.0 min (wall clock)" in summary
     record = json.loads((tmp_path / "verdict.json").read_text())
     assert record["usage"]["run"] == {"cpu_s": 41.0, "memory_peak_mb": 141.5, "cpu_limit_s": 360.0,
