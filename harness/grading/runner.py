@@ -2,9 +2,10 @@
 
 For each submission: copy it (safely) into a scratch folder, give it a fresh uid (and its
 servers another), create its cgroups (harness: the worker; install; run/app and run/db,
-which share the run's CPU quota and CPU-time limit), start the worker (in a new network namespace when
-the services are local), watch it from outside until it ends or its wall clock runs out,
-then kill whatever is left in its cgroups, remove its scratch folder and write its report.
+which share the run's CPU quota and CPU-time limit), start the worker (in a new network
+namespace when the services are local), watch it from outside until it ends or its wall
+clock runs out, then kill whatever is left in its cgroups, remove its scratch folder and
+write its report.
 The orchestrator's own reaper sidecar removes the scratch folders and cgroups if the
 orchestrator itself is killed.
 """
