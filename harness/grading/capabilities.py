@@ -89,8 +89,12 @@ def probe(uid: int) -> Capabilities:
     if uid_switch and "bwrap" not in missing_tools:
         bwrap, detail = _run(["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--",
                               tools.tool("bwrap"), "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
-                              "--unshare-pid", "--die-with-parent", "--", "/bin/true"])
-        if not bwrap:
+                              "--unshare-pid", "--die-with-parent", "--clearenv", "--", "/bin/true"])
+        if not bwrap and "clearenv" in detail:
+            # The jail sets the submission's variables with --clearenv/--setenv (bubblewrap 0.5+).
+            problems.append((f"a bubblewrap that knows --clearenv ({detail})",
+                             "Install bubblewrap 0.5 or later (Debian 12, Ubuntu 22.04 and later have it)"))
+        elif not bwrap:
             problems.append((f"bubblewrap as an unprivileged uid ({detail or 'failed'})",
                              "Allow unprivileged user namespaces: sysctl -w kernel.unprivileged_userns_clone=1; "
                              "on Ubuntu 24.04: sysctl -w kernel.apparmor_restrict_unprivileged_userns=0"))
