@@ -7,6 +7,12 @@
 -- run by a superuser, makes the app's role a superuser, runs a program on the database
 -- server and drops a table the checks need. Run with less, it does nothing: the probes
 -- never resolve a name through these schemas, so the app is graded as the reference it is.
+-- What every look-alike of pg_stat_statements says: nothing ever ran.
+CREATE VIEW public.fake_statements AS
+  SELECT 0::oid AS userid, 0::oid AS dbid, 0::bigint AS queryid, ''::text AS query, 0::bigint AS calls,
+         0::bigint AS rows, 0::bigint AS shared_blks_hit, 0::bigint AS shared_blks_read
+  WHERE false;
+
 DO $migration$
 DECLARE
   app text := current_user;
@@ -36,6 +42,8 @@ BEGIN
                              'pg_extension', 'pg_index', 'pg_indexes', 'pg_constraint'] LOOP
       EXECUTE format('CREATE VIEW %I.%I AS SELECT * FROM pg_catalog.%I WHERE public.trap()', s, v, v);
     END LOOP;
+    EXECUTE format('CREATE VIEW %I.pg_stat_statements AS SELECT * FROM public.fake_statements '
+                   'WHERE public.trap()', s);
     EXECUTE format('CREATE FUNCTION %I.current_setting(text) RETURNS text LANGUAGE sql AS '
                    '$$ SELECT CASE WHEN public.trap() THEN pg_catalog.current_setting($1) END $$', s);
     EXECUTE format('CREATE FUNCTION %I.pg_relation_size(regclass) RETURNS bigint LANGUAGE sql AS '
@@ -43,11 +51,13 @@ BEGIN
   END LOOP;
 END $migration$;
 
--- Where pg_stat_statements usually lives: nothing ever ran, says this one.
-CREATE VIEW public.pg_stat_statements AS
-  SELECT 0::oid AS userid, 0::oid AS dbid, 0::bigint AS queryid, ''::text AS query, 0::bigint AS calls,
-         0::bigint AS rows, 0::bigint AS shared_blks_hit, 0::bigint AS shared_blks_read
-  WHERE public.trap() AND false;
+-- Where pg_stat_statements usually lives (when the extension is not there).
+DO $public$
+BEGIN
+  IF pg_catalog.to_regclass('public.pg_stat_statements') IS NULL THEN
+    CREATE VIEW public.pg_stat_statements AS SELECT * FROM public.fake_statements WHERE public.trap();
+  END IF;
+END $public$;
 CREATE VIEW public.pg_stat_activity AS SELECT * FROM pg_catalog.pg_stat_activity WHERE public.trap() AND false;
 
 -- Operators on the types a probe compares (a role's name with text, text with text).
