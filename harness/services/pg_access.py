@@ -59,7 +59,8 @@ def login_url(admin_url: str, database: str, role: str, password: str) -> str:
     """`admin_url`'s host and port, with another role and database."""
     parts = urlsplit(admin_url)
     host = parts.hostname or "127.0.0.1"
-    netloc = f"{quote(role)}:{quote(password)}@{'[' + host + ']' if ':' in host else host}:{parts.port or 5432}"
+    where = f"[{host}]" if ":" in host else host
+    netloc = f"{quote(role, safe='')}:{quote(password, safe='')}@{where}:{parts.port or 5432}"
     return urlunsplit((parts.scheme, netloc, "/" + quote(database), parts.query, ""))
 
 
