@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from harness.grading.runner import TERM_GRACE_S
 from tests.grading.support import LAB, grade, grading_alone, leftovers
 
 pytestmark = pytest.mark.slow
@@ -33,7 +34,10 @@ def test_a_hanging_app_ends_at_the_wall_clock(tmp_path: Path) -> None:
     (row,) = graded.gradebook()
     assert (row["verdict"], row["score"]) == ("wall-clock limit (12 s) exceeded (--limit wall_time=24s or "
                                               "limits.wall_time in the policy)", "0"), graded.explain()
-    assert float(row["duration_s"]) < 45, "stopped at the limit, cleaned up within the grace period"
+    # The limit, then the grace the worker gets to stop after SIGTERM, then a wide allowance for
+    # copying and cleanup (a slow machine's): far below what hanging requests would take.
+    bound = 12 + TERM_GRACE_S + 60
+    assert float(row["duration_s"]) < bound, "stopped at the limit, cleaned up within the grace period"
     results = json.loads((graded.out / "hang" / "results.json").read_text())
     assert results["interrupted"] is True and results["finished"] is True
     assert leftovers(before) == []
