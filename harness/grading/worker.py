@@ -64,7 +64,8 @@ class CrashWatch(Silent):
 
     def check_finished(self, check: CheckResult, result: RunResult) -> None:
         app = self.session.app if self.session else None
-        if app is None or self.signals.crashed_during or app.alive():
+        # An app never started (no check of the run needed it) cannot have crashed.
+        if app is None or not app.started or self.signals.crashed_during or app.alive():
             return
         self.signals.crashed_during = check.id
         self.signals.app_exit = app.exit_code()

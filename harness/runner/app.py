@@ -156,6 +156,11 @@ class AppRunner:
     def _instances(self) -> list[ManagedProcess]:
         return ([self._proc] if self._proc is not None else []) + self._others
 
+    @property
+    def started(self) -> bool:
+        """Whether the app was started (a run whose checks send it no request never starts it)."""
+        return self._proc is not None
+
     def alive(self) -> bool:
         return self._proc is not None and all(p.alive() for p in self._instances())
 

@@ -43,9 +43,10 @@ def test_a_lab_of_another_language_is_graded_in_the_jail(lab: str, week: str, de
         (str(full), str(full), "pass"), graded.explain()
     assert (rows["slipped"]["score"], rows["slipped"]["status"], rows["slipped"]["failed_checks"]) == \
         (str(full - lost), "fail", defect), graded.explain()
-    # The lab's default limits fit it with room to spare: a correct submission uses at most half
-    # of its CPU time (the testing labs run the suite eight times), so a machine twice as slow
-    # still grades it. The usage sits next to its limit in verdict.json.
+    # Nothing but the grade: no limit hit, and an app the run never started (the testing labs
+    # send it no request) is not a crash.
+    assert (rows["solved"]["verdict"], rows["slipped"]["verdict"]) == ("", ""), graded.explain()
+    # The CPU time used sits next to its limit in verdict.json, for the instructor to size limits by
+    # (the lab's default limits are five times the reference's measured cost: lab.toml [grading]).
     run = json.loads((graded.out / "solved" / "verdict.json").read_text())["usage"]["run"]
-    assert run["cpu_s"] <= run["cpu_limit_s"] / 2, f"CPU time {run['cpu_s']} s of {run['cpu_limit_s']} s: " \
-        f"raise [grading] cpu_time in {lab}'s lab.toml"
+    assert 0 < run["cpu_s"] <= run["cpu_limit_s"], run
