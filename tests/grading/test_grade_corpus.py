@@ -130,6 +130,14 @@ def test_each_submission_has_its_reports(gradings: Gradings) -> None:
     for name in EXPECTED:
         for report in ("results.json", "junit.xml", "summary.txt", "gradescope.json", "grader.log"):
             assert (out / name / report).is_file(), f"{name}/{report}"
+    # Submissions never reuse what another one installed (check's dependency reuse is off):
+    # every one that got to its install ran it, the same lockfile notwithstanding.
+    for graded in (gradings.whole, *gradings.shards):
+        for log in graded.out.glob("*/grader.log"):
+            text = log.read_text(errors="replace")
+            assert "install skipped" not in text, log
+    for name in ("reference", *(n for n in EXPECTED if n.startswith("defect-"))):
+        assert "installing: npm ci" in (out / name / "grader.log").read_text(errors="replace"), name
     results = json.loads((out / "reference" / "results.json").read_text())
     assert results["score"] == results["max_score"] == MAX and results["finished"] is True
     assert {t["id"]: t["max_score"] for t in results["tests"]}["db.sql.parameterized"] == 5.0, "policy points"
