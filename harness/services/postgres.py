@@ -25,7 +25,7 @@ from psycopg import sql
 from harness.errors import EnvironmentProblem, ServiceError
 from harness.runner import owner
 from harness.runner.process import ManagedProcess, run_to_end
-from harness.services import users
+from harness.services import pg_template, users
 from harness.services.base import ServiceSettings, free_port, wait_until
 from harness.services.pg_access import SAFE_OPTIONS, ProbeLogins, create_logins, install_statements, role_names
 from harness.services.pg_binaries import PgBinaries, find_binaries
@@ -106,24 +106,10 @@ class LocalPostgres(PostgresServer):
 
     def start(self, timeout_s: float = 30.0) -> None:
         setup = self._run.setup_account()
-        uid, gid = (setup.uid, setup.gid) if setup else (None, None)
         data = self._dir / "data"
-        pwfile = self._dir / "pw"
-        pwfile.write_text(self._password + "\n")
         users.give(self._dir, setup)
-        users.give(pwfile, setup)
-        pwfile.chmod(0o600)
-        code, log, _ = run_to_end(
-            "initdb",
-            [str(self.binaries.tool("initdb")), "-D", str(data), "-U", SUPERUSER, f"--pwfile={pwfile}",
-             "--auth=scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"],
-            cwd=self._dir, env={"PATH": "/usr/bin:/bin", "LC_ALL": "C"}, timeout_s=timeout_s,
-            user=uid, group=gid,
-        )
-        pwfile.unlink()
-        if code != 0:
-            raise ServiceError(f"initdb failed ({self.binaries.tool('initdb')}, exit {code})",
-                               log_tail=log.tail(20))
+        # The cluster's own password until the server is up; then one of this run's (below).
+        initial = self._initialise(data, setup, timeout_s)
         # initdb ran outside the services cgroup (its CPU is the harness's), as the setup account
         # when the server's own has no passwd entry; the server runs as its own account, in the
         # cgroup (grading: the CPU and memory the app makes it use are the app's).
@@ -144,10 +130,11 @@ class LocalPostgres(PostgresServer):
             )
             proc.start()
             self._proc = proc
-            self.admin_url = f"postgresql://{SUPERUSER}:{quote(self._password)}@127.0.0.1:{self.port}/postgres"
+            self.admin_url = f"postgresql://{SUPERUSER}:{quote(initial)}@127.0.0.1:{self.port}/postgres"
             try:
                 wait_until(f"PostgreSQL ({self.binaries.tool('postgres')})", self._ping,
                            timeout_s=timeout_s, alive=proc.alive, log_tail=partial(proc.tail, 20))
+                self._own_password()
                 self.description += f", port {self.port}"
                 return
             except ServiceError:
@@ -156,6 +143,40 @@ class LocalPostgres(PostgresServer):
                     proc.stop()
                     continue
                 raise
+
+    def _initialise(self, data: Path, setup: users.Account | None, timeout_s: float) -> str:
+        """A fresh cluster in `data`, copied from the cached template when there is one; its
+        superuser's password."""
+        initdb = self.binaries.tool("initdb")
+        args = ["-U", SUPERUSER, "--auth=scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"]
+        store = pg_template.TemplateStore()
+        name = pg_template.key(initdb, args)
+        template = store.find(name)
+        if template is not None and store.copy_to(template, data):
+            return template.password
+        password = pg_template.fresh_password()
+        pwfile = self._dir / "pw"
+        pwfile.write_text(password + "\n")
+        users.give(pwfile, setup)
+        pwfile.chmod(0o600)
+        uid, gid = (setup.uid, setup.gid) if setup else (None, None)
+        code, log, _ = run_to_end(
+            "initdb", [str(initdb), "-D", str(data), f"--pwfile={pwfile}", *args],
+            cwd=self._dir, env={"PATH": "/usr/bin:/bin", "LC_ALL": "C"}, timeout_s=timeout_s,
+            user=uid, group=gid,
+        )
+        pwfile.unlink()
+        if code != 0:
+            raise ServiceError(f"initdb failed ({initdb}, exit {code})", log_tail=log.tail(20))
+        store.keep(name, data, password)
+        return password
+
+    def _own_password(self) -> None:
+        """This run's superuser password, in place of the cluster's (the template's, shared)."""
+        with psycopg.connect(self.admin_url, autocommit=True, connect_timeout=10) as conn:
+            conn.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(sql.Identifier(SUPERUSER),
+                                                                    sql.Literal(pg_template.scram_verifier(self._password))))
+        self.admin_url = f"postgresql://{SUPERUSER}:{quote(self._password)}@127.0.0.1:{self.port}/postgres"
 
     def _ping(self) -> None:
         with psycopg.connect(self.admin_url, connect_timeout=2) as conn:

@@ -1,0 +1,53 @@
+"""Local PostgreSQL starts from a cached initdb: a copy per run, a password per run."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from harness.runner.reaper import Reaper
+from harness.services.base import Mode, ServiceSettings
+from harness.services.pg_template import TemplateStore
+from harness.services.postgres import LocalPostgres, start_local
+
+
+@pytest.fixture
+def reaper() -> Iterator[Reaper]:
+    reaper = Reaper()
+    reaper.start()
+    yield reaper
+    reaper.close()
+
+
+def _start(reaper: Reaper, run_id: str) -> LocalPostgres:
+    return start_local(ServiceSettings(mode=Mode.LOCAL, run_id=run_id, reaper=reaper))
+
+
+def test_the_second_server_is_a_copy_of_the_first_ones_cluster_with_a_password_of_its_own(
+        reaper: Reaper, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    first = _start(reaper, "t1")
+    try:
+        entries = list((tmp_path / "harness" / "pg").iterdir())
+        assert len(entries) == 1, "the first run keeps the cluster initdb made"
+        template = TemplateStore(tmp_path / "harness" / "pg").find(entries[0].name)
+        assert template is not None
+        assert oct(entries[0].stat().st_mode & 0o777) == "0o700", "the cache is the harness user's only"
+        second = _start(reaper, "t2")
+        try:
+            assert first.admin_url != second.admin_url
+            for server in (first, second):
+                with psycopg.connect(server.admin_url, connect_timeout=10) as conn:
+                    stored = conn.execute("SELECT rolpassword FROM pg_catalog.pg_authid "
+                                          "WHERE rolname = current_user").fetchone()
+                assert stored is not None and str(stored[0]).startswith("SCRAM-SHA-256$")
+                shared = server.admin_url.replace(server.admin_url.split(":")[2].split("@")[0], template.password)
+                with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
+                    psycopg.connect(shared, connect_timeout=10).close()
+        finally:
+            second.stop()
+    finally:
+        first.stop()
