@@ -87,6 +87,9 @@ class AppEnvironment:
 def base_environment(extra: Mapping[str, str]) -> dict[str, str]:
     env = {k: os.environ[k] for k in PASSED_THROUGH if k in os.environ}
     env.setdefault("PATH", "/usr/local/bin:/usr/bin:/bin")
+    # The app's output goes to a log and to reports, never to a terminal: plain text, unless
+    # the project's own [app] env asks otherwise.
+    env["NO_COLOR"] = "1"
     env.update(extra)
     return env
 

@@ -11,6 +11,7 @@ from harness.outcomes import CheckResult, RunResult, Status
 from harness.reporters.json_report import JsonReporter
 from harness.reporters.junit import to_xml
 from harness.reporters.terminal import TerminalReporter
+from harness.runner.app import base_environment
 
 
 def _check(cid: str, status: Status, **kw: object) -> CheckResult:
@@ -69,6 +70,24 @@ def test_junit_lists_checks_that_never_ran_as_errors() -> None:
     assert suite.get("tests") == "2" and suite.get("failures") == "1" and suite.get("errors") == "1"
     failure = suite.find("testcase/failure")
     assert failure is not None and "Expected: e" in (failure.text or "")
+
+
+def test_junit_stays_well_formed_whatever_the_app_printed() -> None:
+    hostile = "\x1b[31mERROR\x1b[0m db down\x00\x07 \x1b]0;title\x07 bell\x08 \ud800 done"
+    run = _run(_check("c0", Status.FAIL, message=f"bad {hostile}", actual=hostile), planned=1)
+    run.app_log_tail = f"line 1\n{hostile}\nline 3"
+    text = to_xml(run)
+    suite = ET.fromstring(text)  # expat: the strict parser that reported "not well-formed (invalid token)"
+    log = suite.find("system-out")
+    assert log is not None and "ERROR db down" in (log.text or "") and "line 3" in (log.text or "")
+    assert "\x1b" not in text and "[31m" not in text, "colour codes are dropped, not shown as text"
+    failure = suite.find("testcase/failure")
+    assert failure is not None and "\ufffd" in (failure.get("message") or ""), "other control characters are marked"
+
+
+def test_the_app_is_asked_for_plain_output() -> None:
+    assert base_environment({})["NO_COLOR"] == "1"
+    assert base_environment({"NO_COLOR": ""})["NO_COLOR"] == "", "the project's [app] env has the last word"
 
 
 def test_terminal_shows_the_fix_and_reproduce_line() -> None:
