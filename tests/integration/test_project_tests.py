@@ -19,7 +19,8 @@ def test_failing_project_tests_are_named(tmp_path: Path) -> None:
     run = harness("check", "production", "--project", str(project), "--services", "local",
                   "--only", "prod.tests.coverage")
     assert run.code == 1, run.explain()
-    assert "the tests failed (exit 1)" in run.stdout, run.explain()
+    assert "your tests fail on the code as shipped: the write limiter lets 100 writes through" in run.stdout, \
+        run.explain()
     assert "1 failing test:" in run.stdout, run.explain()
     assert "✗ the write limiter lets 100 writes through" in run.stdout, run.explain()
     assert "limit.test.js:4:1" in run.stdout and "105 !== 100" in run.stdout, run.explain()
