@@ -14,10 +14,11 @@ import shutil
 from pathlib import Path
 
 from harness.catalog import SeededBug
+from harness.runner.depstore import DEP_DIRS
 
 SCRATCH = ".harness"
 # Installed dependencies, linked into the copy: big, and the bug is never in them.
-LINKED = ("node_modules", ".venv", "venv")
+LINKED = DEP_DIRS
 # Left out of the copy: history and output of earlier runs at the top; caches at any depth.
 SKIPPED = (".git", SCRATCH, "coverage", ".nyc_output", "target", "build", "htmlcov")
 CACHES = ("__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache")

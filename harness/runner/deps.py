@@ -32,9 +32,8 @@ from pathlib import Path
 from typing import Any
 
 from harness import __version__
-from harness.runner.depstore import DepStore
+from harness.runner.depstore import DEP_DIRS, DepStore
 
-DEP_DIRS = ("node_modules", ".venv", "venv")
 MANIFESTS = ("package.json", "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml",
              "pyproject.toml", "poetry.lock", "uv.lock", "Pipfile", "Pipfile.lock", "setup.py", "setup.cfg")
 MANIFEST_PATTERNS = ("requirements*.txt", "constraints*.txt")

@@ -18,23 +18,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from harness import cache
+from harness.cache import copy_tree
+
 KEEP = 32
+# The folders an install fills with dependencies: what is kept and copied, and nothing else.
+DEP_DIRS = ("node_modules", ".venv", "venv")
 META = "entry.json"
-
-
-def default_root() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "harness" / "deps"
-
-
-def _copy(source: Path, target: Path) -> None:
-    # cp keeps the package managers' symlinks (node_modules/.bin) and is several times faster
-    # than a Python tree walk on a virtualenv of thousands of files.
-    cp = shutil.which("cp", path="/usr/bin:/bin")
-    if cp is not None:
-        subprocess.run([cp, "-a", "--", str(source), str(target)], check=True, capture_output=True, timeout=600)
-    else:
-        shutil.copytree(source, target, symlinks=True)
 
 
 def _relocate(folder: Path, old: str, new: str) -> None:
@@ -58,7 +48,7 @@ def _relocate(folder: Path, old: str, new: str) -> None:
 
 class DepStore:
     def __init__(self, root: Path | None = None) -> None:
-        self.root = root or default_root()
+        self.root = root or cache.root("deps")
 
     def save(self, key: str, project: Path, dirs: tuple[str, ...]) -> None:
         entry = self.root / key
@@ -72,7 +62,7 @@ class DepStore:
             return  # a cache that cannot be written is no reason to fail a run
         try:
             for name in dirs:
-                _copy(project / name, staging / name)
+                copy_tree(project / name, staging / name)
             (staging / META).write_text(json.dumps({"origin": str(project.resolve()), "dirs": list(dirs),
                                                     "saved": time.time()}))
             staging.rename(entry)
@@ -90,7 +80,7 @@ class DepStore:
         except (OSError, ValueError):
             return ()
         dirs = tuple(str(d) for d in meta.get("dirs", []))
-        if not dirs or any(d not in ("node_modules", ".venv", "venv") or not (entry / d).is_dir() for d in dirs):
+        if not dirs or any(d not in DEP_DIRS or not (entry / d).is_dir() for d in dirs):
             return ()
         new = str(project.resolve())
         for name in dirs:
@@ -99,7 +89,7 @@ class DepStore:
                 target.unlink()
             elif target.exists():
                 shutil.rmtree(target)
-            _copy(entry / name, target)
+            copy_tree(entry / name, target)
             _relocate(target, os.path.join(meta["origin"], name), os.path.join(new, name))
         with contextlib.suppress(OSError):
             os.utime(entry)

@@ -24,12 +24,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness import cache
+from harness.cache import copy_tree
+
 FORMAT = 1
-
-
-def default_root() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "harness" / "pg"
 
 
 @dataclass(frozen=True)
@@ -45,13 +43,9 @@ def key(initdb: Path, args: list[str]) -> str:
     return hashlib.sha256(json.dumps(described).encode()).hexdigest()[:24]
 
 
-def _cp() -> str | None:
-    return shutil.which("cp", path="/usr/bin:/bin")
-
-
 class TemplateStore:
     def __init__(self, root: Path | None = None) -> None:
-        self.root = root or default_root()
+        self.root = root or cache.root("pg")
 
     def find(self, name: str) -> Template | None:
         entry = self.root / name
@@ -64,11 +58,9 @@ class TemplateStore:
 
     def copy_to(self, template: Template, target: Path) -> bool:
         """`target` becomes a copy of the template's data folder; False when it could not be."""
-        cp = _cp()
-        if cp is None:
-            return False
-        done = subprocess.run([cp, "-a", "--", str(template.data), str(target)], capture_output=True, timeout=120)
-        if done.returncode != 0:
+        try:
+            copy_tree(template.data, target)
+        except (OSError, subprocess.SubprocessError):
             shutil.rmtree(target, ignore_errors=True)
             return False
         return True
@@ -77,24 +69,19 @@ class TemplateStore:
         """Keep a copy of a cluster that initdb just made (before any server ran on it)."""
         if self.find(name) is not None:
             return
-        cp = _cp()
-        if cp is None:
-            return
         try:
             self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
             staging = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=self.root))
         except OSError:
             return  # no cache: the next run runs initdb again
         try:
-            if subprocess.run([cp, "-a", "--", str(data), str(staging / "data")], capture_output=True,
-                              timeout=120).returncode != 0:
-                return
+            copy_tree(data, staging / "data")
             secret = staging / "password"
             secret.touch(mode=0o600)
             secret.write_text(password + "\n")
             staging.rename(self.root / name)  # whole or not at all; another run may have won
-        except OSError:
-            pass
+        except (OSError, subprocess.SubprocessError):
+            pass  # another run kept it first, or no room: the next run runs initdb
         finally:
             shutil.rmtree(staging, ignore_errors=True)
 
