@@ -12,8 +12,8 @@ import secrets
 import subprocess
 from dataclasses import dataclass, field
 
+from harness import systools as tools
 from harness.errors import EnvironmentProblem
-from harness.grading import tools
 from harness.grading.cgroups import PREFIX, Hierarchy
 
 ISOLATIONS = ("strict", "auto", "none")

@@ -28,13 +28,12 @@ and to nothing that runs as root.
 from __future__ import annotations
 
 import os
-import shlex
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness.grading import tools
+from harness import systools as tools
 from harness.grading.cgroups import MOUNT
 
 # Where the harness's own toolchain caches live: the submission gets its own under HOME.
@@ -75,16 +74,12 @@ class JailSpec:
 
 
 def join_cgroups(procs_files: tuple[str, ...]) -> list[str]:
-    joins = " && ".join(f"echo $$ > {shlex.quote(path)}" for path in procs_files)
-    script = f'{joins} || {{ echo "harness: could not join the cgroup" >&2; exit 125; }}; exec "$@"'
-    return ["/bin/sh", "-c", script, "harness-jail"]
+    return tools.joining(procs_files, "harness-jail")
 
 
 def enter(procs_files: tuple[str, ...]) -> list[str]:
     """The first root step: a fixed umask (the grader's own is 077), then the phase's cgroups."""
-    steps = ["umask 022", *(f"echo $$ > {shlex.quote(path)}" for path in procs_files)]
-    script = f'{" && ".join(steps)} || {{ echo "harness: could not join the cgroup" >&2; exit 125; }}; exec "$@"'
-    return ["/bin/sh", "-c", script, "harness-jail"]
+    return tools.joining(procs_files, "harness-jail", first=["umask 022"])
 
 
 def dns_files() -> list[str]:

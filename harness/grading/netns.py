@@ -13,7 +13,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.grading import tools
+from harness import systools as tools
 
 LISTEN = "0A"
 # Linux's default ip_local_port_range: what bind(port 0) hands out. A project's own test

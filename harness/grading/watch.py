@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import psutil
 
-from harness.grading import tools
+from harness import systools as tools
 from harness.grading.cgroups import Group, Usage
 from harness.grading.limits import Limits
 from harness.grading.netns import NamespaceView

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import os
 import pwd
-import shlex
 import shutil
 import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness import systools
 from harness.errors import EnvironmentProblem
 
 OWN_ACCOUNT = "harness-svc"
@@ -27,7 +27,6 @@ OWN_ACCOUNT = "harness-svc"
 SERVICE_UID_ENV = "HARNESS_SERVICE_UID"
 SERVICE_CGROUP_ENV = "HARNESS_SERVICE_CGROUP"
 # Root's tools by absolute path: the grader's own steps never look them up on a PATH.
-_TOOL_DIRS = ("/usr/bin", "/bin", "/usr/sbin", "/sbin")
 
 
 @dataclass(frozen=True)
@@ -61,15 +60,6 @@ def current() -> Account | None:
         tried=["account 'postgres'", f"account '{OWN_ACCOUNT}'", "useradd --system"],
         fixes=[f"Create one: useradd --system {OWN_ACCOUNT}", "Or run the harness as a normal user"],
     )
-
-
-def _tool(name: str) -> str:
-    for directory in _TOOL_DIRS:
-        path = Path(directory) / name
-        if path.is_file() and os.access(path, os.X_OK):
-            return str(path)
-    raise EnvironmentProblem(f"{name} not found in {', '.join(_TOOL_DIRS)}",
-                             fixes=[f"Install util-linux (it provides {name})"])
 
 
 @dataclass(frozen=True)
@@ -106,9 +96,7 @@ class ServiceRun:
         if not self.confined:
             return list(argv)
         assert self.account is not None
-        joins = " && ".join(f"echo $$ > {shlex.quote(path)}" for path in self.procs)
-        script = f'{joins} || {{ echo "harness: could not join the services cgroup" >&2; exit 125; }}; exec "$@"'
-        return ["/bin/sh", "-c", script, "harness-services", _tool("setpriv"),
+        return [*systools.joining(self.procs, "harness-services"), systools.tool("setpriv"),
                 f"--reuid={self.account.uid}", f"--regid={self.account.gid}", "--clear-groups", "--no-new-privs",
                 "--", *argv]
 

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from harness import systools as tools
 from harness.config import ProjectConfig, parse_config
 from harness.config import TestsConfig as Suite
 from harness.errors import ConfigError
-from harness.grading import jail, tools
+from harness.grading import jail
 from harness.grading.jail import JailLauncher, JailSpec, cgroup_views
 from harness.runner.app import AppEnvironment, AppRunner, DirectLauncher
 from harness.runner.confined import OutsideProject, read_inside
