@@ -5,6 +5,8 @@ from __future__ import annotations
 from harness import expect
 from harness.registry import CheckContext, check
 
+from ..shelf.polite import Polite
+
 
 @check("rest.errors.problem_json", points=2)
 def every_error_is_problem_json(ctx: CheckContext) -> None:
@@ -13,12 +15,13 @@ def every_error_is_problem_json(ctx: CheckContext) -> None:
     Unknown routes, malformed JSON, unknown ids and invalid bodies all answer with the
     same {type, title, status, detail} document and nothing from the server's insides.
     """
+    http = Polite(ctx)  # waits out a 429 on the writes, as clients do
     probes = [
         ("an unknown route", 404, ctx.http.get("/v1/no-such-route-" + ctx.run_id)),
-        ("malformed JSON", 400, ctx.http.post("/v1/authors", content='{"name": "unterminated',
+        ("malformed JSON", 400, http.post("/v1/authors", content='{"name": "unterminated',
                                               headers={"content-type": "application/json"})),
         ("an unknown book id", 404, ctx.http.get("/v1/books/987654321")),
-        ("an invalid book", 422, ctx.http.post("/v1/books", json={"title": 42})),
+        ("an invalid book", 422, http.post("/v1/books", json={"title": 42})),
     ]
     for what, status, response in probes:
         expect.status(response, status, what=f"{what} ({response.request.method} {response.request.url.path})",
