@@ -101,4 +101,6 @@ def harness(*args: str, cwd: Path | None = None, timeout: float = 600, env: dict
     results = None
     if results_path is not None and results_path.is_file():
         results = json.loads(results_path.read_text())
+        if "--json" not in args:  # ours, not the caller's: leave nothing behind in /tmp
+            results_path.unlink()
     return Run(proc.returncode, proc.stdout, proc.stderr, results)
