@@ -4,10 +4,11 @@
 //
 //   const { call, unique } = require('./support');
 //
-// Requiring this file (at the top of a test file) registers two hooks for that file:
-// before its tests, the migrations run on DATABASE_URL and the app starts on a free port;
-// after them, the server and the connection pool close so that the process can exit.
-// node --test runs each test file in a process of its own, so each file gets its own app.
+// Requiring this file (at the top of a test file) registers two hooks, once per process:
+// before the first test, the migrations run on DATABASE_URL and the app starts on a free
+// port; after the last, the server and the connection pool close so that the process can
+// exit. tests/run.js loads every test file into one process, so they share this app (and
+// `node --test tests/x.test.js` runs one file alone, with an app of its own).
 const { before, after } = require('node:test');
 const { execFile } = require('node:child_process');
 const path = require('node:path');
