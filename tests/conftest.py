@@ -27,9 +27,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if callspec is not None and callspec.params.get("services_mode") == "docker":
             item.add_marker(pytest.mark.docker)
         # Load tests measure throughput: they run after the rest, one at a time (scripts/test),
-        # so that no other test takes the cores they measure.
-        if "/integration/load/" in str(item.path) or (
-                callspec is not None and callspec.params.get("lab_id") == "backend/production"):
+        # so that no other test takes the cores they measure. (The lab runs that include a load
+        # check carry the marker from tests/integration/test_labs.py.)
+        if "/integration/load/" in str(item.path):
             item.add_marker(pytest.mark.load)
         # The grading tests take turns on a machine lock (tests/grading/support.py grading_alone):
         # on one worker (scripts/test runs --dist loadgroup), so that the other runs other tests
