@@ -19,6 +19,8 @@ from harness.errors import ConfigError
 
 CONFIG_NAME = "harness.toml"
 TRACKS = ("node", "python", "java", "sql", "postgres", "mongodb", "backend")
+# Tracks whose project is a folder of files the checks run (the sql track's queries/*.sql).
+APPLESS_TRACKS = ("sql",)
 
 EXAMPLE = """\
 track = "node"
@@ -65,9 +67,13 @@ class ServiceImages:
 class ProjectConfig:
     root: Path
     track: str
-    app: AppConfig
+    # None only for the tracks whose project is not an app (APPLESS_TRACKS): nothing is
+    # installed or started, the checks read the project's files.
+    app: AppConfig | None
     images: ServiceImages = ServiceImages()
     tests: TestsConfig | None = None
+    # Said to the learner before the run (an [app] that an app-less track does not use).
+    warnings: tuple[str, ...] = ()
 
     @property
     def path(self) -> Path:
@@ -135,6 +141,13 @@ def parse_config(root: Path, data: Mapping[str, Any], file: str) -> ProjectConfi
             suggestion=_closest(str(track), TRACKS),
         )
     app_table = data.get("app")
+    warnings: tuple[str, ...] = ()
+    if track in APPLESS_TRACKS:
+        if app_table is not None:
+            warnings = (f"{file}: [app] is not used: a {track} project has no app to install or start, "
+                        "its checks run the files in queries/; remove the [app] table",)
+        return ProjectConfig(root=root, track=track, app=None, images=_images(file, data),
+                             tests=_tests(file, data.get("tests")), warnings=warnings)
     if not isinstance(app_table, dict):
         raise ConfigError(
             file, "an [app] table is required: how to install, migrate and start the project",
@@ -168,16 +181,20 @@ def parse_config(root: Path, data: Mapping[str, Any], file: str) -> ProjectConfi
         ready_timeout_s=_duration(file, app_table, "ready_timeout", 60.0),
         env=dict(env),
     )
+    return ProjectConfig(root=root, track=track, app=app, images=_images(file, data),
+                         tests=_tests(file, data.get("tests")))
+
+
+def _images(file: str, data: Mapping[str, Any]) -> ServiceImages:
     services = data.get("services", {})
     if not isinstance(services, dict):
         raise ConfigError(file, "must be a table", key="services")
     _reject_unknown(file, services, _SERVICE_KEYS, "services.")
-    images = ServiceImages(
+    return ServiceImages(
         postgres=_string(file, services, "postgres_image", "services.", required=False),
         redis=_string(file, services, "redis_image", "services.", required=False),
         mongodb=_string(file, services, "mongodb_image", "services.", required=False),
     )
-    return ProjectConfig(root=root, track=track, app=app, images=images, tests=_tests(file, data.get("tests")))
 
 
 def _tests(file: str, table: Any) -> TestsConfig | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import tempfile
 import tomllib
 from pathlib import Path
@@ -128,6 +129,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace, root: Path) -> int:
     config = load_config(root)
+    for warning in config.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     catalog = Catalog.load()
     lab = catalog.resolve(args.lab, args.track or config.track)
     manifest = catalog.require_available(lab)

@@ -96,6 +96,8 @@ def _capped(project: ProjectConfig, job: Job) -> ProjectConfig:
     """The submission's own timeouts, but never above the instructor's."""
     limits = job.policy.limits
     app = project.app
+    if app is None:  # an app-less track: nothing installed or started, nothing to cap
+        return project
     return replace(project, app=replace(
         app,
         install_timeout_s=min(app.install_timeout_s, limits.install_timeout_s),

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 import httpx
 
 from harness.catalog import SeededBug
-from harness.config import ProjectConfig
+from harness.config import AppConfig, ProjectConfig
 from harness.durations import format_duration
 from harness.errors import ExitCode, HarnessError
 from harness.introspect import coverage
@@ -131,10 +131,20 @@ class AppRunner:
         self.base_url = f"http://127.0.0.1:{app_env.port}"
         self.instance_urls = [f"http://127.0.0.1:{port}" for port in app_env.ports]
 
+    @property
+    def _app(self) -> AppConfig:
+        """The [app] table. A project without one (an app-less track) is never installed or started:
+        only a check that needs the app running gets here, and that is the lab's mistake."""
+        if self.config.app is None:
+            raise AppFailed(f"a check of this run needs the app running, but a {self.config.track} project has "
+                            "no [app] in harness.toml", phase="start",
+                            fixes=["Run only this lab's checks: harness labs <lab> lists them"])
+        return self.config.app
+
     # -- AppHandle ---------------------------------------------------------------------
     @property
     def migrate_command(self) -> str | None:
-        return self.config.app.migrate
+        return self.config.app.migrate if self.config.app is not None else None
 
     @property
     def migrate_runs(self) -> Sequence[MigrateRun]:
@@ -181,7 +191,7 @@ class AppRunner:
 
     # -- phases --------------------------------------------------------------------------
     def _env(self, *, with_services: bool) -> dict[str, str]:
-        extra = dict(self.config.app.env)
+        extra = dict(self.config.app.env) if self.config.app is not None else {}
         extra["PORT"] = str(self.app_env.port)
         if with_services:
             extra.update(self.app_env.service_urls)
@@ -209,10 +219,10 @@ class AppRunner:
         return lambda line: echo(f"[{phase}] {line}")
 
     def install(self) -> float:
-        command = self.config.app.install
+        command = self.config.app.install if self.config.app is not None else None
         if not command:
             return 0.0
-        budget = self.config.app.install_timeout_s
+        budget = self._app.install_timeout_s
         found = None
         if self._deps is not None:
             found = inputs(self.workdir, command, self._env(with_services=False), self._lab_id)
@@ -238,10 +248,10 @@ class AppRunner:
 
     def migrate(self, snapshot: Callable[[], Mapping[str, Any]] | None) -> float:
         """Run the migrate command twice: it must work on a fresh and on a migrated database."""
-        command = self.config.app.migrate
+        command = self.config.app.migrate if self.config.app is not None else None
         if not command:
             return 0.0
-        budget = self.config.app.migrate_timeout_s
+        budget = self._app.migrate_timeout_s
         total = 0.0
         for run in (1, 2):
             self._progress(f"migrating (run {run} of 2): {command}")
@@ -333,7 +343,7 @@ class AppRunner:
         return TestRun(tests.command, code, seconds, log.tail(LOG_LINES), percent, detail, digest.summary())
 
     def start(self) -> None:
-        command = self.config.app.start
+        command = self._app.start
         ports = self.app_env.ports
         self._progress(f"starting: {command}" + (f" ({len(ports)} instances)" if len(ports) > 1 else ""))
         user, group = self._launcher.account()
@@ -363,8 +373,8 @@ class AppRunner:
         return ready
 
     def _wait_one(self, proc: ManagedProcess, base_url: str) -> float:
-        budget = self.config.app.ready_timeout_s
-        health = self.config.app.health
+        budget = self._app.ready_timeout_s
+        health = self._app.health
         url = base_url + health
         deadline = time.monotonic() + budget
         last = "no answer yet"
@@ -376,7 +386,7 @@ class AppRunner:
                     proc.join_output(1.0)
                     raise AppFailed(
                         f"your app exited with code {code} before it was ready: an HTTP server is expected "
-                        f"to keep running (start command: {self.config.app.start})",
+                        f"to keep running (start command: {self._app.start})",
                         phase="start", log_tail=proc.tail(LOG_LINES),
                         fixes=["Run the start command yourself with PORT and DATABASE_URL set, and read the error"],
                     )
