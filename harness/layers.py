@@ -7,9 +7,18 @@ the security lab's starter taken further. Rather than copy those projects, a fol
     base = "../../week-21-security/starter"   # a folder, relative to this one
     remove = ["src/routes/todo.js"]           # base files this project does not have
 
-Laying out a layer copies its base (itself possibly a layer), removes what it lists and
-copies its own files over the result. Bases stay inside the harness's own lab folders
-(`labs/`, and `tests/labs/` in a checkout), so a layer cannot reach elsewhere on disk.
+    [[edit]]                                  # a few changed lines, written as the change
+    file = "src/app.js"
+    find = "app.use(helmet());"               # must occur exactly once in the file
+    replace = ""
+
+Laying out a layer copies its base (itself possibly a layer), removes what it lists,
+copies its own files over the result and then makes its edits, in order, each on the file
+as the edits before it left it. An edit is the form a lab's `[[bugs]]` entries take: a
+test project that differs from its reference by a few lines says so in those lines, and a
+change to the reference that moves them stops the lay-out instead of leaving the project
+testing old code. Bases stay inside the harness's own lab folders (`labs/`, and
+`tests/labs/` in a checkout), so a layer cannot reach elsewhere on disk.
 """
 
 from __future__ import annotations
@@ -29,10 +38,34 @@ _MAX_DEPTH = 8
 
 
 @dataclass(frozen=True)
+class Edit:
+    file: str
+    find: str
+    replace: str
+
+
+@dataclass(frozen=True)
 class Layer:
     folder: Path
     base: Path
     remove: tuple[str, ...]
+    edits: tuple[Edit, ...] = ()
+
+
+class NotOnce(ValueError):
+    """The text an edit finds is absent or there more than once; says which, to follow 'the text ...'."""
+
+    def __init__(self, found: int) -> None:
+        super().__init__("is not in" if found == 0 else f"is {found} times in")
+        self.found = found
+
+
+def replace_once(text: str, find: str, replace: str) -> str:
+    """`text` with `find` replaced; it must occur exactly once, or which occurrence is meant is a guess."""
+    found = text.count(find)
+    if found != 1:
+        raise NotOnce(found)
+    return text.replace(find, replace)
 
 
 def lab_roots() -> tuple[Path, ...]:
@@ -52,9 +85,9 @@ def read_layer(folder: Path) -> Layer:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(str(path), f"not valid TOML: {exc}") from exc
-    unknown = sorted(set(data) - {"base", "remove"})
+    unknown = sorted(set(data) - {"base", "remove", "edit"})
     if unknown:
-        raise ConfigError(str(path), "unknown key; a layer has only 'base' and 'remove'", key=unknown[0])
+        raise ConfigError(str(path), "unknown key; a layer has only 'base', 'remove' and [[edit]]", key=unknown[0])
     base = data.get("base")
     if not isinstance(base, str) or not base:
         raise ConfigError(str(path), "a layer needs the folder it builds on", key="base",
@@ -63,8 +96,7 @@ def read_layer(folder: Path) -> Layer:
     if not isinstance(remove, list) or not all(isinstance(item, str) for item in remove):
         raise ConfigError(str(path), "a list of relative file paths", key="remove")
     for item in remove:
-        pure = PurePosixPath(item)
-        if pure.is_absolute() or ".." in pure.parts:
+        if not _inside(item):
             raise ConfigError(str(path), f"{item!r} must be a path inside the project", key="remove")
     resolved = (folder / base).resolve()
     if not any(resolved.is_relative_to(root) for root in lab_roots()):
@@ -72,7 +104,40 @@ def read_layer(folder: Path) -> Layer:
                           fixes=["Build on a starter in labs/ or a project in tests/labs/"])
     if not resolved.is_dir():
         raise ConfigError(str(path), f"{base!r} is not a folder ({resolved})", key="base")
-    return Layer(folder=folder.resolve(), base=resolved, remove=tuple(remove))
+    edits = data.get("edit", [])
+    if not isinstance(edits, list):
+        raise ConfigError(str(path), "edits are [[edit]] tables, one per change", key="edit")
+    return Layer(folder=folder.resolve(), base=resolved, remove=tuple(remove),
+                 edits=tuple(_edit(path, raw, i) for i, raw in enumerate(edits)))
+
+
+_EDIT_KEYS = ("file", "find", "replace")
+
+
+def _edit(path: Path, raw: object, index: int) -> Edit:
+    where = f"edit[{index}]"
+    if not isinstance(raw, dict):
+        raise ConfigError(str(path), "an edit is a table: [[edit]] with file, find and replace", key=where)
+    unknown = sorted(set(raw) - set(_EDIT_KEYS))
+    if unknown:
+        raise ConfigError(str(path), "unknown key; an [[edit]] has only file, find and replace",
+                          key=f"{where}.{unknown[0]}")
+    for key in _EDIT_KEYS:
+        value = raw.get(key)
+        if not isinstance(value, str) or (not value and key != "replace"):
+            raise ConfigError(str(path), f"every [[edit]] needs {key} (a string)", key=f"{where}.{key}")
+    if not _inside(raw["file"]):
+        raise ConfigError(str(path), f"{raw['file']!r} must be a relative path inside the project",
+                          key=f"{where}.file")
+    if raw["find"] == raw["replace"]:
+        raise ConfigError(str(path), "replace must differ from find: this edit would change nothing",
+                          key=f"{where}.replace")
+    return Edit(file=raw["file"], find=raw["find"], replace=raw["replace"])
+
+
+def _inside(item: str) -> bool:
+    pure = PurePosixPath(item)
+    return bool(item) and not pure.is_absolute() and ".." not in pure.parts
 
 
 def chain(folder: Path) -> list[Path]:
@@ -92,11 +157,34 @@ def lay_out(folder: Path, target: Path, *, skip: tuple[str, ...] = SKIPPED) -> P
     """Write the whole project `folder` stands for into `target` (created or merged into)."""
     ignore = shutil.ignore_patterns(*skip, LAYER_FILE)
     for step in chain(folder):
-        if is_layer(step):
-            for item in read_layer(step).remove:
-                _remove(target / item)
+        layer = read_layer(step) if is_layer(step) else None
+        for item in layer.remove if layer else ():
+            _remove(target / item)
         shutil.copytree(step, target, dirs_exist_ok=True, ignore=ignore)
+        for index, edit in enumerate(layer.edits if layer else ()):
+            _apply(step / LAYER_FILE, index, edit, target)
     return target
+
+
+def _apply(path: Path, index: int, edit: Edit, target: Path) -> None:
+    where = f"edit[{index}].find"
+    file = target / edit.file
+    if file.is_symlink() or not file.is_file():
+        raise ConfigError(str(path), f"{edit.file} is not a file of the project this layer builds on",
+                          key=f"edit[{index}].file",
+                          fixes=["Name a file of the base (relative to the project), or add the file to this folder"])
+    try:
+        with file.open(encoding="utf-8", newline="") as source:  # as written: no line endings translated
+            text = replace_once(source.read(), edit.find, edit.replace)
+    except NotOnce as exc:
+        raise ConfigError(str(path), f"the text to find {exc} {edit.file}: {edit.find.strip()[:120]!r}", key=where,
+                          fixes=["Copy the lines from the base's file as they are now; add a line around them "
+                                 "if they occur more than once"]) from None
+    except UnicodeDecodeError:
+        raise ConfigError(str(path), f"{edit.file} is not UTF-8 text: an edit changes text files only",
+                          key=f"edit[{index}].file") from None
+    with file.open("w", encoding="utf-8", newline="") as out:
+        out.write(text)
 
 
 def _remove(path: Path) -> None:

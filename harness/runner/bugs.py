@@ -14,6 +14,7 @@ import shutil
 from pathlib import Path
 
 from harness.catalog import SeededBug
+from harness.layers import NotOnce, replace_once
 from harness.runner.depstore import DEP_DIRS
 
 SCRATCH = ".harness"
@@ -59,11 +60,10 @@ def _planted_text(project: Path, bug: SeededBug) -> str:
     except (OSError, UnicodeDecodeError) as exc:
         raise SeedError(f"{bug.file} could not be read ({exc.__class__.__name__}): the lab plants a bug in it") \
             from None
-    found = text.count(bug.find)
-    if found != 1:
-        where = "is not in" if found == 0 else f"is {found} times in"
-        raise SeedError(f"the code this bug changes {where} {bug.file}: {bug.find.strip()[:120]!r}")
-    return text.replace(bug.find, bug.replace)
+    try:
+        return replace_once(text, bug.find, bug.replace)
+    except NotOnce as exc:
+        raise SeedError(f"the code this bug changes {exc} {bug.file}: {bug.find.strip()[:120]!r}") from None
 
 
 def clear_leftovers(project: Path) -> None:

@@ -55,7 +55,17 @@ def test_layers_stack_and_a_removal_applies_only_to_what_lies_below(roots: Path,
     ('base = "../nowhere"\n', "base", "is not a folder"),
     ('remove = ["a"]\n', "base", "needs the folder it builds on"),
     ('base = "../starter"\nremove = ["../../etc/passwd"]\n', "remove", "must be a path inside the project"),
-    ('base = "../starter"\nextends = "x"\n', "extends", "only 'base' and 'remove'"),
+    ('base = "../starter"\nextends = "x"\n', "extends", "only 'base', 'remove' and [[edit]]"),
+    ('base = "../starter"\nedit = "x"\n', "edit", "[[edit]] tables"),
+    ('base = "../starter"\n[[edit]]\nfile = "../a.js"\nfind = "a"\nreplace = "b"\n', "edit[0].file",
+     "relative path inside the project"),
+    ('base = "../starter"\n[[edit]]\nfile = "/etc/passwd"\nfind = "a"\nreplace = "b"\n', "edit[0].file",
+     "relative path inside the project"),
+    ('base = "../starter"\n[[edit]]\nfile = "a.js"\nreplace = "b"\n', "edit[0].find", "needs find"),
+    ('base = "../starter"\n[[edit]]\nfile = "a.js"\nfind = "a"\nreplace = "a"\n', "edit[0].replace",
+     "would change nothing"),
+    ('base = "../starter"\n[[edit]]\nfile = "a.js"\nfind = "a"\nreplace = ""\nwith = "b"\n', "edit[0].with",
+     "only file, find and replace"),
 ])
 def test_a_wrong_layer_file_names_the_key(roots: Path, text: str, key: str, says: str) -> None:
     (roots / "starter").mkdir()
@@ -64,6 +74,35 @@ def test_a_wrong_layer_file_names_the_key(roots: Path, text: str, key: str, says
         chain(roots / "reference")
     assert f"key '{key}'" in error.value.message and says in error.value.message
     assert str(roots / "reference" / LAYER_FILE) in error.value.message
+
+
+def test_edits_change_the_laid_out_files_in_order_after_the_layers_own_files(roots: Path, tmp_path: Path) -> None:
+    _write(roots / "reference", {"src/app.js": "use(a);\nuse(b);\n", "src/db.js": "max: 10\r\nidle: 1\r\n"})
+    _write(roots / "defect", {LAYER_FILE: 'base = "../reference"\n'
+                              '[[edit]]\nfile = "src/app.js"\nfind = "use(b);\\n"\nreplace = ""\n'
+                              '[[edit]]\nfile = "src/app.js"\nfind = "use(a);"\nreplace = "use(c);"\n'
+                              '[[edit]]\nfile = "src/db.js"\nfind = "max: 10"\nreplace = "max: 100"\n'
+                              '[[edit]]\nfile = "own.js"\nfind = "mine"\nreplace = "edited"\n',
+                              "own.js": "mine"})
+    out = lay_out(roots / "defect", tmp_path / "out")
+    assert _files(out) == {"src/app.js": "use(c);\n", "src/db.js": "max: 100\nidle: 1\n", "own.js": "edited"}
+    assert (out / "src/db.js").read_bytes() == b"max: 100\r\nidle: 1\r\n"  # line endings as the base wrote them
+
+
+@pytest.mark.parametrize(("edit", "key", "says"), [
+    ('file = "gone.js"\nfind = "a"\nreplace = "b"', "edit[1].file", "gone.js is not a file of the project"),
+    ('file = "a.js"\nfind = "missing"\nreplace = "b"', "edit[1].find", "the text to find is not in a.js: 'missing'"),
+    ('file = "a.js"\nfind = "x"\nreplace = "y"', "edit[1].find", "the text to find is 2 times in a.js"),
+])
+def test_an_edit_that_does_not_fit_its_base_names_the_edit_and_the_fix(roots: Path, tmp_path: Path, edit: str,
+                                                                       key: str, says: str) -> None:
+    _write(roots / "reference", {"a.js": "x = 1; x = 2; a;"})
+    _write(roots / "defect", {LAYER_FILE: f'base = "../reference"\n[[edit]]\nfile = "a.js"\nfind = "a;"\n'
+                                          f'replace = "b;"\n[[edit]]\n{edit}\n'})
+    with pytest.raises(ConfigError) as error:
+        lay_out(roots / "defect", tmp_path / "out")
+    assert f"key '{key}'" in error.value.message and says in error.value.message, error.value.message
+    assert str(roots / "defect" / LAYER_FILE) in error.value.message and error.value.fixes
 
 
 def test_layers_that_build_on_each_other_in_a_loop_are_refused(roots: Path) -> None:
