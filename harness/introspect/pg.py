@@ -94,6 +94,9 @@ class PgProbe:
     def __init__(self, stats_dsn: str, work_dsn: str, *, app_role: str, app_database: str) -> None:
         self.app_role = app_role
         self.app_database = app_database
+        # The stats login holds no right on anything the app's role owns: the sql track's
+        # checks grant it SELECT on their dataset and run the learner's queries as it.
+        self.readonly_dsn = stats_dsn
         self._lock = threading.Lock()
         self._stats = connect_stats(stats_dsn)
         try:

@@ -1,0 +1,2 @@
+-- Task 01: Garden products still sold at 25.00 or more: id, name, price.
+-- TODO: write one SELECT statement here (see LAB.md).

@@ -1,0 +1,2 @@
+-- Task 02: The 10 most expensive products, and every product that costs as much as the 10th: id, name, price, most expensive first.
+-- TODO: write one SELECT statement here (see LAB.md).

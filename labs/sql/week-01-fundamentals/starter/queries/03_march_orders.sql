@@ -1,0 +1,2 @@
+-- Task 03: The orders placed in March 2024 (UTC), with their customer's name: order_id, customer_name, ordered_at.
+-- TODO: write one SELECT statement here (see LAB.md).

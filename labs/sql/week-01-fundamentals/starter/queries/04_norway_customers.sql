@@ -1,0 +1,2 @@
+-- Task 04: Every customer from Norway (country 'NO') with their number of orders, 0 for none: customer_id, name, orders.
+-- TODO: write one SELECT statement here (see LAB.md).

@@ -1,0 +1,2 @@
+-- Task 05: The products nobody ever ordered: id, name.
+-- TODO: write one SELECT statement here (see LAB.md).

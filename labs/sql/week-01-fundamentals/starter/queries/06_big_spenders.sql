@@ -1,0 +1,2 @@
+-- Task 06: Customers whose orders, cancelled ones left out, add up to more than 10000 (quantity x unit_price): customer_id, total.
+-- TODO: write one SELECT statement here (see LAB.md).

@@ -1,0 +1,2 @@
+-- Task 07: The products that cost more than the average price of their own category: id, name, category, price.
+-- TODO: write one SELECT statement here (see LAB.md).

@@ -1,0 +1,2 @@
+-- Task 08: Customers without a city, with their email or 'no email' when it is NULL (an empty email stays empty): id, name, contact.
+-- TODO: write one SELECT statement here (see LAB.md).

@@ -1,0 +1,2 @@
+-- Task 09: The number of orders placed in each calendar year (UTC), oldest year first: year, orders.
+-- TODO: write one SELECT statement here (see LAB.md).

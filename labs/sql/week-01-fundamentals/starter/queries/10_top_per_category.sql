@@ -1,0 +1,2 @@
+-- Task 10: The most expensive product of each category, all of them when several share the top price: category, id, name, price.
+-- TODO: write one SELECT statement here (see LAB.md).

@@ -1,0 +1,4 @@
+SELECT id, name, price
+FROM products
+ORDER BY price DESC
+FETCH FIRST 10 ROWS WITH TIES;

@@ -1,0 +1,3 @@
+SELECT id, name, COALESCE(email, 'no email') AS contact
+FROM customers
+WHERE city IS NULL;

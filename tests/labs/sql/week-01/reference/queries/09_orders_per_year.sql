@@ -1,0 +1,4 @@
+SELECT EXTRACT(YEAR FROM ordered_at AT TIME ZONE 'UTC') AS year, COUNT(*) AS orders
+FROM orders
+GROUP BY year
+ORDER BY year;

@@ -1,0 +1,104 @@
+"""One task of a sql lab: the learner's file, run on the run's dataset and judged against the harness's answer."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from harness.outcomes import Failure
+from harness.registry import CheckContext
+from harness.runner.confined import OutsideProject, read_inside
+
+from .compare import SortKey, first_marked, normalized, order_broken, reorder, rows_differ, table
+from .load import ensure
+from .run import QueryFailed, Result, run
+
+MAX_BYTES = 256 * 1024
+_COMMENT = re.compile(r"--[^\n]*|/\*.*?\*/", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Task:
+    file: str  # e.g. "queries/03_march_orders.sql", relative to the project
+    columns: tuple[str, ...]  # as the task names them
+    answer: str  # the harness's own SQL for the same question
+    order: tuple[SortKey, ...] = ()  # empty: the task asks for no order
+
+
+def reproduce(seed: int, file: str) -> str:
+    database = f"shop_{seed}"
+    return (f"python -m harness.validators.sql.dataset --seed {seed} > {database}.sql && createdb {database} && "
+            f"psql -q -d {database} -f {database}.sql && PGOPTIONS='-c TimeZone=UTC' psql -d {database} -f {file}")
+
+
+def _read(ctx: CheckContext, task: Task) -> str:
+    try:
+        text = read_inside(ctx.app.project_dir, task.file, MAX_BYTES)
+    except FileNotFoundError:
+        raise Failure(f"{task.file} is missing", hint=f"Write this task's SELECT in {task.file} "
+                      "(one file per task, named as the README lists them).") from None
+    except (OutsideProject, OSError) as exc:
+        raise Failure(f"{task.file} could not be read: {exc}",
+                      hint="Keep each task's file inside the project's queries/ folder, as a plain file.") from None
+    if not _COMMENT.sub("", text).strip().strip(";").strip():
+        raise Failure(f"{task.file} holds no query yet", hint="Write one SELECT statement in it.")
+    return text
+
+
+def judge(ctx: CheckContext, task: Task) -> None:
+    loaded = ensure(ctx)
+    query = _read(ctx, task)
+    again = reproduce(loaded.seed, task.file)
+    try:
+        got = run(loaded.readonly_dsn, query)
+    except QueryFailed as exc:
+        raise Failure(f"{task.file}: {exc.reason}", hint=exc.hint, reproduce=again) from None
+    want = run(loaded.readonly_dsn, task.answer)
+    _columns(task, got, again)
+    if got.truncated:
+        raise Failure(f"{task.file}: the query returned more than {len(got.rows)} rows; the answer has "
+                      f"{len(want.rows)}", hint="A join without its condition multiplies rows.", reproduce=again)
+    rows = reorder(got, task.columns)
+    expected = reorder(want, task.columns)
+    diff = rows_differ(expected, rows)
+    seed = f"dataset seed {loaded.seed} (not the README's sample: an answer that depends on the sample's values fails)"
+    if diff is not None:
+        raise Failure(
+            f"{task.file}: {diff.message}",
+            expected=table(task.columns, first_marked(expected, diff.missing), Counter(diff.missing), "-",
+                           len(expected)),
+            actual=table(task.columns, first_marked(rows, diff.extra), Counter(diff.extra), "+", len(rows)),
+            hint=f"Rows marked - are missing from your result, rows marked + should not be in it; {seed}.",
+            reproduce=again,
+        )
+    broken = order_broken(rows, task.columns, task.order) if task.order else None
+    if broken is not None:
+        words = ", ".join(f"{k.column} {'descending' if k.descending else 'ascending'}" for k in task.order)
+        marked = Counter([normalized(rows[broken])])
+        raise Failure(
+            f"{task.file}: the rows are right but not in the order the task asks: {words} "
+            f"(row {broken + 1} comes too late)",
+            actual=table(task.columns, rows[max(0, broken - 3):], marked, ">", len(rows) - max(0, broken - 3)),
+            hint=f"Add ORDER BY {', '.join(k.column + (' DESC' if k.descending else '') for k in task.order)}; "
+                 f"rows that tie on it may come in any order. {seed[0].upper()}{seed[1:]}.",
+            reproduce=again,
+        )
+
+
+def _columns(task: Task, got: Result, again: str) -> None:
+    names = list(got.columns)
+    if sorted(names) == sorted(task.columns):
+        return
+    duplicated = sorted({n for n in names if names.count(n) > 1})
+    missing = [c for c in task.columns if c not in names]
+    extra = [n for n in names if n not in task.columns]
+    detail = "; ".join(part for part in (
+        f"missing: {', '.join(missing)}" if missing else "",
+        f"not asked for: {', '.join(extra)}" if extra else "",
+        f"named twice: {', '.join(duplicated)}" if duplicated else "",
+    ) if part)
+    raise Failure(f"{task.file}: the result's columns are not the task's ({detail})",
+                  expected=", ".join(task.columns), actual=", ".join(names),
+                  hint="Name each column as the task does, with AS where it is computed "
+                       "(COUNT(*) AS orders).", reproduce=again)
