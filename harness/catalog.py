@@ -13,12 +13,16 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from harness.config import TRACKS
 from harness.errors import ConfigError, NothingToRun, UsageError
 from harness.grading.limits import Limits, limits_from
 from harness.paths import labs_root
+from harness.registry import ParamError
+
+if TYPE_CHECKING:
+    from harness.registry import Registry
 
 SERVICES = ("postgres", "redis", "mongodb")
 # How the app's wall clock runs: "faketime" lets checks move it (harness/runner/clock.py).
@@ -87,8 +91,12 @@ class Lab:
     def available(self) -> bool:
         return (self.folder / "lab.toml").is_file()
 
+    @property
+    def manifest_path(self) -> Path:
+        return self.folder / "lab.toml"
+
     def manifest(self) -> LabManifest:
-        return load_manifest(self.folder / "lab.toml")
+        return load_manifest(self.manifest_path)
 
 
 def _folder_name(weeks: tuple[int, int] | None, slug: str) -> str:
@@ -255,3 +263,33 @@ def _clock(file: str, app: dict[str, Any]) -> str:
     if clock not in CLOCKS:
         raise ConfigError(file, f"clock must be one of {', '.join(CLOCKS)}, got {clock!r}", key="app.clock")
     return str(clock)
+
+
+def validate_checks(file: str, manifest: LabManifest, registry: Registry) -> dict[str, dict[str, Any]]:
+    """The manifest against what its checks declare: every check registered, every parameter
+    declared and of its type, every service a check needs started by the lab. Returns each
+    check's parameters, converted. A lab that gets one wrong is caught here, before anything
+    starts, instead of a check crashing mid-run as if the harness were broken."""
+    params: dict[str, dict[str, Any]] = {}
+    for index, entry in enumerate(manifest.checks):
+        if entry.id not in registry:
+            close = difflib.get_close_matches(entry.id, [spec.id for spec in registry.all()], n=1)
+            raise ConfigError(file, f"no check is registered as {entry.id!r}", key=f"checks[{index}].id",
+                              suggestion=close[0] if close else None)
+        spec = registry.get(entry.id)
+        missing = sorted(spec.services - set(manifest.services))
+        if missing:
+            wanted = [*manifest.services, *missing]
+            raise ConfigError(
+                file, f"the check {entry.id} needs {' and '.join(missing)}, which this lab does not start",
+                key="services",
+                fixes=["Add it to services in lab.toml: services = [" + ", ".join(f'"{s}"' for s in wanted) + "]"],
+            )
+        params[entry.id] = {}
+        for name, value in entry.params.items():
+            try:
+                params[entry.id].update(spec.bind({name: value}))
+            except ParamError as exc:
+                raise ConfigError(file, exc.message, key=f"checks[{index}].params.{name}",
+                                  suggestion=exc.suggestion) from None
+    return params

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import functools
 import importlib
 import itertools
 import pkgutil
@@ -10,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 
 if TYPE_CHECKING:
     from harness.httpclient import AppClient
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
 _ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*){2}$")
 SERVICES = frozenset({"postgres", "redis", "mongodb"})
 _FAILING_COUNT = re.compile(r"^(\d+) failing tests?:$")
+_PARAM_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 @dataclass(frozen=True)
@@ -129,6 +132,70 @@ CheckFunc = Callable[["CheckContext"], "Passed | None"]
 F = TypeVar("F", bound=CheckFunc)
 
 
+# The kinds of value a check parameter holds: what lab.toml and `--param` (TOML values) can give.
+P = TypeVar("P", int, float, str, bool)
+_KINDS: dict[type, str] = {int: "a whole number (int)", float: "a number (float)", str: "a string (str)",
+                           bool: "true or false (bool)"}
+
+
+class ParamError(ValueError):
+    """A lab or the command line gives a check a parameter it does not declare, or a wrong value."""
+
+    def __init__(self, message: str, *, suggestion: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.suggestion = suggestion
+
+
+@dataclass(frozen=True)
+class Param(Generic[P]):
+    """One parameter a check declares: `@check(..., params=[Param("max_connections", int, 20, "...")])`.
+
+    A lab sets it in lab.toml (`[[checks]] params = {...}`), a lab author with `--param`;
+    the check reads it with `ctx.param(name)`. A default of None means "not set" (the check
+    then decides, e.g. looks for any test command).
+    """
+
+    name: str
+    type: type[P]
+    default: P | None
+    meaning: str
+
+    def __post_init__(self) -> None:
+        if not _PARAM_NAME.match(self.name):
+            raise ValueError(f"parameter name {self.name!r} must be lowercase letters, digits and _")
+        if self.type not in _KINDS:
+            raise ValueError(f"parameter {self.name}: type must be one of int, float, str, bool")
+        if self.default is not None:  # 80 declared as a float reads back as 80.0, like a lab's 80
+            object.__setattr__(self, "default", self.convert(self.default))
+        if not self.meaning.strip():
+            raise ValueError(f"parameter {self.name}: say in one line what it means")
+
+    def convert(self, value: object) -> P:
+        """`value` as this parameter's type (an int is a float too), or ParamError naming the type."""
+        if isinstance(value, bool) and self.type is not bool:
+            pass  # TOML's true is a bool, never a number
+        elif self.type is float and isinstance(value, int | float):
+            return self.type(value)
+        elif isinstance(value, self.type):
+            return value
+        raise ParamError(f"{self.name} must be {_KINDS[self.type]}, got {value!r}")
+
+    def describe(self) -> str:
+        """`max_connections (int, default 20): the most connections ...` for listings and errors."""
+        default = "unset by default" if self.default is None else f"default {_shown(self.default)}"
+        return f"{self.name} ({self.type.__name__}, {default}): {self.meaning}"
+
+
+def _shown(value: object) -> str:
+    """A value as lab.toml writes it: 0.4, 80, "20s", true."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float):
+        return f"{value:g}"
+    return f'"{value}"' if isinstance(value, str) else str(value)
+
+
 @dataclass(frozen=True)
 class CheckSpec:
     id: str
@@ -141,6 +208,22 @@ class CheckSpec:
     # False for a check that never talks to the app (it reads the project's test runs): a lab
     # whose checks are all such does not start the app at all.
     needs_app: bool = True
+    params: tuple[Param[Any], ...] = ()
+
+    def declared(self, name: str) -> Param[Any]:
+        """The parameter called `name`, or ParamError naming the closest one and all of them."""
+        for param in self.params:
+            if param.name == name:
+                return param
+        names = [p.name for p in self.params]
+        close = difflib.get_close_matches(name, names, n=1)
+        listed = "; ".join(p.describe() for p in self.params) if self.params else "none"
+        raise ParamError(f"{self.id} has no parameter {name!r}; its parameters: {listed}",
+                         suggestion=close[0] if close else None)
+
+    def bind(self, given: Mapping[str, object]) -> dict[str, Any]:
+        """The values a lab or the command line gives, checked against the declarations and converted."""
+        return {name: self.declared(name).convert(value) for name, value in given.items()}
 
 
 @dataclass
@@ -152,6 +235,8 @@ class CheckContext:
     run_id: str
     seed: int
     params: Mapping[str, Any] = field(default_factory=dict)
+    # The check running now (set when its function is called): what its parameters are.
+    check: CheckSpec | None = None
     pg_probe: PgProbe | None = None
     redis_probe: RedisProbe | None = None
     mongo_probe: MongoProbe | None = None
@@ -204,8 +289,15 @@ class CheckContext:
             raise RuntimeError('this check moves the app\'s clock, but the lab does not set [app] clock = "faketime"')
         return self.clock_control
 
-    def param(self, name: str, default: Any) -> Any:
-        return self.params.get(name, default)
+    def param(self, name: str) -> Any:
+        """The running check's parameter: the lab's or `--param`'s value, else its declared default."""
+        if self.check is None:
+            raise RuntimeError(f"ctx.param({name!r}) outside a check registered with @check")
+        try:
+            declared = self.check.declared(name)
+        except ParamError as exc:
+            raise RuntimeError(f"{exc.message}: declare it in @check(params=[Param(...)])") from None
+        return declared.convert(self.params[name]) if name in self.params else declared.default
 
     def unique(self, prefix: str) -> str:
         """A value no other run or check uses: prefix-<run>-<n> (runs may share a database)."""
@@ -224,23 +316,37 @@ class Registry:
         services: Iterable[str] = (),
         timeout_s: float = 120,
         needs_app: bool = True,
+        params: Sequence[Param[Any]] = (),
     ) -> Callable[[F], F]:
         if not _ID.match(check_id):
             raise ValueError(f"check id {check_id!r} must look like area.topic.property")
         wanted = frozenset(services)
         if not wanted <= SERVICES:
             raise ValueError(f"{check_id}: unknown services {sorted(wanted - SERVICES)}")
+        declared = tuple(params)
+        if len({p.name for p in declared}) != len(declared):
+            raise ValueError(f"{check_id}: a parameter is declared twice")
 
         def register(func: F) -> F:
             doc = (func.__doc__ or "").strip()
             if not doc:
                 raise ValueError(f"{check_id}: a check needs a docstring; its first line is its title")
-            if check_id in self._checks and self._checks[check_id].func is not func:
+            known = self._checks.get(check_id)
+            if known is not None and getattr(known.func, "__wrapped__", None) is not func:
                 raise ValueError(f"check id {check_id} is registered twice")
             title = doc.splitlines()[0].strip()
-            self._checks[check_id] = CheckSpec(check_id, func, title, doc, float(points), wanted, timeout_s,
-                                               needs_app)
-            return func
+
+            # Whoever calls the check (the runner, or a unit test calling it directly), its
+            # ctx.param reads this declaration.
+            @functools.wraps(func)
+            def declared_check(ctx: CheckContext) -> Passed | None:
+                ctx.check = spec
+                return func(ctx)
+
+            spec = CheckSpec(check_id, declared_check, title, doc, float(points), wanted, timeout_s, needs_app,
+                             declared)
+            self._checks[check_id] = spec
+            return cast(F, declared_check)
 
         return register
 

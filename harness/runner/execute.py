@@ -85,6 +85,7 @@ def _outcome(planned: Planned, ctx: CheckContext, debug: bool) -> Outcome:
 def run_check(planned: Planned, ctx: CheckContext, *, debug: bool = False) -> CheckResult:
     spec = planned.spec
     ctx.params = planned.params  # the lab's parameters for this check (lab.toml [[checks]] params)
+    ctx.check = spec  # what ctx.param reads them against (a registered check sets it too)
     started = time.monotonic()
     box: list[Outcome] = []
     if spec.needs_app and not ctx.app.alive():

@@ -21,15 +21,15 @@ from typing import Any
 import psycopg
 
 from harness import __version__
-from harness.catalog import Lab, LabManifest
+from harness.catalog import Lab, LabManifest, validate_checks
 from harness.config import ProjectConfig
-from harness.errors import HarnessError, NothingToRun
+from harness.errors import HarnessError, NothingToRun, UsageError
 from harness.httpclient import AppClient
 from harness.introspect.mongo import MongoProbe
 from harness.introspect.pg import PgProbe
 from harness.introspect.redis import RedisProbe
 from harness.outcomes import Failure, RunResult
-from harness.registry import CheckContext, Leftovers, load_validators
+from harness.registry import CheckContext, CheckSpec, Leftovers, ParamError, load_validators
 from harness.reporters import Reporter
 from harness.runner.app import AppEnvironment, AppFailed, AppRunner, Launcher
 from harness.runner.balancer import Balancer
@@ -70,6 +70,9 @@ class CheckRequest:
 
 def plan(request: CheckRequest) -> list[Planned]:
     registry = load_validators()
+    # A lab that gives its checks what they do not declare, or does not start what they need,
+    # is the lab's error: said here, before anything starts.
+    lab_params = validate_checks(str(request.lab.manifest_path), request.manifest, registry)
     wanted = set(request.only)
     unknown = (wanted | set(request.params)) - {e.id for e in request.manifest.checks}
     if unknown:
@@ -81,9 +84,22 @@ def plan(request: CheckRequest) -> list[Planned]:
             continue
         spec = registry.get(entry.id)
         points = request.points.get(entry.id, entry.points if entry.points is not None else spec.points)
-        params = {**entry.params, **request.params.get(entry.id, {})}
+        params = {**lab_params[entry.id], **_flag_params(spec, request.params.get(entry.id, {}), request.lab)}
         planned.append(Planned(spec, points, entry.hidden, params))
     return planned
+
+
+def _flag_params(spec: CheckSpec, given: Mapping[str, Any], lab: Lab) -> dict[str, Any]:
+    """`--param` values for one check, checked against its declared parameters."""
+    bound = {}
+    for name, value in given.items():
+        try:
+            bound.update(spec.bind({name: value}))
+        except ParamError as exc:
+            close = f" (did you mean {spec.id}.{exc.suggestion}?)" if exc.suggestion else ""
+            raise UsageError(f"--param {spec.id}.{name}: {exc.message}{close}",
+                             fixes=[f"See each check's parameters with: harness labs {lab.id} --verbose"]) from None
+    return bound
 
 
 @contextlib.contextmanager

@@ -16,7 +16,7 @@ from harness import expect
 from harness.httpclient import curl_for
 from harness.introspect.statements import Window, observe, require_statements
 from harness.outcomes import Failure
-from harness.registry import CheckContext, check
+from harness.registry import CheckContext, Param, check
 
 from ..shelf.api import ShelfApi
 from . import seed
@@ -30,7 +30,9 @@ def scan_share(window: Window, table_blocks: int) -> float:
     return sum(s.blocks for s in window.statements) / max(table_blocks, 1)
 
 
-@check("db.indexes.filters", points=2, services={"postgres"}, timeout_s=120)
+@check("db.indexes.filters", points=2, services={"postgres"}, timeout_s=120, params=[
+    Param("books", int, 10_000, "how many books the table holds when the filters are measured"),
+    Param("max_share", float, 0.4, "the largest share of the table's blocks a rare filter may read (0 to 1)")])
 def filters_are_backed_by_indexes(ctx: CheckContext) -> None:
     """The book filters are backed by indexes at a realistic volume (10k+ books).
 
@@ -38,7 +40,7 @@ def filters_are_backed_by_indexes(ctx: CheckContext) -> None:
     read a few blocks through an index, not scan the table.
     """
     require_statements(ctx.pg)
-    volume = int(ctx.param("books", 10_000))
+    volume: int = ctx.param("books")
     api = ShelfApi(ctx)
     rare_author = api.author()
     rare_tag = ctx.unique("rare")
@@ -58,7 +60,7 @@ def filters_are_backed_by_indexes(ctx: CheckContext) -> None:
     pg.analyze()
     total = pg.count("books")
     blocks = pg.heap_blocks("books")
-    limit = float(ctx.param("max_share", 0.4))
+    limit: float = ctx.param("max_share")
     findings = []
     for what, params in (("author_id", {"author_id": rare_author.id}), ("tag", {"tag": rare_tag})):
         response, window = observe(pg, partial(api.list_books, **params))

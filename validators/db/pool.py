@@ -8,7 +8,7 @@ from functools import partial
 from itertools import pairwise
 
 from harness.outcomes import Failure
-from harness.registry import CheckContext, check
+from harness.registry import CheckContext, Param, check
 
 from ..shelf.api import ShelfApi
 
@@ -49,14 +49,15 @@ def connection_verdict(peak: int, seen: int, idle_after: list[int], bound: int) 
     return None
 
 
-@check("db.pool.bounded", points=2, services={"postgres"}, timeout_s=90)
+@check("db.pool.bounded", points=2, services={"postgres"}, timeout_s=90, params=[
+    Param("max_connections", int, 20, "the most connections the app may hold at once")])
 def connections_are_pooled(ctx: CheckContext) -> None:
     """Connections are pooled: a small fixed number, reused, never leaked.
 
     Under bursts of 50 concurrent requests the app's connections in pg_stat_activity stay
     within a bound, the same connections serve every burst, and none are left behind.
     """
-    bound = int(ctx.param("max_connections", 20))
+    bound: int = ctx.param("max_connections")
     api = ShelfApi(ctx)
     author = api.author()
     book = api.book(author.id)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from harness import expect
 from harness.outcomes import CannotCheck, Failure
-from harness.registry import CheckContext, check
+from harness.registry import CheckContext, Param, check
 
 from ..security.accounts import LOGIN, Accounts, tokens_from
 from ..shelf import values
@@ -93,7 +93,10 @@ def borrowers(ctx: CheckContext) -> list[tuple[str, str]]:
     return found
 
 
-@check("prod.load.rps", points=4, services={"postgres", "redis"}, timeout_s=300)
+@check("prod.load.rps", points=4, services={"postgres", "redis"}, timeout_s=300, params=[
+    Param("rate", float, 1000, "the requests per second to hold (97% of it must be reached)"),
+    Param("duration", str, "20s", "how long to hold it, after a 3 s ramp-up (e.g. 20s, 1m)"),
+    Param("p95", str, "200ms", "the 95th percentile latency to stay under (e.g. 200ms)")])
 def sustains_the_target_rate(ctx: CheckContext) -> None:
     """The API holds 1000+ requests per second on a realistic mix, within its latency and error budget.
 
@@ -105,9 +108,9 @@ def sustains_the_target_rate(ctx: CheckContext) -> None:
     """
     from harness.load.api import LoadError, bench
 
-    rate = float(ctx.param("rate", 1000))
-    duration = str(ctx.param("duration", "20s"))
-    p95 = str(ctx.param("p95", "200ms"))
+    rate: float = ctx.param("rate")
+    duration: str = ctx.param("duration")
+    p95: str = ctx.param("p95")
     api, _ = admin_api(ctx)
     authors = [api.author() for _ in range(5)]
     tag = values.word(ctx.unique, "load")

@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from harness.outcomes import Failure
-from harness.registry import CheckContext, check
+from harness.registry import CheckContext, Param, check
 
 PIPELINES = (".github/workflows/*.yml", ".github/workflows/*.yaml", ".gitlab-ci.yml", ".circleci/config.yml",
              "azure-pipelines.yml", "bitbucket-pipelines.yml", ".drone.yml", "Jenkinsfile", ".woodpecker.yml")
@@ -67,7 +67,8 @@ def pipeline_problem(path: Path, test_command: str | None) -> str | None:
     return None
 
 
-@check("prod.ci.pipeline", points=1)
+@check("prod.ci.pipeline", points=1, params=[
+    Param("test_command", str, None, "the command a pipeline step must run; unset, any usual test command does")])
 def a_ci_pipeline_runs_the_tests(ctx: CheckContext) -> None:
     """A CI pipeline file runs the tests on every change.
 
@@ -84,7 +85,7 @@ def a_ci_pipeline_runs_the_tests(ctx: CheckContext) -> None:
             hint="Add .github/workflows/ci.yml with a job: checkout, set up the runtime, install, run the tests "
                  "(with a PostgreSQL service container if they need one).",
         )
-    test_command = ctx.param("test_command", None)
+    test_command: str | None = ctx.param("test_command")
     problems = {path: pipeline_problem(path, test_command) for path in files}
     if all(problems.values()):
         raise Failure(

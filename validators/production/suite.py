@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from harness.outcomes import Failure, Passed
-from harness.registry import CheckContext, check
+from harness.registry import CheckContext, Param, check
 
 
 def no_tests_section() -> Failure:
@@ -16,14 +16,15 @@ def no_tests_section() -> Failure:
     )
 
 
-@check("prod.tests.coverage", points=3, services={"postgres"}, needs_app=False)
+@check("prod.tests.coverage", points=3, services={"postgres"}, needs_app=False, params=[
+    Param("min_coverage", float, 80, "the lowest line coverage that passes, in percent")])
 def tests_pass_with_coverage(ctx: CheckContext) -> Passed:
     """The project's tests pass against a real database, with line coverage reported and high enough.
 
     The harness runs harness.toml's [tests] command before starting the app, with a fresh
     database of its own in DATABASE_URL, and reads the coverage report the run wrote.
     """
-    minimum = float(ctx.param("min_coverage", 80))
+    minimum: float = ctx.param("min_coverage")
     run = ctx.app.test_run
     if run is None:
         raise no_tests_section()

@@ -15,7 +15,7 @@ import httpx
 
 from harness.httpclient import curl_for, describe
 from harness.outcomes import Failure
-from harness.registry import CheckContext, check
+from harness.registry import CheckContext, Param, check
 
 from .accounts import ME
 
@@ -103,7 +103,8 @@ def _cors_headers(response: httpx.Response) -> str:
     return ("\n" + "\n".join(shown)) if shown else "\n(no CORS headers)"
 
 
-@check("security.cors.allow_list", points=2)
+@check("security.cors.allow_list", points=2, params=[
+    Param("allowed_origin", str, ALLOWED, "the one origin CORS must grant")])
 def only_the_shelf_origin_is_granted(ctx: CheckContext) -> None:
     """CORS grants https://app.shelf.test exactly, and no other origin.
 
@@ -113,7 +114,7 @@ def only_the_shelf_origin_is_granted(ctx: CheckContext) -> None:
     http://app.shelf.test) must get no grant, on simple requests and preflights, on a public
     and an authenticated route; '*' never goes with credentials.
     """
-    allowed = str(ctx.param("allowed_origin", ALLOWED))
+    allowed: str = ctx.param("allowed_origin")
     for path in PATHS:
         response = _probe(ctx, path, allowed, preflight=False)
         problem = granted_problem(allowed, response.headers)

@@ -16,7 +16,7 @@ import httpx
 
 from harness.httpclient import curl_for, describe
 from harness.outcomes import Failure
-from harness.registry import CheckContext, check
+from harness.registry import CheckContext, Param, check
 
 from .accounts import LOGIN, Accounts
 
@@ -50,7 +50,8 @@ def _spoofed(index: int) -> dict[str, str]:
     return {"x-forwarded-for": address, "x-real-ip": address, "forwarded": f"for={address}"}
 
 
-@check("security.login.rate_limited", points=3, timeout_s=150)
+@check("security.login.rate_limited", points=3, timeout_s=150, params=[
+    Param("max_failures", int, 10, "the wrong passwords for one account after which a 429 is due")])
 def failed_logins_are_rate_limited(ctx: CheckContext) -> None:
     """Failed logins for one account get 429 with Retry-After, whatever X-Forwarded-For says.
 
@@ -59,7 +60,7 @@ def failed_logins_are_rate_limited(ctx: CheckContext) -> None:
     with a valid Retry-After; every attempt before it is a plain 401. Another account
     logging in from the same client is not locked out by it.
     """
-    limit = int(ctx.param("max_failures", 10))
+    limit: int = ctx.param("max_failures")
     attempts = limit + 5
     accounts = Accounts(ctx)
     target, bystander = accounts.register(), accounts.register()

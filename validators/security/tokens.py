@@ -16,7 +16,7 @@ import httpx
 from harness import expect
 from harness.httpclient import curl_for, describe
 from harness.outcomes import Failure
-from harness.registry import CheckContext, check
+from harness.registry import CheckContext, Param, check
 
 from . import jwt_tools
 from .accounts import LOGOUT, ME, REFRESH, Account, Accounts, Tokens, bearer, tokens_from
@@ -141,14 +141,15 @@ def _app_time(response: httpx.Response) -> float | None:
         return None
 
 
-@check("security.jwt.lifetime_bounded", points=2)
+@check("security.jwt.lifetime_bounded", points=2, params=[
+    Param("max_access_s", float, 900, "the longest an access token may live, in seconds")])
 def access_tokens_are_short_lived(ctx: CheckContext) -> None:
     """Access tokens carry exp and live at most the lab's policy (15 minutes).
 
     The login's and the refresh's access tokens are decoded (no secret needed): exp must be
     present and exp - iat at most max_access_s; expires_in must say the same lifetime.
     """
-    max_s = float(ctx.param("max_access_s", 900))
+    max_s: float = ctx.param("max_access_s")
     accounts = Accounts(ctx)
     _, tokens = accounts.member()
     refreshed = ctx.http.post(REFRESH, json={"refresh_token": tokens.refresh})

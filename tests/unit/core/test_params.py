@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from harness.outcomes import Status
-from harness.registry import CheckContext, CheckSpec
+from harness.registry import CheckContext, Param, Registry
 from harness.runner.execute import Planned, run_check
 
 
@@ -21,11 +21,14 @@ class _App:
 
 def test_params_reach_the_check() -> None:
     seen = {}
+    registry = Registry()
 
+    @registry.check("a.b.c", params=[Param("books", int, 1, "how many books")])
     def probe(ctx: CheckContext) -> None:
-        seen["books"] = ctx.param("books", 1)
+        """t"""
+        seen["books"] = ctx.param("books")
 
-    spec = CheckSpec("a.b.c", probe, "t", "t", 1.0, frozenset(), 5.0)
+    spec = registry.get("a.b.c")
     ctx = CheckContext(http=None, app=_App(), run_id="r", seed=1)  # type: ignore[arg-type]
     result = run_check(Planned(spec, 1.0, False, {"books": 12345}), ctx)
     assert result.status is Status.PASS and seen == {"books": 12345}
