@@ -78,8 +78,15 @@ def order_broken(rows: list[tuple[Any, ...]], columns: Sequence[str], keys: Sequ
 
 def table(columns: Sequence[str], rows: Sequence[tuple[Any, ...]], marked: Counter[tuple[Any, ...]],
           mark: str, total: int) -> str:
-    """An aligned text table of the first rows, the rows in `marked` flagged with `mark`."""
+    """An aligned text table of the first rows, the rows in `marked` flagged with `mark`.
+
+    It starts with a caption line: the report puts its label ("Expected: ") before the first
+    line, which would push a header out of line with the rows under it."""
     shown = list(rows[:SHOWN])
+    flagged = sum(marked.values())
+    caption = f"{total} row{'s' if total != 1 else ''}"
+    caption += f", {flagged} marked {mark}" if flagged else ""
+    caption += f", the first {len(shown)} shown" if total > len(shown) else ""
     left = Counter(marked)
     flags = []
     for row in shown:
@@ -88,7 +95,7 @@ def table(columns: Sequence[str], rows: Sequence[tuple[Any, ...]], marked: Count
         left[key] -= 1
     cells = [[_cell(v) for v in row] for row in shown]
     widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
-    lines = ["  " + " | ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)),
+    lines = [caption, "  " + " | ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)),
              "  " + "-+-".join("-" * w for w in widths)]
     lines += [f"{flag} " + " | ".join(v.ljust(w) for v, w in zip(row, widths, strict=True))
               for flag, row in zip(flags, cells, strict=True)]
@@ -99,9 +106,24 @@ def table(columns: Sequence[str], rows: Sequence[tuple[Any, ...]], marked: Count
     return "\n".join(lines)
 
 
+def display_order(rows: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Rows sorted for reading, when the task asks no order: both tables then line up row by row."""
+    return sorted(rows, key=lambda row: tuple(_sortable(v) for v in row))
+
+
+def _sortable(value: Any) -> tuple[int, Any]:
+    normal = _value(value)
+    if normal is None:
+        return (2, "")
+    return (0, normal) if isinstance(normal, Decimal) else (1, str(normal))
+
+
 def first_marked(rows: Sequence[tuple[Any, ...]], marked: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-    """The marked rows first: a long result shows its differing rows, not only its first ones."""
+    """The marked rows first when some would fall past the rows shown: a long result shows its
+    differing rows, not only its first ones."""
     wanted = Counter(marked)
+    if sum(wanted.values()) == 0 or _all_within(rows[:SHOWN], wanted):
+        return list(rows)
     head, tail = [], []
     for row in rows:
         key = normalized(row)
@@ -113,9 +135,23 @@ def first_marked(rows: Sequence[tuple[Any, ...]], marked: Sequence[tuple[Any, ..
     return head + tail
 
 
+def _all_within(shown: Sequence[tuple[Any, ...]], wanted: Counter[tuple[Any, ...]]) -> bool:
+    return not (wanted - Counter(normalized(r) for r in shown))
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return "NULL"
     if value == "":
         return "''"  # an empty string, shown so it is never mistaken for NULL
     return str(value)
+
+
+def sorted_by(rows: Sequence[tuple[Any, ...]], columns: Sequence[str],
+              keys: Sequence[SortKey]) -> list[tuple[Any, ...]]:
+    """Rows in the task's order (stable sorts, last key first)."""
+    ordered = list(rows)
+    for key in reversed(keys):
+        position = columns.index(key.column)
+        ordered.sort(key=lambda row, p=position: _sortable(row[p]), reverse=key.descending)  # type: ignore[misc]
+    return ordered

@@ -3,7 +3,7 @@
 Each file gets a new connection and a READ ONLY transaction that is rolled back, so nothing
 one task's file does (a SET, a temporary object) reaches another's. The statement is sent
 with the extended protocol, which accepts exactly one statement: `SELECT 1; DELETE ...`
-is refused by the server before anything runs.
+is refused by the server before anything runs (a prepared statement holds one).
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from psycopg import errors
 
 TIMEOUT_MS = 10_000  # a task's query reads a few thousand rows: far beyond any honest answer
 MAX_ROWS = 10_000  # more than any task's answer; a cross join is cut here rather than filling memory
-OPTIONS = f"-c search_path=public -c TimeZone=UTC -c statement_timeout={TIMEOUT_MS} -c DateStyle=ISO"
+OPTIONS = (f"-c search_path=public -c TimeZone=UTC -c statement_timeout={TIMEOUT_MS} -c DateStyle=ISO "
+           "-c default_transaction_read_only=on")
 
 
 @dataclass(frozen=True)
@@ -40,9 +41,10 @@ def run(dsn: str, query: str) -> Result:
         conn.read_only = True
         try:
             with conn.cursor() as cursor:
-                # prepare=False and no parameters still uses the extended protocol (one statement
-                # only) because psycopg sends every execute() that way.
-                cursor.execute(query.encode(), prepare=False)
+                # Prepared: the server parses exactly one statement (without it psycopg sends the
+                # text as a simple query, which runs every statement in it). Bytes, so no '%' in
+                # the learner's text is ever taken for a placeholder.
+                cursor.execute(query.encode(), prepare=True)
                 if cursor.description is None:
                     raise QueryFailed("the file's statement returned no rows at all: it is not a SELECT",
                                       hint="Each file holds one SELECT (or WITH ... SELECT) statement.")

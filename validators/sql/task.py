@@ -10,7 +10,17 @@ from harness.outcomes import Failure
 from harness.registry import CheckContext
 from harness.runner.confined import OutsideProject, read_inside
 
-from .compare import SortKey, first_marked, normalized, order_broken, reorder, rows_differ, table
+from .compare import (
+    SortKey,
+    display_order,
+    first_marked,
+    normalized,
+    order_broken,
+    reorder,
+    rows_differ,
+    sorted_by,
+    table,
+)
 from .load import ensure
 from .run import QueryFailed, Result, run
 
@@ -62,6 +72,10 @@ def judge(ctx: CheckContext, task: Task) -> None:
     rows = reorder(got, task.columns)
     expected = reorder(want, task.columns)
     diff = rows_differ(expected, rows)
+    if task.order:  # the harness's answer in the task's order; the learner's as it came
+        expected = sorted_by(expected, task.columns, task.order)
+    else:
+        expected, rows = display_order(expected), display_order(rows)
     seed = f"dataset seed {loaded.seed} (not the README's sample: an answer that depends on the sample's values fails)"
     if diff is not None:
         raise Failure(
