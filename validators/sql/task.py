@@ -57,8 +57,8 @@ def _read(ctx: CheckContext, task: Task) -> str:
 
 
 def judge(ctx: CheckContext, task: Task) -> None:
+    query = _read(ctx, task)  # first: a missing file needs no dataset to fail
     loaded = ensure(ctx)
-    query = _read(ctx, task)
     again = reproduce(loaded.seed, task.file)
     try:
         got = run(loaded.readonly_dsn, query)
