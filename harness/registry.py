@@ -183,11 +183,11 @@ class Param(Generic[P]):
 
     def describe(self) -> str:
         """`max_connections (int, default 20): the most connections ...` for listings and errors."""
-        default = "unset by default" if self.default is None else f"default {_shown(self.default)}"
+        default = "unset by default" if self.default is None else f"default {toml_value(self.default)}"
         return f"{self.name} ({self.type.__name__}, {default}): {self.meaning}"
 
 
-def _shown(value: object) -> str:
+def toml_value(value: object) -> str:
     """A value as lab.toml writes it: 0.4, 80, "20s", true."""
     if isinstance(value, bool):
         return str(value).lower()
