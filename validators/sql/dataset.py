@@ -121,9 +121,11 @@ def _customers(rng: random.Random) -> list[Row]:
         city = None if rng.random() < 0.06 else rng.choice(COUNTRIES[country])
         signed_up = date(2021, 1, 1) + timedelta(days=rng.randrange(0, 365 * 4 + 180))
         rows.append((cid, f"{first} {last}", email, city, country, signed_up))
-    # No city and an empty (not NULL) email: COALESCE keeps '', and NULLIF(email, '') would not.
-    chosen = rows[rng.randrange(len(rows))]
-    rows[_id(chosen) - 1] = (chosen[0], chosen[1], "", None, chosen[4], chosen[5])
+    # No city with an empty (not NULL) email, and no city with no email: COALESCE keeps '' and
+    # replaces NULL; NULLIF(email, '') or a missing COALESCE shows.
+    for email in ("", None):
+        chosen = rows[rng.randrange(len(rows))]
+        rows[_id(chosen) - 1] = (chosen[0], chosen[1], email, None, chosen[4], chosen[5])
     return rows
 
 
@@ -138,12 +140,14 @@ def _products(rng: random.Random) -> list[Row]:
     # A tie across the 10th place: LIMIT 10 drops a product FETCH FIRST 10 ROWS WITH TIES keeps.
     tenth, eleventh = by_price[9], by_price[10]
     rows[_id(eleventh) - 1] = (*eleventh[:3], tenth[3], eleventh[4])
+    taken = {_id(r) for r in by_price[:11]}  # what the next changes must leave alone
     # A tie for the most expensive product of one category: DISTINCT ON keeps only one of them.
-    category = rng.choice(categories[:4])
+    category = rng.choice([c for c in categories[:4] if not any(r[2] == c and _id(r) in taken for r in rows)])
     own = sorted((r for r in rows if r[2] == category), key=lambda r: (r[3], r[0]), reverse=True)
     rows[_id(own[1]) - 1] = (*own[1][:3], own[0][3], own[1][4])
+    taken |= {_id(own[0]), _id(own[1])}
     # A Garden product still sold at exactly 25.00: `price > 25` misses it.
-    garden = [r for r in rows if r[2] == "Garden" and r not in (own[0], own[1])]
+    garden = [r for r in rows if r[2] == "Garden" and _id(r) not in taken]
     pick = garden[rng.randrange(len(garden))]
     rows[_id(pick) - 1] = (pick[0], pick[1], "Garden", Decimal("25.00"), False)
     return rows
