@@ -7,7 +7,6 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
-from pathlib import Path
 
 from harness import __version__
 from harness.errors import ExitCode, HarnessError, UsageError
@@ -58,10 +57,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         if debug:
             traceback.print_exc()
         return int(ExitCode.INTERNAL)
-
-
-def project_dir(value: str | None) -> Path:
-    return Path(value or ".").expanduser().resolve()
 
 
 if __name__ == "__main__":

@@ -45,11 +45,5 @@ class MongoProbe:
         self.client: pymongo.MongoClient[Any] = pymongo.MongoClient(url, serverSelectionTimeoutMS=10000)
         self.db = self.client[database]
 
-    def explain_find(self, collection: str, query: Mapping[str, Any]) -> Mapping[str, Any]:
-        result: Mapping[str, Any] = self.db.command(
-            "explain", {"find": collection, "filter": dict(query)}, verbosity="executionStats"
-        )
-        return result
-
     def close(self) -> None:
         self.client.close()

@@ -54,9 +54,6 @@ class Histogram:
     def record_seconds(self, seconds: float) -> None:
         self.record_us(int(seconds * 1_000_000))
 
-    def record_ms(self, millis: float) -> None:
-        self.record_us(int(millis * 1000))
-
     def record_us(self, micros: int, times: int = 1) -> None:
         micros = max(micros, 0)
         index = bucket_index(micros)

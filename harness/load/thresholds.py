@@ -44,11 +44,6 @@ _EXPRESSION = re.compile(
 )
 
 
-def valid_metrics() -> list[str]:
-    latency = list(_LATENCY_KEYS)
-    return ["rps", *latency, "errors", *(f"service_{m}" for m in latency)]
-
-
 def _valid_metrics_text() -> str:
     return (
         "valid metrics: rps, " + ", ".join(_LATENCY_KEYS) + ", errors, and service_<latency>"
@@ -152,10 +147,6 @@ def parse_threshold(text: str) -> Threshold:
         limit = value
     return Threshold(source=text.strip(), metric=base, op=op, limit=limit, kind=kind,
                      result_key=key)
-
-
-def parse_thresholds(texts: Sequence[str]) -> list[Threshold]:
-    return [parse_threshold(text) for text in texts]
 
 
 def evaluate(

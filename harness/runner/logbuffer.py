@@ -31,10 +31,6 @@ class LogBuffer:
                 self.dropped_lines += 1
             self._tail.append(line)
 
-    @property
-    def over_cap(self) -> bool:
-        return self.total_bytes > self.cap_bytes
-
     def tail(self, lines: int = 20) -> str:
         with self._lock:
             everything = self._head + list(self._tail)

@@ -32,10 +32,6 @@ class PgBinaries:
     version: str
     source: str
 
-    @property
-    def major(self) -> int:
-        return int(self.version.split(".")[0])
-
     def tool(self, name: str) -> Path:
         return self.bindir / name
 

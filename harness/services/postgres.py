@@ -77,11 +77,6 @@ class PostgresServer(ABC):
         """How the server stopped during the run without being asked to (None: it did not)."""
         return None
 
-    def preloads_pg_stat_statements(self) -> bool:
-        with psycopg.connect(self.admin_url, autocommit=True, connect_timeout=10) as conn:
-            row = conn.execute("SHOW shared_preload_libraries").fetchone()
-        return row is not None and "pg_stat_statements" in str(row[0])
-
 
 class LocalPostgres(PostgresServer):
     mode = "local"
