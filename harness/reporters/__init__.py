@@ -1,4 +1,5 @@
-"""Reporters consume results only: terminal, JSON, JUnit XML, Gradescope."""
+"""Reporters consume results only: terminal, JSON, JUnit XML (Gradescope's results are
+harness/grading/gradescope.py's)."""
 
 from __future__ import annotations
 
