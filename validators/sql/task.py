@@ -92,7 +92,7 @@ def judge(ctx: CheckContext, task: Task) -> None:
         marked = Counter([normalized(rows[broken])])
         raise Failure(
             f"{task.file}: the rows are right but not in the order the task asks: {words} "
-            f"(row {broken + 1} comes too late)",
+            f"(row {broken + 1} is out of place)",
             actual=table(task.columns, rows[max(0, broken - 3):], marked, ">", len(rows) - max(0, broken - 3)),
             hint=f"Add ORDER BY {', '.join(k.column + (' DESC' if k.descending else '') for k in task.order)}; "
                  f"rows that tie on it may come in any order. {seed[0].upper()}{seed[1:]}.",

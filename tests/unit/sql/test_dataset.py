@@ -3,8 +3,10 @@ mistake needs to show is there for every seed, not by luck."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -46,3 +48,19 @@ def test_the_dump_is_a_psql_script_with_every_row() -> None:
     assert text.count("COPY ") == 4 and text.count("\\.\n") == 4
     assert text.count("\n") > sum(len(rows) for rows in dataset.tables.values())
     assert "\t\\N\t" in text  # NULLs as COPY's \N; '' stays an empty field
+
+
+def test_the_readme_sample_and_the_hard_coded_defect_are_the_sample_seeds_answer() -> None:
+    """The README's task 09 table is what seed 2026 gives, and the defect that copies it does too:
+    the defect then fails because the check's seed differs, not because the numbers were wrong."""
+    years: dict[int, int] = {}
+    for order in build(SAMPLE_SEED).tables["orders"]:
+        moment = order[2]
+        assert isinstance(moment, datetime)
+        years[moment.year] = years.get(moment.year, 0) + 1
+    root = Path(__file__).resolve().parents[3]
+    readme = (root / "labs/sql/week-01-fundamentals/README.md").read_text(encoding="utf-8")
+    defect = (root / "tests/labs/sql/week-01/defects/sql.dates.per_year/queries/09_orders_per_year.sql").read_text()
+    for year, count in years.items():
+        assert re.search(rf"^ {year} \|\s+{count}$", readme, re.MULTILINE), (year, count)
+        assert f"({year}, {count})" in defect
