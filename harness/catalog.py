@@ -290,6 +290,5 @@ def validate_checks(file: str, manifest: LabManifest, registry: Registry) -> dic
             try:
                 params[entry.id].update(spec.bind({name: value}))
             except ParamError as exc:
-                raise ConfigError(file, exc.message, key=f"checks[{index}].params.{name}",
-                                  suggestion=exc.suggestion) from None
+                raise ConfigError(file, exc.message, key=f"checks[{index}].params.{name}") from None
     return params

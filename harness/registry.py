@@ -218,7 +218,8 @@ class CheckSpec:
         names = [p.name for p in self.params]
         close = difflib.get_close_matches(name, names, n=1)
         listed = "; ".join(p.describe() for p in self.params) if self.params else "none"
-        raise ParamError(f"{self.id} has no parameter {name!r}; its parameters: {listed}",
+        guess = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ParamError(f"{self.id} has no parameter {name!r}{guess}; its parameters: {listed}",
                          suggestion=close[0] if close else None)
 
     def bind(self, given: Mapping[str, object]) -> dict[str, Any]:

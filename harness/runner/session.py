@@ -96,8 +96,7 @@ def _flag_params(spec: CheckSpec, given: Mapping[str, Any], lab: Lab) -> dict[st
         try:
             bound.update(spec.bind({name: value}))
         except ParamError as exc:
-            close = f" (did you mean {spec.id}.{exc.suggestion}?)" if exc.suggestion else ""
-            raise UsageError(f"--param {spec.id}.{name}: {exc.message}{close}",
+            raise UsageError(f"--param {spec.id}.{name}: {exc.message}",
                              fixes=[f"See each check's parameters with: harness labs {lab.id} --verbose"]) from None
     return bound
 
