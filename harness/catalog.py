@@ -19,7 +19,7 @@ from harness.config import TRACKS
 from harness.errors import ConfigError, NothingToRun, UsageError
 from harness.grading.limits import Limits, limits_from
 from harness.paths import labs_root
-from harness.registry import ParamError
+from harness.registry import ParamError, load_validators
 
 if TYPE_CHECKING:
     from harness.registry import Registry
@@ -166,7 +166,11 @@ class Catalog:
                 f"{lab.id} ({lab.title}) is planned but not built yet: there is nothing to check",
                 fixes=["See which labs are available with: harness labs"],
             )
-        return lab.manifest()
+        manifest = lab.manifest()
+        # Every command that runs a lab (check, grade, start) refuses one whose lab.toml its
+        # checks cannot run with, before grading a class of submissions against it.
+        validate_checks(str(lab.manifest_path), manifest, load_validators())
+        return manifest
 
 
 def _entry(file: str, raw: Mapping[str, Any], index: int) -> CheckEntry:
