@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any
 from harness.config import TRACKS
 from harness.errors import ConfigError, NothingToRun, UsageError
 from harness.grading.limits import Limits, limits_from
+from harness.params import ParamError
 from harness.paths import labs_root
-from harness.registry import ParamError, load_validators
+from harness.registry import load_validators
 
 if TYPE_CHECKING:
     from harness.registry import Registry

@@ -6,7 +6,8 @@ import argparse
 from typing import Any
 
 from harness.catalog import Catalog, Lab
-from harness.registry import Registry, load_validators, toml_value
+from harness.params import toml_value
+from harness.registry import Registry, load_validators
 
 
 def add_parser(sub: Any) -> None:

@@ -29,7 +29,8 @@ from harness.introspect.mongo import MongoProbe
 from harness.introspect.pg import PgProbe
 from harness.introspect.redis import RedisProbe
 from harness.outcomes import Failure, RunResult
-from harness.registry import CheckContext, CheckSpec, Leftovers, ParamError, load_validators
+from harness.params import ParamError
+from harness.registry import CheckContext, CheckSpec, Leftovers, load_validators
 from harness.reporters import Reporter
 from harness.runner.app import AppEnvironment, AppFailed, AppRunner, Launcher
 from harness.runner.balancer import Balancer

@@ -16,7 +16,8 @@ from harness import expect
 from harness.httpclient import curl_for
 from harness.introspect.statements import Window, observe, require_statements
 from harness.outcomes import Failure
-from harness.registry import CheckContext, Param, check
+from harness.params import Param
+from harness.registry import CheckContext, check
 
 from ..shelf.api import ShelfApi
 from . import seed

@@ -8,7 +8,8 @@ from functools import partial
 from itertools import pairwise
 
 from harness.outcomes import Failure
-from harness.registry import CheckContext, Param, check
+from harness.params import Param
+from harness.registry import CheckContext, check
 
 from ..shelf.api import ShelfApi
 

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from harness import expect
 from harness.outcomes import CannotCheck, Failure
-from harness.registry import CheckContext, Param, check
+from harness.params import Param
+from harness.registry import CheckContext, check
 
 from ..security.accounts import LOGIN, Accounts, tokens_from
 from ..shelf import values

@@ -9,7 +9,8 @@ from typing import Any
 import yaml
 
 from harness.outcomes import Failure
-from harness.registry import CheckContext, Param, check
+from harness.params import Param
+from harness.registry import CheckContext, check
 
 PIPELINES = (".github/workflows/*.yml", ".github/workflows/*.yaml", ".gitlab-ci.yml", ".circleci/config.yml",
              "azure-pipelines.yml", "bitbucket-pipelines.yml", ".drone.yml", "Jenkinsfile", ".woodpecker.yml")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from harness.outcomes import Failure, Passed
-from harness.registry import CheckContext, Param, check
+from harness.params import Param
+from harness.registry import CheckContext, check
 
 
 def no_tests_section() -> Failure:

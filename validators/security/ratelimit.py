@@ -16,7 +16,8 @@ import httpx
 
 from harness.httpclient import curl_for, describe
 from harness.outcomes import Failure
-from harness.registry import CheckContext, Param, check
+from harness.params import Param
+from harness.registry import CheckContext, check
 
 from .accounts import LOGIN, Accounts
 

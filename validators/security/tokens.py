@@ -16,7 +16,8 @@ import httpx
 from harness import expect
 from harness.httpclient import curl_for, describe
 from harness.outcomes import Failure
-from harness.registry import CheckContext, Param, check
+from harness.params import Param
+from harness.registry import CheckContext, check
 
 from . import jwt_tools
 from .accounts import LOGOUT, ME, REFRESH, Account, Accounts, Tokens, bearer, tokens_from

@@ -20,7 +20,8 @@ from harness.catalog import Catalog, load_manifest, validate_checks
 from harness.config import AppConfig, ProjectConfig
 from harness.errors import ConfigError, UsageError
 from harness.outcomes import Status
-from harness.registry import CheckContext, Param, Registry, load_validators
+from harness.params import Param
+from harness.registry import CheckContext, Registry, load_validators
 from harness.runner.execute import Planned, run_check
 from harness.runner.session import CheckRequest, plan
 

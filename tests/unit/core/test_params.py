@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from harness.outcomes import Status
-from harness.registry import CheckContext, Param, Registry
+from harness.params import Param
+from harness.registry import CheckContext, Registry
 from harness.runner.execute import Planned, run_check
 
 
