@@ -234,3 +234,14 @@ def test_a_declaration_is_checked_when_the_check_is_registered(declare: Any, wor
 def test_a_parameter_declared_twice_is_refused() -> None:
     with pytest.raises(ValueError, match="declared twice"):
         Registry().check("a.b.c", params=[Param("n", int, 1, "n"), Param("n", int, 2, "n")])
+
+
+def test_labs_verbose_lists_each_checks_parameters(capsys: pytest.CaptureFixture[str]) -> None:
+    from harness.cli import main
+
+    assert main(["labs", "node/week-18", "--verbose"]) == 0
+    out = capsys.readouterr().out
+    assert "max_connections (int, default 20): the most connections the app may hold at once; the lab sets 20" in out
+    assert "max_share (float, default 0.4)" in out
+    assert main(["labs", "node/week-18"]) == 0
+    assert "max_connections" not in capsys.readouterr().out
