@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+from .staff import build_staff
+
 SAMPLE_SEED = 2026
 CUSTOMERS = 1200
 PRODUCTS = 150
@@ -83,12 +85,26 @@ CREATE TABLE order_items (
   quantity    integer NOT NULL,
   unit_price  numeric(10,2) NOT NULL
 );
+CREATE TABLE employees (
+  id        integer PRIMARY KEY,
+  name      text NOT NULL,
+  title     text NOT NULL,
+  hired_on  date NOT NULL,
+  salary    integer NOT NULL
+);
+CREATE TABLE reports_to (
+  employee_id  integer NOT NULL REFERENCES employees,
+  manager_id   integer NOT NULL REFERENCES employees,
+  PRIMARY KEY (employee_id, manager_id)
+);
 """
 TABLES: dict[str, tuple[str, ...]] = {
     "customers": ("id", "name", "email", "city", "country", "signed_up"),
     "products": ("id", "name", "category", "price", "discontinued"),
     "orders": ("id", "customer_id", "ordered_at", "status", "coupon"),
     "order_items": ("order_id", "product_id", "quantity", "unit_price"),
+    "employees": ("id", "name", "title", "hired_on", "salary"),
+    "reports_to": ("employee_id", "manager_id"),
 }
 
 Row = tuple[object, ...]
@@ -200,7 +216,9 @@ def build(seed: int) -> Dataset:
     products = _products(rng)
     orders = _orders(rng, customers)
     items = _items(rng, orders, products)
-    return Dataset(seed, {"customers": customers, "products": products, "orders": orders, "order_items": items})
+    employees, reports_to = build_staff(seed)  # a generator of its own: the shop's rows stay as they were
+    return Dataset(seed, {"customers": customers, "products": products, "orders": orders, "order_items": items,
+                          "employees": employees, "reports_to": reports_to})
 
 
 def _text(value: object) -> str:

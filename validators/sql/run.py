@@ -74,6 +74,28 @@ def run(dsn: str, query: str) -> Result:
             conn.rollback()
 
 
+def plan_nodes(dsn: str, query: str) -> set[str]:
+    """The node types of the query's plan (EXPLAIN, not run): WindowAgg, Recursive Union, ..."""
+    with psycopg.connect(dsn, connect_timeout=10, options=OPTIONS) as conn:
+        conn.read_only = True
+        try:
+            # A newline first: a line comment at the end of the file must not swallow EXPLAIN's own text.
+            row = conn.execute(("EXPLAIN (FORMAT JSON)\n" + query).encode(), prepare=True).fetchone()
+        finally:
+            conn.rollback()
+    found: set[str] = set()
+    pending = list(row[0]) if row else []
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            if "Node Type" in node:
+                found.add(str(node["Node Type"]))
+            pending += [v for v in node.values() if isinstance(v, dict | list)]
+        elif isinstance(node, list):
+            pending += node
+    return found
+
+
 def _first(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__

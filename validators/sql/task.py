@@ -22,7 +22,7 @@ from .compare import (
     table,
 )
 from .load import ensure
-from .run import QueryFailed, Result, run
+from .run import QueryFailed, Result, plan_nodes, run
 
 MAX_BYTES = 256 * 1024
 _COMMENT = re.compile(r"--[^\n]*|/\*.*?\*/", re.DOTALL)
@@ -34,6 +34,9 @@ class Task:
     columns: tuple[str, ...]  # as the task names them
     answer: str  # the harness's own SQL for the same question
     order: tuple[SortKey, ...] = ()  # empty: the task asks for no order
+    # Plan nodes the learner's query must have, for a task about a feature (a window function's
+    # WindowAgg, a recursive CTE's Recursive Union): with what it is for, said when it is missing.
+    plan: tuple[tuple[str, str], ...] = ()
 
 
 def reproduce(seed: int, file: str) -> str:
@@ -86,6 +89,7 @@ def judge(ctx: CheckContext, task: Task) -> None:
             hint=f"Rows marked - are missing from your result, rows marked + should not be in it; {seed}.",
             reproduce=again,
         )
+    _plan(task, loaded.readonly_dsn, query, again)
     broken = order_broken(rows, task.columns, task.order) if task.order else None
     if broken is not None:
         words = ", ".join(f"{k.column} {'descending' if k.descending else 'ascending'}" for k in task.order)
@@ -98,6 +102,17 @@ def judge(ctx: CheckContext, task: Task) -> None:
                  f"rows that tie on it may come in any order. {seed[0].upper()}{seed[1:]}.",
             reproduce=again,
         )
+
+
+def _plan(task: Task, dsn: str, query: str, again: str) -> None:
+    if not task.plan:
+        return
+    nodes = plan_nodes(dsn, query)
+    for node, feature in task.plan:
+        if node not in nodes:
+            raise Failure(f"{task.file}: the rows are right, but the plan has no {node} node: this task is about "
+                          f"{feature}", expected=f"a plan with {node}", actual=", ".join(sorted(nodes)),
+                          hint=f"Write it with {feature}; EXPLAIN shows the plan.", reproduce=again)
 
 
 def _columns(task: Task, got: Result, again: str) -> None:

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.validators.sql.dataset import SAMPLE_SEED, build, dump
+from harness.validators.sql.dataset import SAMPLE_SEED, TABLES, build, dump
+from harness.validators.sql.staff import build_staff
 
 SEEDS = [SAMPLE_SEED, *range(1, 40), 123456789, 2**31 - 1]
 
@@ -45,7 +46,7 @@ def test_every_mistake_the_lab_catches_shows_on_every_seed(seed: int) -> None:
 def test_the_dump_is_a_psql_script_with_every_row() -> None:
     dataset = build(3)
     text = "".join(dump(dataset))
-    assert text.count("COPY ") == 4 and text.count("\\.\n") == 4
+    assert text.count("COPY ") == len(TABLES) and text.count("\\.\n") == len(TABLES)
     assert text.count("\n") > sum(len(rows) for rows in dataset.tables.values())
     assert "\t\\N\t" in text  # NULLs as COPY's \N; '' stays an empty field
 
@@ -64,3 +65,29 @@ def test_the_readme_sample_and_the_hard_coded_defect_are_the_sample_seeds_answer
     for year, count in years.items():
         assert re.search(rf"^ {year} \|\s+{count}$", readme, re.MULTILINE), (year, count)
         assert f"({year}, {count})" in defect
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_staff_has_one_head_shared_managers_and_a_loop_below_the_head(seed: int) -> None:
+    employees, edges = build_staff(seed)
+    ids = {e[0] for e in employees}
+    managed = {e for e, _ in edges}
+    heads = ids - managed
+    assert len(heads) == 1
+    managers: dict[object, set[object]] = {}
+    for employee, manager in edges:
+        managers.setdefault(employee, set()).add(manager)
+    assert any(len(m) > 1 for m in managers.values()), "someone reports to two managers"
+    # Walk down from the head: everyone is reached, and some step leads back onto its own path.
+    reports: dict[object, set[object]] = {}
+    for employee, manager in edges:
+        reports.setdefault(manager, set()).add(employee)
+    seen, frontier, looped = set(heads), list(heads), False
+    while frontier:
+        node = frontier.pop()
+        for child in reports.get(node, ()):
+            looped = looped or node in reports.get(child, set())
+            if child not in seen:
+                seen.add(child)
+                frontier.append(child)
+    assert seen == ids and looped

@@ -1,0 +1,2 @@
+-- Task 01: Revenue per month of 2024 with the running total since January: month, revenue, running_total, oldest month first.
+-- TODO: write one SELECT statement here (see LAB.md).

@@ -1,0 +1,2 @@
+-- Task 02: Every product with its price rank within its category (RANK: ties share a rank): category, id, price, price_rank.
+-- TODO: write one SELECT statement here (see LAB.md).

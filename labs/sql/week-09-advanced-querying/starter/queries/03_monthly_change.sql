@@ -1,0 +1,2 @@
+-- Task 03: Orders per month of 2024 and the change from the month before (NULL for January): month, orders, change, oldest first.
+-- TODO: write one SELECT statement here (see LAB.md).

@@ -1,0 +1,2 @@
+-- Task 04: Orders per month of 2023 and 2024 with the average of that month and the two before it: month, orders, avg_3m, oldest first.
+-- TODO: write one SELECT statement here (see LAB.md).

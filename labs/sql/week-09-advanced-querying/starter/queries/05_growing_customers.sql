@@ -1,0 +1,2 @@
+-- Task 05: Customers who bought in 2023 and in 2024 and spent more in 2024: customer_id, spent_2023, spent_2024.
+-- TODO: write one SELECT statement here (see LAB.md).

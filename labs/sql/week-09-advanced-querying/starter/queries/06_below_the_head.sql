@@ -1,0 +1,2 @@
+-- Task 06: Everyone below the head of the shop, with their shortest depth: id, name, depth.
+-- TODO: write one SELECT statement here (see LAB.md).

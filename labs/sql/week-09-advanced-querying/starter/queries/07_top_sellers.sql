@@ -1,0 +1,2 @@
+-- Task 07: Each category's three best-selling products by units (ties to the lower id): category, id, units.
+-- TODO: write one SELECT statement here (see LAB.md).

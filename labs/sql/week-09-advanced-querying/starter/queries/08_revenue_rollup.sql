@@ -1,0 +1,2 @@
+-- Task 08: Revenue per country and year, per country, and in total, in one query: country, year, revenue.
+-- TODO: write one SELECT statement here (see LAB.md).

@@ -1,0 +1,9 @@
+-- Defect: a plain GROUP BY: the per-country and grand totals are missing.
+SELECT c.country,
+       EXTRACT(YEAR FROM o.ordered_at AT TIME ZONE 'UTC') AS year,
+       SUM(i.quantity * i.unit_price) AS revenue
+FROM orders AS o
+JOIN customers AS c ON c.id = o.customer_id
+JOIN order_items AS i ON i.order_id = o.id
+WHERE o.status <> 'cancelled'
+GROUP BY c.country, year;
