@@ -1,0 +1,2 @@
+-- The clinic's schema from the brief in LAB.md: patients, rooms, appointments.
+-- TODO: write the CREATE TABLE statements (and CREATE EXTENSION IF NOT EXISTS btree_gist; if you need it).
