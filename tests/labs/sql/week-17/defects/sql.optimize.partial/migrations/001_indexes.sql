@@ -1,0 +1,9 @@
+-- Defect: a plain index on status, over every row, where the failed payments alone need one.
+-- 01: equality on order_ref.
+CREATE INDEX events_order_ref ON events (order_ref);
+-- 02: a range on created_at (the query is rewritten so that the column stands alone).
+CREATE INDEX events_created_at ON events (created_at);
+-- 03: failed payments are one row in two thousand: index only those.
+CREATE INDEX events_failed ON events (status);
+-- 04: user_id to find the rows, amount carried in the index: no visit to the table.
+CREATE INDEX events_user_amount ON events (user_id) INCLUDE (amount);
