@@ -19,7 +19,7 @@ from harness.load.histogram import Histogram
 from harness.load.recorder import Partial
 from harness.load.schedule import Schedule
 from harness.load.spec import RunSpec
-from harness.load.thresholds import Threshold, ThresholdOutcome, evaluate
+from harness.load.thresholds import Kind, Threshold, ThresholdOutcome, evaluate
 
 SCHEMA = "harness.bench/1"
 PASS, FAIL, INCONCLUSIVE = "pass", "fail", "inconclusive"
@@ -96,6 +96,14 @@ def summarize(spec: RunSpec, part: Partial) -> dict[str, Any]:
     return summary
 
 
+# A miss the generator's trouble cannot explain (beyond_the_generator): errors at ten times
+# their limit, latency from the actual send at four times its limit plus the worst lag.
+CLEAR_MISS_ERRORS = 10.0
+CLEAR_MISS_LATENCY = 4.0
+# How an error kind that happened on the generator's side (not the app's) is labelled.
+GENERATOR_SIDE = "(generator)"
+
+
 def generator_problems(summary: Mapping[str, Any], part: Partial, limits: Limits) -> list[str]:
     """Why the generator's figures cannot be trusted (empty: they can)."""
     problems = []
@@ -128,14 +136,47 @@ def generator_problems(summary: Mapping[str, Any], part: Partial, limits: Limits
                 f"the generator ({proc.get('role', 'process')}) used {cpu:.0f}% of a core "
                 f"(limit {limits.max_cpu_percent:g}%): it was saturated; add --workers or "
                 f"lower --rate ({NOT_YOUR_APP})")
-    own = {k: n for k, n in part.errors_by_kind.items() if k.endswith("(generator)")}
+    own = {k: n for k, n in part.errors_by_kind.items() if k.endswith(GENERATOR_SIDE)}
     for kind, n in own.items():
         problems.append(f"{n} requests failed on the generator's side: {kind} ({NOT_YOUR_APP})")
     return problems
 
 
+def beyond_the_generator(outcomes: Sequence[ThresholdOutcome], result: Mapping[str, Any], *,
+                         generator_errors: bool) -> list[str]:
+    """Missed thresholds that a generator in trouble cannot explain: the app's own failure.
+
+    A generator that lags or runs out of CPU delays requests and reads, and sends fewer, so
+    its figures make a missed rate or a narrowly missed threshold unclear. A clear miss is
+    not its doing: an error rate many times its limit when no error came from the
+    generator's side, or a time from each request's actual send to its answer (service time)
+    several times the latency limit even less the generator's worst schedule lag (a loop
+    that lags sends also reads late, by about as much).
+    """
+    lag_max = float(result.get("schedule_lag_max_ms") or 0.0)
+    found = []
+    for outcome in outcomes:
+        threshold = outcome.threshold
+        if outcome.passed or outcome.actual is None or threshold.op not in ("<", "<="):
+            continue
+        if threshold.kind is Kind.RATIO and threshold.result_key == "error_rate":
+            if not generator_errors and outcome.actual > CLEAR_MISS_ERRORS * threshold.limit:
+                found.append(f"{_show(outcome)} of the requests failed on the app's side "
+                             f"(limit {threshold.describe_limit()})")
+        elif threshold.kind is Kind.LATENCY:
+            service = result.get(f"service_{threshold.result_key}")
+            if service is not None and float(service) - lag_max > CLEAR_MISS_LATENCY * threshold.limit:
+                found.append(f"{threshold.result_key} from each request's actual send was {float(service):.1f} ms, "
+                             f"{CLEAR_MISS_LATENCY:g} times the limit ({threshold.describe_limit()}) and more even "
+                             f"less the generator's worst schedule lag ({lag_max:.1f} ms)")
+    return found
+
+
 def judge(problems: Sequence[str], outcomes: Sequence[ThresholdOutcome],
-          regressions: Sequence[str]) -> Verdict:
+          regressions: Sequence[str], *, beyond: Sequence[str] = ()) -> Verdict:
+    if problems and beyond:
+        # The app failed whatever the generator's trouble: a failure, its doubts said too.
+        return Verdict(FAIL, [*beyond, *(f"also: {p}" for p in problems)])
     if problems:
         return Verdict(INCONCLUSIVE, list(problems))
     reasons = [
@@ -228,7 +269,8 @@ def build_result(
                     "max_ms", "mean_ms", "generator_cpu_percent"):
             result[f"closed_{key}"] = closed_summary[key]
     outcomes = evaluate(thresholds, result)
-    verdict = judge(problems, outcomes, [])
+    own_errors = any(kind.endswith(GENERATOR_SIDE) for kind in part.errors_by_kind)
+    verdict = judge(problems, outcomes, [], beyond=beyond_the_generator(outcomes, result, generator_errors=own_errors))
     result.update({
         "verdict": verdict.status,
         "verdict_reasons": verdict.reasons,
@@ -271,5 +313,7 @@ def rejudge(result: dict[str, Any], thresholds: Sequence[Threshold],
     """Recompute the verdict once a baseline comparison is known."""
     problems = result["generator"]["problems"]
     outcomes = evaluate(thresholds, result)
-    verdict = judge(problems, outcomes, regressions)
+    own_errors = any(str(kind).endswith(GENERATOR_SIDE) for kind in result.get("errors_by_kind") or {})
+    beyond = beyond_the_generator(outcomes, result, generator_errors=own_errors)
+    verdict = judge(problems, outcomes, regressions, beyond=beyond)
     result["verdict"], result["verdict_reasons"] = verdict.status, verdict.reasons

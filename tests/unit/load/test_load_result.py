@@ -93,6 +93,23 @@ def test_a_generator_that_cannot_keep_up_is_inconclusive_never_fail(
     assert result["thresholds"][0]["passed"] is False  # still reported, not the verdict
 
 
+def test_an_app_failing_clearly_fails_even_when_the_generator_lagged() -> None:
+    # A saturated machine: the generator lags 50 ms, and the app takes 400 ms from each
+    # actual send and answers every other request with a 500. No lag explains that.
+    run = spec()
+    result = build_result(run, partial(run, lag=0.050, latency=0.400, every_nth_error=2),
+                          thresholds=[parse_threshold("p95<50ms"), parse_threshold("errors<1%")])
+    assert result["verdict"] == "fail"
+    reasons = result["verdict_reasons"]
+    assert reasons[0].startswith("p95_ms from each request's actual send was 400")
+    assert "failed on the app's side" in reasons[1]
+    assert any(r.startswith("also: ") and "schedule lag p99 50.0 ms" in r for r in reasons)
+    # The same lag with a narrow miss stays inconclusive: the lag could explain it.
+    narrow = build_result(run, partial(run, lag=0.050, latency=0.060),
+                          thresholds=[parse_threshold("p95<50ms")])
+    assert narrow["verdict"] == "inconclusive"
+
+
 def test_errors_of_the_generator_itself_are_inconclusive() -> None:
     run = spec()
     part = partial(run)
