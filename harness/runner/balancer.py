@@ -52,6 +52,9 @@ class Balancer:
         except OSError:
             writer.close()  # the client sees a reset, as behind a real balancer with a dead upstream
             return
+        except asyncio.CancelledError:  # stopped while connecting upstream: quietly, as below
+            writer.close()
+            return
         try:
             await asyncio.gather(_pipe(reader, up_writer), _pipe(up_reader, writer))
         except asyncio.CancelledError:
