@@ -91,12 +91,14 @@ def connect_work(dsn: str, app_role: str) -> psycopg.Connection[Any]:
 class PgProbe:
     """The harness's view into the app's database: statistics, catalog, and the app's rows."""
 
-    def __init__(self, stats_dsn: str, work_dsn: str, *, app_role: str, app_database: str) -> None:
+    def __init__(self, stats_dsn: str, work_dsn: str, *, app_role: str, app_database: str,
+                 read_dsn: str) -> None:
         self.app_role = app_role
         self.app_database = app_database
-        # The stats login holds no right on anything the app's role owns: the sql track's
-        # checks grant it SELECT on their dataset and run the learner's queries as it.
-        self.readonly_dsn = stats_dsn
+        # The read login holds no right on anything the app's role owns, nor the stats login's
+        # view of other sessions: the sql track's checks grant it SELECT on their dataset and
+        # run the learner's queries as it.
+        self.readonly_dsn = read_dsn
         self._lock = threading.Lock()
         self._stats = connect_stats(stats_dsn)
         try:

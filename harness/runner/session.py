@@ -221,7 +221,8 @@ class Session:
             self.database = AppDatabase.create(services.postgres, settings)
             urls["DATABASE_URL"] = self.database.url
             pg_probe = PgProbe(self.database.probe.stats_url, self.database.probe.work_url,
-                               app_role=self.database.role, app_database=self.database.name)
+                               app_role=self.database.role, app_database=self.database.name,
+                               read_dsn=self.database.probe.read_url)
             self.probes.append(pg_probe)
         if services.redis is not None:
             urls["REDIS_URL"] = services.redis.url
@@ -340,7 +341,7 @@ def leftovers(database: AppDatabase | None) -> Leftovers:
         return Leftovers({}, "the lab provisions no PostgreSQL database for the tests")
     try:
         probe = PgProbe(database.probe.stats_url, database.probe.work_url, app_role=database.role,
-                        app_database=database.name)
+                        app_database=database.name, read_dsn=database.probe.read_url)
     except (psycopg.Error, RuntimeError) as exc:
         return Leftovers({}, f"could not connect to {database.name}: {_first_line(exc)}")
     try:

@@ -10,6 +10,10 @@ up, before the app ever ran, and the probes log in as two roles of their own:
 - the stats login: pg_read_all_stats, nothing of the app's. It reads pg_stat_statements
   and pg_stat_activity with search_path pg_catalog, pg_temp, where nothing the app created
   is visible.
+- the read login: CONNECT and nothing else, until a check grants it SELECT on the tables it
+  loads (the sql track runs the learner's queries as it). Without pg_read_all_stats it sees no
+  other session's query text, which on a server shared by several submissions would be
+  another learner's answers.
 - the work login: a member of the app's role, so exactly the app's rights. It seeds,
   counts and reads the app's tables; whatever the app planted runs with the app's rights,
   never more. (SET ROLE on a superuser session is no substitute: code running under it can
@@ -38,21 +42,23 @@ STATS_SCHEMA = "harness_stats"
 
 @dataclass(frozen=True)
 class ProbeLogins:
-    """The two non-superuser logins the probes use (URLs on the harness's side)."""
+    """The three non-superuser logins the probes use (URLs on the harness's side)."""
 
     stats_role: str
     stats_url: str
     work_role: str
     work_url: str
+    read_role: str
+    read_url: str
 
     @property
     def roles(self) -> tuple[str, ...]:
-        return (self.stats_role, self.work_role)
+        return (self.stats_role, self.work_role, self.read_role)
 
 
-def role_names(app_role: str) -> tuple[str, str]:
-    """(stats role, work role) for an app role: predictable, so cleanup can name them first."""
-    return f"{app_role}_stats", f"{app_role}_probe"
+def role_names(app_role: str) -> tuple[str, str, str]:
+    """(stats, work, read) roles for an app role: predictable, so cleanup can name them first."""
+    return f"{app_role}_stats", f"{app_role}_probe", f"{app_role}_read"
 
 
 def login_url(admin_url: str, database: str, role: str, password: str) -> str:
@@ -66,16 +72,17 @@ def login_url(admin_url: str, database: str, role: str, password: str) -> str:
 
 def create_logins(conn: psycopg.Connection[tuple[object, ...]], admin_url: str, database: str,
                   app_role: str) -> ProbeLogins:
-    """Create both roles (on an admin connection to any database of the server)."""
-    stats_role, work_role = role_names(app_role)
-    stats_pw, work_pw = secrets.token_urlsafe(18), secrets.token_urlsafe(18)
+    """Create the three roles (on an admin connection to any database of the server)."""
+    stats_role, work_role, read_role = role_names(app_role)
+    stats_pw, work_pw, read_pw = (secrets.token_urlsafe(18) for _ in range(3))
     ident = {"db": sql.Identifier(database), "app": sql.Identifier(app_role)}
     conn.execute(sql.SQL("CREATE ROLE {role} LOGIN PASSWORD {pw} IN ROLE {app}").format(
         role=sql.Identifier(work_role), pw=sql.Literal(work_pw), **ident))
     conn.execute(sql.SQL("GRANT CONNECT ON DATABASE {db} TO {role}").format(role=sql.Identifier(work_role), **ident))
-    conn.execute(sql.SQL("CREATE ROLE {role} LOGIN PASSWORD {pw}").format(
-        role=sql.Identifier(stats_role), pw=sql.Literal(stats_pw)))
-    conn.execute(sql.SQL("GRANT CONNECT ON DATABASE {db} TO {role}").format(role=sql.Identifier(stats_role), **ident))
+    for role, password in ((stats_role, stats_pw), (read_role, read_pw)):
+        conn.execute(sql.SQL("CREATE ROLE {role} LOGIN PASSWORD {pw}").format(
+            role=sql.Identifier(role), pw=sql.Literal(password)))
+        conn.execute(sql.SQL("GRANT CONNECT ON DATABASE {db} TO {role}").format(role=sql.Identifier(role), **ident))
     stats_url = login_url(admin_url, database, stats_role, stats_pw)
     try:
         conn.execute(sql.SQL("GRANT pg_read_all_stats TO {}").format(sql.Identifier(stats_role)))
@@ -83,7 +90,8 @@ def create_logins(conn: psycopg.Connection[tuple[object, ...]], admin_url: str, 
         # An external server's admin that may create roles but not hand out this one (it
         # cannot install pg_stat_statements either): the admin reads what it can itself.
         stats_url = login_url(admin_url, database, *_userinfo(admin_url))
-    return ProbeLogins(stats_role, stats_url, work_role, login_url(admin_url, database, work_role, work_pw))
+    return ProbeLogins(stats_role, stats_url, work_role, login_url(admin_url, database, work_role, work_pw),
+                       read_role, login_url(admin_url, database, read_role, read_pw))
 
 
 def _userinfo(url: str) -> tuple[str, str]:

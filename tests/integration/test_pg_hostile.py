@@ -110,7 +110,7 @@ def is_superuser(server: LocalPostgres, role: str) -> bool:
 
 def probe_for(database: AppDatabase) -> PgProbe:
     return PgProbe(database.probe.stats_url, database.probe.work_url, app_role=database.role,
-                   app_database=database.name)
+                   app_database=database.name, read_dsn=database.probe.read_url)
 
 
 def exercise(pg: PgProbe, app: psycopg.Connection[Any]) -> dict[str, Any]:
@@ -279,7 +279,8 @@ def test_operators_definer_functions_and_database_settings_change_nothing(
             assert 424242 not in seen["statements"] and seen["seeded"] == 2 * COPIES
             assert seen["connections"] == 1, "usename = %s compared with the system's operator"
         # Logged in as the app itself (how a test run's leftovers are counted): its own defaults yield too.
-        own = PgProbe(database.url, database.url, app_role=database.role, app_database=database.name)
+        own = PgProbe(database.url, database.url, app_role=database.role, app_database=database.name,
+                      read_dsn=database.url)
         assert own.scalar("SHOW search_path") == f"{database.role}, public" and own.count("books") == seen["truth"]
         assert attack_log(app) == [], "neither the operators nor the look-alikes ran"
         assert not is_superuser(server, database.role)
@@ -292,7 +293,8 @@ def test_operators_definer_functions_and_database_settings_change_nothing(
 
 def test_a_superuser_login_is_refused_as_the_work_connection(server: LocalPostgres, database: AppDatabase) -> None:
     with pytest.raises(RuntimeError, match="non-superuser"):
-        PgProbe(database.probe.stats_url, database.admin_url, app_role=database.role, app_database=database.name)
+        PgProbe(database.probe.stats_url, database.admin_url, app_role=database.role, app_database=database.name,
+                read_dsn=database.probe.read_url)
 
 
 def test_statistics_the_app_could_replace_are_not_trusted(server: LocalPostgres, settings: ServiceSettings,
@@ -329,3 +331,32 @@ def test_the_stats_login_cannot_read_the_apps_rows(server: LocalPostgres, databa
             stats.execute("SELECT * FROM public.books")
     finally:
         app.close()
+
+
+def test_the_read_login_sees_no_other_session_nor_the_statements(server: LocalPostgres, settings: ServiceSettings,
+                                                                   database: AppDatabase) -> None:
+    """The sql track runs a learner's SELECT as the read login. On a server several submissions
+    share, another run's query text in pg_stat_activity or pg_stat_statements would be another
+    learner's answer: the read login sees neither, nor any row it was not granted."""
+    other = AppDatabase.create(server, settings, purpose=f"t{next(_numbers)}")
+    marker = f"answer_{secrets.token_hex(4)}"
+    app = as_app(database)  # the app's own tables, books among them
+    try:
+        with psycopg.connect(other.probe.work_url, autocommit=True) as busy, \
+                psycopg.connect(database.probe.read_url, autocommit=True) as reader, \
+                psycopg.connect(database.probe.stats_url, autocommit=True) as stats:
+            busy.execute("SELECT set_config('application_name', %s, false)", (marker,))
+            busy.execute(f"SELECT '{marker}' AS answer").fetchall()
+            # What the read login is kept from: the stats login, by design, sees it.
+            shown = "SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE query LIKE %s"
+            assert stats.execute(shown, (f"%{marker}%",)).fetchone() == (1,)
+            assert reader.execute(shown, (f"%{marker}%",)).fetchone() == (0,), \
+                "another database's session text is visible to the read login"
+            for forbidden in (f"SELECT query FROM {STATS_SCHEMA}.pg_stat_statements",
+                              "SELECT 1 FROM pg_catalog.pg_read_file('postgresql.conf')",
+                              "SELECT * FROM public.books"):
+                with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                    reader.execute(forbidden)
+    finally:
+        app.close()
+        other.drop(settings)

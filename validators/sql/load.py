@@ -1,7 +1,7 @@
 """The run's dataset in the run's database, loaded once, readable by a role that can write nothing.
 
 The harness's work login (a member of the database owner's role) creates and fills the
-tables. Learners' queries run as the stats login, which holds no right on anything the
+tables. Learners' queries run as the read login, which holds no right on anything the
 database owns until SELECT on these four tables is granted to it here: no INSERT, UPDATE,
 DELETE, TRUNCATE or CREATE anywhere, whatever a query tries.
 """
@@ -22,7 +22,7 @@ from .dataset import SCHEMA, TABLES, build
 @dataclass(frozen=True)
 class Loaded:
     seed: int
-    readonly_dsn: str  # the stats login: SELECT on the dataset, nothing else of the database's
+    readonly_dsn: str  # the read login: SELECT on the dataset, nothing else of the database's
 
 
 _lock = threading.Lock()
@@ -36,7 +36,7 @@ def ensure(ctx: CheckContext) -> Loaded:
         if found is not None:
             return found
         dataset = build(ctx.seed)
-        reader = role_names(ctx.pg.app_role)[0]
+        reader = role_names(ctx.pg.app_role)[2]
         with ctx.pg.transaction() as conn:
             conn.execute(SCHEMA)
             for table, columns in TABLES.items():

@@ -7,7 +7,7 @@ from harness.services.pg_access import login_url, role_names
 
 
 def test_probe_roles_are_named_after_the_app_role_so_cleanup_can_name_them_first() -> None:
-    assert role_names("app_r1a2b3c4") == ("app_r1a2b3c4_stats", "app_r1a2b3c4_probe")
+    assert role_names("app_r1a2b3c4") == ("app_r1a2b3c4_stats", "app_r1a2b3c4_probe", "app_r1a2b3c4_read")
 
 
 def test_a_login_url_keeps_the_admins_host_port_and_options() -> None:
