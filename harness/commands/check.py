@@ -15,6 +15,7 @@ from harness.config import load_config
 from harness.errors import ExitCode, UsageError
 from harness.layers import LAYER_FILE, is_layer, lay_out
 from harness.outcomes import RunResult, Status
+from harness.progress import Progress
 from harness.reporters import Fanout, Reporter
 from harness.reporters.json_report import JsonReporter
 from harness.reporters.junit import JunitReporter
@@ -137,7 +138,8 @@ def _check(args: argparse.Namespace, root: Path) -> int:
     mode, urls, image_flags = service_options(args)
     images = resolve_images(image_flags, config.images, dict(os.environ))
     title = f"{lab.id} · {lab.title} ({lab.week_label})"
-    reporters: list[Reporter] = [TerminalReporter(verbose=args.debug, title=title)]
+    # The elapsed time of a long step on stderr: stdout stays the report (and the annotations).
+    reporters: list[Reporter] = [TerminalReporter(verbose=args.debug, title=title, progress=Progress(sys.stderr))]
     if args.json:
         reporters.append(JsonReporter(Path(args.json)))
     if args.junit:

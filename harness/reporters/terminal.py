@@ -10,6 +10,7 @@ from typing import TextIO
 
 from harness.durations import format_duration
 from harness.outcomes import CheckResult, RunResult, Status
+from harness.progress import Progress
 from harness.reporters.junit import failure_text
 
 _MARKS = {Status.PASS: "✓", Status.FAIL: "✗", Status.SKIP: "-", Status.ERROR: "!"}
@@ -21,22 +22,38 @@ def _use_color(stream: TextIO) -> bool:
 
 
 class TerminalReporter:
-    def __init__(self, stream: TextIO | None = None, *, verbose: bool = False, title: str = "") -> None:
+    def __init__(self, stream: TextIO | None = None, *, verbose: bool = False, title: str = "",
+                 progress: Progress | None = None) -> None:
         self.out = stream or sys.stdout
         self.verbose = verbose
         self.title = title
         self.color = _use_color(self.out)
+        # The elapsed time of the step under way (harness/progress.py): each phase line and
+        # each check begins a step, the next event ends it. None: nothing between events.
+        self.progress = progress
 
     def _paint(self, text: str, code: str) -> str:
         return f"\033[{code}m{text}\033[0m" if self.color else text
 
     def _print(self, text: str = "") -> None:
-        print(text, file=self.out, flush=True)
+        if self.progress is None:
+            print(text, file=self.out, flush=True)
+            return
+        with self.progress.aside():
+            print(text, file=self.out, flush=True)
+
+    def _end_step(self) -> None:
+        if self.progress is not None:
+            self.progress.end()
 
     def phase(self, text: str) -> None:
+        self._end_step()
         self._print(self._paint("▸ ", "36") + text)
+        if self.progress is not None:
+            self.progress.begin(text)
 
     def phase_done(self, text: str, seconds: float) -> None:
+        self._end_step()
         self._print(self._paint("  ", "36") + f"{text} ({format_duration(seconds)})")
 
     def note(self, text: str) -> None:
@@ -44,14 +61,19 @@ class TerminalReporter:
             self._print(self._paint(text, "2"))
 
     def run_started(self, result: RunResult) -> None:
+        self._end_step()
         self._print(self._paint(self.title or result.lab, "1"))
         self._print(f"run {result.run_id} · seed {result.seed} · {len(result.planned)} checks")
 
     def check_started(self, check_id: str, title: str) -> None:
+        self._end_step()
         if self.verbose:
             self._print(self._paint(f"  … {check_id}", "2"))
+        if self.progress is not None:  # a load check runs 20 s and more
+            self.progress.begin(f"{check_id}: {title}")
 
     def check_finished(self, check: CheckResult, result: RunResult) -> None:
+        self._end_step()
         if check.id == (result.checks[0].id if result.checks else None):
             self._print()
         mark = self._paint(_MARKS[check.status], _COLORS[check.status])
@@ -68,6 +90,8 @@ class TerminalReporter:
             self._print()
 
     def run_finished(self, result: RunResult) -> None:
+        if self.progress is not None:
+            self.progress.close()
         counts = result.counts()
         self._print()
         # A run that ended in an environment or config error has no check results; the CLI
