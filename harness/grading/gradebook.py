@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.grading.verdicts import GRADER, Verdict
-from harness.reporters.json_report import write_atomically
+from harness.reporters.json_report import harness_status, write_atomically
 
 COLUMNS = ("submission", "score", "max_score", "status", "verdict", "failed_checks", "duration_s")
 FILE = "gradebook.csv"
@@ -48,7 +48,7 @@ class Row:
 
 def row_from(submission: str, results: Mapping[str, Any], verdict: Verdict, duration_s: float) -> Row:
     tests = results.get("tests", [])
-    failed = tuple(t["id"] for t in tests if t.get("status") in ("fail", "error"))
+    failed = tuple(t["id"] for t in tests if harness_status(t) in ("fail", "error"))
     failed += tuple(t["id"] for t in results.get("not_run", []))
     status = "error" if verdict.category == GRADER else str(results.get("status", "error"))
     return Row(submission, float(results.get("score", 0.0)), float(results.get("max_score", 0.0)), status,

@@ -14,6 +14,7 @@ from typing import Any
 
 from harness import __version__
 from harness.grading.verdicts import Verdict
+from harness.reporters.json_report import harness_status, run_message
 
 OUTPUT_LIMIT = 8000  # per test; Gradescope pages get slow on megabytes of text
 
@@ -38,7 +39,7 @@ def to_gradescope(results: Mapping[str, Any], verdict: Verdict, visibility: Mapp
     tests: list[dict[str, Any]] = []
     rows = [dict(t) for t in results.get("tests", [])]
     rows += [{"id": t["id"], "name": t["name"], "status": "error", "score": 0.0, "max_score": t["max_score"],
-              "message": "not run: " + str(results.get("message") or "the run ended early")}
+              "message": "not run: " + (run_message(results) or "the run ended early")}
              for t in results.get("not_run", [])]
     for number, test in enumerate(rows, 1):
         entry: dict[str, Any] = {
@@ -50,11 +51,11 @@ def to_gradescope(results: Mapping[str, Any], verdict: Verdict, visibility: Mapp
             "output_format": "text",
             "tags": [str(test["id"]).split(".", 1)[0]],
             "visibility": visibility.get(str(test["id"]), "visible"),
-            "extra_data": {"id": test["id"], "harness_status": test.get("status")},
+            "extra_data": {"id": test["id"], "harness_status": harness_status(test)},
         }
-        if test.get("status") == "pass":
+        if harness_status(test) == "pass":
             entry["status"] = "passed"
-        elif test.get("status") in ("fail", "error"):
+        elif harness_status(test) in ("fail", "error"):
             entry["status"] = "failed"
         else:  # skip: not applicable, no points either way; Gradescope derives nothing from score 0/0
             entry["output"] = "not applicable: " + str(test.get("message") or "")
@@ -63,8 +64,8 @@ def to_gradescope(results: Mapping[str, Any], verdict: Verdict, visibility: Mapp
     if verdict.text:
         top.append(f"Verdict: {verdict.text}")
         top += [f"Also: {also}" for also in verdict.also]
-    if results.get("message"):
-        top.append(str(results["message"]))
+    if run_message(results):
+        top.append(str(run_message(results)))
     for n, fix in enumerate(results.get("fixes", []) or [], 1):
         top.append(f"  {n}. {fix}")
     if results.get("app_log_tail") and any(t.get("cause") == "not-run" for t in results.get("tests", [])):

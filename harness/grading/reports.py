@@ -16,7 +16,7 @@ from harness.grading.gradescope import to_gradescope
 from harness.grading.limits import Limits
 from harness.grading.verdicts import Verdict
 from harness.outcomes import RunResult
-from harness.reporters.json_report import JsonReporter, write_atomically
+from harness.reporters.json_report import JsonReporter, harness_status, run_message, write_atomically
 from harness.reporters.junit import JunitReporter
 from harness.runner.execute import not_run
 from harness.runner.session import CheckRequest, plan
@@ -90,15 +90,15 @@ def summary(name: str, results: Mapping[str, Any], verdict: Verdict, duration_s:
                "message": "not run"} for t in results.get("not_run", [])]
     for test in tests:
         hidden = " [hidden]" if test.get("visibility") == "hidden" else ""
-        lines.append(f"  {_MARKS.get(test.get('status', ''), '?')} {test['id']:<32} "
+        lines.append(f"  {_MARKS.get(harness_status(test), '?')} {test['id']:<32} "
                      f"{test.get('score', 0):g}/{test.get('max_score', 0):g}{hidden}  {test.get('name', '')}")
-        if test.get("status") != "pass" and test.get("message"):
+        if harness_status(test) != "pass" and test.get("message"):
             lines.append(textwrap.indent(str(test["message"]), "      "))
             for key in ("expected", "actual", "hint"):
                 if test.get(key):
                     lines.append(textwrap.indent(f"{key.capitalize()}: {test[key]}", "      "))
-    if results.get("message"):
-        lines += ["", str(results["message"])]
+    if run_message(results):
+        lines += ["", str(run_message(results))]
         lines += [f"  {n}. {fix}" for n, fix in enumerate(results.get("fixes", []) or [], 1)]
     if results.get("app_log_tail"):
         lines += ["", "Last lines of the app's output:", textwrap.indent(str(results["app_log_tail"]), "  | ")]

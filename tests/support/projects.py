@@ -78,7 +78,8 @@ class Run:
 
     def statuses(self) -> dict[str, str]:
         assert self.results is not None, self.stdout + self.stderr
-        return {t["id"]: t["status"] for t in self.results["tests"]}
+        # The harness's own verdict (skip included), not Exercism's pass/fail/error.
+        return {t["id"]: t.get("harness_status", t["status"]) for t in self.results["tests"]}
 
     def failed(self) -> set[str]:
         return {k for k, v in self.statuses().items() if v != "pass"}

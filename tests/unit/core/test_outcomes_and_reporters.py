@@ -59,7 +59,8 @@ def test_json_is_rewritten_after_every_check(tmp_path: Path) -> None:
     reporter.check_finished(run.checks[0], run)
     data = json.loads(path.read_text())
     assert data["tests"][0] == {"id": "c0", "name": "title c0", "status": "fail", "score": 0.0, "max_score": 2.0,
-                                "duration_s": 0.1, "message": "m", "hint": "h", "reproduce": "curl x"}
+                                "duration_s": 0.1, "message": "m", "hint": "h", "reproduce": "curl x",
+                                "harness_status": "fail", "test_code": "curl x"}
     assert data["finished"] is False and data["max_score"] == 4.0
 
 
