@@ -11,12 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from harness.catalog import Catalog
-from harness.config import load_config
+from harness.config import CONFIG_NAME, load_config
 from harness.errors import ExitCode, UsageError
 from harness.layers import LAYER_FILE, is_layer, lay_out
 from harness.outcomes import RunResult, Status
 from harness.progress import Progress
 from harness.reporters import Fanout, Reporter
+from harness.reporters.github import GithubReporter
 from harness.reporters.json_report import JsonReporter
 from harness.reporters.junit import JunitReporter
 from harness.reporters.terminal import TerminalReporter
@@ -63,6 +64,9 @@ def add_parser(sub: Any) -> None:
                         help="run only this check (repeatable)")
     parser.add_argument("--json", metavar="FILE", help="write results as JSON (also when the run fails)")
     parser.add_argument("--junit", metavar="FILE", help="write results as JUnit XML")
+    parser.add_argument("--format", choices=("text", "github"), default="text",
+                        help="github: the report, plus GitHub Actions annotations that mark each failing check "
+                             "on the workflow run (default: text)")
     parser.add_argument("--seed", type=int, help="seed for generated test data (printed on every run)")
     parser.add_argument("--param", action="append", default=[], metavar="CHECK_ID.NAME=VALUE",
                         help="override a check's parameter from the lab, e.g. prod.load.rps.rate=500 (repeatable)")
@@ -144,6 +148,8 @@ def _check(args: argparse.Namespace, root: Path) -> int:
         reporters.append(JsonReporter(Path(args.json)))
     if args.junit:
         reporters.append(JunitReporter(Path(args.junit)))
+    if args.format == "github":
+        reporters.append(GithubReporter(config_file=root / CONFIG_NAME))
     request = CheckRequest(lab=lab, manifest=manifest, project=config, workdir=root, mode=mode, urls=urls,
                            images=images, only=tuple(args.only), debug=args.debug, params=parse_params(args.param),
                            repeat=args.repeat,
