@@ -20,6 +20,8 @@ from harness.introspect.pg import PgProbe
 from harness.introspect.redis import RedisProbe
 from harness.layers import is_layer, lay_out
 from harness.runner.app import AppEnvironment, AppFailed, AppRunner
+from harness.runner.deps import DependencyReuse
+from harness.runner.depstore import DepStore
 from harness.runner.reaper import Reaper
 from harness.services import provision
 from harness.services.base import Mode, ServiceSettings, free_port
@@ -188,8 +190,9 @@ def start_app(config: pytest.Config, pool: ServicePool) -> HarnessApp:
     urls = {"DATABASE_URL": database.url} if database is not None else {}
     if "redis" in needs:
         urls["REDIS_URL"] = pool.redis().url
+    # An unchanged install is skipped, as by `harness check` (the same cache of installs).
     runner = AppRunner(project, workdir=project.root, reaper=pool.settings.reaper, progress=lambda _text: None,
-                       app_env=AppEnvironment(port=free_port(), service_urls=urls))
+                       app_env=AppEnvironment(port=free_port(), service_urls=urls), deps=DependencyReuse(DepStore()))
     try:
         runner.install()
         runner.migrate(database.probe.schema_snapshot if database is not None else None)
