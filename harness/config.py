@@ -19,8 +19,10 @@ from harness.errors import ConfigError
 
 CONFIG_NAME = "harness.toml"
 TRACKS = ("node", "python", "java", "sql", "postgres", "mongodb", "backend")
-# Tracks whose project is a folder of files the checks run (the sql track's queries/*.sql).
-APPLESS_TRACKS = ("sql",)
+# Tracks whose project is a folder of files the checks run (the sql track's queries/*.sql, the
+# postgres track's conf.d/*.conf and scripts), and what each one's checks read, for the warning.
+APPLESS_TRACKS = ("sql", "postgres")
+_APPLESS_FILES = {"sql": "the files in queries/", "postgres": "the files the lab's README names (conf.d/, scripts)"}
 
 EXAMPLE = """\
 track = "node"
@@ -145,7 +147,7 @@ def parse_config(root: Path, data: Mapping[str, Any], file: str) -> ProjectConfi
     if track in APPLESS_TRACKS:
         if app_table is not None:
             warnings = (f"{file}: [app] is not used: a {track} project has no app to install or start, "
-                        "its checks run the files in queries/; remove the [app] table",)
+                        f"its checks run {_APPLESS_FILES[track]}; remove the [app] table",)
         return ProjectConfig(root=root, track=track, app=None, images=_images(file, data),
                              tests=_tests(file, data.get("tests")), warnings=warnings)
     if not isinstance(app_table, dict):

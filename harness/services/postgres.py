@@ -14,6 +14,7 @@ import shutil
 import signal
 import tempfile
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -54,9 +55,9 @@ def with_database(url: str, database: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, "/" + quote(database), parts.query, ""))
 
 
-def _server_args() -> list[str]:
+def _server_args(options: Mapping[str, str] = SERVER_SETTINGS) -> list[str]:
     args: list[str] = []
-    for key, value in SERVER_SETTINGS.items():
+    for key, value in options.items():
         args += ["-c", f"{key}={value}"]
     return args
 
@@ -81,8 +82,15 @@ class PostgresServer(ABC):
 class LocalPostgres(PostgresServer):
     mode = "local"
 
-    def __init__(self, binaries: PgBinaries, settings: ServiceSettings) -> None:
+    def __init__(self, binaries: PgBinaries, settings: ServiceSettings, *, options: Mapping[str, str] | None = None,
+                 prepare: Callable[[Path], Mapping[str, str]] | None = None) -> None:
+        """`options` replace SERVER_SETTINGS on the command line (a lab that grades the server's own
+        configuration). `prepare` is called with the new cluster's data folder before the server
+        first starts: it may write files there and beside it (they become the server's account's,
+        as the cluster does) and returns variables for the server's environment."""
         self.binaries = binaries
+        self._options = SERVER_SETTINGS if options is None else options
+        self._prepare = prepare
         self.version = binaries.version
         self._settings = settings
         self._run = users.service_run()
@@ -105,10 +113,11 @@ class LocalPostgres(PostgresServer):
         users.give(self._dir, setup)
         # The cluster's own password until the server is up; then one of this run's (below).
         initial = self._initialise(data, setup, timeout_s)
+        extra_env = dict(self._prepare(data)) if self._prepare is not None else {}
         # initdb ran outside the services cgroup (its CPU is the harness's), as the setup account
         # when the server's own has no passwd entry; the server runs as its own account, in the
         # cgroup (grading: the CPU and memory the app makes it use are the app's).
-        if setup != self._account:
+        if setup != self._account or self._prepare is not None:
             users.give_tree(self._dir, self._account)
         start_uid, start_gid = self._run.start_ids()
         for attempt in range(3):
@@ -117,8 +126,8 @@ class LocalPostgres(PostgresServer):
                 "postgres",
                 self._run.wrap([str(self.binaries.tool("postgres")), "-D", str(data), "-p", str(self.port),
                                 "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=",
-                                *_server_args()]),
-                cwd=self._dir, env={"PATH": "/usr/bin:/bin", "LC_ALL": "C"},
+                                *_server_args(self._options)]),
+                cwd=self._dir, env={**extra_env, "PATH": "/usr/bin:/bin", "LC_ALL": "C"},
                 stop_signal=signal.SIGINT,  # "fast" shutdown: disconnect clients, exit
                 on_start=self._settings.reaper.process_group, on_line=self._watch_line,
                 user=start_uid, group=start_gid,
@@ -234,7 +243,8 @@ class ExternalPostgres(PostgresServer):
         pass
 
 
-def start_local(settings: ServiceSettings) -> LocalPostgres:
+def start_local(settings: ServiceSettings, *, options: Mapping[str, str] | None = None,
+                prepare: Callable[[Path], Mapping[str, str]] | None = None) -> LocalPostgres:
     binaries, tried = find_binaries()
     if binaries is None:
         raise EnvironmentProblem(
@@ -248,7 +258,7 @@ def start_local(settings: ServiceSettings) -> LocalPostgres:
             ],
         )
     settings.progress(f"starting {binaries.source} PostgreSQL {binaries.version}")
-    server = LocalPostgres(binaries, settings)
+    server = LocalPostgres(binaries, settings, options=options, prepare=prepare)
     try:
         server.start()
     except BaseException:

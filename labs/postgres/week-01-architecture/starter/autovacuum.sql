@@ -1,0 +1,3 @@
+-- Per-table autovacuum settings for the hot table, hot_counters (LAB.md: "The hot table").
+-- Runs as the table's owner in database shop, after the harness created and loaded the table.
+-- TODO: ALTER TABLE hot_counters SET (...);

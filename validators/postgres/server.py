@@ -1,0 +1,98 @@
+"""A PostgreSQL server of the check's own, started with the learner's conf.d.
+
+Each check starts one and stops it before it returns (0.3 s from the cached cluster): no check
+sees what another left (a churned table, a failing archiver). It runs as the unprivileged
+account every local server of the harness runs as, on its own port and folder, registered with a
+cleanup sidecar of its own so that a killed harness leaves nothing behind; Ctrl-C stops it in
+`finally`. The server's environment holds ARCHIVE_DIR, an empty folder beside the cluster.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+
+from harness.errors import EnvironmentProblem, ServiceError
+from harness.outcomes import CannotCheck, Failure, Skip
+from harness.registry import CheckContext
+from harness.runner.reaper import Reaper
+from harness.services.base import Mode, ServiceSettings
+from harness.services.postgres import LocalPostgres, start_local
+from validators.postgres.conf import CONF_DIR, ConfFile, ConfRefused, lay_out, read_conf
+
+ARCHIVE_ENV = "ARCHIVE_DIR"
+# Nothing on the command line but what the harness needs to reach the server (start() adds
+# listen_addresses, port and no Unix socket): the learner's files decide every other key.
+OPTIONS = {"logging_collector": "off", "log_destination": "stderr"}
+RUN_AGAIN = "harness check week-01 --track postgres --only {check}"
+
+
+@dataclass(frozen=True)
+class LabServer:
+    server: LocalPostgres
+    conf_dir: str  # where the learner's files are, as pg_settings.sourcefile names them
+    archive: Path
+
+    @property
+    def url(self) -> str:
+        return self.server.admin_url
+
+    def connect(self, database: str = "postgres") -> psycopg.Connection[tuple[object, ...]]:
+        url = self.url.rsplit("/", 1)[0] + "/" + database
+        return psycopg.connect(url, autocommit=True, connect_timeout=10)
+
+    def log_tail(self, lines: int = 15) -> str:
+        return self.server.log_tail(lines)
+
+
+def project_conf(ctx: CheckContext) -> list[ConfFile]:
+    return read_conf(ctx.app.project_dir)
+
+
+@contextlib.contextmanager
+def lab_server(ctx: CheckContext, check_id: str) -> Iterator[LabServer]:
+    """The learner's server for `check_id`; a conf.d that cannot start one skips the check
+    (pg.config.starts fails and says why) unless `check_id` is that check."""
+    starts = check_id == "pg.config.starts"
+    try:
+        files = project_conf(ctx)
+    except ConfRefused as exc:
+        if starts:
+            raise Failure(exc.message, hint=exc.hint, reproduce=RUN_AGAIN.format(check=check_id)) from None
+        raise Skip(f"no server to check: {exc.message} (pg.config.starts)") from None
+    placed: dict[str, str] = {}
+
+    def prepare(data: Path) -> Mapping[str, str]:
+        placed["conf"] = lay_out(files, data)
+        archive = data.parent / "archive"
+        archive.mkdir(mode=0o700)
+        placed["archive"] = str(archive)
+        return {ARCHIVE_ENV: str(archive)}
+
+    reaper = Reaper()
+    reaper.start()
+    settings = ServiceSettings(mode=Mode.LOCAL, run_id=ctx.run_id, reaper=reaper)
+    try:
+        try:
+            server = start_local(settings, options=OPTIONS, prepare=prepare)
+        except EnvironmentProblem as exc:
+            raise CannotCheck(exc.message, fix=exc.fixes[0] if exc.fixes else None) from None
+        except ServiceError as exc:
+            if not starts:
+                raise Skip("no server to check: PostgreSQL does not start with conf.d (pg.config.starts)") from None
+            raise Failure(
+                f"PostgreSQL does not start with your {CONF_DIR}/: {exc.message}",
+                hint="The server's log below names the setting it refused (an unknown name, a value out of "
+                     "range, memory it could not get). Fix that line.",
+                evidence=exc.log_tail or None, reproduce=RUN_AGAIN.format(check=check_id),
+            ) from None
+        try:
+            yield LabServer(server, placed["conf"], Path(placed["archive"]))
+        finally:
+            server.stop()
+    finally:
+        reaper.close()
