@@ -38,6 +38,19 @@ def elapsed(seconds: float) -> str:
     return f"{whole}s" if whole < 60 else f"{whole // 60}m{whole % 60:02d}s"
 
 
+def fit(line: str, width: int) -> str:
+    """`line` in `width` columns (a wrapped live line cannot be erased): the label is cut, the
+    elapsed time at its end is kept."""
+    if len(line) <= width:
+        return line
+    head, sep, time_part = line.rpartition(" (")
+    suffix = sep + time_part
+    room = width - len(suffix) - 1
+    if not sep or room < 10:
+        return line[:width]
+    return head[:room] + "…" + suffix
+
+
 class Ticker:
     """The line to show for the step under way and when; holds no thread and never sleeps."""
 
@@ -136,8 +149,7 @@ class Progress:
     def _show(self, line: str) -> None:
         try:
             if self.ticker.live:
-                width = shutil.get_terminal_size().columns
-                self.stream.write(_CLEAR + line[: max(width - 1, 10)])
+                self.stream.write(_CLEAR + fit(line, shutil.get_terminal_size().columns - 1))
                 self._shown = True
             else:
                 self.stream.write(f"  {line}\n")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from harness.config import parse_config
-from harness.progress import LOG_EVERY_S, Progress, Ticker, elapsed
+from harness.progress import LOG_EVERY_S, Progress, Ticker, elapsed, fit
 from harness.reporters.terminal import TerminalReporter
 from harness.runner.app import AppEnvironment, AppRunner
 from harness.runner.reaper import Reaper
@@ -68,6 +68,14 @@ def test_a_terminal_gets_whole_seconds_every_second_and_an_ended_step_says_nothi
 
 def test_elapsed_reads_like_a_clock() -> None:
     assert [elapsed(s) for s in (0.4, 42.9, 60, 90, 725)] == ["0s", "42s", "1m00s", "1m30s", "12m05s"]
+
+
+def test_a_live_line_too_wide_for_the_terminal_keeps_its_time() -> None:
+    line = "… installing: python3 -m venv .venv && .venv/bin/pip install -r requirements.txt (12s so far)"
+    assert fit(line, 200) == line
+    cut = fit(line, 60)
+    assert len(cut) == 60 and cut.endswith("… (12s so far)") and cut.startswith("… installing: python3")
+    assert fit("no time here " * 10, 20) == ("no time here " * 10)[:20]
 
 
 def test_the_interval_must_be_positive() -> None:
