@@ -65,9 +65,8 @@ def test_a_built_wheel_installs_into_a_clean_venv_and_runs_the_labs(tmp_path: Pa
     env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
     env["NO_COLOR"] = "1"
     harness = str(venv / "bin" / "harness")
-    where = _ok(_run([str(venv / "bin" / "python"), "-c",
-                      "import harness, harness.validators; print(harness.__file__); print(harness.validators.__file__)"],
-                     cwd=tmp_path, env=env)).split()
+    imported = "import harness, harness.validators as v; print(harness.__file__); print(v.__file__)"
+    where = _ok(_run([str(venv / "bin" / "python"), "-c", imported], cwd=tmp_path, env=env)).split()
     site = str(venv / "lib")
     assert all(path.startswith(site) for path in where), f"imported from outside the venv: {where}"
 
