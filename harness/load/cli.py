@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlsplit
 
+from harness.load import cpusplit
 from harness.load.baseline import BaselineError, apply_baseline, load_baseline, render_table
 from harness.load.engine import LoadError, LoadRun
 from harness.load.recorder import Partial
@@ -227,6 +228,7 @@ def _run_model(config: BenchConfig, spec: RunSpec, label: str, err: IO[str]) -> 
 def execute(config: BenchConfig, err: IO[str]) -> dict[str, Any]:
     """Run the load (both models if asked) and return the judged result document."""
     started = dt.datetime.now(dt.UTC)
+    before = cpusplit.snapshot()
     closed: tuple[RunSpec, Partial] | None = None
     if config.model == "closed":
         main_spec = config.spec
@@ -239,6 +241,7 @@ def execute(config: BenchConfig, err: IO[str]) -> dict[str, Any]:
             closed = (closed_spec, _run_model(config, closed_spec, "[closed] ", err))
     result = build_result(main_spec, main, thresholds=config.thresholds, limits=config.limits,
                           workers=config.workers, closed=closed, started_at=started)
+    result["cpu_split"] = cpusplit.split(before, cpusplit.snapshot())
     if config.baseline is not None and config.baseline_path is not None:
         _, found = apply_baseline(result, config.baseline, config.baseline_path,
                                   config.tolerance)

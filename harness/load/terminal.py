@@ -6,6 +6,7 @@ import sys
 from collections.abc import Mapping
 from typing import IO, Any
 
+from harness.load import cpusplit
 from harness.load.engine import Tick
 from harness.load.units import format_ms
 
@@ -76,6 +77,8 @@ def render_summary(result: Mapping[str, Any]) -> str:
     lag_text = f", schedule lag p99 {format_ms(float(lag))}" if lag is not None else ""
     lines.append(f"  generator   CPU {result.get('generator_cpu_percent'):.0f}% of a core "
                  f"(busiest process){lag_text}")
+    if result.get("cpu_split"):
+        lines.append("  cpu         " + cpusplit.describe(result["cpu_split"]))
     kinds = result.get("errors_by_kind") or {}
     if kinds:
         lines.append("  errors      " + ", ".join(f"{k}: {v}" for k, v in kinds.items()))

@@ -107,6 +107,7 @@ def sustains_the_target_rate(ctx: CheckContext) -> None:
     generator makes the check inconclusive, never a failure of the app; another harness
     load test on the same machine is waited for, not measured against.
     """
+    from harness.load import cpusplit
     from harness.load.api import LoadError, bench
 
     rate: float = ctx.param("rate")
@@ -130,11 +131,13 @@ def sustains_the_target_rate(ctx: CheckContext) -> None:
             raise CannotCheck(f"the load generator could not run: {exc}") from None
     summary = (f"achieved {result['achieved_rps']:.0f} req/s of {rate:g}; p50 {result['p50_ms']:.1f} ms, "
                f"p95 {result['p95_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms; errors {result['error_rate']:.2%}")
+    # Who had the cores: the app, its databases, the generator, the harness or the machine's others.
+    cpu = ("\n" + cpusplit.describe(result["cpu_split"])) if result.get("cpu_split") else ""
     ctx.note(f"{summary}; generator CPU {result.get('generator_cpu_percent', 0):.0f}% of a core, "
-             f"schedule lag p99 {result.get('schedule_lag_p99_ms') or 0:.1f} ms")
+             f"schedule lag p99 {result.get('schedule_lag_p99_ms') or 0:.1f} ms{cpu}")
     if result["verdict"] == "inconclusive":
         raise CannotCheck("the load generator, not your app, could not keep the schedule: "
-                          + "; ".join(result.get("verdict_reasons", [])) + f" ({summary})",
+                          + "; ".join(result.get("verdict_reasons", [])) + f" ({summary}){cpu}",
                           fix="Run on a machine with more free cores, or lower the lab's rate for this machine.")
     if result["verdict"] != "pass":
         kinds = sorted((result.get("errors_by_kind") or {}).items(), key=lambda item: -item[1])
@@ -142,7 +145,7 @@ def sustains_the_target_rate(ctx: CheckContext) -> None:
         raise Failure(
             f"the API did not hold {rate:g} requests per second within its budget",
             expected=", ".join(thresholds),
-            actual=summary + "\n" + "\n".join(result.get("verdict_reasons", [])) + errors,
+            actual=summary + "\n" + "\n".join(result.get("verdict_reasons", [])) + errors + cpu,
             hint="Profile the slowest route (the report's per-route table): cache hot reads in Redis, index the "
                  "filters, keep the pool small but busy, and avoid synchronous CPU work in handlers. Errors: the "
                  "loans come from two members, each logged in through another instance (a 401 there means an "

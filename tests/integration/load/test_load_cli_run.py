@@ -55,6 +55,9 @@ def test_a_scenario_run_writes_both_reports(
     assert [t["passed"] for t in result["thresholds"]] == [False, True]
     assert "threshold   errors<1%" in run.stdout and "MISSED" in run.stdout
     assert "p95" in run.stderr and "req/s" in run.stderr  # live progress lines
+    # Who had the CPU: the generator's workers (children of this process) among the parties.
+    assert "cpu         CPU during the load" in run.stdout and "load generator" in run.stdout
+    assert any(p["name"] == "load generator" and p["core_percent"] > 0 for p in result["cpu_split"]["parties"])
     page = html.read_text()
     assert page.count("<svg") >= 4 and "HTTP 404" in page
 

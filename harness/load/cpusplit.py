@@ -1,0 +1,181 @@
+"""Where the machine's CPU went during a load test, by the parties that share it.
+
+A load test on a small machine measures the app only while the app has the cores: the
+generator, the harness's own balancer, the databases and anything else running compete for
+the same ones. Two snapshots of /proc (every process's CPU ticks, and the machine's) around
+the load say who used what, so a verdict can blame the right party and a learner can see
+that PostgreSQL, not the app, was the busy one.
+
+Each process is named by the child of the harness's process it descends from (the load
+generator's workers, PostgreSQL, Redis, each app instance's start command); the harness's
+own process (its checks and the in-process balancer) by itself; processes in a container by
+the container; anything else on the machine as "other".
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from harness.procfs import PROC, processes
+
+TICKS_PER_S = os.sysconf("SC_CLK_TCK")
+HARNESS = "harness (checks, balancer)"
+GENERATOR = "load generator"
+OTHER = "other processes on this machine"
+_CONTAINER = re.compile(r"(?:docker-|/docker/)([0-9a-f]{64})")
+_UTIME, _STIME, _CUTIME, _CSTIME = 11, 12, 13, 14  # stat fields after the command name (ticks)
+
+
+@dataclass
+class Snapshot:
+    at: float
+    ticks: dict[tuple[int, str], int]  # (pid, start time) -> utime + stime
+    parents: dict[int, int]
+    reaped: dict[tuple[int, str], int]  # (pid, start time) -> CPU of its children it has waited for
+    machine: list[int]  # /proc/stat's cpu line: user nice system idle iowait irq softirq steal
+
+
+def snapshot(proc: Path = PROC) -> Snapshot:
+    ticks: dict[tuple[int, str], int] = {}
+    parents: dict[int, int] = {}
+    reaped: dict[tuple[int, str], int] = {}
+    for pid, fields in processes(proc):
+        ticks[(pid, fields[19])] = int(fields[_UTIME]) + int(fields[_STIME])
+        reaped[(pid, fields[19])] = int(fields[_CUTIME]) + int(fields[_CSTIME])
+        parents[pid] = int(fields[1])
+    machine = [0] * 8
+    try:
+        first = (proc / "stat").read_text().splitlines()[0].split()
+        machine = [int(v) for v in first[1:9]] + [0] * max(0, 8 - len(first[1:9]))
+    except (OSError, ValueError, IndexError):
+        pass
+    return Snapshot(time.monotonic(), ticks, parents, reaped, machine)
+
+
+def _cmdline(pid: int, proc: Path) -> list[str]:
+    try:
+        return [part for part in (proc / str(pid) / "cmdline").read_bytes().decode("utf-8", "replace")
+                .split("\0") if part]
+    except OSError:
+        return []
+
+
+def _top_child(pid: int, root: int, parents: dict[int, int]) -> int | None:
+    """The child of `root` that `pid` descends from; None when it does not descend from root."""
+    seen = 0
+    while pid in parents and seen < 64:
+        parent = parents[pid]
+        if parent == root:
+            return pid
+        if parent <= 1:
+            return None
+        pid, seen = parent, seen + 1
+    return None
+
+
+def _child_name(pid: int, proc: Path) -> str:
+    argv = _cmdline(pid, proc)
+    words = " ".join(argv)
+    if "harness.load.worker" in words:
+        return GENERATOR
+    program = Path(argv[0]).name if argv else ""
+    if program in ("postgres", "postmaster") or "postgres" in program:
+        return "PostgreSQL"
+    if program.startswith("redis-server"):
+        return "Redis"
+    if len(argv) >= 3 and Path(argv[0]).name in ("sh", "bash", "dash") and argv[1] == "-c":
+        words = argv[2]
+    return f"app: {words[:48]} [pid {pid}]" if words else f"process {pid}"
+
+
+def _container(pid: int, proc: Path) -> str | None:
+    try:
+        found = _CONTAINER.search((proc / str(pid) / "cgroup").read_text())
+    except OSError:
+        return None
+    return found.group(1) if found else None
+
+
+def _container_names(ids: set[str]) -> dict[str, str]:
+    docker = shutil.which("docker")
+    if not ids or docker is None:
+        return {}
+    try:
+        out = subprocess.run([docker, "ps", "--no-trunc", "--format", "{{.ID}} {{.Names}}"], capture_output=True,
+                             text=True, timeout=5, check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    return {line.split()[0]: line.split()[1] for line in out.splitlines() if len(line.split()) == 2}
+
+
+def split(before: Snapshot, after: Snapshot, *, root: int | None = None, proc: Path = PROC) -> dict[str, Any]:
+    """Each party's CPU between the snapshots, in percent of one core, and the machine's idle
+    and stolen shares (percent of all its cores)."""
+    root = os.getpid() if root is None else root
+    wall = max(after.at - before.at, 1e-3)
+    used: dict[str, int] = defaultdict(int)
+    names: dict[int, str] = {}
+    containers: dict[str, str] = {}
+    for (pid, start), ticks in after.ticks.items():
+        delta = ticks - before.ticks.get((pid, start), 0)
+        if delta <= 0:
+            continue
+        if pid == root:
+            used[HARNESS] += delta
+            continue
+        top = _top_child(pid, root, after.parents)
+        if top is not None:
+            if top not in names:
+                names[top] = _child_name(top, proc)
+            used[names[top]] += delta
+            continue
+        container = _container(pid, proc)
+        if container is not None:
+            containers[container] = ""
+            used[f"container {container}"] += delta
+        else:
+            used[OTHER] += delta
+    # The generator's workers end with the load and are waited for before the second snapshot:
+    # what they used shows only in the harness process's count of its reaped children.
+    for key, ticks in after.reaped.items():
+        if key[0] == root and ticks > before.reaped.get(key, 0):
+            used[GENERATOR] += ticks - before.reaped.get(key, 0)
+    if containers:
+        known = _container_names(set(containers))
+        for cid in containers:
+            if cid in known:
+                used[f"container {known[cid]}"] += used.pop(f"container {cid}")
+            else:
+                used[f"container {cid[:12]}"] += used.pop(f"container {cid}")
+    machine = [b - a for a, b in zip(before.machine, after.machine, strict=True)]
+    total = sum(machine) or 1
+    cores = os.cpu_count() or 1
+    parties = sorted(((name, 100.0 * ticks / TICKS_PER_S / wall) for name, ticks in used.items()),
+                     key=lambda item: -item[1])
+    return {
+        "cores": cores,
+        "seconds": round(wall, 2),
+        "parties": [{"name": name, "core_percent": round(percent, 1)} for name, percent in parties],
+        "idle_percent": round(100.0 * (machine[3] + machine[4]) / total, 1),
+        "steal_percent": round(100.0 * machine[7] / total, 1),
+    }
+
+
+def describe(found: dict[str, Any], *, top: int = 8) -> str:
+    """One line: "CPU during the load (2 cores = 200%): app ... 80%, PostgreSQL 35%, ...; idle 3%"."""
+    parties = [p for p in found.get("parties", []) if p["core_percent"] >= 0.5]
+    shown = ", ".join(f"{p['name']} {p['core_percent']:.0f}%" for p in parties[:top])
+    if len(parties) > top:
+        shown += f", {len(parties) - top} more {sum(p['core_percent'] for p in parties[top:]):.0f}%"
+    cores = found.get("cores", 1)
+    idle, stolen = found.get("idle_percent", 0), found.get("steal_percent", 0)
+    return (f"CPU during the load ({cores} cores = {100 * cores}%): {shown or 'nothing measured'}; "
+            f"machine idle {idle:.0f}%, stolen by the host {stolen:.0f}%")
