@@ -12,12 +12,12 @@ from typing import Any
 
 from harness.catalog import Catalog
 from harness.config import CONFIG_NAME, load_config
-from harness.errors import ExitCode, UsageError
+from harness.errors import ExitCode, HarnessError, UsageError
 from harness.layers import LAYER_FILE, is_layer, lay_out
 from harness.outcomes import RunResult, Status
 from harness.progress import Progress
 from harness.reporters import Fanout, Reporter
-from harness.reporters.github import GithubReporter
+from harness.reporters.github import GithubReporter, error_annotation
 from harness.reporters.json_report import JsonReporter
 from harness.reporters.junit import JunitReporter
 from harness.reporters.terminal import TerminalReporter
@@ -122,6 +122,15 @@ def exit_code(result: RunResult) -> ExitCode:
 
 def run(args: argparse.Namespace) -> int:
     root = Path(args.project or ".").expanduser().resolve()
+    try:
+        return _run(args, root)
+    except HarnessError as exc:
+        if args.format == "github":  # a broken harness.toml is marked too, not only printed
+            print(error_annotation(exc, root / CONFIG_NAME, args.lab), flush=True)
+        raise
+
+
+def _run(args: argparse.Namespace, root: Path) -> int:
     if not is_layer(root):
         return _check(args, root)
     # A lab author's layer (a reference written as its starter plus the solved files):

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from harness.errors import HarnessError
 from harness.outcomes import CheckResult, RunResult, Status
 from harness.reporters import Silent
 
@@ -50,6 +51,13 @@ def _relative(path: Path) -> str:
         return path.resolve().relative_to(base.resolve()).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+def error_annotation(exc: HarnessError, config_file: Path, lab: str) -> str:
+    """What stopped `harness check` before any check (a config, usage or environment error),
+    on harness.toml when the message names it."""
+    file = _relative(config_file) if config_file.name in exc.message and config_file.is_file() else ""
+    return workflow_command("error", exc.render(), file=file, title=f"harness check {lab}")
 
 
 class GithubReporter(Silent):

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from harness.catalog import Catalog
-from harness.cli import build_parser
+from harness.cli import build_parser, main
 from harness.outcomes import CheckResult, RunResult, Status
 from harness.reporters.github import GithubReporter, escape_data, escape_property, workflow_command
 
@@ -98,3 +98,15 @@ def test_the_learners_workflow_runs_a_check_with_annotations() -> None:
     assert Catalog.load().resolve(args.lab, None).available
     uploads = [s for s in steps if "upload-artifact" in s.get("uses", "")]
     assert uploads and uploads[0]["if"] == "always()" and uploads[0]["with"]["path"] == "harness-*"
+
+
+def test_an_error_before_any_check_is_marked_on_harness_toml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(tmp_path))
+    (tmp_path / "harness.toml").write_text('track = "node"\n[app]\nstrat = "node server.js"\n')
+    code = main(["check", "week-18", "--project", str(tmp_path), "--format", "github"])
+    out, err = capsys.readouterr()
+    assert code == 4 and "did you mean 'app.start'" in err
+    (line,) = out.splitlines()
+    assert line.startswith("::error file=harness.toml,title=harness check week-18::")
+    assert "did you mean 'app.start'" in line and "\n" not in line
