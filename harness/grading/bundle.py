@@ -12,13 +12,19 @@ HARNESS_AUTOGRADER_ROOT replaces /autograder, so the bundle can be run on any ma
 
 from __future__ import annotations
 
+import json
 import stat
+import subprocess
+import sys
 import zipfile
 from dataclasses import replace
+from importlib import metadata
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from harness import __version__
 from harness.catalog import Lab
+from harness.errors import UsageError
 from harness.grading.limits import MB, Limits
 from harness.grading.policy import Policy
 
@@ -41,9 +47,16 @@ apt-get install -y -q --no-install-recommends python3 python3-venv python3-pip c
     postgresql postgresql-contrib redis-server bubblewrap iproute2 util-linux
 # The lab's toolchain ({track}).
 {toolchain}
-python3 -m venv /opt/harness
-/opt/harness/bin/pip install -q {install}
-ln -sf /opt/harness/bin/harness /usr/local/bin/harness
+# The harness needs Python 3.11 or newer, and Gradescope's Ubuntu 22.04 has 3.10. uv (from PyPI)
+# installs it the way the README tells learners to (uv tool install): in a virtualenv of its own,
+# on the machine's Python when that is new enough, else on one uv fetches. Everything under
+# /opt/harness, readable by the accounts the submissions run as.
+python3 -m venv /opt/harness/uv
+/opt/harness/uv/bin/python -m pip install -q --disable-pip-version-check uv
+export UV_TOOL_DIR=/opt/harness/tools UV_TOOL_BIN_DIR=/usr/local/bin UV_PYTHON_INSTALL_DIR=/opt/harness/python
+/opt/harness/uv/bin/uv tool install --force --python '>=3.11' {install}
+/opt/harness/tools/backend-lab-harness/bin/python -c 'import sys; v = sys.version_info
+sys.exit(0 if v >= (3, 11) else f"setup.sh: the harness needs Python 3.11 or newer, got {{v[0]}}.{{v[1]}}")'
 harness doctor || true
 """
 
@@ -139,3 +152,36 @@ def build(lab: Lab, policy: Policy, target: Path, *, install: str | None = None,
         if wheel is not None:
             archive.write(wheel, wheel.name)
     return sorted(files) + ([wheel.name] if wheel is not None else [])
+
+
+DISTRIBUTION = "backend-lab-harness"
+BUILD_WHEEL_FIX = (f"Build one from a checkout of the harness: pip wheel . --no-deps -w dist, then give it with "
+             f"--wheel dist/backend_lab_harness-{__version__}-py3-none-any.whl")
+
+
+def own_wheel(folder: Path) -> Path:
+    """The running harness as a wheel, for the bundle to install (the distribution is on no package
+    index): the wheel file it was installed from, or one built into `folder` from the checkout it was
+    installed from (pip records either in direct_url.json) or runs from."""
+    try:
+        recorded = metadata.distribution(DISTRIBUTION).read_text("direct_url.json") or "{}"
+    except metadata.PackageNotFoundError:
+        recorded = "{}"
+    url = str(json.loads(recorded).get("url", ""))
+    source = Path(unquote(urlsplit(url).path)) if url.startswith("file://") else None
+    checkout = Path(__file__).resolve().parents[2]
+    if source is None and (checkout / "pyproject.toml").is_file():
+        source = checkout
+    if source is not None and source.suffix == ".whl" and source.is_file():
+        return source
+    if source is None or not (source / "pyproject.toml").is_file():
+        raise UsageError("the bundle installs the harness from a wheel, and this harness was installed from neither "
+                         "a wheel file nor a checkout that is still there", fixes=[BUILD_WHEEL_FIX])
+    build = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(folder), str(source)],
+                           capture_output=True, text=True, timeout=600)
+    wheels = sorted(folder.glob("backend_lab_harness-*.whl"))
+    if build.returncode != 0 or not wheels:
+        said = (build.stderr or build.stdout).strip().splitlines()[-3:]
+        raise UsageError(f"could not build the harness's wheel from {source} (pip wheel, exit {build.returncode})",
+                         details="\n".join(said), fixes=[BUILD_WHEEL_FIX])
+    return wheels[-1]

@@ -18,6 +18,7 @@ import json
 import os
 import secrets
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -73,7 +74,9 @@ def add_parser(sub: Any) -> None:
     parser.add_argument("--seed", type=int, help="base seed (each submission's is derived from it and its name)")
     parser.add_argument("--merge", nargs="+", metavar="DIR", help="merge the --out folders of shards")
     parser.add_argument("--gradescope-bundle", metavar="LAB", help="write a Gradescope autograder zip for LAB")
-    parser.add_argument("--wheel", metavar="FILE", help="with --gradescope-bundle: ship this harness wheel")
+    parser.add_argument("--wheel", metavar="FILE",
+                        help="with --gradescope-bundle: ship this harness wheel (default: the wheel this harness "
+                             "was installed from, or one built from its checkout)")
     parser.add_argument("--debug", action="store_true", help="the app's output in each grader.log, tracebacks")
     add_service_arguments(parser)
     parser.set_defaults(handler=run, services=os.environ.get("HARNESS_SERVICES", "local"))
@@ -130,7 +133,12 @@ def _bundle(args: argparse.Namespace) -> int:
     target = Path(args.out or "autograder.zip")
     if target.suffix != ".zip":
         raise UsageError(f"--out for --gradescope-bundle is the zip to write, got {target}")
-    names = bundle.build(lab, policy, target, wheel=Path(args.wheel) if args.wheel else None)
+    if args.wheel and not Path(args.wheel).is_file():
+        raise UsageError(f"--wheel {args.wheel}: no such file", fixes=[bundle.BUILD_WHEEL_FIX])
+    # The harness is on no package index: the bundle installs it from a wheel it carries.
+    with tempfile.TemporaryDirectory(prefix="harness-wheel-") as tmp:
+        wheel = Path(args.wheel) if args.wheel else bundle.own_wheel(Path(tmp))
+        names = bundle.build(lab, policy, target, wheel=wheel)
     _say(f"wrote {target} ({', '.join(names)}): upload it as the assignment's autograder")
     return int(ExitCode.OK)
 

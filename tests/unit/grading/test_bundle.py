@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import stat
 import subprocess
 import tomllib
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from harness.catalog import Catalog
+from harness.errors import UsageError
+from harness.grading import bundle
 from harness.grading.bundle import GRADESCOPE_LIMITS, build, policy_toml
 from harness.grading.limits import MB
 from harness.grading.policy import Policy, parse_policy
@@ -36,6 +41,9 @@ def test_bundle_holds_executable_scripts_and_the_policy(tmp_path: Path) -> None:
     assert "--lab node/week-18" in run and "HARNESS_AUTOGRADER_ROOT" in run and "--isolation auto" in run
     setup = (tmp_path / "source" / "setup.sh").read_text()
     assert "nodesource" in setup and "backend-lab-harness==" in setup
+    # Installed as the README says (uv tool install), on a Python of 3.11 or newer, checked with a clear error.
+    assert "uv tool install --force --python '>=3.11' backend-lab-harness==" in setup
+    assert "needs Python 3.11 or newer" in setup
     data = tomllib.loads((tmp_path / "source" / "grading.toml").read_text())
     parsed = parse_policy(data, "grading.toml", known)
     assert parsed.points == policy.points and parsed.visibility == policy.visibility
@@ -59,3 +67,31 @@ def test_a_wheel_ships_inside(tmp_path: Path) -> None:
     assert wheel.name in names
     with zipfile.ZipFile(tmp_path / "a.zip") as archive:
         assert f"/autograder/source/{wheel.name}" in archive.read("setup.sh").decode()
+
+
+class _Installed:
+    """What pip recorded about where the harness was installed from (direct_url.json)."""
+
+    def __init__(self, url: str | None) -> None:
+        self.url = url
+
+    def read_text(self, name: str) -> str | None:
+        assert name == "direct_url.json"
+        return json.dumps({"url": self.url, "archive_info": {}}) if self.url else None
+
+
+def test_the_bundle_ships_the_wheel_the_harness_was_installed_from(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    wheel = tmp_path / "backend_lab_harness-0.1.0-py3-none-any.whl"
+    wheel.write_bytes(b"PK")
+    monkeypatch.setattr(bundle.metadata, "distribution", lambda _name: _Installed(wheel.as_uri()))
+    assert bundle.own_wheel(tmp_path / "built") == wheel
+
+
+def test_without_a_wheel_or_a_checkout_the_bundle_says_how_to_build_one(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bundle.metadata, "distribution", lambda _name: _Installed("https://example.org/x.whl"))
+    monkeypatch.setattr(bundle, "__file__", str(tmp_path / "site-packages" / "harness" / "grading" / "bundle.py"))
+    with pytest.raises(UsageError) as raised:
+        bundle.own_wheel(tmp_path / "built")
+    assert "pip wheel . --no-deps -w dist" in raised.value.fixes[0] and "--wheel dist/" in raised.value.fixes[0]
