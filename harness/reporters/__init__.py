@@ -1,5 +1,5 @@
-"""Reporters consume results only: terminal, JSON, JUnit XML (Gradescope's results are
-harness/grading/gradescope.py's)."""
+"""Reporters consume results only: terminal, JSON, JUnit XML, GitHub Actions annotations
+(Gradescope's results are harness/grading/gradescope.py's). Fields: docs/results.md."""
 
 from __future__ import annotations
 
