@@ -56,7 +56,8 @@ def _wait_archived(lab: LabServer, segment: str, size: float) -> None:
         assert row is not None
         archived, last, failed, last_failed = row
         if failed:
-            raise Failure(f"the archive_command failed for segment {last_failed} ({failed} failures so far)",
+            times = "once" if failed == 1 else f"{failed} times"
+            raise Failure(f"the archive_command failed for segment {last_failed} ({times} so far)",
                           expected=f"{segment} copied into ${ARCHIVE_ENV}", actual="the command exited non-zero",
                           hint=HINT, evidence=lab.log_tail(12) or None, reproduce=RUN_AGAIN.format(check=CHECK))
         if target.is_file() and os.stat(target).st_size == size:

@@ -1,4 +1,4 @@
-"""pg.config.starts: the server starts with the learner's conf.d, and the files set something."""
+"""pg.config.starts: the server starts with the learner's conf.d; every line of it is in force."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ CHECK = "pg.config.starts"
 
 @check(CHECK, points=2, needs_app=False, timeout_s=90)
 def server_starts_with_the_configuration(ctx: CheckContext) -> Passed:
-    """PostgreSQL starts with the settings of conf.d/*.conf, and they are in force."""
+    """PostgreSQL starts with the settings of conf.d/*.conf, each set once and in force."""
     with lab_server(ctx, CHECK) as lab, lab.connect() as conn:
         rows = conn.execute("SELECT sourcefile, sourceline, name, applied, error FROM pg_file_settings "
                             "WHERE sourcefile LIKE %s ORDER BY sourcefile, sourceline",
@@ -32,7 +32,17 @@ def server_starts_with_the_configuration(ctx: CheckContext) -> Passed:
         raise Failure("some settings of conf.d are not in force",
                       expected="every line applied",
                       actual="; ".join(broken + [f"{p[0]} waits for a restart" for p in pending]),
-                      hint="Fix the lines named; a key set in two files takes the last file's value.",
+                      hint="Fix the lines named.",
                       evidence=lab.log_tail(10) or None, reproduce=RUN_AGAIN.format(check=CHECK))
+    # A key set twice: the line read last wins, and the other is silently not in force (the value
+    # you tuned in one file is not the one the server runs with).
+    winners = {name: w for w, (_, _, name, applied, _) in zip(where, rows, strict=True) if applied}
+    shadowed = [f"{w} is overridden by {winners[name]}" for w, (_, _, name, applied, error)
+                in zip(where, rows, strict=True) if not applied and not error and name in winners]
+    if shadowed:
+        raise Failure("a key is set twice in conf.d: only the last line read is in force",
+                      expected="each key set once", actual="; ".join(shadowed),
+                      hint="Keep one line per key (files are read in name order, the last value wins); "
+                           "delete the other.", reproduce=RUN_AGAIN.format(check=CHECK))
     return Passed(f"PostgreSQL {version} started with {len(rows)} settings from {CONF_DIR}/ "
                   "(this lab runs local servers in every --services mode)")
