@@ -7,8 +7,9 @@ import time
 
 from harness.outcomes import Failure
 from harness.registry import CheckContext, check
-from validators.postgres.server import ARCHIVE_ENV, RUN_AGAIN, LabServer, lab_server
-from validators.postgres.settings import learners, read
+
+from .server import ARCHIVE_ENV, RUN_AGAIN, LabServer, lab_server
+from .settings import learners, read
 
 CHECK = "pg.archive.works"
 # The switch wakes the archiver at once and one copy of 16 MB takes well under a second; the rest

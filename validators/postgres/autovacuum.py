@@ -19,9 +19,10 @@ from psycopg import sql
 
 from harness.outcomes import Failure
 from harness.registry import CheckContext, check
-from validators.postgres.bounds import Bound, judge
-from validators.postgres.server import RUN_AGAIN, LabServer, lab_server
-from validators.postgres.sqlfile import SQL_FILE, read_sql
+
+from .bounds import Bound, judge
+from .server import RUN_AGAIN, LabServer, lab_server
+from .sqlfile import SQL_FILE, read_sql
 
 CHECK = "pg.autovacuum.hot_table"
 TABLE, DATABASE, OWNER = "hot_counters", "shop", "shop_owner"

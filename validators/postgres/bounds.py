@@ -11,8 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from harness.outcomes import Failure
-from validators.postgres.server import RUN_AGAIN, LabServer
-from validators.postgres.settings import GB, Setting, human_bytes, human_seconds, learners, read
+
+from .server import RUN_AGAIN, LabServer
+from .settings import GB, Setting, human_bytes, human_seconds, learners, read
 
 RAM = 16 * GB
 CORES = 4

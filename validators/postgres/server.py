@@ -22,7 +22,8 @@ from harness.registry import CheckContext
 from harness.runner.reaper import Reaper
 from harness.services.base import Mode, ServiceSettings
 from harness.services.postgres import LocalPostgres, start_local
-from validators.postgres.conf import CONF_DIR, ConfFile, ConfRefused, lay_out, read_conf
+
+from .conf import CONF_DIR, ConfFile, ConfRefused, lay_out, read_conf
 
 ARCHIVE_ENV = "ARCHIVE_DIR"
 # Nothing on the command line but what the harness needs to reach the server (start() adds

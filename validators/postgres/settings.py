@@ -11,8 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from harness.outcomes import Failure
-from validators.postgres.conf import CONF_DIR
-from validators.postgres.server import RUN_AGAIN, LabServer
+
+from .conf import CONF_DIR
+from .server import RUN_AGAIN, LabServer
 
 # pg_settings' units, in bytes or seconds.
 _BYTES = {"B": 1, "kB": 1024, "8kB": 8192, "16kB": 16384, "MB": 1024**2, "16MB": 16 * 1024**2, "GB": 1024**3}

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from harness.registry import CheckContext, check
-from validators.postgres.bounds import Bound, judge
-from validators.postgres.server import lab_server
+
+from .bounds import Bound, judge
+from .server import lab_server
 
 CHECK = "pg.config.ssd"
 BOUNDS = (

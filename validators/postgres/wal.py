@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from harness.registry import CheckContext, check
-from validators.postgres.bounds import Bound, judge
-from validators.postgres.server import lab_server
-from validators.postgres.settings import GB
+
+from .bounds import Bound, judge
+from .server import lab_server
+from .settings import GB
 
 CHECK = "pg.config.wal"
 BOUNDS = (

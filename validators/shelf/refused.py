@@ -35,8 +35,8 @@ _EXTRA_RULES: dict[str, dict[str, str]] = {
 
 
 def _body_schema(path: str) -> Mapping[str, Any] | None:
-    from validators.rest.casegen import local_resolver
-    from validators.rest.openapi_doc import shelf_document
+    from ..rest.casegen import local_resolver
+    from ..rest.openapi_doc import shelf_document
 
     try:
         doc = shelf_document()
