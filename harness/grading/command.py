@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from harness import __version__
-from harness.catalog import Catalog
+from harness.catalog import Catalog, Lab
 from harness.commands.check import add_service_arguments, service_options
 from harness.config import CONFIG_NAME
 from harness.durations import format_duration
@@ -69,6 +69,12 @@ def add_parser(sub: Any) -> None:
                         help="the install phase's network: host (registries; default) or none")
     parser.add_argument("--home-template", metavar="DIR",
                         help="copied into each submission's HOME before install (e.g. a warm ~/.npm)")
+    parser.add_argument("--warm-deps", action="store_true",
+                        help="install the lab's starter once, in the jail, into a read-only set; a submission "
+                             "whose install inputs (lockfile, install command, [app] env) match gets a copy, "
+                             "made by its own uid, instead of its install")
+    parser.add_argument("--warm-deps-from", metavar="DIR",
+                        help="as --warm-deps, from this project (one you trust) instead of the lab's starter")
     parser.add_argument("--uid-range", default=f"{DEFAULT_UIDS[0]}-{DEFAULT_UIDS[1]}",
                         help="uids without passwd entries given to submissions (default %(default)s)")
     parser.add_argument("--seed", type=int, help="base seed (each submission's is derived from it and its name)")
@@ -215,11 +221,12 @@ def _grade(args: argparse.Namespace) -> int:
     home = Path(args.home_template).expanduser().resolve() if args.home_template else None
     if home is not None and not home.is_dir():
         raise UsageError(f"--home-template {home} is not a folder")
+    warm_from = _warm_source(args, lab)
     settings = GradeSettings(
         lab=lab, manifest=manifest, policy=policy, out=out, jobs=args.jobs, isolation=args.isolation, mode=mode,
         urls=urls, images=resolve_images(image_flags, None, dict(os.environ)), seed=seed, home_template=home,
         uid_range=uid_range, install_network=args.install_network, hide=() if args.single else (folder,),
-        debug=args.debug,
+        debug=args.debug, warm_from=warm_from,
     )
     meta: dict[str, Any] = {
         "harness": __version__, "lab": lab.id, "policy": policy_json(policy), "seed": seed,
@@ -251,6 +258,21 @@ def _grade(args: argparse.Namespace) -> int:
             _warn(f"not graded fairly, grade again: {error}")
         code = ExitCode.INTERNAL
     return int(code)
+
+
+def _warm_source(args: argparse.Namespace, lab: Lab) -> Path | None:
+    if args.warm_deps_from:
+        folder = Path(args.warm_deps_from).expanduser().resolve()
+        if not (folder / CONFIG_NAME).is_file():
+            raise UsageError(f"--warm-deps-from {folder} is not a project (no {CONFIG_NAME})")
+        return folder
+    if not args.warm_deps:
+        return None
+    starter = lab.folder / "starter"
+    if not (starter / CONFIG_NAME).is_file() and not (starter / "layer.toml").is_file():
+        raise UsageError(f"--warm-deps: {lab.id} has no starter to warm from",
+                         fixes=["Name a project with the lab's lockfile: --warm-deps-from DIR"])
+    return starter
 
 
 def _existing_row(out: Path, name: str) -> gradebook.Row | None:

@@ -38,6 +38,7 @@ from harness.grading.cgroups import MOUNT
 
 # Where the harness's own toolchain caches live: the submission gets its own under HOME.
 _UNSET = ("npm_config_cache", "GOCACHE", "GOPATH", "MAVEN_OPTS", "VIRTUAL_ENV")
+COPY = "copy-deps"
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,8 @@ class JailSpec:
     open_files: int = 1024
     processes: int = 128           # RLIMIT_NPROC, only when there is no pids cgroup
     extra_env: Mapping[str, str] = field(default_factory=dict)
+    # Bound read-only over `hide` for the copy phase only: the lab's warmed dependencies (warm.py).
+    warm_store: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -121,7 +124,9 @@ class JailLauncher:
         spec = self.spec
         tool = self._tool
         install = phase == "install"
-        procs = spec.install_procs if install else spec.run_procs
+        # COPY (the warmed dependencies copied in, in place of the install) counts in the
+        # install's groups like the install it replaces, but gets no network.
+        procs = spec.install_procs if install or phase == COPY else spec.run_procs
         chain: list[str] = []
         if install and spec.host_netns:
             chain += [tool("nsenter"), f"--net={spec.host_netns}", "--"]
@@ -134,7 +139,8 @@ class JailLauncher:
             chain += [tool("setpriv"), f"--reuid={spec.uid}", f"--regid={spec.uid}", "--clear-groups",
                       "--no-new-privs", "--"]
         inner = self._inner_env(env)
-        chain += self._bwrap(install, cwd, procs, inner) if spec.bwrap else self._env(inner)
+        store = spec.warm_store if phase == COPY else None
+        chain += self._bwrap(install, cwd, procs, inner, store) if spec.bwrap else self._env(inner)
         return chain + argv, dict(tools.ROOT_ENV)
 
     def _inner_env(self, env: Mapping[str, str]) -> dict[str, str]:
@@ -145,7 +151,8 @@ class JailLauncher:
         inner.update(spec.extra_env)
         return inner
 
-    def _bwrap(self, install: bool, cwd: Path, procs: tuple[str, ...], env: Mapping[str, str]) -> list[str]:
+    def _bwrap(self, install: bool, cwd: Path, procs: tuple[str, ...], env: Mapping[str, str],
+               store: str | None = None) -> list[str]:
         spec = self.spec
         # bwrap starts the command in --chdir, not in the directory it was started from: a
         # command run elsewhere in the project (a seeded bug's copy) must name its folder.
@@ -159,6 +166,8 @@ class JailLauncher:
         if install:
             for path in dns_files():
                 args += ["--ro-bind", path, path]
+        if store is not None:  # inside the hidden grading folder: seen again, read-only
+            args += ["--ro-bind", store, store]
         views = cgroup_views(procs)
         if views:
             args += ["--tmpfs", str(MOUNT)]

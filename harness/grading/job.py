@@ -33,6 +33,7 @@ class Job:
     run_id: str = ""
     debug: bool = False
     notes: tuple[str, ...] = ()    # found while copying (special files skipped)
+    warm: dict[str, Any] | None = None  # the lab's warmed dependencies (warm.WarmSet), when there are
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)

@@ -72,14 +72,27 @@ def _usage_line(phase: str, used: Mapping[str, float]) -> str:
     return f"{phase}: CPU time {cpu}, peak memory {memory}"
 
 
+def install_line(install: Mapping[str, Any] | None) -> str | None:
+    """How the dependencies got there, when the lab's were warmed (--warm-deps)."""
+    if not install:
+        return None
+    if install.get("warm_copy"):
+        return (f"install skipped: copied from the lab's warmed dependencies in "
+                f"{format_duration(float(install.get('seconds', 0.0)))}")
+    return f"install ran: the lab's warmed dependencies were not used ({install.get('reason')})"
+
+
 def summary(name: str, results: Mapping[str, Any], verdict: Verdict, duration_s: float,
-            usage: Mapping[str, Mapping[str, float]] | None = None, limits: Limits | None = None) -> str:
+            usage: Mapping[str, Mapping[str, float]] | None = None, limits: Limits | None = None,
+            install: Mapping[str, Any] | None = None) -> str:
     lines = [f"{name} · {results.get('lab')}",
              f"score {results.get('score', 0):g}/{results.get('max_score', 0):g} · {results.get('status')}"
              + (f" · verdict: {verdict.text}" if verdict.text else ""),]
     lines += [f"also: {also}" for also in verdict.also]
     wall = f" of {format_duration(limits.wall_time_s)} (wall clock)" if limits is not None else ""
     lines.append(f"seed {results.get('seed')} · run {results.get('run_id')} · {format_duration(duration_s)}{wall}")
+    if install_line(install):
+        lines.append(str(install_line(install)))
     for phase, used in with_limits(usage or {}, limits).items():
         if not any(used.get(key) for key in ("cpu_s", "memory_peak_mb")):
             continue  # a phase that never ran (no install command)
@@ -107,14 +120,16 @@ def summary(name: str, results: Mapping[str, Any], verdict: Verdict, duration_s:
 
 def finish(out: Path, name: str, results: Mapping[str, Any], verdict: Verdict, visibility: Mapping[str, str],
            duration_s: float, usage: Mapping[str, Mapping[str, float]] | None = None,
-           limits: Limits | None = None) -> None:
-    write_atomically(out / "summary.txt", summary(name, results, verdict, duration_s, usage, limits))
+           limits: Limits | None = None, install: Mapping[str, Any] | None = None) -> None:
+    write_atomically(out / "summary.txt", summary(name, results, verdict, duration_s, usage, limits, install))
     gradescope = to_gradescope(results, verdict, visibility, execution_time_s=duration_s)
     write_atomically(out / "gradescope.json", json.dumps(gradescope, indent=2) + "\n")
     record: dict[str, Any] = {**verdict.to_json(), "usage": with_limits(usage or {}, limits),
                               "duration_s": round(duration_s, 1)}
     if limits is not None:
         record["wall_time_limit_s"] = limits.wall_time_s
+    if install:
+        record["install"] = dict(install)
     write_atomically(out / "verdict.json", json.dumps(record, indent=2) + "\n")
 
 

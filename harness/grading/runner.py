@@ -32,6 +32,7 @@ from typing import Any
 
 from harness.catalog import Lab, LabManifest
 from harness.durations import format_duration
+from harness.errors import HarnessError
 from harness.grading import reports
 from harness.grading.capabilities import Capabilities
 from harness.grading.cgroups import PREFIX, Group, Sharing
@@ -42,6 +43,7 @@ from harness.grading.netns import ephemeral, worker_prefix
 from harness.grading.orphans import OrphanReaper
 from harness.grading.policy import Policy
 from harness.grading.verdicts import GRADER, Signals, Verdict, name_database_stop, name_verdict
+from harness.grading.warm import WarmFailed, WarmSet, warm_up
 from harness.grading.watch import Watch, kill_uid
 from harness.grading.workspace import DEFAULT_UIDS, SubmissionTooLarge, Workspace, allocate_uid, copy_submission
 from harness.runner import owner
@@ -78,6 +80,7 @@ class GradeSettings:
     hide: tuple[Path, ...] = ()     # covered inside the jail: the submissions folder (others' code)
     scratch: Path | None = None     # where workspaces go (default: scratch_dir())
     debug: bool = False
+    warm_from: Path | None = None   # a trusted project whose install is warmed for matching submissions (warm.py)
 
 
 def scratch_dir(minimum_free: int = 2 * 1024**3) -> Path:
@@ -123,6 +126,7 @@ class Grader:
         self.reaper = Reaper()
         self.scratch = Path()
         self.cgroup_root: Group | None = None
+        self.warm: WarmSet | None = None
 
     # -- lifetime ------------------------------------------------------------------------
     def __enter__(self) -> Grader:
@@ -149,8 +153,33 @@ class Grader:
         self.reaper.close()
         self.orphans.stop()
 
+    def warm_deps(self) -> None:
+        """Install the trusted project of --warm-deps once; on any failure, grading goes on without it."""
+        source = self.settings.warm_from
+        if source is None or self.warm is not None:
+            return
+        started = time.monotonic()
+        try:
+            self.warm = warm_up(self, source)
+        except (WarmFailed, OSError, SubmissionTooLarge, HarnessError) as exc:
+            self.say(f"warming the lab's dependencies failed, every submission installs its own: "
+                     f"{getattr(exc, 'message', None) or exc}")
+            return
+        self.say(f"warmed the lab's dependencies for its {self.warm.named} ({', '.join(self.warm.dirs)}) in "
+                 f"{format_duration(time.monotonic() - started)}: a submission whose install inputs match gets "
+                 "a copy instead of its install")
+
+    def take_uid(self) -> int:
+        with self._lock:
+            return allocate_uid(*self.settings.uid_range, self._uids)
+
+    def give_back_uid(self, uid: int) -> None:
+        with self._lock:
+            self._uids.discard(uid)
+
     def grade(self, sources: dict[str, Path]) -> list[Row]:
         """Grade every submission (name -> folder); rows of those that finished."""
+        self.warm_deps()
         names = sorted(sources)
         self._width = max((len(n) for n in names), default=0)
         rows: list[Row] = []
@@ -220,8 +249,8 @@ class Grader:
                 slot = self.cgroup_root.child(f"{index:04d}")
                 slot.delegate()
             if not signals.too_large:
-                report = self._run_worker(name, space, (uid, service_uid), slot, out, signals, run_id, seed,
-                                          notes)
+                report = self.run_worker(name, space, (uid, service_uid), slot, out, signals, run_id, seed,
+                                         notes)
         finally:
             if slot is not None:
                 _wait_empty(slot.child("harness"), 5.0)  # a killed worker's reaper may be finishing
@@ -266,10 +295,11 @@ class Grader:
         return JailSpec(uid=uid, workdir=str(space.work), home=str(space.home), tmp=str(space.apptmp),
                         bwrap=self.caps.bwrap and uid is not None, hide=hide, install_procs=install, run_procs=run,
                         host_netns=host, file_size_bytes=limits.file_size_bytes, open_files=limits.open_files,
-                        processes=limits.processes)
+                        processes=limits.processes, warm_store=self.warm.store if self.warm else None)
 
-    def _run_worker(self, name: str, space: Workspace, uids: tuple[int | None, int | None], slot: Group | None,
-                    out: Path, signals: Signals, run_id: str, seed: int, notes: tuple[str, ...]) -> dict[str, Any]:
+    def run_worker(self, name: str, space: Workspace, uids: tuple[int | None, int | None], slot: Group | None,
+                   out: Path, signals: Signals, run_id: str, seed: int, notes: tuple[str, ...],
+                   module: str = "harness.grading.worker") -> dict[str, Any]:
         settings = self.settings
         uid, service_uid = uids
         run_groups = self._run_groups(slot) if slot is not None else None
@@ -277,7 +307,7 @@ class Grader:
                   policy=settings.policy, jail=self._jail(space, uid, slot, run_groups[1] if run_groups else None),
                   netns=self.netns,
                   mode=settings.mode.value, urls=settings.urls, images=settings.images, seed=seed, run_id=run_id,
-                  debug=settings.debug, notes=notes)
+                  debug=settings.debug, notes=notes, warm=self.warm.to_json() if self.warm else None)
         job_path = space.root / "job.json"
         job.write(job_path)
         argv: list[str] = []
@@ -298,7 +328,7 @@ class Grader:
             env.update(users.service_environment(service_uid, [str(p) for p in procs]))
         if self.netns:
             argv += worker_prefix()
-        argv += [sys.executable, "-m", "harness.grading.worker", str(job_path)]
+        argv += [sys.executable, "-m", module, str(job_path)]
         with open(out / "grader.log", "wb") as log:
             proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                                     env=env, cwd=space.root, start_new_session=True)
@@ -363,7 +393,7 @@ class Grader:
             results = reports.read_results(out) or {}
         visibility = {e.id: settings.policy.visibility_of(e.id, settings.manifest) for e in settings.manifest.checks}
         reports.finish(out, name, results, verdict, visibility, duration_s, usage=report.get("usage", {}),
-                       limits=settings.policy.limits)
+                       limits=settings.policy.limits, install=report.get("install"))
         return row_from(name, results, verdict, duration_s)
 
 

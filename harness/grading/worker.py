@@ -29,12 +29,15 @@ from harness.grading.jail import JailLauncher
 from harness.grading.job import Job
 from harness.grading.netns import NamespaceView, bring_up_loopback
 from harness.grading.reports import not_graded, write_results
+from harness.grading.reuse import WarmedDeps
 from harness.grading.verdicts import Signals
+from harness.grading.warm import WarmSet
 from harness.outcomes import CheckResult, RunResult
 from harness.reporters import Fanout, Reporter, Silent
 from harness.reporters.json_report import JsonReporter, write_atomically
 from harness.reporters.junit import JunitReporter
 from harness.reporters.terminal import TerminalReporter
+from harness.runner.app import DirectLauncher
 from harness.runner.session import CheckRequest, Session
 from harness.services.base import Mode
 
@@ -42,7 +45,7 @@ MAX_CONFIG_BYTES = 64 * 1024
 PR_SET_PDEATHSIG = 1
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """The orchestrator gone (killed outright) means SIGTERM here, so the Session cleans up."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
@@ -92,7 +95,7 @@ def _load_project(job: Job, signals: Signals) -> ProjectConfig | None:
         return None
 
 
-def _capped(project: ProjectConfig, job: Job) -> ProjectConfig:
+def capped(project: ProjectConfig, job: Job) -> ProjectConfig:
     """The submission's own timeouts, but never above the instructor's."""
     limits = job.policy.limits
     app = project.app
@@ -142,11 +145,16 @@ def grade(job: Job, signals: Signals, report: dict[str, Any]) -> None:
                                       run_id=job.run_id, reason=reason))
         return
     watch = CrashWatch(signals)
+    launcher = JailLauncher(job.jail) if job.jail else None
+    deps = None
+    if job.warm is not None and project.app is not None:
+        budget = min(project.app.install_timeout_s, job.policy.limits.install_timeout_s)  # the install's
+        deps = WarmedDeps(WarmSet.from_json(job.warm), launcher or DirectLauncher(),
+                          lambda text: print(text, flush=True), budget)
     request = CheckRequest(
-        lab=lab, manifest=manifest, project=_capped(project, job), workdir=Path(job.workdir), mode=Mode(job.mode),
+        lab=lab, manifest=manifest, project=capped(project, job), workdir=Path(job.workdir), mode=Mode(job.mode),
         urls=job.urls, images=job.images, seed=job.seed, run_id=job.run_id, debug=job.debug,
-        points=job.policy.points, launcher=JailLauncher(job.jail) if job.jail else None,
-        log_limit_bytes=job.policy.limits.log_bytes,
+        points=job.policy.points, launcher=launcher, log_limit_bytes=job.policy.limits.log_bytes, deps=deps,
     )
     terminal = TerminalReporter(sys.stdout, verbose=job.debug, title=f"{job.submission} · {lab.id}")
     writers: list[Reporter] = [JsonReporter(out / "results.json"), JunitReporter(out / "junit.xml")]
@@ -155,6 +163,8 @@ def grade(job: Job, signals: Signals, report: dict[str, Any]) -> None:
     try:
         result = session.run()
     finally:
+        if deps is not None and deps.record:
+            report["install"] = deps.record
         if session.app is not None:
             report["app_ports"] = list(session.app.app_env.ports)
         services = session.services
@@ -166,7 +176,7 @@ def grade(job: Job, signals: Signals, report: dict[str, Any]) -> None:
 
 def main(argv: list[str]) -> int:
     job = Job.read(Path(argv[0]))
-    _die_with_parent()
+    die_with_parent()
     signal.signal(signal.SIGTERM, _interrupt)
     signals = Signals()
     report: dict[str, Any] = {"pid": os.getpid()}

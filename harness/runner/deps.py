@@ -16,7 +16,9 @@ install, and the next run skips it while the key and the folders it made are unc
 under the key, and a project with the same inputs gets a copy of them (the proof suite's
 reference and defects share their lockfiles). A failed install records nothing, so the
 next run installs again. Grading never uses either: an untrusted submission must not reuse,
-nor leave, anything another one runs.
+nor leave, anything another one runs. What grading may reuse is the instructor's own: the
+lab's starter installed once into a read-only set, copied in by the submission's own uid
+(harness/grading/warm.py).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import json
 import os
 import re
 import shutil
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +44,9 @@ TOOLS = ("node", "npm", "npx", "yarn", "pnpm", "python3", "python", "pip", "pip3
 # Scratch and history a run or the learner writes, never inputs of the install.
 NOT_SOURCES = (*DEP_DIRS, ".harness", ".git", "__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache")
 RECORD = Path(".harness") / "install.json"
+# Per run, not inputs of what gets installed: the app's port, and its own temp folder (a
+# graded submission's is in its scratch folder, which differs between submissions).
+NOT_INPUTS = ("PORT", "TMPDIR")
 # A requirement that installs a folder (the project itself): its contents are not in the key.
 LOCAL_REQUIREMENT = re.compile(r"^\s*(-e\b|--editable\b|\.{1,2}(/|\s|$|\[)|file:)", re.MULTILINE)
 LOCAL_PACKAGE = re.compile(r'"(file|link|workspace):')
@@ -61,13 +67,17 @@ class InstallInputs:
 
 
 def inputs(project: Path, command: str, env: Mapping[str, str], lab: str) -> InstallInputs:
-    names = {m for m in MANIFESTS if (project / m).is_file()}
+    names = {m for m in MANIFESTS if os.path.lexists(project / m)}
     for glob in MANIFEST_PATTERNS:
-        names |= {p.name for p in project.glob(glob) if p.is_file()}
+        names |= {p.name for p in project.glob(glob)}
     digest = hashlib.sha256()
     local_reason = None
     for name in sorted(names):
-        data = (project / name).read_bytes()
+        data = _manifest(project / name)
+        if data is None:
+            # Read as root when grading: a link could name any file of the machine, a FIFO hang.
+            local_reason = f"{name} is a symbolic link or not a regular file"
+            continue
         digest.update(f"{name}\0{len(data)}\0".encode())
         digest.update(data)
         text = data.decode("utf-8", "replace")
@@ -76,10 +86,22 @@ def inputs(project: Path, command: str, env: Mapping[str, str], lab: str) -> Ins
         if pattern is not None and pattern.search(text):
             local_reason = f"{name} installs a local folder (the project's own code)"
     described = {"format": 1, "harness": __version__, "lab": lab, "command": command,
-                 "env": sorted((k, v) for k, v in env.items() if k not in ("PORT",)),
+                 "env": sorted((k, v) for k, v in env.items() if k not in NOT_INPUTS),
                  "tools": _toolchain(env.get("PATH", ""))}
     digest.update(json.dumps(described, sort_keys=True).encode())
     return InstallInputs(digest.hexdigest()[:32], tuple(sorted(names)), local_reason)
+
+
+def _manifest(path: Path) -> bytes | None:
+    """A manifest's bytes, never through a link nor from anything but a regular file."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        return handle.read()
 
 
 def _toolchain(path: str) -> list[tuple[str, str, int, int]]:
@@ -158,18 +180,27 @@ class DependencyReuse:
         """After a successful install: remember it; the reason when it cannot be reused."""
         record = project / RECORD
         record.unlink(missing_ok=True)
-        if found.local_reason:
-            return found.local_reason
-        changed = sorted(set(before.items()) ^ set(source_snapshot(project).items()))
-        if changed:
-            return f"the install also writes {changed[0][0]}, outside the dependency folders"
-        dirs = tuple(d for d in DEP_DIRS if (project / d).is_dir() and not (project / d).is_symlink())
-        if not dirs:
-            return "the install made no dependency folder (" + ", ".join(DEP_DIRS) + ")"
+        dirs, why_not = reusable_dirs(project, found, before)
+        if why_not:
+            return why_not
         _write_record(project, found.key, dirs)
         if self.store is not None:
             self.store.save(found.key, project, dirs)
         return None
+
+
+def reusable_dirs(project: Path, found: InstallInputs,
+                  before: Mapping[str, tuple[int, int]]) -> tuple[tuple[str, ...], str | None]:
+    """After a successful install: the dependency folders it made, or why it cannot be reused."""
+    if found.local_reason:
+        return (), found.local_reason
+    changed = sorted(set(before.items()) ^ set(source_snapshot(project).items()))
+    if changed:
+        return (), f"the install also writes {changed[0][0]}, outside the dependency folders"
+    dirs = tuple(d for d in DEP_DIRS if (project / d).is_dir() and not (project / d).is_symlink())
+    if not dirs:
+        return (), "the install made no dependency folder (" + ", ".join(DEP_DIRS) + ")"
+    return dirs, None
 
 
 def _list(value: object) -> list[Any]:

@@ -20,30 +20,12 @@ from pathlib import Path
 
 from harness import cache
 from harness.cache import copy_tree
+from harness.runner.relocate import relocate
 
 KEEP = 32
 # The folders an install fills with dependencies: what is kept and copied, and nothing else.
 DEP_DIRS = ("node_modules", ".venv", "venv")
 META = "entry.json"
-
-
-def _relocate(folder: Path, old: str, new: str) -> None:
-    """Rewrite a virtualenv's own path in its scripts and pyvenv.cfg."""
-    if old == new:
-        return
-    candidates = [folder / "pyvenv.cfg"]
-    if (folder / "bin").is_dir():
-        candidates += [p for p in (folder / "bin").iterdir() if p.is_file() and not p.is_symlink()]
-    for path in candidates:
-        if not path.is_file() or path.stat().st_size > 1024 * 1024:
-            continue
-        data = path.read_bytes()
-        if old.encode() not in data:
-            continue
-        mode = path.stat().st_mode
-        path.unlink()  # a new file: never write through a link to the cache's copy
-        path.write_bytes(data.replace(old.encode(), new.encode()))
-        path.chmod(mode)
 
 
 class DepStore:
@@ -90,7 +72,7 @@ class DepStore:
             elif target.exists():
                 shutil.rmtree(target)
             copy_tree(entry / name, target)
-            _relocate(target, os.path.join(meta["origin"], name), os.path.join(new, name))
+            relocate(target, os.path.join(meta["origin"], name), os.path.join(new, name))
         with contextlib.suppress(OSError):
             os.utime(entry)
         return dirs
