@@ -131,3 +131,45 @@ def test_the_cache_gives_another_project_a_copy_with_its_own_virtualenv_paths(tm
     third = _project(tmp_path / "third")
     assert reuse.before(third, inputs(third, "pip install -r requirements.txt", env, "python/week-11")).skip
     assert "import uvicorn" in (third / ".venv" / "bin" / "uvicorn").read_text(), "copies, never links"
+
+
+def test_a_linked_or_special_manifest_is_never_read_and_never_reused(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    project = _project(tmp_path / "p")
+    secret = tmp_path / "secret.json"
+    secret.write_text('{"lockfileVersion": 3}')
+    (project / "package-lock.json").unlink()
+    (project / "package-lock.json").symlink_to(secret)
+    found = inputs(project, COMMAND, env, "node/week-18")
+    assert found.local_reason == "package-lock.json is a symbolic link or not a regular file"
+    (project / "package-lock.json").unlink()
+    os.mkfifo(project / "package-lock.json")  # read as root, a FIFO would hang the grader
+    assert inputs(project, COMMAND, env, "node/week-18").local_reason is not None
+
+
+def test_the_temp_folder_is_not_an_input(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    project = _project(tmp_path / "p")
+    key = inputs(project, COMMAND, {**env, "TMPDIR": "/scratch/0001/tmp"}, "node/week-18").key
+    assert inputs(project, COMMAND, {**env, "TMPDIR": "/scratch/0002/tmp"}, "node/week-18").key == key
+
+
+def test_the_relocation_runs_alone_as_grading_runs_it(tmp_path: Path) -> None:
+    """Grading runs relocate.py's source with the system python, no harness importable (-I -S)."""
+    import shutil
+    import subprocess
+
+    from harness.runner import relocate
+
+    old, new = tmp_path / "a" / ".venv", tmp_path / "b" / ".venv"
+    (new / "bin").mkdir(parents=True)
+    (new / "pyvenv.cfg").write_text(f"command = /usr/bin/python3 -m venv {old}\n")
+    (new / "bin" / "tool").write_text(f"#!{old}/bin/python\nprint('hi')\n")
+    (new / "bin" / "tool").chmod(0o755)
+    python = shutil.which("python3", path="/usr/bin:/bin")
+    assert python is not None
+    subprocess.run([python, "-I", "-S", "-c", Path(relocate.__file__).read_text(), str(old), str(new), str(new)],
+                   check=True, cwd=tmp_path)
+    assert (new / "bin" / "tool").read_text().startswith(f"#!{new}/bin/python\n")
+    assert (new / "bin" / "tool").stat().st_mode & 0o777 == 0o755
+    assert str(old) not in (new / "pyvenv.cfg").read_text()

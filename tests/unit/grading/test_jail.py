@@ -111,3 +111,16 @@ def test_a_command_run_in_a_folder_of_the_project_starts_there() -> None:
     assert chain[chain.index("--chdir") + 1] == str(copy)
     with pytest.raises(ValueError, match="outside the jailed project"):
         _wrap(SPEC, "tests", Path("/etc"))
+
+
+def test_the_copy_of_warmed_dependencies_counts_as_install_without_network_and_sees_the_store() -> None:
+    spec = JailSpec(**{**SPEC.to_json(), "warm_store": "/s/deps/k1"})
+    chain = _wrap(spec, jail.COPY)
+    assert "/sys-tools/nsenter" not in chain, "the copy needs no network"
+    assert "/cg/install/cgroup.procs" in chain[2] and "/cg/run" not in chain[2]
+    binds = [chain[i + 1] for i, word in enumerate(chain) if word == "--ro-bind"]
+    assert "/s/deps/k1" in binds
+    # Bound back after the tmpfs that hides the grading's folder, or it would stay hidden.
+    assert chain.index("/s/deps/k1") > chain.index("/s")
+    for phase in ("install", "start", "migrate"):
+        assert "/s/deps/k1" not in _wrap(spec, phase), f"the store is seen by the copy alone, not by {phase}"
