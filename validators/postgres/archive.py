@@ -40,7 +40,7 @@ def switched_wal_segment_is_archived(ctx: CheckContext) -> None:
 def _switch(lab: LabServer) -> str:
     """Write something, switch to a new segment; the name of the one just finished."""
     with lab.connect() as conn:
-        conn.execute("CREATE TABLE archive_probe AS SELECT g FROM generate_series(1, 1000) AS g")
+        conn.execute("CREATE TABLE public.archive_probe AS SELECT g FROM generate_series(1, 1000) AS g")
         row = conn.execute("SELECT pg_walfile_name(pg_switch_wal())").fetchone()
     assert row is not None
     return str(row[0])

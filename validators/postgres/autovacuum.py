@@ -69,8 +69,8 @@ def _setup(lab: LabServer) -> str:
         conn.execute(f"INSERT INTO {TABLE} (id) SELECT g FROM generate_series(1, {ROWS}) AS g")
     # The inserts count towards an insert-triggered autovacuum once their statistics arrive (when the
     # loading session ends); the VACUUM after them zeroes that count, so it must come after.
-    _wait(lab, f"SELECT n_tup_ins >= {ROWS} FROM pg_stat_user_tables WHERE relname = '{TABLE}'", 30.0,
-          "the load's statistics")
+    _wait(lab, f"SELECT n_tup_ins >= {ROWS} FROM pg_stat_user_tables WHERE relid = 'public.{TABLE}'::regclass",
+          30.0, "the load's statistics")
     with _owner(lab, password) as conn:
         conn.execute(f"VACUUM ANALYZE {TABLE}")
         conn.execute(f"ALTER TABLE {TABLE} RESET (autovacuum_enabled)")
@@ -106,7 +106,7 @@ def _run_learners(lab: LabServer, password: str, script: str) -> None:
 def _per_table_trigger(lab: LabServer, global_threshold: float) -> float:
     with lab.connect(DATABASE) as conn:
         row = conn.execute("SELECT coalesce(reloptions, '{}'), reltuples FROM pg_class WHERE oid = %s::regclass",
-                           (TABLE,)).fetchone()
+                           (f"public.{TABLE}",)).fetchone()
     assert row is not None
     reloptions, reltuples = row
     assert isinstance(reloptions, list)
@@ -145,10 +145,10 @@ def _churn_and_wait(lab: LabServer, password: str, trigger: float, naptime_s: fl
     deadline_s = 3 * naptime_s + 60.0
     deadline, interval = time.monotonic() + deadline_s, 0.1
     query = ("SELECT n_dead_tup, autovacuum_count, vacuum_count, last_autovacuum, last_autovacuum >= %s "
-             "FROM pg_stat_user_tables WHERE relname = %s")
+             "FROM pg_stat_user_tables WHERE relid = %s::regclass")
     while True:
         with lab.connect(DATABASE) as conn:
-            stats = conn.execute(query, (churned_at, TABLE)).fetchone()
+            stats = conn.execute(query, (churned_at, f"public.{TABLE}")).fetchone()
         assert stats is not None
         dead, autovacuums, vacuums, last, after = stats
         if vacuums != 1:  # the harness's own, before the learner's settings

@@ -21,6 +21,7 @@ from harness.outcomes import CannotCheck, Failure, Skip
 from harness.registry import CheckContext
 from harness.runner.reaper import Reaper
 from harness.services.base import Mode, ServiceSettings
+from harness.services.pg_access import SAFE_OPTIONS
 from harness.services.postgres import LocalPostgres, start_local
 
 from .conf import CONF_DIR, ConfFile, ConfRefused, lay_out, read_conf
@@ -30,6 +31,10 @@ ARCHIVE_ENV = "ARCHIVE_DIR"
 # listen_addresses, port and no Unix socket): the learner's files decide every other key.
 OPTIONS = {"logging_collector": "off", "log_destination": "stderr"}
 RUN_AGAIN = "harness check week-01 --track postgres --only {check}"
+# The harness's superuser connections resolve names in the catalog only (the learner's SQL may
+# create functions and operators in public), and no timeout of the learner's conf.d applies to them.
+HARNESS_OPTIONS = (f"{SAFE_OPTIONS} -c statement_timeout=30s -c lock_timeout=30s "
+                   "-c idle_in_transaction_session_timeout=0 -c default_transaction_read_only=off")
 
 
 @dataclass(frozen=True)
@@ -44,7 +49,7 @@ class LabServer:
 
     def connect(self, database: str = "postgres") -> psycopg.Connection[tuple[object, ...]]:
         url = self.url.rsplit("/", 1)[0] + "/" + database
-        return psycopg.connect(url, autocommit=True, connect_timeout=10)
+        return psycopg.connect(url, autocommit=True, connect_timeout=10, options=HARNESS_OPTIONS)
 
     def log_tail(self, lines: int = 15) -> str:
         return self.server.log_tail(lines)
