@@ -164,3 +164,23 @@ def test_the_store_is_read_only_and_root_owned(tmp_path: Path) -> None:
         assert writable == [] and special == []
     assert not store.exists(), "removed with the grading's scratch folder"
     shutil.rmtree(tmp_path / "out", ignore_errors=True)
+
+
+def test_a_virtualenv_is_copied_and_relocated(tmp_path: Path) -> None:
+    """A venv names its folder in its scripts (.venv/bin/alembic's #!): the copy says its own.
+    Warmed from a folder the instructor names: the week-11 reference's own base project."""
+    if os.geteuid() != 0:
+        pytest.fail("run this test as root")
+    folder = tmp_path / "submissions"
+    materialize("python", "week-11", folder / "solved")
+    base = Catalog.load().resolve("python/week-18", None).folder / "starter"
+    with grading_alone():
+        graded = grade(str(folder), "--lab", "python/week-11", "--seed", "7", "--warm-deps-from", str(base),
+                       out=tmp_path / "out")
+    assert graded.code == 0, graded.explain()
+    row = graded.gradebook()[0]
+    assert (row["score"], row["status"]) == ("19", "pass"), graded.explain()
+    log = (graded.out / "solved" / "grader.log").read_text(errors="replace")
+    assert f"install skipped: the dependencies for this requirements-dev.txt and requirements.txt were {COPIED}" \
+        in log, log
+    assert "migrating (run 1 of 2): .venv/bin/alembic upgrade head" in log
