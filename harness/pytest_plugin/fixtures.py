@@ -181,7 +181,8 @@ def start_app(config: pytest.Config, pool: ServicePool) -> HarnessApp:
     from harness.pytest_plugin.labitems import lab_services
 
     project = project_config(config)
-    needs = lab_services(config) or tuple(config.getini("harness_app_services"))
+    from_lab = lab_services(config)
+    needs = from_lab if from_lab is not None else tuple(config.getini("harness_app_services"))
     unknown = set(needs) - {"postgres", "redis"}
     if unknown:
         raise pytest.UsageError(f"harness_app_services: {', '.join(sorted(unknown))}: not a service the "

@@ -48,9 +48,10 @@ def resolve_lab(config: pytest.Config) -> tuple[Lab, LabManifest] | None:
     return config.stash[_LAB_KEY]
 
 
-def lab_services(config: pytest.Config) -> tuple[str, ...]:
+def lab_services(config: pytest.Config) -> tuple[str, ...] | None:
+    """The services the lab of --harness-lab starts (perhaps none); None without a lab."""
     resolved = resolve_lab(config)
-    return tuple(resolved[1].services) if resolved is not None else ()
+    return tuple(resolved[1].services) if resolved is not None else None
 
 
 class LabPlugin:
@@ -117,6 +118,7 @@ class LabChecks(pytest.Collector):
         self.progress = _Progress()
         self.planned: dict[str, Planned] = {}
         self.context: CheckContext | AppFailed | None = None
+        self.app_failure_told: str | None = None  # the check whose report shows why the app could not run
 
     def collect(self) -> list[pytest.Item]:
         return [CheckItem.from_parent(self, name=check_id) for check_id in self.check_ids]
@@ -205,8 +207,13 @@ class CheckItem(pytest.Item):
         if isinstance(exc, CheckFailed):
             return _describe(exc.check)
         if isinstance(exc, AppFailed):
+            words = f"the app could not be {_PHASE_WORDS.get(exc.phase, exc.phase)}"
+            told = self.parent.app_failure_told
+            if told is not None and told != self.name:
+                return f"{words}: {exc.message} (the output and the fixes are under {told})"
+            self.parent.app_failure_told = self.name
             phases = "\n".join(f"  {line}" for line in self.parent.progress.lines)
-            return f"the app could not be {_PHASE_WORDS.get(exc.phase, exc.phase)}: {exc.render()}\n{phases}".rstrip()
+            return f"{words}: {exc.render()}\n{phases}".rstrip()
         return str(super().repr_failure(excinfo, style))  # type: ignore[arg-type]
 
     def reportinfo(self) -> tuple[str, int | None, str]:
