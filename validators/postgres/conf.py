@@ -56,28 +56,34 @@ class ConfFile:
 
 
 def read_conf(project: Path) -> list[ConfFile]:
-    """The *.conf files of project/conf.d, in the order PostgreSQL reads them (by name)."""
+    """The *.conf files of project/conf.d, in the order PostgreSQL reads them (by name).
+
+    The folder is opened once without following a link, and its files are opened relative to
+    that handle: a conf.d swapped for a link after the check cannot lead the read elsewhere."""
     folder = project / CONF_DIR
     try:
-        mode = os.lstat(folder).st_mode
+        dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
     except FileNotFoundError:
         raise ConfRefused(f"{CONF_DIR}/ is missing", "Create conf.d/ with your settings in *.conf files, "
                                                      "as the lab's starter does.") from None
-    if not stat.S_ISDIR(mode):
-        raise ConfRefused(f"{CONF_DIR} is not a folder (a link or a file)", "Make conf.d/ a plain folder.")
-    names = sorted(n for n in os.listdir(folder) if n.endswith(".conf") and not n.startswith("."))
-    if not names:
-        raise ConfRefused(f"{CONF_DIR}/ holds no *.conf file", "Put your settings in conf.d/*.conf files.")
-    if len(names) > MAX_FILES:
-        raise ConfRefused(f"{CONF_DIR}/ holds {len(names)} .conf files, more than the {MAX_FILES} read",
-                          "Keep the configuration in a few files.")
-    return [_read_one(folder, name) for name in names]
+    except OSError:
+        raise ConfRefused(f"{CONF_DIR} is not a folder (a link or a file)", "Make conf.d/ a plain folder.") from None
+    try:
+        names = sorted(n for n in os.listdir(dir_fd) if n.endswith(".conf") and not n.startswith("."))
+        if not names:
+            raise ConfRefused(f"{CONF_DIR}/ holds no *.conf file", "Put your settings in conf.d/*.conf files.")
+        if len(names) > MAX_FILES:
+            raise ConfRefused(f"{CONF_DIR}/ holds {len(names)} .conf files, more than the {MAX_FILES} read",
+                              "Keep the configuration in a few files.")
+        return [_read_one(dir_fd, name) for name in names]
+    finally:
+        os.close(dir_fd)
 
 
-def _read_one(folder: Path, name: str) -> ConfFile:
+def _read_one(dir_fd: int, name: str) -> ConfFile:
     where = f"{CONF_DIR}/{name}"
     try:
-        fd = os.open(folder / name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=dir_fd)
     except OSError as exc:
         raise ConfRefused(f"{where} cannot be read ({exc.strerror}; a link is not followed)",
                           "Make it a plain file inside the project.") from None
