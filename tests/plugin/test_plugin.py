@@ -15,8 +15,6 @@ import pytest
 
 from tests.support.projects import materialize
 
-pytestmark = pytest.mark.slow
-
 EXAMPLE = Path(__file__).parent / "example" / "test_example.py"
 LAB = "python/week-07"
 DEFECT = "rest.errors.problem_json"
@@ -42,6 +40,7 @@ def _cases(junit: Path) -> dict[str, str]:
     return cases
 
 
+@pytest.mark.slow
 def test_the_example_and_the_labs_checks_pass_on_the_reference_and_one_fails_on_its_defect(tmp_path: Path) -> None:
     reference = materialize("python", "week-07", tmp_path / "reference")
     (tmp_path / "good").mkdir()
@@ -67,3 +66,20 @@ def test_the_example_and_the_labs_checks_pass_on_the_reference_and_one_fails_on_
     for field in ("expected: status 400", "fix: Malformed JSON is 400", "reproduce: curl -i -X POST"):
         assert field in out, out
     assert "Traceback" not in out and "harness/pytest_plugin" not in out, out
+
+
+def test_without_its_options_the_plugin_changes_nothing(tmp_path: Path) -> None:
+    """Installed with the harness, the plugin loads in every pytest run of that environment: there it
+    imports nothing of the engine, collects nothing and adds no marker until asked."""
+    imported = subprocess.run([sys.executable, "-c", "import sys, harness.pytest_plugin; print(sorted(m for m in "
+                               "sys.modules if m.startswith('harness.') and m != 'harness.pytest_plugin'))"],
+                              capture_output=True, text=True, check=True, cwd=tmp_path)
+    assert imported.stdout.strip() == "[]", imported.stdout
+    (tmp_path / "test_one.py").write_text("def test_one():\n    pass\n")
+    base = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--rootdir", str(tmp_path)]
+    runs = {plugin: subprocess.run([*base, *flags], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+            for plugin, flags in {"on": ["--collect-only", "-q"], "off": ["-p", "no:harness", "--collect-only", "-q"],
+                                  "markers": ["--markers"]}.items()}
+    assert runs["on"].stdout.splitlines()[:2] == runs["off"].stdout.splitlines()[:2] == \
+        ["test_one.py::test_one", ""], runs["on"].stdout
+    assert "harness" not in runs["markers"].stdout
