@@ -33,6 +33,9 @@ OWNED = {
     "ident_file": "the harness's own login depends on the cluster's authentication files",
     "external_pid_file": "the harness stops the server by its process, not a pid file",
     "shared_preload_libraries": "it loads code into every server process at start; this lab needs none",
+    "session_preload_libraries": "it loads code into every session, the harness's too; this lab needs none",
+    "local_preload_libraries": "it loads code into every session; this lab needs none",
+    "dynamic_library_path": "it says where the server loads code from; this lab loads none of its own",
     "logging_collector": "the harness reads the server's log from its standard error to show it to you",
     "log_destination": "the harness reads the server's log from its standard error to show it to you",
 }
