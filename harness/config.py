@@ -54,6 +54,13 @@ class TestsConfig:
     command: str
     coverage: str | None = None  # report path: coverage-summary.json, lcov.info, coverage.xml, jacoco.xml
     timeout_s: float = 600.0
+    # The runs that read no coverage report (the suite again, and once per seeded bug): the
+    # same tests without the coverage tool, which can double a suite's time. Default: command.
+    rerun: str | None = None
+
+    @property
+    def rerun_command(self) -> str:
+        return self.rerun or self.command
 
 
 @dataclass(frozen=True)
@@ -83,7 +90,7 @@ class ProjectConfig:
 
 
 _TOP_KEYS = ("track", "app", "services", "tests")
-_TESTS_KEYS = ("command", "coverage", "timeout")
+_TESTS_KEYS = ("command", "coverage", "timeout", "rerun")
 _APP_KEYS = (
     "start", "install", "migrate", "health",
     "install_timeout", "migrate_timeout", "ready_timeout", "env",
@@ -212,7 +219,8 @@ def _tests(file: str, table: Any) -> TestsConfig | None:
             timeout = parse_duration(table["timeout"])
         except ValueError as exc:
             raise ConfigError(file, str(exc), key="tests.timeout") from None
-    return TestsConfig(command, _inside(file, table, "coverage", "tests."), timeout)
+    rerun = _string(file, table, "rerun", "tests.", required=False)
+    return TestsConfig(command, _inside(file, table, "coverage", "tests."), timeout, rerun)
 
 
 def _inside(file: str, table: Mapping[str, Any], key: str, prefix: str) -> str | None:

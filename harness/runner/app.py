@@ -303,7 +303,7 @@ class AppRunner:
         tests = self.config.tests
         assert tests is not None, "the session runs the suite again only after a first run"
         report = tests.coverage if tests.coverage and coverage_report else None
-        command = tests.command
+        command = shown = tests.command if coverage_report else tests.rerun_command
         if report is not None:
             # A report left from the learner's machine must not count, so it goes before the
             # run; it goes as the command's own first step, with the project's own rights and
@@ -340,7 +340,7 @@ class AppRunner:
                 detail = str(exc)
             except OSError as exc:
                 detail = f"the coverage report {report} could not be read: {exc.strerror}"
-        return TestRun(tests.command, code, seconds, log.tail(LOG_LINES), percent, detail, digest.summary())
+        return TestRun(shown, code, seconds, log.tail(LOG_LINES), percent, detail, digest.summary())
 
     def start(self) -> None:
         command = self._app.start

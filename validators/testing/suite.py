@@ -40,7 +40,8 @@ def suite_repeatable(ctx: CheckContext) -> Passed:
         raise CannotCheck("this lab's lab.toml does not ask for a second run ([app] repeat_tests = true)")
     if again.exit_code is None:
         raise Failure("your tests pass on an empty database, but did not finish on the one their first run left "
-                      "behind (the [tests] time limit)", actual=again.log_tail, reproduce=f"{first.command}  # twice")
+                      "behind (the [tests] time limit)", actual=again.log_tail,
+                      reproduce=f"{first.command}; {again.command}")
     if not again.passed:
         raise Failure(
             "your tests pass on an empty database, but fail on the one their first run left behind",
@@ -53,7 +54,7 @@ def suite_repeatable(ctx: CheckContext) -> Passed:
                      "'@example.org'.",
                 python="Use the unique fixture for every e-mail, isbn and tag: f\"{unique('ada')}@example.org\".",
             ),
-            reproduce=f"DATABASE_URL=postgresql://.../same_db sh -c '{first.command} && {first.command}'",
+            reproduce=f"DATABASE_URL=postgresql://.../same_db sh -c '{first.command} && {again.command}'",
         )
     return _judged(ctx.suite_leftovers)
 

@@ -18,6 +18,14 @@ def test_defaults_and_durations() -> None:
     assert config.app.migrate is None
 
 
+def test_the_rerun_command_defaults_to_the_tests_command() -> None:
+    tests = {"command": "pytest --cov=shelf", "coverage": "coverage.xml"}
+    config = parse_config(Path("/p"), {**GOOD, "tests": tests}, "harness.toml")
+    assert config.tests is not None and config.tests.rerun_command == "pytest --cov=shelf"
+    config = parse_config(Path("/p"), {**GOOD, "tests": {**tests, "rerun": "pytest"}}, "harness.toml")
+    assert config.tests is not None and config.tests.rerun_command == "pytest"
+
+
 @pytest.mark.parametrize(
     ("data", "words"),
     [
