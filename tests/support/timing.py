@@ -103,8 +103,9 @@ def _minutes(seconds: float) -> str:
     return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.1f} min"
 
 
-def report(path: Path, steps: Sequence[tuple[str, float]]) -> str:
-    """scripts/test's closing table: its steps' wall time, then the groups of all its pytest runs."""
+def report(path: Path, steps: Sequence[tuple[str, float]], cpu: Mapping[str, str] | None = None) -> str:
+    """scripts/test's closing table: its steps' wall time (with the machine's idle and stolen CPU
+    shares, "idle,stolen" in percent, where `cpu` has them), then the groups of all its pytest runs."""
     tally = Tally()
     if path.is_file():
         for line in path.read_text(encoding="utf-8").splitlines():
@@ -112,19 +113,28 @@ def report(path: Path, steps: Sequence[tuple[str, float]]) -> str:
                 tally.merge(Tally.from_json(json.loads(line)))
     total = sum(seconds for _, seconds in steps)
     width = max([22, *(len(name) for name, _ in steps)])
-    lines = [f"scripts/test: {_minutes(total)} in all", f"  {'step':<{width}} {'wall':>9}"]
-    lines += [f"  {name:<{width}} {_minutes(seconds):>9}" for name, seconds in steps]
+    cpu = cpu or {}
+    # Idle CPU during a step says whether more test workers would help; stolen CPU, a slow host.
+    lines = [f"scripts/test: {_minutes(total)} in all",
+             f"  {'step':<{width}} {'wall':>9}" + ("   cpu idle  stolen" if cpu else "")]
+    for name, seconds in steps:
+        idle, _, stolen = cpu.get(name, "").partition(",")
+        shown = f"   {idle:>7}%  {stolen:>5}%" if idle and idle != "-" else ""
+        lines.append(f"  {name:<{width}} {_minutes(seconds):>9}{shown}")
     if tally.seconds:
         lines += tally.lines()
     return "\n".join(lines)
 
 
 def main(argv: Sequence[str]) -> int:
-    steps = []
+    steps, cpu = [], {}
     for arg in argv[1:]:
-        name, _, seconds = arg.rpartition("=")
+        name, _, measured = arg.rpartition("=")
+        seconds, _, shares = measured.partition("@")
         steps.append((name, float(seconds)))
-    print(report(Path(argv[0]), steps))
+        if shares:
+            cpu[name] = shares
+    print(report(Path(argv[0]), steps, cpu))
     return 0
 
 

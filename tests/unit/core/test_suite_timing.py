@@ -49,3 +49,15 @@ def test_the_closing_table_sums_every_run(tmp_path: Path) -> None:
 def test_no_pytest_run_still_gives_the_steps(tmp_path: Path) -> None:
     text = report(tmp_path / "missing", [("lint (ruff)", 2.5)])
     assert "lint (ruff)" in text and "2.5 s" in text and "group" not in text
+
+
+def test_each_step_shows_the_machines_idle_and_stolen_cpu(tmp_path: Path) -> None:
+    from tests.support.timing import main
+
+    times = tmp_path / "times"
+    append(times, _tally())
+    code = main([str(times), "lint (ruff)=2.5@-,-", "pytest (not load)=1500@31,4"])
+    assert code == 0
+    text = report(times, [("lint (ruff)", 2.5), ("pytest (not load)", 1500.0)], {"pytest (not load)": "31,4"})
+    assert ["pytest", "(not", "load)", "25.0", "min", "31%", "4%"] in [line.split() for line in text.splitlines()]
+    assert ["lint", "(ruff)", "2.5", "s"] in [line.split() for line in text.splitlines()]
