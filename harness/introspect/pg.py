@@ -200,9 +200,6 @@ class PgProbe:
     def tables(self) -> list[str]:
         return sorted({name for _, name in self.qualified_tables()})
 
-    def has_table(self, name: str) -> bool:
-        return name in self.tables()
-
     def migration_tables(self) -> list[str]:
         return [t for t in self.tables() if _MIGRATION_TABLE.search(t)]
 
