@@ -3,6 +3,12 @@ hostile and broken corpus, graded whole with --jobs 2; then a part of it graded 
 shards run at the same time and merged. Every submission gets its expected grade both times,
 every hostile one is contained and named, and nothing is left behind.
 
+Both gradings warm the lab's dependencies (--warm-deps): the reference, the defects and the
+hostile projects with the lab's lockfile get a copy instead of their install, the others
+install as their harness.toml says (path-hijack's [app] env is an install input, so it
+installs). A plain install in grading is proven here by path-hijack and by the other
+grading tests (test_grade_languages, test_grade_warm_deps).
+
 Needs root (cgroups, network namespaces, a uid per submission), as `harness grade` does.
 """
 
@@ -88,7 +94,7 @@ def gradings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gradings]:
         before = leftovers()
         folder = root / "submissions"
         build_submissions(folder, trap_port=port)
-        base = ["--lab", LAB, "--weights", str(POLICY), "--home-template", str(home), "--seed", "18"]
+        base = ["--lab", LAB, "--weights", str(POLICY), "--home-template", str(home), "--seed", "18", "--warm-deps"]
         whole = grade(str(folder), *base, "--jobs", "2", out=root / "whole")
         shards = _shards_at_once(_part(folder, SHARDED, root / "part"), base, root)
         merged = grade("--merge", str(shards[0].out), str(shards[1].out), out=root / "merged")
@@ -148,13 +154,18 @@ def test_each_submission_has_its_reports(gradings: Gradings) -> None:
         for report in ("results.json", "junit.xml", "summary.txt", "gradescope.json", "grader.log"):
             assert (out / name / report).is_file(), f"{name}/{report}"
     # Submissions never reuse what another one installed (check's dependency reuse is off):
-    # every one that got to its install ran it, the same lockfile notwithstanding.
+    # the one set they may copy is the lab's own, warmed from its starter.
     for graded in (gradings.whole, *gradings.shards):
+        assert "warmed the lab's dependencies for its package-lock.json" in graded.stdout, graded.explain()
         for log in graded.out.glob("*/grader.log"):
             text = log.read_text(errors="replace")
-            assert "install skipped" not in text, log
-    for name in ("reference", *(n for n in EXPECTED if n.startswith("defect-"))):
-        assert "installing: npm ci" in (out / name / "grader.log").read_text(errors="replace"), name
+            assert "copied from the cache" not in text and "unchanged since the last" not in text, log
+    copied = "install skipped: the dependencies for this package-lock.json were copied from the lab's warmed"
+    for name in ("reference", *(n for n in EXPECTED if n.startswith("defect-")), "db-snoop", "crash-mid-run"):
+        log = (out / name / "grader.log").read_text(errors="replace")
+        assert copied in log and "installing: npm ci" not in log, name
+    hijack = (out / "path-hijack" / "grader.log").read_text(errors="replace")
+    assert "installing: npm ci" in hijack and "warmed dependencies are not used: its install inputs" in hijack
     results = json.loads((out / "reference" / "results.json").read_text())
     assert results["score"] == results["max_score"] == MAX and results["finished"] is True
     assert {t["id"]: t["max_score"] for t in results["tests"]}["db.sql.parameterized"] == 5.0, "policy points"
