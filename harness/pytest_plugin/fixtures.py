@@ -5,9 +5,12 @@ fresh database and probe logins of a check run, the app runner of harness/runner
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import hashlib
 import os
 import secrets
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,6 +61,17 @@ def project_root(config: pytest.Config) -> Path:
 
 
 _PROJECT_KEY = pytest.StashKey[Path]()
+
+
+@contextlib.contextmanager
+def project_lock(root: Path) -> Iterator[None]:
+    """One install of a project at a time: xdist workers (the lab's checks on one, harness_app on
+    another) would otherwise write its node_modules or .venv together; the second then finds the
+    install done and skips it."""
+    key = hashlib.sha1(str(root).encode()).hexdigest()[:16]
+    with open(Path(tempfile.gettempdir()) / f"harness-project-{key}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 def project_config(config: pytest.Config) -> ProjectConfig:
@@ -195,13 +209,16 @@ def start_app(config: pytest.Config, pool: ServicePool) -> HarnessApp:
     runner = AppRunner(project, workdir=project.root, reaper=pool.settings.reaper, progress=lambda _text: None,
                        app_env=AppEnvironment(port=free_port(), service_urls=urls), deps=DependencyReuse(DepStore()))
     try:
-        runner.install()
-        runner.migrate(database.probe.schema_snapshot if database is not None else None)
-        runner.start()
-        runner.wait_ready()
-    except AppFailed as exc:
+        with project_lock(project.root):
+            runner.install()
+            runner.migrate(database.probe.schema_snapshot if database is not None else None)
+            runner.start()
+            runner.wait_ready()
+    except BaseException as exc:
         runner.stop()
         if database is not None:
             database.close()
-        pytest.fail(f"harness_app: {exc.render()}", pytrace=False)
+        if isinstance(exc, AppFailed):
+            pytest.fail(f"harness_app: {exc.render()}", pytrace=False)
+        raise
     return HarnessApp(runner.base_url, AppClient(runner.base_url), database, runner)

@@ -21,7 +21,7 @@ import pytest
 from harness.catalog import Catalog, Lab, LabManifest
 from harness.errors import HarnessError
 from harness.outcomes import CheckResult, RunResult, Status
-from harness.pytest_plugin.fixtures import project_config, services_mode, usage_error
+from harness.pytest_plugin.fixtures import project_config, project_lock, services_mode, usage_error
 from harness.registry import CheckContext
 from harness.runner.app import AppFailed
 from harness.runner.deps import DependencyReuse
@@ -152,7 +152,8 @@ class LabChecks(pytest.Collector):
         try:
             # The engine's own preparation, as `harness check` runs it: services, database, install,
             # migrate, the project's tests where the lab grades them, the app.
-            return engine._prepare(result, set(self.planned), needs_app=any(p.spec.needs_app for p in planned))
+            with project_lock(project.root):
+                return engine._prepare(result, set(self.planned), needs_app=any(p.spec.needs_app for p in planned))
         except AppFailed as exc:
             return exc
 
