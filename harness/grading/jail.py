@@ -23,6 +23,11 @@ found in the system folders (tools.py), the chain starts with a fixed environmen
 are set only by the last step, bwrap or `env -i`, which already runs as the submission's uid.
 A PATH of `./bin` or an LD_PRELOAD in harness.toml therefore applies to its own commands
 and to nothing that runs as root.
+
+One more phase is the harness's own: COPY, the lab's warmed dependencies copied into the
+submission in place of its install (grading/reuse.py). It runs in the install's cgroups,
+without the network, with the read-only store bound back over the hidden grading folder
+for that step only.
 """
 
 from __future__ import annotations

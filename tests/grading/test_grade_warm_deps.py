@@ -31,7 +31,7 @@ from harness.grading.capabilities import probe
 from harness.grading.policy import load_policy
 from harness.grading.runner import Grader, GradeSettings
 from tests.grading.expected import MAX
-from tests.grading.support import LAB, POLICY, Graded, grade, grading_alone, home_template, leftovers
+from tests.grading.support import CORPUS, LAB, POLICY, Graded, grade, grading_alone, home_template, leftovers
 from tests.support.projects import materialize
 
 pytestmark = pytest.mark.slow
@@ -184,3 +184,20 @@ def test_a_virtualenv_is_copied_and_relocated(tmp_path: Path) -> None:
     assert f"install skipped: the dependencies for this requirements-dev.txt and requirements.txt were {COPIED}" \
         in log, log
     assert "migrating (run 1 of 2): .venv/bin/alembic upgrade head" in log
+
+
+def test_a_failed_warming_is_said_and_grading_goes_on(tmp_path: Path) -> None:
+    if os.geteuid() != 0:
+        pytest.fail("run this test as root")
+    source = tmp_path / "broken-starter"
+    source.mkdir()
+    (source / "harness.toml").write_text('track = "node"\n\n[app]\ninstall = "exit 3"\nstart = "node x.js"\n')
+    folder = tmp_path / "submissions"
+    shutil.copytree(CORPUS / "malformed-toml", folder / "malformed-toml")
+    with grading_alone():
+        graded = grade(str(folder), "--lab", LAB, "--seed", "7", "--warm-deps-from", str(source),
+                       out=tmp_path / "out")
+    assert graded.code == 0, graded.explain()
+    assert ("warming the lab's dependencies failed, every submission installs its own: the install command "
+            "failed with exit code 3: exit 3") in graded.stdout, graded.explain()
+    assert [r["submission"] for r in graded.gradebook()] == ["malformed-toml"]
