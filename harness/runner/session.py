@@ -201,6 +201,15 @@ class Session:
         result.timings["rounds_again"] = result.timings.get("rounds_again", 0.0) + seconds  # what --repeat costs
         self.reporter.phase_done(f"round {number} of {self.request.repeat}: {verdicts}", seconds)
 
+    def prepare(self, result: RunResult, planned_ids: set[str], *, needs_app: bool = True) -> CheckContext:
+        """Services up, the app installed, migrated and started, as run() does before its checks:
+        for a caller that runs the checks itself (the pytest plugin). cleanup() undoes it."""
+        return self._prepare(result, planned_ids, needs_app=needs_app)
+
+    def cleanup(self) -> None:
+        """Stop and remove whatever prepare() started (safe to call after a partial prepare)."""
+        self._cleanup()
+
     def _prepare(self, result: RunResult, planned_ids: set[str], *, needs_app: bool = True) -> CheckContext:
         request, reporter = self.request, self.reporter
         self.settings = settings = ServiceSettings(
