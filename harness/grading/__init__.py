@@ -7,5 +7,6 @@ The submission's own commands run through the jail launcher (jail.py): its own u
 cgroups (cgroups.py), a read-only view of the machine (bubblewrap) and rlimits. The
 orchestrator watches the cgroups and the namespace from outside (watch.py), names what a
 submission did wrong (verdicts.py), and writes the gradebook (gradebook.py) and the
-Gradescope results (gradescope.py).
+Gradescope results (gradescope.py). With --warm-deps it first installs the lab's starter
+into a read-only set (warm.py) that a matching submission gets a copy of (reuse.py).
 """
