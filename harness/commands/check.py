@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.catalog import Catalog
-from harness.config import CONFIG_NAME, load_config
+from harness.config import CONFIG_NAME, LOCAL_SERVER_TRACKS, load_config
 from harness.errors import ExitCode, HarnessError, UsageError
 from harness.layers import LAYER_FILE, is_layer, lay_out
 from harness.outcomes import RunResult, Status
@@ -149,6 +149,10 @@ def _check(args: argparse.Namespace, root: Path) -> int:
     lab = catalog.resolve(args.lab, args.track or config.track)
     manifest = catalog.require_available(lab)
     mode, urls, image_flags = service_options(args)
+    if lab.track in LOCAL_SERVER_TRACKS and mode in (Mode.DOCKER, Mode.EXTERNAL):
+        raise UsageError(f"{lab.id} starts PostgreSQL servers of its own from this machine's binaries; "
+                         f"--services {mode.value} is not built for the {lab.track} track yet",
+                         fixes=["Run it without --services (or with --services local)"])
     images = resolve_images(image_flags, config.images, dict(os.environ))
     title = f"{lab.id} · {lab.title} ({lab.week_label})"
     # The elapsed time of a long step on stderr: stdout stays the report (and the annotations).
