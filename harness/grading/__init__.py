@@ -9,4 +9,7 @@ orchestrator watches the cgroups and the namespace from outside (watch.py), name
 submission did wrong (verdicts.py), and writes the gradebook (gradebook.py) and the
 Gradescope results (gradescope.py). With --warm-deps it first installs the lab's starter
 into a read-only set (warm.py) that a matching submission gets a copy of (reuse.py).
+The command line (harness/commands/grade.py) reads the arguments and calls these modules;
+batch.py holds what it needs around the Grader (which folders are submissions, what this
+machine can isolate).
 """

@@ -1,4 +1,5 @@
-"""``harness bench``: arguments, validation, the run, the reports and the exit code.
+"""The bench's options, their validation and the run, for ``harness bench``
+(harness/commands/bench.py: the reports and the exit code) and the load API (api.py).
 
 Exit codes (the project's enum): 0 pass, 1 a threshold missed, a regression, or an
 *inconclusive* run (printed loudly, ``"verdict": "inconclusive"`` in the JSON), 2
@@ -9,23 +10,20 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import socket
-import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlsplit
 
 from harness.load import cpusplit
-from harness.load.baseline import BaselineError, apply_baseline, load_baseline, render_table
-from harness.load.engine import LoadError, LoadRun
+from harness.load.baseline import BaselineError, apply_baseline, load_baseline
+from harness.load.engine import LoadRun
 from harness.load.recorder import Partial
-from harness.load.report import render_html
-from harness.load.result import FAIL, INCONCLUSIVE, PASS, SCHEMA, Limits, build_result, rejudge
+from harness.load.result import Limits, build_result, rejudge
 from harness.load.scenario import Scenario, ScenarioError, load_scenario, scenario_for_url
 from harness.load.spec import RunSpec
-from harness.load.terminal import ProgressPrinter, render_summary
+from harness.load.terminal import ProgressPrinter
 from harness.load.thresholds import Kind, Threshold, ThresholdError, parse_threshold
 from harness.load.units import UnitError, parse_duration, parse_percent, parse_rate
 
@@ -247,62 +245,3 @@ def execute(config: BenchConfig, err: IO[str]) -> dict[str, Any]:
                                   config.tolerance)
         rejudge(result, config.thresholds, found)
     return result
-
-
-def _write(path: Path, text: str, option: str) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"{option} {path}: cannot write ({exc.strerror or exc})") from None
-
-
-def run_bench(args: argparse.Namespace, out: IO[str] | None = None,
-              err: IO[str] | None = None) -> int:
-    out = out if out is not None else sys.stdout
-    err = err if err is not None else sys.stderr
-    config: BenchConfig | None = None
-    try:
-        config = configure(args)
-        for warning in config.warnings:
-            err.write(f"harness: warning: --threshold {warning}\n")
-        check_reachable(config.spec)
-        result = execute(config, err)
-    except UsageError as exc:
-        err.write(f"harness: error: {exc}\n")
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        err.write("\nharness: interrupted; the load generator was stopped\n")
-        return EXIT_INTERRUPTED
-    except LoadError as exc:
-        if exc.usage:
-            err.write(f"harness: error: --scenario {exc}\n")
-            return EXIT_USAGE
-        err.write(f"harness: error: {exc}\n")
-        if config is not None and config.json_path is not None:
-            crash = {"schema": SCHEMA, "target": config.spec.target, "verdict": "error",
-                     "verdict_reasons": [str(exc)]}
-            _write(config.json_path, json.dumps(crash, indent=2), "--json")
-        return EXIT_INTERNAL
-    try:
-        if config.json_path is not None:
-            _write(config.json_path, json.dumps(result, indent=2), "--json")
-        if config.html_path is not None:
-            _write(config.html_path, render_html(result), "--html")
-    except UsageError as exc:
-        err.write(f"harness: error: {exc}\n")
-        return EXIT_USAGE
-    out.write(render_summary(result) + "\n")
-    if "baseline" in result and config.baseline is not None:
-        from harness.load.baseline import compare
-
-        out.write(f"\ncompared with {config.baseline_path}:\n")
-        out.write(render_table(compare(config.baseline, result, config.tolerance)) + "\n")
-        for note in result["baseline"]["notes"]:
-            out.write(f"  note: {note}\n")
-    out.flush()
-    status = result["verdict"]
-    if status == PASS:
-        return EXIT_PASS
-    assert status in (FAIL, INCONCLUSIVE)
-    return EXIT_FAIL

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from harness.load.cli import add_bench_arguments, run_bench
+from harness.commands.bench import run_bench
+from harness.load.cli import add_bench_arguments
 
 
 @dataclass

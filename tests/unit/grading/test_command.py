@@ -7,26 +7,29 @@ from pathlib import Path
 import pytest
 
 from harness.cli import main
+from harness.commands.grade import _uid_range
 from harness.errors import UsageError
-from harness.grading.command import _sources, _uid_range
+from harness.grading.batch import find_sources
 
 
-def test_submissions_are_the_folders_beside_the_reports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_submissions_are_the_folders_beside_the_reports(tmp_path: Path) -> None:
     for name in ("alice", "bob", ".git", "__MACOSX", "grades"):
         (tmp_path / name).mkdir()
     (tmp_path / "carol.zip").write_text("PK")
-    sources = _sources(tmp_path, single=False, out=(tmp_path / "grades").resolve())
+    warned: list[str] = []
+    sources = find_sources(tmp_path, single=False, out=(tmp_path / "grades").resolve(), warn=warned.append)
     assert sorted(sources) == ["alice", "bob"]
-    assert "carol.zip: not a folder, skipped" in capsys.readouterr().err
+    assert any("carol.zip: not a folder, skipped" in w for w in warned)
 
 
 def test_single_finds_a_project_one_folder_down(tmp_path: Path) -> None:
     upload = tmp_path / "submission"
     (upload / "shelf-main").mkdir(parents=True)
     (upload / "shelf-main" / "harness.toml").write_text('track = "node"\n')
-    assert _sources(upload, single=True, out=tmp_path / "out") == {"submission": upload / "shelf-main"}
+    found = find_sources(upload, single=True, out=tmp_path / "out", warn=print)
+    assert found == {"submission": upload / "shelf-main"}
     (upload / "harness.toml").write_text('track = "node"\n')
-    assert _sources(upload, single=True, out=tmp_path / "out") == {"submission": upload}
+    assert find_sources(upload, single=True, out=tmp_path / "out", warn=print) == {"submission": upload}
 
 
 @pytest.mark.parametrize("text", ["5-1", "abc", "10-20", "2000"])

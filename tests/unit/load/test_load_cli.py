@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.load.cli import EXIT_USAGE, add_bench_arguments, configure, run_bench
+from harness.commands.bench import run_bench
+from harness.load.cli import EXIT_USAGE, add_bench_arguments, configure
 from harness.load.engine import Tick
 from harness.load.terminal import ProgressPrinter
 
