@@ -11,6 +11,7 @@ from harness.outcomes import Failure
 from harness.registry import CheckContext, check
 
 from .openapi_doc import DocumentError, OpenApiDocument, Operation, escape, media_type, shelf_document
+from .openapi_schema import spec_errors, summary
 
 DOC_PATH = "/openapi.json"
 PROBLEM = "application/problem+json"
@@ -77,6 +78,30 @@ def _usable(document: OpenApiDocument, response: httpx.Response) -> None:
                                    "in Swagger UI.") from None
 
 
+def _conforms_to_specification(ctx: CheckContext, response: httpx.Response, served: OpenApiDocument) -> None:
+    """The document is one that OpenAPI tools accept: Swagger UI, client generators and linters
+    read it by the specification's schema, and stop at the first thing it forbids."""
+    errors = spec_errors(served.raw, served.version)
+    if not errors:
+        return
+    minor = served.version.rsplit(".", 1)[0]
+    raise expect.fail(
+        response, f"the document at {DOC_PATH} is not valid OpenAPI {minor}: {summary(errors)}",
+        expected=f"a document valid against the OpenAPI {minor} schema (errors are given as JSON pointers "
+                 "into it: ~1 stands for / in a path)",
+        hint=ctx.hint(
+            "Fix the document where each pointer says, and check it before serving it: Swagger Editor, "
+            "`npx @redocly/cli lint openapi.json` or `openapi-spec-validator openapi.json` report the same errors.",
+            python="FastAPI generates it from your routes: an error comes from what you add by hand, "
+                   "e.g. a responses={...} entry or a custom app.openapi() that edits the schema.",
+            node="A hand-written document (or one assembled by swagger-jsdoc or express-openapi from "
+                 "comments) is served as written: edit openapi.json, or the comment the generator read.",
+            java="springdoc generates it from your controllers: an error comes from an annotation "
+                 "(@ApiResponse, @Schema) or an OpenApiCustomizer that edits the document.",
+        ),
+    )
+
+
 def _judge_document(response: httpx.Response, served: OpenApiDocument) -> None:
     wanted = shelf_operations()
     missing = [op.key for op, _ in wanted if served.find(op.method, op.shape) is None]
@@ -112,14 +137,16 @@ def _judge_document(response: httpx.Response, served: OpenApiDocument) -> None:
 
 @check("rest.openapi.served", points=2, timeout_s=30)
 def openapi_document_describes_shelf(ctx: CheckContext) -> None:
-    """GET /openapi.json serves an OpenAPI 3 document that covers every Shelf operation.
+    """GET /openapi.json serves a valid OpenAPI 3 document that covers every Shelf operation.
 
-    Reads the document, then looks up each operation of the shared Shelf contract
+    Reads the document and validates it against the OpenAPI 3.0 or 3.1 schema of its version
+    (openapi-spec-validator; each error at its JSON pointer), then looks up each operation of the shared Shelf contract
     (labs/shelf/openapi.yaml) in it by method and path ({id} and {book_id} are the same
     route); each error status the contract lists must be documented as
     application/problem+json, GET /v1/catalog marked deprecated, and every schema resolve.
     """
     response, served = fetch_served(ctx)
+    _conforms_to_specification(ctx, response, served)
     try:
         _judge_document(response, served)
     except DocumentError as exc:
