@@ -114,3 +114,9 @@ def summary(errors: list[SpecError], shown: int = SHOWN) -> str:
     counted = f"{MAX_ERRORS} or more" if len(errors) >= MAX_ERRORS else str(len(errors))
     listed = "; ".join(str(error) for error in errors[:shown])
     return f"{counted} error{'s' if len(errors) != 1 else ''}: {listed}" + (f"; and {more} more" if more > 0 else "")
+
+
+def listing(errors: list[SpecError], shown: int = 10) -> str:
+    """More of the errors, one a line, for the failure's evidence."""
+    more = len(errors) - shown
+    return "\n".join([*(str(error) for error in errors[:shown]), *([f"... and {more} more"] if more > 0 else [])])
