@@ -34,12 +34,14 @@ class Job:
     debug: bool = False
     notes: tuple[str, ...] = ()    # found while copying (special files skipped)
     warm: dict[str, Any] | None = None  # the lab's warmed dependencies (warm.WarmSet), when there are
+    only: tuple[str, ...] = ()     # these checks alone (a load check graded again alone, rerun.py); () all
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["policy"] = policy_to_json(self.policy)
         data["jail"] = self.jail.to_json() if self.jail else None
         data["notes"] = list(self.notes)
+        data["only"] = list(self.only)
         return data
 
     @classmethod
@@ -48,6 +50,7 @@ class Job:
         values["policy"] = policy_from_json(values["policy"])
         values["jail"] = JailSpec.from_json(values["jail"]) if values.get("jail") else None
         values["notes"] = tuple(values.get("notes", ()))
+        values["only"] = tuple(values.get("only", ()))
         return cls(**values)
 
     def write(self, path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +84,7 @@ def install_line(install: Mapping[str, Any] | None) -> str | None:
 
 def summary(name: str, results: Mapping[str, Any], verdict: Verdict, duration_s: float,
             usage: Mapping[str, Mapping[str, float]] | None = None, limits: Limits | None = None,
-            install: Mapping[str, Any] | None = None) -> str:
+            install: Mapping[str, Any] | None = None, reruns: Sequence[Mapping[str, Any]] | None = None) -> str:
     lines = [f"{name} · {results.get('lab')}",
              f"score {results.get('score', 0):g}/{results.get('max_score', 0):g} · {results.get('status')}"
              + (f" · verdict: {verdict.text}" if verdict.text else ""),]
@@ -97,6 +97,8 @@ def summary(name: str, results: Mapping[str, Any], verdict: Verdict, duration_s:
         if not any(used.get(key) for key in ("cpu_s", "memory_peak_mb")):
             continue  # a phase that never ran (no install command)
         lines.append(_usage_line(phase, used))
+    # A load check the batch made inconclusive, graded again alone (rerun.py): both runs' figures.
+    lines += [f"graded again alone: {rerun['line']}" for rerun in reruns or ()]
     lines.append("")
     tests = list(results.get("tests", []))
     tests += [{"id": t["id"], "name": t["name"], "status": "error", "score": 0, "max_score": t["max_score"],
@@ -120,8 +122,10 @@ def summary(name: str, results: Mapping[str, Any], verdict: Verdict, duration_s:
 
 def finish(out: Path, name: str, results: Mapping[str, Any], verdict: Verdict, visibility: Mapping[str, str],
            duration_s: float, usage: Mapping[str, Mapping[str, float]] | None = None,
-           limits: Limits | None = None, install: Mapping[str, Any] | None = None) -> None:
-    write_atomically(out / "summary.txt", summary(name, results, verdict, duration_s, usage, limits, install))
+           limits: Limits | None = None, install: Mapping[str, Any] | None = None,
+           reruns: Sequence[Mapping[str, Any]] | None = None) -> None:
+    write_atomically(out / "summary.txt", summary(name, results, verdict, duration_s, usage, limits, install,
+                                                  reruns))
     gradescope = to_gradescope(results, verdict, visibility, execution_time_s=duration_s)
     write_atomically(out / "gradescope.json", json.dumps(gradescope, indent=2) + "\n")
     record: dict[str, Any] = {**verdict.to_json(), "usage": with_limits(usage or {}, limits),
@@ -130,6 +134,8 @@ def finish(out: Path, name: str, results: Mapping[str, Any], verdict: Verdict, v
         record["wall_time_limit_s"] = limits.wall_time_s
     if install:
         record["install"] = dict(install)
+    if reruns:
+        record["graded_again_alone"] = [dict(r) for r in reruns]
     write_atomically(out / "verdict.json", json.dumps(record, indent=2) + "\n")
 
 

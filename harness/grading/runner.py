@@ -34,6 +34,7 @@ from harness.catalog import Lab, LabManifest
 from harness.durations import format_duration
 from harness.errors import HarnessError
 from harness.grading import reports
+from harness.grading.alone import grade_alone
 from harness.grading.capabilities import Capabilities
 from harness.grading.cgroups import PREFIX, Group, Sharing
 from harness.grading.gradebook import Row, row_from
@@ -127,6 +128,9 @@ class Grader:
         self.scratch = Path()
         self.cgroup_root: Group | None = None
         self.warm: WarmSet | None = None
+        # Per submission, what its report was finished with: a check graded again alone
+        # (grade_alone) rewrites the report with the same verdict and usage.
+        self.graded: dict[str, tuple[Verdict, dict[str, Any], float]] = {}
 
     # -- lifetime ------------------------------------------------------------------------
     def __enter__(self) -> Grader:
@@ -200,7 +204,7 @@ class Grader:
             pool.shutdown(wait=True)
             raise
         pool.shutdown(wait=True)
-        return rows
+        return grade_alone(self, rows, sources)
 
     def _guarded(self, name: str, source: Path, index: int, total: int) -> Row | None:
         if self.stopping.is_set():
@@ -222,9 +226,15 @@ class Grader:
 
     # -- one submission -------------------------------------------------------------------
     def grade_one(self, name: str, source: Path, index: int) -> Row:
-        settings = self.settings
         started = time.monotonic()
-        out = settings.out / name
+        out = self.settings.out / name
+        signals, report, run_id, seed = self.run_session(name, source, index, out)
+        return self._finish(name, out, signals, report, run_id, seed, time.monotonic() - started)
+
+    def run_session(self, name: str, source: Path, index: int, out: Path,
+             only: tuple[str, ...] = ()) -> tuple[Signals, dict[str, Any], str, int]:
+        """One session of the submission in its own workspace, uids and cgroups; `only`: those checks."""
+        settings = self.settings
         out.mkdir(parents=True, exist_ok=True)
         for stale in REPORT_FILES:
             (out / stale).unlink(missing_ok=True)
@@ -253,7 +263,7 @@ class Grader:
                 slot.delegate()
             if not signals.too_large:
                 report = self.run_worker(name, space, (uid, service_uid), slot, out, signals, run_id, seed,
-                                         notes)
+                                         notes, only=only)
         finally:
             if slot is not None:
                 _wait_empty(slot.child("harness"), 5.0)  # a killed worker's reaper may be finishing
@@ -265,7 +275,7 @@ class Grader:
                 shutil.rmtree(space.root, ignore_errors=True)
             with self._lock:
                 self._uids.difference_update({uid, service_uid} - {None})
-        return self._finish(name, out, signals, report, run_id, seed, time.monotonic() - started)
+        return signals, report, run_id, seed
 
     def _run_groups(self, slot: Group) -> tuple[Group, Group, Group]:
         """run (the CPU quota), run/app (the app's memory and processes), run/db (its servers')."""
@@ -302,7 +312,7 @@ class Grader:
 
     def run_worker(self, name: str, space: Workspace, uids: tuple[int | None, int | None], slot: Group | None,
                    out: Path, signals: Signals, run_id: str, seed: int, notes: tuple[str, ...],
-                   module: str = "harness.grading.worker") -> dict[str, Any]:
+                   module: str = "harness.grading.worker", only: tuple[str, ...] = ()) -> dict[str, Any]:
         settings = self.settings
         uid, service_uid = uids
         run_groups = self._run_groups(slot) if slot is not None else None
@@ -310,7 +320,7 @@ class Grader:
                   policy=settings.policy, jail=self._jail(space, uid, slot, run_groups[1] if run_groups else None),
                   netns=self.netns,
                   mode=settings.mode.value, urls=settings.urls, images=settings.images, seed=seed, run_id=run_id,
-                  debug=settings.debug, notes=notes, warm=self.warm.to_json() if self.warm else None)
+                  debug=settings.debug, notes=notes, warm=self.warm.to_json() if self.warm else None, only=only)
         job_path = space.root / "job.json"
         job.write(job_path)
         argv: list[str] = []
@@ -368,9 +378,9 @@ class Grader:
             report.update(json.loads((out / "worker.json").read_text()))
         return report
 
-    def _finish(self, name: str, out: Path, signals: Signals, report: dict[str, Any], run_id: str, seed: int,
-                duration_s: float) -> Row:
-        settings = self.settings
+    def verdict_of(self, signals: Signals, report: dict[str, Any]) -> Verdict:
+        """What the watch and the worker saw, named; `signals` takes the worker's."""
+        limits = self.settings.policy.limits
         if "signals" in report:
             worker = Signals.from_json(report["signals"])
             signals.merge_worker(worker)
@@ -379,8 +389,13 @@ class Grader:
             signals.grader_error = f"the worker ended without a report (exit {report.get('exit')}); see grader.log"
         given = set(report.get("app_ports", []))
         signals.foreign_ports = sorted(p for p in report.get("ports", []) if p not in given and not ephemeral(p))
-        verdict: Verdict = name_verdict(signals, settings.policy.limits)
-        verdict = name_database_stop(verdict, report.get("database_stopped"), signals, settings.policy.limits)
+        verdict: Verdict = name_verdict(signals, limits)
+        return name_database_stop(verdict, report.get("database_stopped"), signals, limits)
+
+    def _finish(self, name: str, out: Path, signals: Signals, report: dict[str, Any], run_id: str, seed: int,
+                duration_s: float) -> Row:
+        settings = self.settings
+        verdict = self.verdict_of(signals, report)
         grader_error = signals.grader_error or (verdict.kind == "database-stopped" and verdict.category == GRADER
                                                 and verdict.text.removeprefix("grader error: "))
         if grader_error:
@@ -393,10 +408,18 @@ class Grader:
             reports.write_results(out, reports.not_graded(
                 settings.lab, manifest, settings.policy.points, workdir=out, seed=seed, run_id=run_id,
                 reason=reason))
-            results = reports.read_results(out) or {}
+        with self._lock:
+            self.graded[name] = (verdict, report, duration_s)
+        return self.write_report(name, out, verdict, report, duration_s)
+
+    def write_report(self, name: str, out: Path, verdict: Verdict, report: dict[str, Any], duration_s: float,
+               reruns: list[dict[str, Any]] | None = None) -> Row:
+        """summary.txt, gradescope.json and verdict.json from results.json; its gradebook row."""
+        settings = self.settings
+        results = reports.read_results(out) or {}
         visibility = {e.id: settings.policy.visibility_of(e.id, settings.manifest) for e in settings.manifest.checks}
         reports.finish(out, name, results, verdict, visibility, duration_s, usage=report.get("usage", {}),
-                       limits=settings.policy.limits, install=report.get("install"))
+                       limits=settings.policy.limits, install=report.get("install"), reruns=reruns)
         return row_from(name, results, verdict, duration_s)
 
 

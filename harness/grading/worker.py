@@ -153,7 +153,7 @@ def grade(job: Job, signals: Signals, report: dict[str, Any]) -> None:
                           lambda text: print(text, flush=True), budget)
     request = CheckRequest(
         lab=lab, manifest=manifest, project=capped(project, job), workdir=Path(job.workdir), mode=Mode(job.mode),
-        urls=job.urls, images=job.images, seed=job.seed, run_id=job.run_id, debug=job.debug,
+        urls=job.urls, images=job.images, seed=job.seed, run_id=job.run_id, only=job.only, debug=job.debug,
         points=job.policy.points, launcher=launcher, log_limit_bytes=job.policy.limits.log_bytes, deps=deps,
     )
     terminal = TerminalReporter(sys.stdout, verbose=job.debug, title=f"{job.submission} · {lab.id}")
