@@ -9,6 +9,7 @@ pointer in the served document, so the learner can find it in what their framewo
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +26,8 @@ MAX_ERRORS = 50
 SHOWN = 3
 # A message quotes the offending value whole; a response object can fill a screen.
 MESSAGE_CHARS = 200
+# jsonschema's words for a key that is no field of the object: "'summary' does not match any of the regexes: '^x-'".
+_UNKNOWN_KEYS = re.compile(r"^(.*) do(?:es)? not match any of the regexes: '\^x-'$")
 
 
 @dataclass(frozen=True)
@@ -64,14 +67,37 @@ def _unresolved(document: Mapping[str, Any], exc: Unresolvable) -> SpecError:
     return SpecError("", f"a $ref cannot be resolved: {target or exc!s}")
 
 
-def _from_schema(error: ValidationError) -> SpecError:
-    """The deepest reason of an error against the specification's schema, where it is.
+def _is_reference_branch(error: ValidationError) -> bool:
+    return error.validator == "required" and "'$ref'" in error.message
 
-    The schema says "one of" for responses, parameters and schemas: the error at the object
-    quotes the whole object, the one inside names the missing or wrong keyword.
+
+def _deepest(error: ValidationError) -> ValidationError:
+    """The error inside "one of" that says what is wrong.
+
+    The schema allows a response, parameter or schema either written out or as a $ref: an object
+    written out fails both branches, and "'$ref' is a required property" is never the reason.
     """
-    deepest = best_match([error]) or error
+    for _ in range(32):  # as deep as the schema nests, no deeper
+        candidates = [e for e in error.context or [] if not _is_reference_branch(e)]
+        if not candidates:
+            break
+        error = best_match(candidates) or error
+    return error
+
+
+def _from_schema(error: ValidationError) -> SpecError:
+    """An error against the specification's schema, at its reason's place, in a line."""
+    deepest = _deepest(error)
     message = deepest.message
+    quoted = repr(deepest.instance)
+    if len(quoted) > 60 and message.startswith(quoted):
+        # jsonschema's messages begin with the offending value: the pointer already says which.
+        kind = "the object" if isinstance(deepest.instance, dict) else \
+            "the array" if isinstance(deepest.instance, list) else "the value"
+        message = kind + message[len(quoted):]
+    unknown = _UNKNOWN_KEYS.match(message) if deepest.validator == "additionalProperties" else None
+    if unknown:
+        message = f"{unknown[1]} not allowed here (only the specification's fields, and x- extensions)"
     if len(message) > MESSAGE_CHARS:
         message = message[:MESSAGE_CHARS - 3] + "..."
     return SpecError(pointer(deepest.absolute_path), message)
