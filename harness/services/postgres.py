@@ -83,14 +83,21 @@ class LocalPostgres(PostgresServer):
     mode = "local"
 
     def __init__(self, binaries: PgBinaries, settings: ServiceSettings, *, options: Mapping[str, str] | None = None,
-                 prepare: Callable[[Path], Mapping[str, str]] | None = None) -> None:
+                 prepare: Callable[[Path], Mapping[str, str]] | None = None,
+                 copy_password: str | None = None) -> None:
         """`options` replace SERVER_SETTINGS on the command line (a lab that grades the server's own
         configuration). `prepare` is called with the new cluster's data folder before the server
         first starts: it may write files there and beside it (they become the server's account's,
-        as the cluster does) and returns variables for the server's environment."""
+        as the cluster does) and returns variables for the server's environment.
+
+        `copy_password`: no cluster is made; `prepare` fills the empty data folder with a copy of
+        another server's (a standby), whose superuser has this password. The copy is never
+        written to: it keeps the password, and a standby that refuses connections
+        (hot_standby = off) counts as started."""
         self.binaries = binaries
         self._options = SERVER_SETTINGS if options is None else options
         self._prepare = prepare
+        self._copy_password = copy_password
         self.version = binaries.version
         self._settings = settings
         self._run = users.service_run()
@@ -100,6 +107,7 @@ class LocalPostgres(PostgresServer):
         owner.mark(self._dir)
         self._password = secrets.token_urlsafe(18)
         self._proc: ManagedProcess | None = None
+        self._extra_env: Mapping[str, str] = {}
         self._stopped_log = ""  # the server's last lines stay readable after stop (grading reads them)
         self._crash: str | None = None
         self._last_crash_line = ""
@@ -112,13 +120,24 @@ class LocalPostgres(PostgresServer):
         data = self._dir / "data"
         users.give(self._dir, setup)
         # The cluster's own password until the server is up; then one of this run's (below).
-        initial = self._initialise(data, setup, timeout_s)
-        extra_env = dict(self._prepare(data)) if self._prepare is not None else {}
+        if data.exists():  # after halt(): the same cluster again, on a new port
+            initial, extra_env = self._copy_password or self._password, self._extra_env
+            return self._start(data, initial, extra_env, timeout_s)
+        if self._copy_password is None:
+            initial = self._initialise(data, setup, timeout_s)
+        else:
+            initial = self._copy_password
+            data.mkdir(mode=0o700)
+            users.give(data, setup)
+        extra_env = self._extra_env = dict(self._prepare(data)) if self._prepare is not None else {}
         # initdb ran outside the services cgroup (its CPU is the harness's), as the setup account
         # when the server's own has no passwd entry; the server runs as its own account, in the
         # cgroup (grading: the CPU and memory the app makes it use are the app's).
         if setup != self._account or self._prepare is not None:
             users.give_tree(self._dir, self._account)
+        self._start(data, initial, extra_env, timeout_s)
+
+    def _start(self, data: Path, initial: str, extra_env: Mapping[str, str], timeout_s: float) -> None:
         start_uid, start_gid = self._run.start_ids()
         for attempt in range(3):
             self.port = free_port()
@@ -138,8 +157,10 @@ class LocalPostgres(PostgresServer):
             try:
                 wait_until(f"PostgreSQL ({self.binaries.tool('postgres')})", self._ping,
                            timeout_s=timeout_s, alive=proc.alive, log_tail=partial(proc.tail, 20))
-                self._own_password()
-                self.description += f", port {self.port}"
+                if self._copy_password is None:
+                    self._own_password()
+                if not self.description.endswith(f", port {self.port}"):
+                    self.description = self.description.split(", port ")[0] + f", port {self.port}"
                 return
             except ServiceError:
                 # Another process may have taken the free port between the probe and bind.
@@ -183,8 +204,12 @@ class LocalPostgres(PostgresServer):
         self.admin_url = f"postgresql://{SUPERUSER}:{quote(self._password)}@127.0.0.1:{self.port}/postgres"
 
     def _ping(self) -> None:
-        with psycopg.connect(self.admin_url, connect_timeout=2) as conn:
-            conn.execute("SELECT 1")
+        try:
+            with psycopg.connect(self.admin_url, connect_timeout=2) as conn:
+                conn.execute("SELECT 1")
+        except psycopg.OperationalError as exc:
+            if self._copy_password is None or "hot standby mode is disabled" not in str(exc).lower():
+                raise
 
     def log_tail(self, lines: int = 20) -> str:
         return self._proc.tail(lines) if self._proc else "\n".join(self._stopped_log.splitlines()[-lines:])
@@ -198,6 +223,14 @@ class LocalPostgres(PostgresServer):
 
     def unexpected_stop(self) -> str | None:
         return self._crash
+
+    def halt(self) -> None:
+        """Stop the server as asked (a fast shutdown) and keep its cluster: start() runs it again."""
+        if self._proc is not None:
+            self._proc.stop(grace_s=5.0)
+            self._stopped_log = self._proc.log.text()
+            self._settings.reaper.forget_process_group(self._proc.pid)
+            self._proc = None
 
     def stop(self) -> None:
         if self._proc is not None:
@@ -244,7 +277,8 @@ class ExternalPostgres(PostgresServer):
 
 
 def start_local(settings: ServiceSettings, *, options: Mapping[str, str] | None = None,
-                prepare: Callable[[Path], Mapping[str, str]] | None = None) -> LocalPostgres:
+                prepare: Callable[[Path], Mapping[str, str]] | None = None,
+                copy_password: str | None = None) -> LocalPostgres:
     binaries, tried = find_binaries()
     if binaries is None:
         raise EnvironmentProblem(
@@ -258,7 +292,7 @@ def start_local(settings: ServiceSettings, *, options: Mapping[str, str] | None 
             ],
         )
     settings.progress(f"starting {binaries.source} PostgreSQL {binaries.version}")
-    server = LocalPostgres(binaries, settings, options=options, prepare=prepare)
+    server = LocalPostgres(binaries, settings, options=options, prepare=prepare, copy_password=copy_password)
     try:
         server.start()
     except BaseException:

@@ -1,0 +1,18 @@
+#!/bin/sh
+# Builds a streaming standby of the primary in $STANDBY_DATA (the README names every variable).
+set -eu
+
+# A copy of the primary, streamed with the WAL it needs (-X stream), after a fast checkpoint
+# (-c fast: no waiting for the next one). -R writes standby.signal and primary_conninfo; -C -S
+# creates the slot that keeps the WAL this standby has not received yet, and names it in
+# primary_slot_name. The password comes from $PGPASSFILE.
+pg_basebackup -h "$PRIMARY_HOST" -p "$PRIMARY_PORT" -U "$REPLICATION_USER" -w \
+    -D "$STANDBY_DATA" -X stream -c fast -R -C -S standby1 --no-sync
+
+# The standby's own settings, read after postgresql.conf.
+cat >> "$STANDBY_DATA/postgresql.auto.conf" <<'CONF'
+hot_standby = on
+wal_receiver_status_interval = 1s
+recovery_min_apply_delay = 0
+CONF
+echo "standby ready in $STANDBY_DATA (slot standby1)"

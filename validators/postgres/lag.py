@@ -1,0 +1,120 @@
+"""pg.replica.lag_bounded: under a short pgbench write load on the primary, the standby replays
+close behind, and catches up when the load stops.
+
+Measured as time: at each sample, how long ago the primary wrote the oldest WAL the standby has
+not replayed yet (0 when it has replayed everything), from the primary's pg_current_wal_lsn() and
+the standby's own pg_last_wal_replay_lsn(). (The primary's pg_stat_replication.replay_lsn would
+also count how often the standby reports, every wal_receiver_status_interval: its own delay.)"""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import unquote, urlsplit
+
+from harness.outcomes import CannotCheck, Failure, Passed, Skip
+from harness.registry import CheckContext, check
+from harness.runner.process import ManagedProcess, run_to_end
+
+from .replica import RUN_AGAIN, Pair, replica_pair
+from .visible import CHECK as VISIBLE
+from .visible import row_visible
+
+CHECK = "pg.replica.lag_bounded"
+LOAD_S = 4          # seconds of pgbench: a few thousand transactions, even on 2 busy cores
+CLIENTS = 2
+# Idle, a standby replays a commit within milliseconds and under this load within a few hundred;
+# 5 s is room for a busy 2-core machine. The wait after the load ends as soon as it caught up.
+LAG_BOUND_S = 5.0
+SAMPLE_S = 0.2
+HINT = ("A read replica replays as fast as it receives: a recovery_min_apply_delay holds every commit "
+        "back by that long (that makes a delayed standby, a backup against mistakes, not a replica to "
+        "read from). Remove it, or keep it on a second standby.")
+
+
+def _pgbench_env(pair: Pair) -> dict[str, str]:
+    parts = urlsplit(pair.primary.admin_url)
+    return {"PATH": "/usr/bin:/bin", "LC_ALL": "C", "PGHOST": "127.0.0.1", "PGPORT": str(parts.port),
+            "PGUSER": unquote(parts.username or ""), "PGPASSWORD": unquote(parts.password or ""),
+            "PGDATABASE": "postgres"}
+
+
+class Sampler:
+    """The primary's WAL position over time and the standby's replayed position, as lag in seconds."""
+
+    def __init__(self, pair: Pair) -> None:
+        self.pair = pair
+        self.written: list[tuple[float, int]] = []  # (time, primary's LSN) of each sample
+        self.lags: list[float] = []
+        self.states: set[str] = set()
+        self.replayed = 0
+
+    def sample(self) -> float:
+        with self.pair.primary_conn() as conn:
+            row = conn.execute("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::int8, (SELECT state FROM "
+                               "pg_stat_replication WHERE pid = %s)", (self.pair.walsender["pid"],)).fetchone()
+        with self.pair.standby_conn() as conn:
+            got = conn.execute("SELECT pg_wal_lsn_diff(pg_last_wal_replay_lsn(), '0/0')::int8").fetchone()
+        now = time.monotonic()
+        assert row is not None and got is not None
+        current, replayed, state = int(str(row[0])), int(str(got[0] or 0)), str(row[1] or "gone")
+        self.states.add(state)
+        self.written.append((now, current))
+        self.replayed = replayed
+        behind = next((t for t, lsn in self.written if lsn > replayed), None)
+        lag = 0.0 if behind is None else now - behind
+        self.lags.append(lag)
+        return lag
+
+
+@check(CHECK, points=2, needs_app=False, timeout_s=150)
+def lag_stays_bounded_under_load(ctx: CheckContext) -> Passed:
+    """Under 4 s of pgbench writes the standby's replay stays within 5 s of the primary, and it
+    catches up within 5 s after the load."""
+    with replica_pair(ctx, CHECK) as pair:
+        pair.require_connections()
+        if row_visible(pair) is None:
+            raise Skip(f"the standby does not show the primary's writes in time ({VISIBLE})")
+        pgbench = str(pair.primary.binaries.tool("pgbench"))
+        env = _pgbench_env(pair)
+        code, log, _ = run_to_end("pgbench -i", [pgbench, "-i", "-s", "1", "-q"],
+                                  cwd=pair.primary.binaries.bindir, env=env, timeout_s=60)
+        if code != 0:
+            raise CannotCheck(f"pgbench -i failed on the harness's primary (exit {code}): {log.tail(5)}")
+        sampler = Sampler(pair)
+        sampler.sample()
+        proc = ManagedProcess("pgbench", [pgbench, "-n", "-N", "-c", str(CLIENTS), "-j", "1", "-T", str(LOAD_S)],
+                              cwd=pair.primary.binaries.bindir, env=env)
+        proc.start()
+        try:
+            while proc.poll() is None:
+                sampler.sample()
+                time.sleep(SAMPLE_S)  # a sampling period, not a wait for a state
+            code = proc.wait(30)
+        finally:
+            proc.stop(grace_s=3.0)
+        output = proc.log.text()
+        if code != 0:
+            raise CannotCheck(f"pgbench failed on the harness's primary (exit {code}): {proc.log.tail(5)}")
+        tps = next((line.split("=")[1].split()[0] for line in output.splitlines() if line.startswith("tps")), "?")
+        # After the load: sample until the standby replayed everything, or the lag passed the bound.
+        ended = time.monotonic()
+        while True:
+            lag = sampler.sample()
+            if lag == 0.0 or lag > LAG_BOUND_S or time.monotonic() - ended > LAG_BOUND_S:
+                break
+            time.sleep(SAMPLE_S)
+        caught_up = time.monotonic() - ended
+        evidence = pair.evidence()
+    worst = max(sampler.lags)
+    measured = (f"pgbench {CLIENTS} clients × {LOAD_S} s: {float(tps):.0f} tps" if tps != "?" else "pgbench ran") + \
+        f"; replay lag at most {worst:.2f} s over {len(sampler.lags)} samples"
+    if sampler.states - {"streaming"}:
+        raise Failure("the standby left the streaming state under load", expected="streaming throughout",
+                      actual=f"states seen: {', '.join(sorted(sampler.states))}; {measured}", hint=HINT,
+                      evidence=evidence, reproduce=RUN_AGAIN.format(check=CHECK))
+    if worst > LAG_BOUND_S or sampler.lags[-1] != 0.0:
+        raise Failure(f"the standby fell more than {LAG_BOUND_S:.0f} s behind the primary under load",
+                      expected=f"replay lag at most {LAG_BOUND_S:.0f} s, caught up within {LAG_BOUND_S:.0f} s "
+                               "after the load",
+                      actual=measured, hint=HINT, evidence=evidence, reproduce=RUN_AGAIN.format(check=CHECK))
+    return Passed(f"{measured}; caught up {caught_up:.1f} s after the load")

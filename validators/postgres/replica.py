@@ -1,0 +1,271 @@
+"""A primary the harness runs and the standby the learner's setup-replica.sh builds of it.
+
+Each check builds its own pair and stops both before it returns (a few seconds from the cached
+cluster): a check that stops the standby or loads the primary leaves nothing to another. The
+script runs as the unprivileged account the servers run as, never as root, with the PostgreSQL
+binaries on PATH, a time budget and only the variables named below; its output goes into every
+failure. Both servers are registered with a cleanup sidecar of their own, as every lab server is.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import psycopg
+from psycopg import sql
+from psycopg.rows import dict_row
+
+from harness.errors import EnvironmentProblem, ServiceError
+from harness.outcomes import CannotCheck, Failure, Skip
+from harness.registry import CheckContext
+from harness.runner.confined import OutsideProject, read_inside
+from harness.runner.process import run_to_end
+from harness.runner.reaper import Reaper
+from harness.services import pg_template, users
+from harness.services.base import Mode, ServiceSettings
+from harness.services.postgres import LocalPostgres, start_local
+
+from .server import HARNESS_OPTIONS
+
+SCRIPT = "setup-replica.sh"
+SCRIPT_BYTES = 64 * 1024
+# pg_basebackup of a fresh cluster (about 40 MB with its WAL) takes a second or two; the rest is
+# room for a busy machine and for a script that waits for something before it ends.
+SCRIPT_BUDGET_S = 60.0
+# From the standby's start to `streaming` in pg_stat_replication: under a second when idle.
+STREAMING_WAIT_S = 30.0
+REPLICATION_USER = "replicator"
+RUN_AGAIN = "harness check week-08 --track postgres --only {check}"
+STREAMING = "pg.replica.streaming"
+READ_ONLY = "pg.replica.read_only"
+# Nothing on the command line decides what the lab grades: the standby's own postgresql.conf and
+# postgresql.auto.conf (what the script wrote) set hot_standby, primary_conninfo and the rest.
+# fsync is off on both: throwaway clusters, and the checks measure replication, not the disk.
+PRIMARY_OPTIONS = {"logging_collector": "off", "log_destination": "stderr", "fsync": "off",
+                   "wal_keep_size": "0", "max_slot_wal_keep_size": "-1"}
+STANDBY_OPTIONS = {"logging_collector": "off", "log_destination": "stderr", "fsync": "off"}
+
+
+class ScriptFailed(Exception):
+    def __init__(self, message: str, output: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.output = output
+
+
+@dataclass
+class Pair:
+    primary: LocalPostgres
+    standby: LocalPostgres
+    script_output: str
+    walsender: dict[str, object] = field(default_factory=dict)  # its pg_stat_replication row
+
+    def primary_conn(self) -> psycopg.Connection[tuple[object, ...]]:
+        return psycopg.connect(self.primary.admin_url, autocommit=True, connect_timeout=10, options=HARNESS_OPTIONS)
+
+    def standby_conn(self) -> psycopg.Connection[tuple[object, ...]]:
+        return psycopg.connect(self.standby.admin_url, autocommit=True, connect_timeout=10, options=HARNESS_OPTIONS)
+
+    def evidence(self, lines: int = 12) -> str:
+        """The script's output and the standby's last log lines, for a failure."""
+        out = "\n".join(self.script_output.splitlines()[-lines:]) or "(no output)"
+        return f"{SCRIPT} printed:\n{out}\nthe standby's log:\n{self.standby.log_tail(lines)}"
+
+    def hot_standby_refusal(self) -> str | None:
+        """The standby's refusal when it takes no connections at all (hot_standby = off)."""
+        try:
+            with self.standby_conn() as conn:
+                conn.execute("SELECT 1")
+        except psycopg.OperationalError as exc:
+            return str(exc).strip()
+        return None
+
+    def require_connections(self) -> None:
+        if self.hot_standby_refusal() is not None:
+            raise Skip(f"the standby takes no connections ({READ_ONLY})")
+
+
+def _grading() -> bool:
+    return bool(os.environ.get(users.SERVICE_UID_ENV))
+
+
+def _script_text(ctx: CheckContext) -> str:
+    try:
+        return read_inside(ctx.app.project_dir, SCRIPT, SCRIPT_BYTES)
+    except (OSError, OutsideProject) as exc:
+        raise ScriptFailed(f"the project has no readable {SCRIPT} ({exc})", "") from None
+
+
+def _run_script(ctx: CheckContext, text: str, data: Path, primary: LocalPostgres, password: str,
+                reaper: Reaper) -> str:
+    """Run the learner's script as the unprivileged account; its output. Raises ScriptFailed."""
+    account = users.current()  # None: the harness is not root, and the script runs as ourselves
+    home = data.parent
+    script = home / SCRIPT
+    script.write_text(text)
+    passfile = home / "primary.pgpass"
+    passfile.write_text(f"127.0.0.1:{primary.port}:*:{REPLICATION_USER}:{password}\n")
+    for path in (script, passfile):
+        path.chmod(0o600)
+        users.give(path, account)
+    users.give(home, account)
+    users.give(data, account)
+    env: Mapping[str, str] = {
+        "PATH": f"{primary.binaries.bindir}:/usr/bin:/bin", "LC_ALL": "C", "HOME": str(home),
+        "PRIMARY_HOST": "127.0.0.1", "PRIMARY_PORT": str(primary.port), "REPLICATION_USER": REPLICATION_USER,
+        "PGPASSFILE": str(passfile), "STANDBY_DATA": str(data),
+    }
+    uid, gid = (account.uid, account.gid) if account else (None, None)
+    code, log, seconds = run_to_end(SCRIPT, ["/bin/sh", str(script)], cwd=home, env=env,
+                                    timeout_s=SCRIPT_BUDGET_S, on_start=reaper.process_group, user=uid, group=gid)
+    output = log.text()
+    if code is None:
+        raise ScriptFailed(f"{SCRIPT} did not finish within {SCRIPT_BUDGET_S:.0f} s (it was stopped)", output)
+    if code != 0:
+        raise ScriptFailed(f"{SCRIPT} exited with code {code} after {seconds:.1f} s", output)
+    if not (data / "PG_VERSION").is_file():
+        raise ScriptFailed(f"{SCRIPT} exited 0 but left no cluster in $STANDBY_DATA ({data} has no PG_VERSION)",
+                           output)
+    return output
+
+
+def _create_replication_user(primary: LocalPostgres, password: str) -> None:
+    with psycopg.connect(primary.admin_url, autocommit=True, connect_timeout=10, options=HARNESS_OPTIONS) as conn:
+        conn.execute(sql.SQL("CREATE ROLE {} LOGIN REPLICATION PASSWORD {}").format(
+            sql.Identifier(REPLICATION_USER), sql.Literal(pg_template.scram_verifier(password))))
+
+
+def _wait_streaming(pair: Pair) -> dict[str, object] | None:
+    deadline = time.monotonic() + STREAMING_WAIT_S
+    interval = 0.05
+    while True:
+        with pair.primary_conn() as conn, conn.cursor(row_factory=dict_row) as cur:
+            row = cur.execute("SELECT pid, application_name, state, sync_state, sent_lsn, flush_lsn "
+                              "FROM pg_stat_replication WHERE state = 'streaming' LIMIT 1").fetchone()
+        if row is not None:
+            return dict(row)
+        if time.monotonic() >= deadline or _standalone(pair):
+            return None
+        time.sleep(interval)
+        interval = min(interval * 1.5, 0.5)
+
+
+def _standalone(pair: Pair) -> bool:
+    """The copy runs as a primary of its own: it will never stream, no need to wait."""
+    try:
+        with pair.standby_conn() as conn:
+            row = conn.execute("SELECT pg_is_in_recovery()").fetchone()
+    except psycopg.Error:
+        return False
+    return row == (False,)
+
+
+def _not_streaming(pair: Pair) -> Failure:
+    try:
+        with pair.standby_conn() as conn:
+            row = conn.execute("SELECT pg_is_in_recovery()").fetchone()
+        recovering: bool | None = bool(row and row[0])
+    except psycopg.Error:
+        recovering = None
+    if recovering is False:
+        return Failure("the copy started as a primary of its own, not as a standby",
+                       expected="a server in recovery, streaming from the primary",
+                       actual="pg_is_in_recovery() is false on it: there is no standby.signal in $STANDBY_DATA",
+                       hint="pg_basebackup -R writes standby.signal and primary_conninfo (in "
+                            "postgresql.auto.conf); without them the copy is just another primary.",
+                       evidence=pair.evidence(), reproduce=RUN_AGAIN.format(check=STREAMING))
+    return Failure(f"no standby streams from the primary {STREAMING_WAIT_S:.0f} s after it started",
+                   expected="a row with state 'streaming' in the primary's pg_stat_replication",
+                   actual="none (the standby's log below says why: a wrong primary_conninfo, a refused login, "
+                          "a slot that does not exist)",
+                   hint="primary_conninfo must reach $PRIMARY_HOST:$PRIMARY_PORT as $REPLICATION_USER (its "
+                        "password is in $PGPASSFILE); pg_basebackup -R writes it for you.",
+                   evidence=pair.evidence(), reproduce=RUN_AGAIN.format(check=STREAMING))
+
+
+@contextlib.contextmanager
+def replica_pair(ctx: CheckContext, check_id: str) -> Iterator[Pair]:
+    """The pair for `check_id`, streaming. A script or standby that fails fails pg.replica.streaming
+    and skips the other checks (they name it)."""
+    if _grading():
+        raise CannotCheck(
+            f"harness grade cannot run {SCRIPT} yet: a learner's script must run in the submission's jail, "
+            "and this lab's scripts have no way into it; it is never run as root",
+            fix="Grade postgres/week-08 by running `harness check week-08 --track postgres` as an unprivileged user")
+    streaming = check_id == STREAMING
+
+    def refuse(message: str, **fields: object) -> Exception:
+        if streaming:
+            return Failure(message, reproduce=RUN_AGAIN.format(check=check_id), **fields)  # type: ignore[arg-type]
+        return Skip(f"no streaming standby to check: {message} ({STREAMING})")
+
+    try:
+        text = _script_text(ctx)
+    except ScriptFailed as exc:
+        raise refuse(exc.message, hint=f"Write {SCRIPT} at the project's top level (the README says what it "
+                                       "gets and must do).") from None
+    reaper = Reaper()
+    reaper.start()
+    settings = ServiceSettings(mode=Mode.LOCAL, run_id=ctx.run_id, reaper=reaper)
+    password = secrets.token_urlsafe(18)
+    output: dict[str, str] = {}
+    try:
+        try:
+            primary = start_local(settings, options=PRIMARY_OPTIONS)
+        except (EnvironmentProblem, ServiceError) as exc:
+            raise CannotCheck(f"the harness's primary did not start: {exc.message}") from None
+        try:
+            _create_replication_user(primary, password)
+            superuser = unquote(urlsplit(primary.admin_url).password or "")
+
+            def prepare(data: Path) -> Mapping[str, str]:
+                output["text"] = _run_script(ctx, text, data, primary, password, reaper)
+                return {}
+
+            try:
+                standby = start_local(settings, options=STANDBY_OPTIONS, prepare=prepare, copy_password=superuser)
+            except ScriptFailed as exc:
+                raise refuse(exc.message, evidence=f"{SCRIPT} printed:\n{exc.output[-3000:] or '(no output)'}",
+                             hint="Run the script by hand against a primary of your own (the README shows how) "
+                                  "and fix what it prints.") from None
+            except ServiceError as exc:
+                raise refuse(f"the standby did not start from the folder {SCRIPT} built: {exc.message}",
+                             evidence=f"{SCRIPT} printed:\n{output.get('text', '')[-2000:]}\nthe standby's log:\n"
+                                      f"{exc.log_tail or ''}",
+                             hint="The standby's log above names what it refused.") from None
+            try:
+                pair = Pair(primary, standby, output.get("text", ""))
+                row = _wait_streaming(pair)
+                if row is None:
+                    failure = _not_streaming(pair)
+                    if streaming:
+                        raise failure
+                    raise Skip(f"no streaming standby to check: {failure.message} ({STREAMING})")
+                pair.walsender = row
+                yield pair
+            finally:
+                standby.stop()
+        finally:
+            primary.stop()
+    finally:
+        reaper.close()
+
+
+def wait_for(probe: Callable[[], bool], timeout_s: float) -> tuple[bool, float]:
+    """Poll `probe` until it is true or `timeout_s` passed; (reached, seconds waited)."""
+    started = time.monotonic()
+    interval = 0.02
+    while True:
+        if probe():
+            return True, time.monotonic() - started
+        if time.monotonic() - started >= timeout_s:
+            return False, time.monotonic() - started
+        time.sleep(interval)
+        interval = min(interval * 1.5, 0.25)
