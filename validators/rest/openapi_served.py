@@ -97,7 +97,8 @@ def _conforms_to_specification(ctx: CheckContext, response: httpx.Response, serv
             "Fix the document where each pointer says, and check it before serving it: Swagger Editor, "
             "`npx @redocly/cli lint openapi.json` or `openapi-spec-validator openapi.json` report the same errors.",
             python="FastAPI generates it from your routes: an error comes from what you add by hand, "
-                   "e.g. a responses={...} entry or a custom app.openapi() that edits the schema.",
+                   "e.g. a responses={...} entry, a custom app.openapi() that edits the schema, or "
+                   "app.openapi_version set to 3.0.x (FastAPI writes 3.1 schemas whatever the label says).",
             node="A hand-written document (or one assembled by swagger-jsdoc or express-openapi from "
                  "comments) is served as written: edit openapi.json, or the comment the generator read.",
             java="springdoc generates it from your controllers: an error comes from an annotation "
