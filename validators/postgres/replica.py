@@ -42,6 +42,11 @@ SCRIPT_BUDGET_S = 60.0
 # From the standby's start to `streaming` in pg_stat_replication: under a second when idle.
 STREAMING_WAIT_S = 30.0
 REPLICATION_USER = "replicator"
+# The name the standby gives itself (application_name in primary_conninfo): how the primary's
+# pg_stat_replication and synchronous_standby_names tell standbys apart.
+STANDBY_NAME = "replica1"
+# A login of the application's readers, created on the primary (the standby has it by replication).
+READER = "app_reader"
 RUN_AGAIN = "harness check week-08 --track postgres --only {check}"
 STREAMING = "pg.replica.streaming"
 READ_ONLY = "pg.replica.read_only"
@@ -65,6 +70,7 @@ class Pair:
     primary: LocalPostgres
     standby: LocalPostgres
     script_output: str
+    reader_password: str
     walsender: dict[str, object] = field(default_factory=dict)  # its pg_stat_replication row
 
     def primary_conn(self) -> psycopg.Connection[tuple[object, ...]]:
@@ -72,6 +78,11 @@ class Pair:
 
     def standby_conn(self) -> psycopg.Connection[tuple[object, ...]]:
         return psycopg.connect(self.standby.admin_url, autocommit=True, connect_timeout=10, options=HARNESS_OPTIONS)
+
+    def reader_conn(self) -> psycopg.Connection[tuple[object, ...]]:
+        """The application's reader on the standby: a login without any right to write."""
+        return psycopg.connect(host="127.0.0.1", port=self.standby.port, user=READER, password=self.reader_password,
+                               dbname="postgres", autocommit=True, connect_timeout=10, options=HARNESS_OPTIONS)
 
     def evidence(self, lines: int = 12) -> str:
         """The script's output and the standby's last log lines, for a failure."""
@@ -120,7 +131,7 @@ def _run_script(ctx: CheckContext, text: str, data: Path, primary: LocalPostgres
     env: Mapping[str, str] = {
         "PATH": f"{primary.binaries.bindir}:/usr/bin:/bin", "LC_ALL": "C", "HOME": str(home),
         "PRIMARY_HOST": "127.0.0.1", "PRIMARY_PORT": str(primary.port), "REPLICATION_USER": REPLICATION_USER,
-        "PGPASSFILE": str(passfile), "STANDBY_DATA": str(data),
+        "PGPASSFILE": str(passfile), "STANDBY_DATA": str(data), "STANDBY_NAME": STANDBY_NAME,
     }
     uid, gid = (account.uid, account.gid) if account else (None, None)
     code, log, seconds = run_to_end(SCRIPT, ["/bin/sh", str(script)], cwd=home, env=env,
@@ -136,10 +147,12 @@ def _run_script(ctx: CheckContext, text: str, data: Path, primary: LocalPostgres
     return output
 
 
-def _create_replication_user(primary: LocalPostgres, password: str) -> None:
+def _create_logins(primary: LocalPostgres, password: str, reader_password: str) -> None:
     with psycopg.connect(primary.admin_url, autocommit=True, connect_timeout=10, options=HARNESS_OPTIONS) as conn:
         conn.execute(sql.SQL("CREATE ROLE {} LOGIN REPLICATION PASSWORD {}").format(
             sql.Identifier(REPLICATION_USER), sql.Literal(pg_template.scram_verifier(password))))
+        conn.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {} IN ROLE pg_read_all_data").format(
+            sql.Identifier(READER), sql.Literal(pg_template.scram_verifier(reader_password))))
 
 
 def _wait_streaming(pair: Pair) -> dict[str, object] | None:
@@ -222,7 +235,8 @@ def replica_pair(ctx: CheckContext, check_id: str) -> Iterator[Pair]:
         except (EnvironmentProblem, ServiceError) as exc:
             raise CannotCheck(f"the harness's primary did not start: {exc.message}") from None
         try:
-            _create_replication_user(primary, password)
+            reader_password = secrets.token_urlsafe(18)
+            _create_logins(primary, password, reader_password)
             superuser = unquote(urlsplit(primary.admin_url).password or "")
 
             def prepare(data: Path) -> Mapping[str, str]:
@@ -241,7 +255,7 @@ def replica_pair(ctx: CheckContext, check_id: str) -> Iterator[Pair]:
                                       f"{exc.log_tail or ''}",
                              hint="The standby's log above names what it refused.") from None
             try:
-                pair = Pair(primary, standby, output.get("text", ""))
+                pair = Pair(primary, standby, output.get("text", ""), reader_password)
                 row = _wait_streaming(pair)
                 if row is None:
                     failure = _not_streaming(pair)

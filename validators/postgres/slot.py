@@ -30,6 +30,12 @@ def _slot(pair: Pair) -> tuple[str, str, str] | None:
     return (str(row[0]), str(row[1]), str(row[2])) if row else None
 
 
+def _inactive(pair: Pair, name: str) -> bool:
+    with pair.primary_conn() as conn:
+        row = conn.execute("SELECT NOT active FROM pg_replication_slots WHERE slot_name = %s", (name,)).fetchone()
+    return row is None or bool(row[0])
+
+
 @check(CHECK, points=2, needs_app=False, timeout_s=150)
 def slot_keeps_wal_while_the_standby_is_away(ctx: CheckContext) -> Passed:
     """While the standby is stopped its slot holds restart_lsn and the WAL from there on; restarted,
@@ -42,8 +48,15 @@ def slot_keeps_wal_while_the_standby_is_away(ctx: CheckContext) -> Passed:
                           expected="a physical slot on the primary, active for the standby",
                           actual="pg_replication_slots has none in use by the standby's connection",
                           hint=HINT, evidence=pair.evidence(), reproduce=RUN_AGAIN.format(check=CHECK))
-        name, restart_lsn, segment = held
+        name = held[0]
         pair.standby.halt()
+        # The standby's last reply may move restart_lsn as it stops: what the slot holds is read
+        # once nobody streams through it.
+        wait_for(lambda: _inactive(pair, name), CATCH_UP_S)
+        with pair.primary_conn() as conn:
+            got = conn.execute("SELECT restart_lsn::text, pg_walfile_name(restart_lsn + 1) FROM pg_replication_slots "
+                               "WHERE slot_name = %s", (name,)).fetchone()
+        restart_lsn, segment = (str(got[0]), str(got[1])) if got else held[1:]
         with pair.primary_conn() as conn:
             conn.execute("CREATE TABLE public.slot_probe (id int)")
             for i in range(SEGMENTS):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import secrets
 
+import psycopg
+
 from harness.outcomes import Failure, Passed
 from harness.registry import CheckContext, check
 
-from .replica import RUN_AGAIN, Pair, replica_pair, wait_for
+from .replica import READER, RUN_AGAIN, Pair, replica_pair, wait_for
 
 CHECK = "pg.replica.visible"
 # A streaming standby replays a commit within milliseconds on an idle machine; 15 s is room for a
@@ -22,7 +24,16 @@ def row_visible(pair: Pair) -> float | None:
         conn.execute("CREATE TABLE IF NOT EXISTS public.replica_probe (token text PRIMARY KEY, at timestamptz "
                      "NOT NULL DEFAULT clock_timestamp())")
         conn.execute("INSERT INTO public.replica_probe (token) VALUES (%s)", (token,))
-    with pair.standby_conn() as standby:
+    try:
+        reader = pair.reader_conn()
+    except psycopg.OperationalError as exc:
+        raise Failure(f"the application's reader login {READER} cannot connect to the standby",
+                      expected=f"{READER} (a password login from 127.0.0.1) admitted by the standby's pg_hba.conf",
+                      actual=" ".join(str(exc).split()),
+                      hint="A read replica is there for the application's readers: the standby's pg_hba.conf "
+                           "must admit them as the primary's does (password logins from 127.0.0.1).",
+                      evidence=pair.evidence(), reproduce=RUN_AGAIN.format(check=CHECK)) from None
+    with reader as standby:
         def seen() -> bool:
             # The table is replayed with the row's transaction or before: look for it first.
             table = standby.execute("SELECT to_regclass('public.replica_probe')").fetchone()
@@ -42,7 +53,8 @@ def _positions(pair: Pair) -> tuple[object, ...] | None:
 
 @check(CHECK, points=2, needs_app=False, timeout_s=150)
 def primary_write_is_visible_on_the_standby(ctx: CheckContext) -> Passed:
-    """A row inserted on the primary is readable on the standby within 15 s."""
+    """A row inserted on the primary is readable on the standby, by the application's reader login,
+    within 15 s."""
     with replica_pair(ctx, CHECK) as pair:
         pair.require_connections()
         seconds = row_visible(pair)

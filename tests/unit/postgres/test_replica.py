@@ -1,0 +1,145 @@
+"""week-08's pair (real PostgreSQL): what a defect overlay cannot prove. Grading refuses to run
+the learner's script; the starter's script fails pg.replica.streaming with its own output and
+skips the rest; a run stopped while the script runs (Ctrl-C, a killed harness) leaves neither
+the script, nor the primary, nor their folders."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+import psutil
+import pytest
+
+from harness.outcomes import CannotCheck, Failure, Passed, Skip
+from harness.registry import CheckContext, load_validators
+from harness.services import users
+from tests.support.projects import ROOT, materialize
+
+HANG_S = 120.0  # only turns a hang into a failure: far above a start or a cleanup
+T = TypeVar("T")
+
+
+@dataclass
+class FakeApp:
+    project_dir: Path
+
+
+def _run(check_id: str, project: Path) -> Passed | Exception | None:
+    ctx = CheckContext(http=None, app=FakeApp(project), run_id="rtest", seed=1)  # type: ignore[arg-type]
+    try:
+        return load_validators().get(check_id).func(ctx)
+    except (Failure, Skip, CannotCheck) as exc:
+        return exc
+
+
+def test_grading_refuses_to_run_the_script(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = materialize("postgres", "week-08", tmp_path / "reference")
+    ran = tmp_path / "ran"
+    (project / "setup-replica.sh").write_text(f"touch {ran}\n")
+    monkeypatch.setenv(users.SERVICE_UID_ENV, "12345")
+    result = _run("pg.replica.streaming", project)
+    assert isinstance(result, CannotCheck) and "never run as root" in result.reason, result
+    assert not ran.exists()
+
+
+def test_the_starter_fails_streaming_with_its_output_and_skips_the_rest(tmp_path: Path) -> None:
+    project = tmp_path / "starter"
+    project.mkdir()
+    starter = ROOT / "labs" / "postgres" / "week-08-replication" / "starter" / "setup-replica.sh"
+    (project / "setup-replica.sh").write_text(starter.read_text())
+    streaming = _run("pg.replica.streaming", project)
+    assert isinstance(streaming, Failure) and "left no cluster" in streaming.message, streaming
+    assert streaming.evidence is not None and "TODO" in streaming.evidence
+    skipped = _run("pg.replica.visible", project)
+    assert isinstance(skipped, Skip) and "pg.replica.streaming" in skipped.reason
+
+
+def _edit(project: Path, find: str, replace: str) -> None:
+    script = project / "setup-replica.sh"
+    text = script.read_text()
+    assert text.count(find) == 1
+    script.write_text(text.replace(find, replace))
+
+
+def test_a_copy_without_standby_signal_fails_streaming_at_once_and_skips_the_rest(tmp_path: Path) -> None:
+    project = materialize("postgres", "week-08", tmp_path / "reference")
+    _edit(project, "-c fast -R -C", "-c fast -C")
+    started = time.monotonic()
+    streaming = _run("pg.replica.streaming", project)
+    assert isinstance(streaming, Failure) and "primary of its own" in streaming.message, streaming
+    assert time.monotonic() - started < 30, "a copy that is no standby fails without the streaming wait"
+    skipped = _run("pg.replica.slot_keeps_wal", project)
+    assert isinstance(skipped, Skip) and "pg.replica.streaming" in skipped.reason
+
+
+def test_hot_standby_off_fails_read_only_and_skips_the_reads(tmp_path: Path) -> None:
+    project = materialize("postgres", "week-08", tmp_path / "reference")
+    _edit(project, "hot_standby = on", "hot_standby = off")
+    read_only = _run("pg.replica.read_only", project)
+    assert isinstance(read_only, Failure) and "takes no connections" in read_only.message, read_only
+    assert read_only.actual is not None and "Hot standby mode is disabled" in read_only.actual
+    skipped = _run("pg.replica.visible", project)
+    assert isinstance(skipped, Skip) and "pg.replica.read_only" in skipped.reason
+
+
+def _wait(what: str, condition: Callable[[], T | None]) -> T:
+    deadline = time.monotonic() + HANG_S
+    while not (value := condition()):
+        assert time.monotonic() < deadline, f"{what}: not within {HANG_S:.0f} s"
+        time.sleep(0.1)
+    return value
+
+
+def _script(marker: str) -> psutil.Process | None:
+    for proc in psutil.process_iter(["cmdline"]):
+        cmdline = proc.info["cmdline"] or []
+        if len(cmdline) == 2 and cmdline[1].endswith("/setup-replica.sh"):
+            try:
+                if marker in Path(cmdline[1]).read_text():
+                    return proc
+            except OSError:
+                continue
+    return None
+
+
+def _postmaster(port: str) -> psutil.Process | None:
+    for proc in psutil.process_iter(["cmdline"]):
+        cmdline = proc.info["cmdline"] or []
+        if cmdline and cmdline[0].endswith("postgres") and "-p" in cmdline and \
+                cmdline[cmdline.index("-p") + 1] == port:
+            return proc
+    return None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL])
+def test_script_and_primary_are_gone_after_ctrl_c_or_a_killed_harness(tmp_path: Path, how: signal.Signals) -> None:
+    project = materialize("postgres", "week-08", tmp_path / "reference")
+    marker = f"# cleanup-test {tmp_path.name}"
+    (project / "setup-replica.sh").write_text(f'{marker}\necho "$PRIMARY_PORT" > "$HOME/primary-port"\nsleep 300\n')
+    proc = subprocess.Popen([sys.executable, "-m", "harness.cli", "check", "week-08", "--track", "postgres",
+                             "--project", str(project), "--only", "pg.replica.streaming"],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        script = _wait("the script started", lambda: _script(marker))
+        folder = Path(script.cmdline()[1]).parent
+        port = _wait("the script wrote the port", lambda: (folder / "primary-port").is_file() and
+                     (folder / "primary-port").read_text().strip())
+        primary = _wait("the primary found", lambda: _postmaster(str(port)))
+        primary_folder = Path(primary.cmdline()[primary.cmdline().index("-D") + 1]).parent
+        proc.send_signal(how)
+        proc.wait(timeout=HANG_S)
+        for what, gone in (("script", script), ("primary", primary)):
+            _wait(f"the {what} stopped",
+                  lambda p=gone: not p.is_running() or p.status() == psutil.STATUS_ZOMBIE)  # type: ignore[misc]
+        _wait("the folders removed", lambda: not folder.exists() and not primary_folder.exists())
+    finally:
+        if proc.poll() is None:
+            proc.kill()

@@ -1,0 +1,77 @@
+"""Part of pg.replica.read_only: a read running on the standby is not cancelled the moment replay
+needs to remove rows it still sees (a recovery conflict). The standby may make replay wait for it
+(max_standby_streaming_delay, 30 s by default) or keep the primary from removing them
+(hot_standby_feedback); a delay of 0 cancels every such read at once."""
+
+from __future__ import annotations
+
+import psycopg
+
+from harness.outcomes import Failure
+
+from .replica import READ_ONLY, RUN_AGAIN, Pair, wait_for
+
+# Replay of a few kB reaches the conflict within milliseconds; 15 s is room for a busy machine.
+WAIT_S = 15.0
+HINT = ("A standby that cancels every read replay conflicts with is no read replica: keep "
+        "max_standby_streaming_delay at a delay (30s, the default) or turn hot_standby_feedback on; "
+        "0 cancels such a read at once.")
+
+
+def _replayed(pair: Pair, lsn: str) -> bool:
+    with pair.standby_conn() as conn:
+        row = conn.execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", (lsn,)).fetchone()
+    return bool(row and row[0])
+
+
+def _current_lsn(pair: Pair) -> str:
+    with pair.primary_conn() as conn:
+        row = conn.execute("SELECT pg_current_wal_lsn()::text").fetchone()
+    return str(row[0]) if row else "0/0"
+
+
+def protects_reads(pair: Pair) -> str:
+    """What protected a running read from replay; raises Failure when replay cancelled it."""
+    with pair.primary_conn() as conn:
+        conn.execute("CREATE TABLE public.conflict_probe AS SELECT g AS id FROM generate_series(1, 1000) AS g")
+    created = _current_lsn(pair)
+    reached, _ = wait_for(lambda: _replayed(pair, created), WAIT_S)
+    if not reached:
+        return "(the standby did not replay the conflict's table in time: not judged)"
+    with pair.standby_conn() as reader, pair.standby_conn() as watch:
+        reader.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+        reader.execute("SELECT count(*) FROM public.conflict_probe")  # the snapshot sees every row
+        with pair.primary_conn() as conn:
+            conn.execute("DELETE FROM public.conflict_probe")
+            conn.execute("VACUUM public.conflict_probe")  # removes rows the standby's read still sees
+        vacuumed = _current_lsn(pair)
+        state: dict[str, str] = {}
+
+        def settled() -> bool:
+            try:
+                reader.execute("SELECT count(*) FROM public.conflict_probe")
+            except psycopg.Error as exc:
+                state["cancelled"] = " ".join(str(exc).split())
+                return True
+            row = watch.execute("SELECT wait_event FROM pg_stat_activity WHERE backend_type = 'startup'").fetchone()
+            if row and row[0] == "RecoveryConflictSnapshot":
+                state["protected"] = "replay waits for the running read (max_standby_streaming_delay)"
+                return True
+            if _replayed(pair, vacuumed):
+                state["protected"] = "replay passed the cleanup without cancelling the read (hot_standby_feedback)"
+                return True
+            return False
+        reached, _ = wait_for(settled, WAIT_S)
+        if "cancelled" not in state:
+            reader.execute("ROLLBACK")  # replay goes on
+        with pair.standby_conn() as conn:
+            delay = conn.execute("SELECT current_setting('max_standby_streaming_delay'), "
+                                 "current_setting('hot_standby_feedback')").fetchone()
+    if "cancelled" in state:
+        shown = f"max_standby_streaming_delay = {delay[0]}, hot_standby_feedback = {delay[1]}" if delay else ""
+        raise Failure("replay on the standby cancelled a running read at once",
+                      expected="a read in progress kept while replay removes rows it sees (replay waits, or "
+                               "the primary keeps the rows)",
+                      actual=f"{state['cancelled']}; {shown}", hint=HINT, evidence=pair.evidence(),
+                      reproduce=RUN_AGAIN.format(check=READ_ONLY))
+    return state.get("protected", "(the conflict did not settle in time: not judged)")
