@@ -5,27 +5,15 @@ prove (tests/integration/test_labs.py wants every other check to pass)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from harness.outcomes import Failure, Passed, Skip
-from harness.registry import CheckContext, load_validators
 from tests.support.projects import materialize
+from tests.unit.postgres.direct import run_check
 
-
-@dataclass
-class FakeApp:
-    project_dir: Path
-
-
-def _run(check_id: str, project: Path) -> Passed | Exception | None:
-    ctx = CheckContext(http=None, app=FakeApp(project), run_id="rtest", seed=1)  # type: ignore[arg-type]
-    try:
-        return load_validators().get(check_id).func(ctx)
-    except (Failure, Skip) as exc:
-        return exc
+_run = run_check
 
 
 @pytest.fixture

@@ -10,33 +10,22 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
 import psutil
 import pytest
 
-from harness.outcomes import CannotCheck, Failure, Passed, Skip
-from harness.registry import CheckContext, load_validators
+from harness.outcomes import CannotCheck, Failure, Skip
 from harness.services import users
 from tests.support.projects import ROOT, materialize
+from tests.unit.postgres.direct import run_check
 
 HANG_S = 120.0  # only turns a hang into a failure: far above a start or a cleanup
 T = TypeVar("T")
 
 
-@dataclass
-class FakeApp:
-    project_dir: Path
-
-
-def _run(check_id: str, project: Path) -> Passed | Exception | None:
-    ctx = CheckContext(http=None, app=FakeApp(project), run_id="rtest", seed=1)  # type: ignore[arg-type]
-    try:
-        return load_validators().get(check_id).func(ctx)
-    except (Failure, Skip, CannotCheck) as exc:
-        return exc
+_run = run_check
 
 
 def test_grading_refuses_to_run_the_script(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
