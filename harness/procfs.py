@@ -33,3 +33,18 @@ def start_time(pid: int) -> str | None:
     """Field 22 of /proc/<pid>/stat: tells a process from a later one that reused its pid."""
     fields = stat_fields(pid)
     return fields[19] if fields is not None else None
+
+
+def uid_processes(proc: Path = PROC) -> Iterator[tuple[int, int]]:
+    """Every process, zombies included: (pid, real uid)."""
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("Uid:"):
+                yield int(entry.name), int(line.split()[1])
+                break

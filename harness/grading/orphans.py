@@ -5,7 +5,8 @@ first, the init is orphaned, dies a moment later (--die-with-parent), and would 
 zombie of the machine's PID 1, which in a container often never reaps. The orchestrator
 registers as the child subreaper of everything it starts, so those orphans become its
 children, and reaps every zombie child that is not one of its own workers (whose exit
-status subprocess still wants).
+status subprocess still wants). It stops being a subreaper when it stops: a process that
+graded in-process (a test, the pytest plugin) must not go on adopting orphans it never reaps.
 """
 
 from __future__ import annotations
@@ -14,17 +15,29 @@ import contextlib
 import ctypes
 import os
 import threading
+import time
 from collections.abc import Callable
 
-from harness.procfs import processes
+from harness.procfs import processes, uid_processes
 
 PR_SET_CHILD_SUBREAPER = 36
+PR_GET_CHILD_SUBREAPER = 37
 
 
-def become_subreaper() -> bool:
+def set_subreaper(on: bool) -> bool:
     try:
         libc = ctypes.CDLL(None, use_errno=True)
-        return int(libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)) == 0
+        return int(libc.prctl(PR_SET_CHILD_SUBREAPER, int(on), 0, 0, 0)) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def is_subreaper() -> bool:
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        flag = ctypes.c_int(0)
+        libc.prctl(PR_GET_CHILD_SUBREAPER, ctypes.byref(flag), 0, 0, 0)
+        return flag.value != 0
     except (OSError, AttributeError):
         return False
 
@@ -39,9 +52,11 @@ class OrphanReaper:
         self._interval = interval_s
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="orphan-reaper", daemon=True)
+        self._was_subreaper = False
 
     def start(self) -> None:
-        if become_subreaper():
+        self._was_subreaper = is_subreaper()
+        if set_subreaper(True):
             self._thread.start()
 
     def reap(self) -> int:
@@ -59,8 +74,22 @@ class OrphanReaper:
         while not self._stop.wait(self._interval):
             self.reap()
 
+    def settle(self, uids: set[int], timeout_s: float = 10.0) -> list[int]:
+        """Reap until no process of these uids is left (a jail's init dies a moment after its
+        parent was killed, and an orphan that dies after the grader exited would be a zombie of
+        whoever adopts it next); the pids still there at the timeout."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            self.reap()
+            left = [pid for pid, uid in uid_processes() if uid in uids]
+            if not left or time.monotonic() > deadline:
+                return left
+            time.sleep(0.1)
+
     def stop(self) -> None:
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join(5)
         self.reap()
+        if not self._was_subreaper:
+            set_subreaper(False)

@@ -54,6 +54,7 @@ from harness.services.base import Mode
 
 POLL_S = 0.2
 TERM_GRACE_S = 20.0
+UID_SETTLE_S = 10.0  # SIGKILL is not ignorable: what is left after this is stuck in the kernel
 # The submission's database (and Redis): PostgreSQL's max_connections (300), its own
 # processes and parallel workers; the app's connections must be refused by PostgreSQL
 # ("too many clients"), not by a fork that fails.
@@ -181,8 +182,19 @@ class Grader:
             return allocate_uid(*self.settings.uid_range, self._uids)
 
     def give_back_uid(self, uid: int) -> None:
+        self.end_uids({uid})
         with self._lock:
             self._uids.discard(uid)
+
+    def end_uids(self, uids: set[int]) -> None:
+        """Kill every process of these uids and reap what their jails leave (a bwrap init dies
+        a moment after its parent): no zombie of theirs outlives the job, nor the uid's reuse."""
+        for uid in uids:
+            kill_uid(uid)
+        left = self.orphans.settle(uids, UID_SETTLE_S)
+        if left:
+            self.say(f"grader: processes {', '.join(map(str, left))} of uid(s) {', '.join(map(str, sorted(uids)))} "
+                     f"are still there {UID_SETTLE_S:.0f} s after they were killed")
 
     def grade(self, sources: dict[str, Path]) -> list[Row]:
         """Grade every submission (name -> folder); rows of those that finished."""
@@ -268,9 +280,7 @@ class Grader:
             if slot is not None:
                 _wait_empty(slot.child("harness"), 5.0)  # a killed worker's reaper may be finishing
                 slot.remove()
-            for owned in (uid, service_uid):
-                if owned is not None:
-                    kill_uid(owned)
+            self.end_uids({owned for owned in (uid, service_uid) if owned is not None})
             if space is not None:
                 shutil.rmtree(space.root, ignore_errors=True)
             with self._lock:

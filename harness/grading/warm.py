@@ -121,7 +121,6 @@ def warm_up(grader: Grader, source: Path) -> WarmSet:
         if slot is not None:
             slot.remove()
         if uid is not None:
-            kill_uid(uid)
             grader.give_back_uid(uid)
         if space is not None:
             shutil.rmtree(space.root, ignore_errors=True)

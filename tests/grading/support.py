@@ -156,7 +156,7 @@ def trap_listener() -> Iterator[tuple[int, list[str]]]:
 def _snapshot() -> list[str]:
     low, high = DEFAULT_UIDS
     found = []
-    for proc in psutil.process_iter(["pid", "uids", "cmdline", "cwd", "status", "name"]):
+    for proc in psutil.process_iter(["pid", "ppid", "uids", "cmdline", "cwd", "status", "name"]):
         try:
             uids = proc.info["uids"]
             cmdline = " ".join(proc.info["cmdline"] or []) or f"[{proc.info['name']}] {proc.info['status']}"
@@ -166,7 +166,7 @@ def _snapshot() -> list[str]:
         # Zombies count: where PID 1 does not reap, an orphaned one stays for good.
         if (uids is not None and low <= uids.real <= high) or PREFIX in cmdline or PREFIX in cwd \
                 or "harness.grading.worker" in cmdline:
-            found.append(f"process {proc.info['pid']}: {cmdline[:120]}")
+            found.append(f"process {proc.info['pid']} (parent {proc.info['ppid']}): {cmdline[:120]}")
     for folder in (Path("/dev/shm"), Path(os.environ.get("TMPDIR", "/tmp"))):
         found += [f"folder {p}" for p in folder.glob(f"{PREFIX}*")]
     hierarchy = Hierarchy.detect()

@@ -136,9 +136,6 @@ def test_a_linked_node_modules_is_never_written_through(warmed: Warmed) -> None:
     assert (warmed.outside / "keep.txt").read_text() == "not the submission's\n"
 
 
-@pytest.mark.xfail(reason="known bug: a grading with --warm-deps can leave an orphaned [bwrap] zombie of a "
-                          "submission uid behind for a while (seen on a quiet machine, not under load); the "
-                          "corpus grading's own leftover test holds for the same flow", strict=False)
 def test_nothing_is_left_behind(warmed: Warmed) -> None:
     assert warmed.left == []
 

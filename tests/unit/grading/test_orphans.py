@@ -1,0 +1,56 @@
+"""The orchestrator's orphan reaper: it reaps what a killed jail leaves, and a process that
+graded in-process is no subreaper once grading stopped (it would adopt and never reap the
+orphans of everything it starts later: the leftover [bwrap] zombies of a test session)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+import pytest
+
+from harness import systools as tools
+from harness.grading.orphans import OrphanReaper, is_subreaper, zombie_children
+from harness.procfs import uid_processes
+
+# A uid no grader uses (DEFAULT_UIDS is 1790000-1799999): grading tests may run beside this one.
+UID = 1_899_100
+
+
+def test_stopping_gives_the_subreaper_flag_back() -> None:
+    before = is_subreaper()
+    reaper = OrphanReaper(set)
+    reaper.start()
+    assert is_subreaper()
+    reaper.stop()
+    assert is_subreaper() == before
+
+
+def test_settle_reaps_an_orphan_that_dies_after_its_parent() -> None:
+    if os.geteuid() != 0:
+        pytest.fail("run this test as root")
+    reaper = OrphanReaper(set)
+    reaper.start()
+    try:
+        # The shell exits at once; its child, orphaned, is adopted by this process and dies later.
+        subprocess.run([tools.tool("setpriv"), f"--reuid={UID}", f"--regid={UID}", "--clear-groups", "--",
+                        "/bin/sh", "-c", "sleep 1 & exit 0"], check=True, env=tools.ROOT_ENV)
+        assert [uid for _, uid in uid_processes()].count(UID) == 1
+        assert reaper.settle({UID}, timeout_s=30) == []
+        assert UID not in {uid for _, uid in uid_processes()}
+        assert zombie_children(os.getpid()) == []
+    finally:
+        reaper.stop()
+
+
+def test_settle_names_what_it_cannot_end() -> None:
+    if os.geteuid() != 0:
+        pytest.fail("run this test as root")
+    reaper = OrphanReaper(set)
+    proc = subprocess.Popen([tools.tool("setpriv"), f"--reuid={UID + 1}", f"--regid={UID + 1}", "--clear-groups",
+                             "--", "/bin/sleep", "30"], env=tools.ROOT_ENV)
+    try:
+        assert reaper.settle({UID + 1}, timeout_s=0.3) == [proc.pid]
+    finally:
+        proc.kill()
+        proc.wait()
