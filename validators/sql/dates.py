@@ -12,6 +12,7 @@ PER_YEAR = Task(
     "SELECT date_part('year', ordered_at AT TIME ZONE 'UTC')::int AS year, count(*) AS orders "
     "FROM orders GROUP BY 1",
     order=(SortKey("year"),),
+    types=(("year", "integer"), ("orders", "integer")),
 )
 
 

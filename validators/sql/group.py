@@ -11,6 +11,7 @@ HAVING = Task(
     "SELECT o.customer_id, sum(i.quantity * i.unit_price) AS total FROM orders o "
     "JOIN order_items i ON i.order_id = o.id WHERE o.status <> 'cancelled' "
     "GROUP BY o.customer_id HAVING sum(i.quantity * i.unit_price) > 10000",
+    types=(("total", "numeric"),),
 )
 TOP_PER_GROUP = Task(
     "queries/10_top_per_category.sql", ("category", "id", "name", "price"),

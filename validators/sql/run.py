@@ -25,6 +25,7 @@ class Result:
     columns: tuple[str, ...]
     rows: list[tuple[Any, ...]]
     truncated: bool  # more than MAX_ROWS rows came back
+    types: tuple[int, ...] = ()  # each column's type OID, in the result's order
 
 
 class QueryFailed(Exception):
@@ -49,8 +50,9 @@ def run(dsn: str, query: str) -> Result:
                     raise QueryFailed("the file's statement returned no rows at all: it is not a SELECT",
                                       hint="Each file holds one SELECT (or WITH ... SELECT) statement.")
                 columns = tuple(c.name for c in cursor.description)
+                types = tuple(c.type_code for c in cursor.description)
                 rows = cursor.fetchmany(MAX_ROWS + 1)
-            return Result(columns, rows[:MAX_ROWS], len(rows) > MAX_ROWS)
+            return Result(columns, rows[:MAX_ROWS], len(rows) > MAX_ROWS, types)
         except (errors.ReadOnlySqlTransaction, errors.InsufficientPrivilege) as exc:
             raise QueryFailed(f"the query tried to change the database: {_first(exc)}",
                               hint="A task's file only reads: one SELECT, no INSERT/UPDATE/DELETE/CREATE.") from None

@@ -23,6 +23,7 @@ from .compare import (
 )
 from .load import ensure
 from .run import QueryFailed, Result, plan_nodes, run
+from .types import ASKED, FAMILIES, hint, wrong_types
 
 MAX_BYTES = 256 * 1024
 _COMMENT = re.compile(r"--[^\n]*|/\*.*?\*/", re.DOTALL)
@@ -37,6 +38,13 @@ class Task:
     # Plan nodes the learner's query must have, for a task about a feature (a window function's
     # WindowAgg, a recursive CTE's Recursive Union): with what it is for, said when it is missing.
     plan: tuple[tuple[str, str], ...] = ()
+    # Columns whose type the task names (a family of types.FAMILIES): ("year", "integer").
+    types: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        for column, family in self.types:
+            if column not in self.columns or family not in FAMILIES:
+                raise ValueError(f"{self.file}: a type for {column!r} ({family!r}) names no column or family")
 
 
 def reproduce(seed: int, file: str) -> str:
@@ -89,6 +97,7 @@ def judge(ctx: CheckContext, task: Task) -> None:
             hint=f"Rows marked - are missing from your result, rows marked + should not be in it; {seed}.",
             reproduce=again,
         )
+    _types(task, got, again)
     _plan(task, loaded.readonly_dsn, query, again)
     broken = order_broken(rows, task.columns, task.order) if task.order else None
     if broken is not None:
@@ -102,6 +111,15 @@ def judge(ctx: CheckContext, task: Task) -> None:
                  f"rows that tie on it may come in any order. {seed[0].upper()}{seed[1:]}.",
             reproduce=again,
         )
+
+
+def _types(task: Task, got: Result, again: str) -> None:
+    wrong = wrong_types(task.types, got.columns, got.types)
+    if wrong:
+        said = "; ".join(f"{w.column} is {w.got} where the task asks for {ASKED[w.wanted]}" for w in wrong)
+        raise Failure(f"{task.file}: the rows are right, but the types are not: {said}",
+                      expected=", ".join(f"{w.column} {w.wanted}" for w in wrong),
+                      actual=", ".join(f"{w.column} {w.got}" for w in wrong), hint=hint(wrong), reproduce=again)
 
 
 def _plan(task: Task, dsn: str, query: str, again: str) -> None:

@@ -1,4 +1,4 @@
-SELECT EXTRACT(YEAR FROM ordered_at AT TIME ZONE 'UTC') AS year, COUNT(*) AS orders
+SELECT EXTRACT(YEAR FROM ordered_at AT TIME ZONE 'UTC')::int AS year, COUNT(*) AS orders
 FROM orders
 GROUP BY year
 ORDER BY year;
