@@ -44,6 +44,8 @@ def test_schema_changes_reads_like_a_diff() -> None:
         (12, 12, [4, 8, 12], "a leak"),
         (10, 10, [7, 10, 10], None),  # a lazy pool filling up under a slow machine's bursts
         (13, 13, [7, 10, 13], "a leak"),
+        (10, 10, [7, 9, 10, 10], None),  # grew over three bursts, then held: the check bursts on to see it
+        (16, 16, [7, 9, 10, 12, 14, 16], "a leak"),
     ],
 )
 def test_pool_verdict(peak: int, seen: int, idle: list[int], words: str | None) -> None:
