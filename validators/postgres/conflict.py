@@ -9,7 +9,7 @@ import psycopg
 
 from harness.outcomes import Failure
 
-from .replica import READ_ONLY, RUN_AGAIN, Pair, wait_for
+from .replica_pair import READ_ONLY, RUN_AGAIN, Pair, wait_for
 
 # Replay of a few kB reaches the conflict within milliseconds; 15 s is room for a busy machine.
 WAIT_S = 15.0

@@ -8,7 +8,7 @@ from harness.introspect.statements import observe, require_statements
 from harness.outcomes import Failure
 from harness.registry import CheckContext, check
 
-from ..security.accounts import bearer
+from ..security.account_setup import bearer
 from .shared import admin_api, two_instances
 
 

@@ -10,7 +10,7 @@ from harness.httpclient import curl_for
 from harness.outcomes import Failure
 from harness.registry import CheckContext, check
 
-from ..security.accounts import Accounts, bearer
+from ..security.account_setup import Accounts, bearer
 from .shared import admin_api, two_instances
 
 COPIES, MEMBERS = 5, 20

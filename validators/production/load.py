@@ -14,7 +14,7 @@ from harness.outcomes import CannotCheck, Failure
 from harness.params import Param
 from harness.registry import CheckContext, check
 
-from ..security.accounts import LOGIN, Accounts, tokens_from
+from ..security.account_setup import LOGIN, Accounts, tokens_from
 from ..shelf import values
 from .shared import admin_api
 

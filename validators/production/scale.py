@@ -7,7 +7,7 @@ from harness.httpclient import curl_for
 from harness.outcomes import Failure
 from harness.registry import CheckContext, check
 
-from ..security.accounts import LOGIN, ME, REFRESH, Accounts, bearer, tokens_from
+from ..security.account_setup import LOGIN, ME, REFRESH, Accounts, bearer, tokens_from
 from .shared import two_instances
 
 FAILED_LOGINS = 10

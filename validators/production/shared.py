@@ -6,7 +6,7 @@ from harness.httpclient import AppClient
 from harness.outcomes import CannotCheck
 from harness.registry import CheckContext
 
-from ..security.accounts import Accounts, Tokens, bearer
+from ..security.account_setup import Accounts, Tokens, bearer
 from ..shelf.api import ShelfApi
 
 

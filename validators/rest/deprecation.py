@@ -13,7 +13,7 @@ from harness.registry import CheckContext, check
 
 from ..shelf import values
 from ..shelf.api import ShelfApi
-from .headers import HTTP_DATE_EXAMPLE, parse_deprecation, parse_http_date, parse_links
+from .header_parsing import HTTP_DATE_EXAMPLE, parse_deprecation, parse_http_date, parse_links
 
 HINT = ("On every answer of the alias: Deprecation: @<unix seconds> (RFC 9745), Sunset: <HTTP date> (RFC 8594, "
         f"e.g. {HTTP_DATE_EXAMPLE!r}: new Date(...).toUTCString() in JavaScript, "

@@ -7,7 +7,7 @@ from harness.registry import CheckContext, check
 
 from ..shelf import values
 from ..shelf.api import ShelfApi
-from .headers import parse_allow
+from .header_parsing import parse_allow
 
 HINT = ("A route that exists but does not take this method answers 405 with Allow listing the methods it does "
         "take, and the usual problem+json body. Express: after router.route('/:id').get(...).patch(...)"

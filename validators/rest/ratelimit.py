@@ -22,7 +22,7 @@ from harness.registry import CheckContext, check
 
 from ..shelf import values
 from ..shelf.api import ShelfApi
-from .headers import retry_after_seconds
+from .header_parsing import retry_after_seconds
 
 BURST = 100
 BURST_WORKERS = 10

@@ -21,7 +21,7 @@ from ..shelf import values
 from ..shelf.api import ShelfApi
 from ..shelf.refused import setup_failure
 from . import jwt_tools
-from .accounts import Account, Accounts, Tokens, bearer, stored_role
+from .account_setup import Account, Accounts, Tokens, bearer, stored_role
 
 
 def scalars(value: Any) -> Iterator[str]:

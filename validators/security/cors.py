@@ -18,7 +18,7 @@ from harness.outcomes import Failure
 from harness.params import Param
 from harness.registry import CheckContext, check
 
-from .accounts import ME
+from .account_setup import ME
 
 ALLOWED = "https://app.shelf.test"
 PATHS = ("/v1/books", ME)

@@ -18,7 +18,7 @@ from harness.httpclient import curl_for, describe
 from harness.outcomes import Failure
 from harness.registry import CheckContext, check
 
-from .accounts import LOGIN, ME, Accounts
+from .account_setup import LOGIN, ME, Accounts
 
 GOOD_REFERRER = {"no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin"}
 KNOWN_REFERRER = GOOD_REFERRER | {"no-referrer-when-downgrade", "origin", "origin-when-cross-origin", "unsafe-url"}

@@ -21,7 +21,7 @@ from harness.registry import CheckContext, check
 
 from ..shelf import values
 from ..shelf.api import ShelfApi
-from .accounts import ME, Account, Accounts, bearer
+from .account_setup import ME, Account, Accounts, bearer
 
 SQL_PAYLOADS = ("'", "' OR '1'='1", "' OR '1'='1' --", "x' OR 1=1--", '") OR ("1"="1', "'; SELECT pg_sleep(2)--")
 IMG = "<img src=x onerror=alert(1)>"

@@ -10,7 +10,7 @@ from harness.httpclient import curl_for, describe
 from harness.outcomes import Failure
 from harness.registry import CheckContext, check
 
-from .accounts import Accounts
+from .account_setup import Accounts
 from .credentials import Stored, find_stored_password, reversible_forms, rows_mentioning, string_leaves
 from .hashes import FIX, HashInfo, Verdict, digest_of
 

@@ -17,7 +17,7 @@ import httpx
 
 from harness.registry import CheckContext
 
-from ..rest.headers import retry_after_seconds
+from ..rest.header_parsing import retry_after_seconds
 
 MAX_SINGLE_WAIT_S = 3.0
 WAIT_BUDGET_S = 20.0

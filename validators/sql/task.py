@@ -21,7 +21,7 @@ from .compare import (
     sorted_by,
     table,
 )
-from .load import ensure
+from .dataset_load import ensure
 from .run import QueryFailed, Result, plan_nodes, run
 from .types import ASKED, FAMILIES, hint, wrong_types
 

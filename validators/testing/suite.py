@@ -5,7 +5,7 @@ from __future__ import annotations
 from harness.outcomes import CannotCheck, Failure, Passed, Skip
 from harness.registry import CheckContext, Leftovers, TestRun, check
 
-from ..production.suite import no_tests_section
+from ..production.tests import no_tests_section
 
 
 def passing_suite(ctx: CheckContext) -> TestRun:

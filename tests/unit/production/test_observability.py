@@ -12,12 +12,9 @@ import pytest
 
 from harness.outcomes import Failure
 from harness.registry import CheckContext
-from harness.validators.production import observability
-from harness.validators.production.observability import (
-    _json_lines,
-    errors_are_handled_and_logged_as_json,
-    performance_metrics_are_exposed,
-)
+from harness.validators.production import logging as structured_logging
+from harness.validators.production.logging import _json_lines, errors_are_handled_and_logged_as_json
+from harness.validators.production.metrics import performance_metrics_are_exposed
 
 PROBLEM = {"type": "about:blank", "title": "Not Found", "status": 404, "detail": "book not found"}
 
@@ -81,11 +78,11 @@ def test_json_logs_with_the_request_id_pass_even_when_the_line_arrives_late() ->
     errors_are_handled_and_logged_as_json(context(FakeApp()))
     started = time.monotonic()
     errors_are_handled_and_logged_as_json(context(FakeApp(log_delay_s=0.3)))
-    assert time.monotonic() - started < observability.LOG_WAIT_S
+    assert time.monotonic() - started < structured_logging.LOG_WAIT_S
 
 
 def test_text_logs_fail_after_the_wait(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(observability, "LOG_WAIT_S", 0.2)
+    monkeypatch.setattr(structured_logging, "LOG_WAIT_S", 0.2)
     with pytest.raises(Failure, match="no JSON log line carries the request id"):
         errors_are_handled_and_logged_as_json(context(FakeApp(json_logs=False)))
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.validators.production.pipeline import pipeline_files, pipeline_problem
+from harness.validators.production.ci import pipeline_files, pipeline_problem
 
 GITHUB = """\
 name: ci

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harness.validators.production.pipeline import MAX_BYTES, pipeline_files, pipeline_problem
+from harness.validators.production.ci import MAX_BYTES, pipeline_files, pipeline_problem
 
 
 def test_links_are_not_pipelines(tmp_path: Path) -> None:

@@ -12,10 +12,10 @@ import yaml  # type: ignore[import-untyped]
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 
 from harness.validators.rest.casegen import local_resolver, mutations, valid
-from harness.validators.rest.conformance import judge
 from harness.validators.rest.conformance_plan import Probe, shelf_plan
+from harness.validators.rest.openapi.conforms import judge
+from harness.validators.rest.openapi.served import shelf_operations, undocumented_errors
 from harness.validators.rest.openapi_doc import OpenApiDocument, shelf_document
-from harness.validators.rest.openapi_served import shelf_operations, undocumented_errors
 
 ROOT = Path(__file__).resolve().parents[3]
 SHELF = OpenApiDocument(shelf_document(), name="shelf")

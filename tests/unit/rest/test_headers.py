@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from harness.validators.rest.headers import (
+from harness.validators.rest.header_parsing import (
     format_http_date,
     parse_allow,
     parse_deprecation,

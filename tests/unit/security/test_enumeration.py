@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from harness.validators.security.enumeration import answer_difference, judge_timing
+from harness.validators.security.accounts import answer_difference, judge_timing
 
 
 def answer(status: int, body: object, email: str) -> httpx.Response:

@@ -8,8 +8,11 @@ import pytest
 
 from harness.outcomes import Failure
 from harness.registry import CheckContext
-from harness.validators.security.expiry import expired_tokens_are_rejected
-from harness.validators.security.tokens import access_tokens_are_short_lived, forged_tokens_are_rejected
+from harness.validators.security.jwt import (
+    access_tokens_are_short_lived,
+    expired_tokens_are_rejected,
+    forged_tokens_are_rejected,
+)
 
 from .fake_shelf import DECODE_ONLY, IGNORE_EXP, KEY_CONFUSION, VERIFY, FakeShelf
 from .test_jwt_tools import RSA_JWK, RSA_PEM

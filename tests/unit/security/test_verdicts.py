@@ -14,9 +14,9 @@ from harness.validators.security.cors import (
     preflight_problem,
     refused_problem,
 )
-from harness.validators.security.exposure import findings
+from harness.validators.security.data import findings
 from harness.validators.security.headers import header_problems, no_store_problem, referrer_policy
-from harness.validators.security.ratelimit import retry_after_problem
+from harness.validators.security.login import retry_after_problem
 
 HELMET = httpx.Headers({
     "content-security-policy": "default-src 'self';base-uri 'self';frame-ancestors 'self';object-src 'none'",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from harness.validators.sql.normal import copies, lists, repeated_groups
+from harness.validators.sql.design import copies, lists, repeated_groups
 
 
 def test_a_copy_of_a_patients_or_rooms_fact_in_appointments_is_named() -> None:

@@ -9,7 +9,7 @@ import psycopg
 from harness.outcomes import Failure, Passed
 from harness.registry import CheckContext, check
 
-from .replica import READER, RUN_AGAIN, Pair, replica_pair, wait_for
+from ..replica_pair import READER, RUN_AGAIN, Pair, replica_pair, wait_for
 
 CHECK = "pg.replica.visible"
 # A streaming standby replays a commit within milliseconds on an idle machine; 15 s is room for a

@@ -5,9 +5,9 @@ from __future__ import annotations
 from harness.outcomes import Failure
 from harness.registry import CheckContext, check
 
-from .bounds import CONNECTIONS, RAM, Bound, judge
-from .server import RUN_AGAIN, lab_server
-from .settings import MB, human_bytes
+from ..bounds import CONNECTIONS, RAM, Bound, judge
+from ..server import RUN_AGAIN, lab_server
+from ..settings import MB, human_bytes
 
 CHECK = "pg.config.memory"
 BOUNDS = (

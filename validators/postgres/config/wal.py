@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from harness.registry import CheckContext, check
 
-from .bounds import Bound, judge
-from .server import lab_server
-from .settings import GB
+from ..bounds import Bound, judge
+from ..server import lab_server
+from ..settings import GB
 
 CHECK = "pg.config.wal"
 BOUNDS = (

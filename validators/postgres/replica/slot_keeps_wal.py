@@ -7,7 +7,7 @@ from harness.errors import ServiceError
 from harness.outcomes import Failure, Passed
 from harness.registry import CheckContext, check
 
-from .replica import RUN_AGAIN, Pair, replica_pair, wait_for
+from ..replica_pair import RUN_AGAIN, Pair, replica_pair, wait_for
 
 CHECK = "pg.replica.slot_keeps_wal"
 # Segments the primary finishes while the standby is down: without a slot, the checkpoint after

@@ -7,8 +7,8 @@ import psycopg
 from harness.outcomes import Failure, Passed
 from harness.registry import CheckContext, check
 
-from . import conflict
-from .replica import READ_ONLY, RUN_AGAIN, replica_pair
+from .. import conflict
+from ..replica_pair import READ_ONLY, RUN_AGAIN, replica_pair
 
 
 @check(READ_ONLY, points=2, needs_app=False, timeout_s=150)

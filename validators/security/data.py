@@ -19,7 +19,7 @@ from harness.outcomes import Failure
 from harness.registry import CheckContext, check
 
 from . import jwt_tools
-from .accounts import ME, REFRESH, Accounts, bearer
+from .account_setup import ME, REFRESH, Accounts, bearer
 from .credentials import find_stored_password
 from .hashes import recognised
 

@@ -11,8 +11,8 @@ from harness.httpclient import curl_for
 from harness.outcomes import Failure
 from harness.registry import CheckContext, check
 
-from .openapi_doc import DocumentError, OpenApiDocument, Operation, escape, media_type, shelf_document
-from .openapi_schema import listing, spec_errors, summary
+from ..openapi_doc import DocumentError, OpenApiDocument, Operation, escape, media_type, shelf_document
+from ..openapi_schema import listing, spec_errors, summary
 
 DOC_PATH = "/openapi.json"
 PROBLEM = "application/problem+json"

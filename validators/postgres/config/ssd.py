@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from harness.registry import CheckContext, check
 
-from .bounds import Bound, judge
-from .server import lab_server
+from ..bounds import Bound, judge
+from ..server import lab_server
 
 CHECK = "pg.config.ssd"
 BOUNDS = (

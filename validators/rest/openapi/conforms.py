@@ -21,11 +21,11 @@ from harness.httpclient import curl_for, describe
 from harness.outcomes import Failure
 from harness.registry import CheckContext, check
 
-from ..shelf.polite import Polite
-from ..shelf.refused import setup_failure
-from .conformance_plan import Needed, Probe, shelf_plan
-from .openapi_doc import DocumentError, OpenApiDocument, content_for, escape
-from .openapi_served import DOC_PATH, fetch_served
+from ...shelf.polite import Polite
+from ...shelf.refused import setup_failure
+from ..conformance_plan import Needed, Probe, shelf_plan
+from ..openapi_doc import DocumentError, OpenApiDocument, content_for, escape
+from .served import DOC_PATH, fetch_served
 
 CHECK_ID = "rest.openapi.conforms"
 MAX_REQUESTS = 200

@@ -5,8 +5,8 @@ from __future__ import annotations
 from harness.outcomes import Failure, Passed
 from harness.registry import CheckContext, check
 
-from .conf import CONF_DIR
-from .server import RUN_AGAIN, lab_server
+from ..conf import CONF_DIR
+from ..server import RUN_AGAIN, lab_server
 
 CHECK = "pg.config.starts"
 

@@ -15,7 +15,7 @@ from harness.outcomes import CannotCheck, Failure, Passed
 from harness.registry import CheckContext, check
 from harness.runner.process import ManagedProcess, run_to_end
 
-from .replica import RUN_AGAIN, Pair, replica_pair
+from ..replica_pair import RUN_AGAIN, Pair, replica_pair
 
 CHECK = "pg.replica.lag_bounded"
 LOAD_S = 4          # seconds of pgbench: a few thousand transactions, even on 2 busy cores

@@ -6,7 +6,7 @@ from __future__ import annotations
 from harness.outcomes import Failure, Passed
 from harness.registry import CheckContext, check
 
-from .replica import RUN_AGAIN, SCRIPT, STANDBY_NAME, STREAMING, replica_pair
+from ..replica_pair import RUN_AGAIN, SCRIPT, STANDBY_NAME, STREAMING, replica_pair
 
 
 @check(STREAMING, points=2, needs_app=False, timeout_s=150)

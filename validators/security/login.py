@@ -19,7 +19,7 @@ from harness.outcomes import Failure
 from harness.params import Param
 from harness.registry import CheckContext, check
 
-from .accounts import LOGIN, Accounts
+from .account_setup import LOGIN, Accounts
 
 MAX_RETRY_AFTER_S = 3600
 FIX = ("Count failed logins per account and peer (the socket address, never X-Forwarded-For): "
