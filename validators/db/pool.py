@@ -73,7 +73,7 @@ def connections_are_pooled(ctx: CheckContext) -> None:
     sampler = Sampler()
     watcher = threading.Thread(target=sampler.run, args=(ctx,), daemon=True)
     watcher.start()
-    idle_after = []
+    idle_after: list[int] = []
     statuses: list[int] = []
     try:
         while len(idle_after) < BURSTS or (len(idle_after) < MAX_BURSTS and growing(idle_after)):
