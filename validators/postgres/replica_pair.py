@@ -272,6 +272,11 @@ def replica_pair(ctx: CheckContext, check_id: str) -> Iterator[Pair]:
         reaper.close()
 
 
+def recovery_conflict(exc: psycopg.Error) -> bool:
+    """A standby's query cancelled, or its session ended, because replay needed what it saw."""
+    return exc.sqlstate == "40001" or "conflict with recovery" in str(exc)
+
+
 def wait_for(probe: Callable[[], bool], timeout_s: float) -> tuple[bool, float]:
     """Poll `probe` until it is true or `timeout_s` passed; (reached, seconds waited)."""
     started = time.monotonic()

@@ -1,0 +1,15 @@
+"""What the replica checks read again rather than fail on: a standby query cancelled by replay."""
+
+from __future__ import annotations
+
+import psycopg
+from psycopg import errors
+
+from harness.validators.postgres.replica_pair import recovery_conflict
+
+
+def test_a_recovery_conflict_is_told_from_other_errors() -> None:
+    assert recovery_conflict(errors.SerializationFailure("canceling statement due to conflict with recovery"))
+    assert recovery_conflict(psycopg.OperationalError("terminating connection due to conflict with recovery"))
+    assert not recovery_conflict(psycopg.OperationalError("connection refused"))
+    assert not recovery_conflict(errors.ReadOnlySqlTransaction("cannot execute INSERT in a read-only transaction"))
