@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import sys
 import tempfile
 import tomllib
@@ -12,6 +13,7 @@ from typing import Any
 
 from harness.catalog import Catalog
 from harness.commands.options import add_service_arguments, service_options
+from harness.commands.watch import watch
 from harness.config import CONFIG_NAME, LOCAL_SERVER_TRACKS, load_config
 from harness.errors import ExitCode, HarnessError, UsageError
 from harness.layers import LAYER_FILE, is_layer, lay_out
@@ -51,6 +53,9 @@ def add_parser(sub: Any) -> None:
                              "changes (for lab authors: stable verdicts)")
     parser.add_argument("--reinstall", action="store_true",
                         help="run the install command even when its inputs did not change since the last one")
+    parser.add_argument("--watch", action="store_true",
+                        help="after the run, run the checks again whenever a file of the project changes, "
+                             "until Ctrl-C (each round a whole run, with the same seed)")
     parser.set_defaults(handler=run)
 
 
@@ -108,12 +113,28 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace, root: Path) -> int:
     if not is_layer(root):
         return _check(args, root)
+    if args.watch:
+        raise UsageError(f"{root} is a layer ({LAYER_FILE}): it is checked as a project laid out in a temporary "
+                         "folder, which no editor changes", fixes=["Lay it out once (harness check prints where) "
+                                                                   "and watch that folder, or check without --watch"])
     # A lab author's layer (a reference written as its starter plus the solved files):
     # check the whole project it stands for, laid out in a folder of its own.
     with tempfile.TemporaryDirectory(prefix="harness-layer-") as tmp:
         project = lay_out(root, Path(tmp) / root.name)
         print(f"{root} is a layer ({LAYER_FILE}): checking the whole project, laid out in {project}")
         return _check(args, project)
+
+
+def _reporters(args: argparse.Namespace, title: str, root: Path) -> list[Reporter]:
+    # The elapsed time of a long step on stderr: stdout stays the report (and the annotations).
+    reporters: list[Reporter] = [TerminalReporter(verbose=args.debug, title=title, progress=Progress(sys.stderr))]
+    if args.json:
+        reporters.append(JsonReporter(Path(args.json)))
+    if args.junit:
+        reporters.append(JunitReporter(Path(args.junit)))
+    if args.format == "github":
+        reporters.append(GithubReporter(config_file=root / CONFIG_NAME))
+    return reporters
 
 
 def _check(args: argparse.Namespace, root: Path) -> int:
@@ -130,18 +151,29 @@ def _check(args: argparse.Namespace, root: Path) -> int:
                          fixes=["Run it without --services (or with --services local)"])
     images = resolve_images(image_flags, config.images, dict(os.environ))
     title = f"{lab.id} · {lab.title} ({lab.week_label})"
-    # The elapsed time of a long step on stderr: stdout stays the report (and the annotations).
-    reporters: list[Reporter] = [TerminalReporter(verbose=args.debug, title=title, progress=Progress(sys.stderr))]
-    if args.json:
-        reporters.append(JsonReporter(Path(args.json)))
-    if args.junit:
-        reporters.append(JunitReporter(Path(args.junit)))
-    if args.format == "github":
-        reporters.append(GithubReporter(config_file=root / CONFIG_NAME))
-    request = CheckRequest(lab=lab, manifest=manifest, project=config, workdir=root, mode=mode, urls=urls,
-                           images=images, only=tuple(args.only), debug=args.debug, params=parse_params(args.param),
-                           repeat=args.repeat,
-                           deps=DependencyReuse(DepStore(), reinstall=args.reinstall),
-                           **({"seed": args.seed} if args.seed is not None else {}))
-    result = Session(request, Fanout(*reporters)).run()
-    return int(exit_code(result))
+    params = parse_params(args.param)
+    # One seed for every round of --watch: a verdict that changes comes from the change.
+    seed = args.seed if args.seed is not None else secrets.randbelow(2**31)
+    rounds = 0
+
+    def once() -> int:
+        nonlocal rounds, config
+        rounds += 1
+        if rounds > 1:
+            config = load_config(root)  # harness.toml may be what changed
+        request = CheckRequest(lab=lab, manifest=manifest, project=config, workdir=root, mode=mode, urls=urls,
+                               images=images, only=tuple(args.only), debug=args.debug, params=params,
+                               repeat=args.repeat, seed=seed,
+                               deps=DependencyReuse(DepStore(), reinstall=args.reinstall and rounds == 1))
+        return int(exit_code(Session(request, Fanout(*_reporters(args, title, root))).run()))
+
+    if not args.watch:
+        return once()
+
+    def round_of_watch() -> int:
+        try:
+            return once()
+        except HarnessError as exc:  # a harness.toml broken mid-edit: said, and the next save is watched
+            print(f"harness: error: {exc.render()}", file=sys.stderr, flush=True)
+            return int(exc.exit_code)
+    return watch(root, round_of_watch, lambda line: print(f"\n▸ {line}", flush=True))
