@@ -21,6 +21,7 @@ from harness.outcomes import RunResult, Status
 from harness.progress import Progress
 from harness.reporters import Fanout, Reporter
 from harness.reporters.github import GithubReporter, error_annotation
+from harness.reporters.html import HtmlReporter
 from harness.reporters.json_report import JsonReporter
 from harness.reporters.junit import JunitReporter
 from harness.reporters.terminal import TerminalReporter
@@ -41,6 +42,8 @@ def add_parser(sub: Any) -> None:
                         help="run only this check (repeatable)")
     parser.add_argument("--json", metavar="FILE", help="write results as JSON (also when the run fails)")
     parser.add_argument("--junit", metavar="FILE", help="write results as JUnit XML")
+    parser.add_argument("--html", metavar="FILE",
+                        help="write the report as one self-contained HTML page (each check, the app's last lines)")
     parser.add_argument("--format", choices=("text", "github"), default="text",
                         help="github: the report, plus GitHub Actions annotations that mark each failing check "
                              "on the workflow run (default: text)")
@@ -132,6 +135,8 @@ def _reporters(args: argparse.Namespace, title: str, root: Path) -> list[Reporte
         reporters.append(JsonReporter(Path(args.json)))
     if args.junit:
         reporters.append(JunitReporter(Path(args.junit)))
+    if args.html:
+        reporters.append(HtmlReporter(Path(args.html)))
     if args.format == "github":
         reporters.append(GithubReporter(config_file=root / CONFIG_NAME))
     return reporters

@@ -28,7 +28,7 @@ from harness.commands.options import add_service_arguments, service_options
 from harness.config import CONFIG_NAME
 from harness.durations import format_duration
 from harness.errors import ExitCode, UsageError
-from harness.grading import bundle, gradebook
+from harness.grading import bundle, class_report, gradebook
 from harness.grading.batch import capabilities, existing_row, find_sources, private_files
 from harness.grading.capabilities import ISOLATIONS
 from harness.grading.gradebook import MergeError
@@ -109,7 +109,8 @@ def _merge(args: argparse.Namespace) -> int:
     os.chmod(out, 0o700)
     for warning in warnings:
         _warn(warning)
-    _say(f"merged {len(args.merge)} folders: {len(rows)} submissions -> {out / gradebook.FILE}")
+    _say(f"merged {len(args.merge)} folders: {len(rows)} submissions -> {out / gradebook.FILE}, "
+         f"{out / class_report.FILE}")
     return int(ExitCode.OK)
 
 
@@ -198,8 +199,9 @@ def _grade(args: argparse.Namespace) -> int:
             rows = [r for r in (existing_row(out, name) for name in chosen) if r is not None]
         errors = list(grader.grader_errors)
     gradebook.write(out / gradebook.FILE, rows)
+    class_report.write(out, lab.id, rows)
     _say(f"graded {len(rows)} submission(s) in {format_duration(time.monotonic() - started)} -> "
-         f"{out / gradebook.FILE}")
+         f"{out / gradebook.FILE}, {out / class_report.FILE}")
     if errors and code is ExitCode.OK:
         for error in errors:
             _warn(f"not graded fairly, grade again: {error}")

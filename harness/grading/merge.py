@@ -1,7 +1,8 @@
 """`harness grade --merge grades-*/ --out final/`: the shards of a CI matrix as one gradebook.
 
 Each shard's folder holds grade.json (what was graded, with which lab, policy and shard),
-gradebook.csv and one report folder per submission. Merging refuses shards of different
+gradebook.csv and one report folder per submission; the merged folder gets them all, and
+the class report (index.html) of the whole class. Merging refuses shards of different
 labs or policies (their scores would not compare), refuses a submission graded twice, and
 names the shards that are missing, so a failed matrix job is not silently a lower grade.
 """
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from harness import __version__
-from harness.grading import gradebook
+from harness.grading import class_report, gradebook
 from harness.grading.gradebook import MergeError, Row
 from harness.reporters.json_report import write_atomically
 
@@ -67,6 +68,7 @@ def merge_folders(folders: list[Path], out: Path) -> tuple[list[Row], list[str]]
             if source.is_dir() and source.resolve() != (out / row.submission).resolve():
                 shutil.copytree(source, out / row.submission, dirs_exist_ok=True)
     gradebook.write(out / gradebook.FILE, rows)
+    class_report.write(out, str(first.get("lab")), rows)
     warnings = [f"shard {s} is missing: its submissions are not in the gradebook" for s in missing_shards(metas)]
     write_meta(out, {
         "harness": __version__, "lab": first.get("lab"), "policy": first.get("policy"),

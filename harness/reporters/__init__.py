@@ -1,4 +1,4 @@
-"""Reporters consume results only: terminal, JSON, JUnit XML, GitHub Actions annotations
+"""Reporters consume results only: terminal, JSON, JUnit XML, HTML, GitHub Actions annotations
 (Gradescope's results are harness/grading/gradescope.py's). Fields: docs/results.md."""
 
 from __future__ import annotations

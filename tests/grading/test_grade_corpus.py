@@ -39,6 +39,7 @@ from tests.grading.support import (
     leftovers,
     trap_listener,
 )
+from tests.support.html import Page
 from tests.support.projects import ROOT
 
 pytestmark = pytest.mark.slow
@@ -176,6 +177,11 @@ def test_each_submission_has_its_reports(gradings: Gradings) -> None:
     assert "verdict: memory limit (256 MB) exceeded" in summary
     meta = json.loads((out / "grade.json").read_text())
     assert meta["lab"] == LAB and meta["warnings"] == [] and "bubblewrap" in meta["capabilities"]
+    # The class report links every submission's summary; merged shards get one of the whole.
+    for graded, names in ((gradings.whole, tuple(EXPECTED)), (gradings.merged, SHARDED)):
+        index = (graded.out / "index.html").read_text()
+        assert all(f'href="{name}/summary.txt"' in index for name in names), graded.explain()
+        assert f"{len(names)} submissions" in Page(index).words
 
 
 def test_the_grader_says_what_it_isolates(gradings: Gradings) -> None:

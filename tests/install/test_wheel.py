@@ -1,6 +1,6 @@
 """The install a newcomer gets: a wheel built from this checkout, installed (not editable) into a
 clean virtualenv, runs `harness labs`, `harness start` and a `harness check` from outside the
-checkout, so the labs, the validators and the entry points all come from the wheel.
+checkout, so the labs, the validators, the report templates and the entry points all come from the wheel.
 
 The wheel's dependencies come from a wheelhouse built once per dependency list (from the package
 index, into ~/.cache/harness) and installed with --no-index: a run after the first needs no network
@@ -82,9 +82,12 @@ def test_a_built_wheel_installs_into_a_clean_venv_and_runs_the_labs(tmp_path: Pa
         sorted(p.name for p in started.iterdir())
 
     project = materialize("python", "week-07", tmp_path / "reference")
-    results = tmp_path / "results.json"
+    results, page = tmp_path / "results.json", tmp_path / "report.html"
     run = _run([harness, "check", "python/week-07", "--project", str(project), "--services", "local",
-                "--only", "rest.versioning.url_prefix", "--json", str(results)], cwd=tmp_path, env=env, timeout=600)
+                "--only", "rest.versioning.url_prefix", "--json", str(results), "--html", str(page)],
+               cwd=tmp_path, env=env, timeout=600)
     assert run.returncode == 0, run.stdout + run.stderr
     statuses = {t["id"]: t["status"] for t in json.loads(results.read_text())["tests"]}
     assert statuses == {"rest.versioning.url_prefix": "pass"}, statuses
+    # The report's templates came with the wheel (package data, not this checkout).
+    assert 'id="rest.versioning.url_prefix"' in page.read_text(), page.read_text()[:2000]
