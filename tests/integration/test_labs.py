@@ -14,6 +14,7 @@ import pytest
 
 from harness.catalog import Catalog, Lab
 from harness.layers import lay_out
+from tests.support.golden import UPDATE_ENV, compare
 from tests.support.projects import LAB_TESTS, defects, harness, materialize
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("docker_if_needed")]
@@ -196,6 +197,32 @@ def test_defect_fails_only_its_check(lab_id: str, defect: str, services_mode: st
     failed = next(t for t in run.results["tests"] if t["id"] == defect)  # type: ignore[index]
     assert failed["status"] == "fail" and failed.get("hint") and failed.get("reproduce"), failed
     assert failed["message"] in run.stdout, "the terminal shows the failure message"
+    golden = _golden(lab, defect)
+    if golden.is_file() or (os.environ.get(UPDATE_ENV) and defect in GOLDEN.get(lab_id, ())):
+        compare(golden, run.stdout, defect)
+
+
+# Defects whose report is frozen (tests/support/golden.py): a few per area, whose words and
+# layout a learner reads, so that a change to them shows in review.
+GOLDEN = {
+    "node/week-15": {"rest.errors.problem_json"},
+    "node/week-18": {"db.tx.loans_atomic"},
+    "node/week-21": {"security.headers.hardened"},
+    "node/week-24": {"testing.suite.repeatable"},
+    "backend/production": {"prod.ci.pipeline"},
+    "sql/week-25": {"sql.design.unique", "sql.design.normalized"},
+    "postgres/week-01": {"pg.config.ssd"},
+}
+
+
+def _golden(lab: Lab, defect: str) -> Path:
+    return LAB_TESTS / lab.track / _test_dir(lab) / "golden" / f"{defect}.txt"
+
+
+def test_every_golden_report_is_there() -> None:
+    missing = [str(_golden(LABS[lab_id], d)) for lab_id, chosen in GOLDEN.items() for d in sorted(chosen)
+               if not _golden(LABS[lab_id], d).is_file()]
+    assert not missing, f"write them with {UPDATE_ENV}=1 and the defects' tests: {missing}"
 
 
 @pytest.mark.parametrize(("lab_id", "variant", "services_mode"), VARIANTS)
