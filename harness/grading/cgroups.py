@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
-import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from harness.cgroupfs import kill_tree, remove_tree, tree_pids
 
 MOUNT = Path("/sys/fs/cgroup")
 V1_CONTROLLERS = ("memory", "pids", "cpu", "cpuacct")
@@ -140,51 +139,23 @@ class Group:
             memory_peak_bytes=_int(_read(path / "memory.peak")),
         )
 
-    def _walk(self) -> Iterator[Path]:
-        for root in self.dirs():
-            if root.is_dir():
-                for dirpath, _dirs, _files in os.walk(root):
-                    yield Path(dirpath)
-
     def pids(self) -> set[int]:
         """Every process in this group and the groups below it."""
-        found: set[int] = set()
-        for path in self._walk():
-            found.update(int(p) for p in _read(path / "cgroup.procs").split() if p.isdigit())
-        return found
+        return tree_pids(root for root in self.dirs() if root.is_dir())
 
     def kill(self, timeout_s: float = 10.0) -> bool:
         """SIGKILL until empty; True when the group is empty."""
         if self.version == "v2" and (self.paths["v2"] / "cgroup.kill").exists():
             with contextlib.suppress(OSError):
                 _write(self.paths["v2"] / "cgroup.kill", "1")
-        deadline = time.monotonic() + timeout_s
-        while True:
-            pids = self.pids()
-            if not pids:
-                return True
-            for pid in pids:
-                with contextlib.suppress(ProcessLookupError, PermissionError):
-                    os.kill(pid, signal.SIGKILL)
-            if time.monotonic() > deadline:
-                return False
-            time.sleep(0.02)
+        return kill_tree([root for root in self.dirs() if root.is_dir()], timeout_s)
 
     def remove(self) -> None:
         """Kill what is inside, then remove the directories, deepest first."""
         self.kill()
         for root in self.dirs():
-            if not root.is_dir():
-                continue
-            for dirpath, _dirs, _files in sorted(os.walk(root), key=lambda w: -len(w[0])):
-                for _ in range(50):  # a dying task keeps the group busy for a moment
-                    try:
-                        os.rmdir(dirpath)
-                        break
-                    except FileNotFoundError:
-                        break
-                    except OSError:
-                        time.sleep(0.02)
+            if root.is_dir():
+                remove_tree(root)
 
 
 class Sharing(Group):

@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 from typing import IO, Any
 
+from harness.cgroupfs import kill_tree, remove_tree, tree_pids
 from harness.procfs import start_time
 
 
@@ -132,33 +133,11 @@ def _run_sql(dsn: str, statements: list[str]) -> None:
 
 def _remove_cgroup(root: str) -> None:
     """Kill every task below `root` (what the other cleanups left first), then remove the dirs."""
-    def tasks() -> set[int]:
-        found: set[int] = set()
-        for dirpath, _dirs, _files in os.walk(root):
-            with contextlib.suppress(OSError):
-                found.update(int(p) for p in Path(dirpath, "cgroup.procs").read_text().split())
-        return found
-
     deadline = time.monotonic() + 3.0  # a worker's own reaper may still be cleaning up
-    while tasks() and time.monotonic() < deadline:
+    while tree_pids([Path(root)]) and time.monotonic() < deadline:
         time.sleep(0.1)
-    for _ in range(200):
-        pids = tasks()
-        if not pids:
-            break
-        for pid in pids:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.kill(pid, signal.SIGKILL)
-        time.sleep(0.05)
-    for dirpath, _dirs, _files in sorted(os.walk(root), key=lambda w: -len(w[0])):
-        for _ in range(40):
-            try:
-                os.rmdir(dirpath)
-                break
-            except FileNotFoundError:
-                break
-            except OSError:
-                time.sleep(0.05)
+    kill_tree([Path(root)], timeout_s=10.0, pause_s=0.05)
+    remove_tree(Path(root), tries=40, pause_s=0.05)
 
 
 def serve(stream: IO[str]) -> None:
