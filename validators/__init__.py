@@ -1,3 +1,4 @@
 """Checks by area, a folder each: rest, db, security, production (the capstone), testing (a
-project's own tests) and sql (query tasks). `shelf/` holds no checks: the Shelf API client
+project's own tests), sql (query tasks and schema design) and postgres (servers the DBA track
+configures: the pg.* checks). `shelf/` holds no checks: the Shelf API client
 and generated values the checks share."""

@@ -1,6 +1,6 @@
 """Login does not tell registered e-mail addresses apart from unknown ones (account enumeration).
 
-Security reference: OWASP ASVS 2.2 / WSTG-IDNT-04. Shelf's contract: POST /v1/auth/login
+Sources: OWASP ASVS 2.2, WSTG-IDNT-04. Shelf's contract: POST /v1/auth/login
 answers "401 (same answer for unknown email and wrong password)". An attacker learns which
 addresses have accounts from any difference: the status, the body ("no account with that
 email" against "wrong password"), or the time, when the app hashes only for a known account

@@ -1,6 +1,6 @@
 """CORS: only the Shelf web app's origin is granted, exactly, and never by reflection.
 
-Probes from the security reference (§4.3, WSTG-CLNT-07): a foreign origin, `null`,
+Probes after OWASP WSTG-CLNT-07 (testing CORS): a foreign origin, `null`,
 look-alikes of the allowed origin (a suffix, a prefix, plain http), each as a simple
 request and as a preflight, on a public and an authenticated route. `cors({origin: true})`
 reflects all of them (credentials included); an unanchored RegExp reflects the suffix.

@@ -1,7 +1,7 @@
 """Recognising stored password hashes and judging them against OWASP's parameters.
 
-Formats and regexes are the ones validated on real outputs in the security reference
-(§3.2): bcrypt MCF, PHC argon2 (node-argon2 writes m,p,t; argon2-cffi m,t,p: parameters
+Formats and regexes checked against what the libraries really write (the unit tests hold
+their outputs): bcrypt MCF, PHC argon2 (node-argon2 writes m,p,t; argon2-cffi m,t,p: parameters
 are parsed order-agnostic), PBKDF2/scrypt as Django, Werkzeug, passlib and Spring store
 them, and the weak ones (hex digests, md5-crypt, {noop}, plain text).
 

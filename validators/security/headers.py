@@ -1,6 +1,6 @@
 """Security headers: the Helmet-equivalent set on every kind of answer, and no fingerprint.
 
-Grading follows the security reference's recommendation for JSON APIs (§4.2): nosniff,
+Grading follows the OWASP REST Security and HTTP Headers Cheat Sheets for JSON APIs: nosniff,
 framing protection (CSP frame-ancestors or X-Frame-Options), a Referrer-Policy, no
 X-Powered-By and no version in Server, `Cache-Control: no-store` on token answers
 (RFC 6749 §5.1), and a Content-Security-Policy wherever HTML is served. HSTS is not

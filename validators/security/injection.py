@@ -1,6 +1,6 @@
 """Injection and XSS probes: harmless on login, and stored markup only ever served as JSON.
 
-Rows INJ-01 and INJ-04 of the security reference. SQL payloads go through the login's
+After OWASP WSTG-INPV-05 (SQL injection) and the XSS Prevention Cheat Sheet. SQL payloads go through the login's
 e-mail and password; the statements they run are compared with those of an ordinary
 failed login in pg_stat_statements (a new statement shape means input became SQL). Stored
 markup is read back everywhere it shows up: it may only come back inside JSON (whose

@@ -1,10 +1,10 @@
 """JSON Web Tokens: signatures verified, short lives, rotation with reuse detection, expiry enforced.
 
-Rows JWT-01..13 of the security reference (RFC 8725, OWASP JWT Cheat Sheet, WSTG-SESS-10,
+Sources: RFC 8725 (JWT best current practices), the OWASP JWT Cheat Sheet, WSTG-SESS-10,
 RFC 9700 §4.14.2). Attack tokens are built by jwt_tools from the token the app issued, so the
 checks need no secret and work whatever the app signs with.
 
-Expiry (row JWT-06) is tested by moving the app's clock (libfaketime): nothing waits 15 minutes.
+Expiry is tested by moving the app's clock (libfaketime): nothing waits 15 minutes.
 The lab runs the app with `[app] clock = "faketime"`; security.jwt.expiry_enforced moves the
 app's wall clock past the token's exp, then back, and confirms each move through the app's own
 Date header before relying on it. It runs last in the lab and always puts the clock back:

@@ -1,6 +1,6 @@
 """Brute-force protection on login: 429 with Retry-After, keyed by account and peer.
 
-Security reference §5 and rows AUTH-04, RL-01, RL-02, RL-05: the limiter must fire for one
+After OWASP ASVS 2.2.1 and the Authentication Cheat Sheet (login throttling): the limiter must fire for one
 account within a burst of failures, say when to come back, and must not be keyed by a
 header the client writes (X-Forwarded-For, X-Real-IP, Forwarded), which the harness
 changes on every attempt.

@@ -1,4 +1,4 @@
-"""Password storage, read from the database the harness owns (security reference §3).
+"""Password storage, read from the database the harness owns (OWASP Password Storage Cheat Sheet).
 
 The checks register accounts with passwords they know, find what the app stored by
 verifying candidate values (credentials.py), and judge the format (hashes.py).
