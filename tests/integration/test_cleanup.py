@@ -17,7 +17,7 @@ import psutil
 import pytest
 
 from tests.support.docker_env import labelled_containers
-from tests.support.projects import ROOT, materialize
+from tests.support.projects import ROOT, default_sigint, materialize
 
 pytestmark = pytest.mark.slow
 
@@ -53,7 +53,7 @@ class Started:
             [sys.executable, "-m", "harness.cli", "check", "week-18", "--project", str(project), "--services",
              mode, "--json", str(results)],
             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-            env={**os.environ, "NO_COLOR": "1"},
+            env={**os.environ, "NO_COLOR": "1"}, preexec_fn=default_sigint,
         )
         self.run_id = ""
         self.pg_port: str | None = None

@@ -15,7 +15,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from tests.support.projects import ROOT, materialize
+from tests.support.projects import ROOT, default_sigint, materialize
 
 pytestmark = pytest.mark.slow
 
@@ -32,7 +32,7 @@ class Watching:
             [sys.executable, "-m", "harness.cli", "check", "week-18", "--project", str(project), "--services",
              "local", "--watch", "--only", DEFECT, "--only", "rest.shelf.contract"],
             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-            env={**os.environ, "NO_COLOR": "1"})
+            env={**os.environ, "NO_COLOR": "1"}, preexec_fn=default_sigint)
         self.seen: list[str] = []
 
     def read_until(self, text: str) -> list[str]:

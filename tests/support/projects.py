@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -105,3 +106,10 @@ def harness(*args: str, cwd: Path | None = None, timeout: float = 600, env: dict
         if "--json" not in args:  # ours, not the caller's: leave nothing behind in /tmp
             results_path.unlink()
     return Run(proc.returncode, proc.stdout, proc.stderr, results)
+
+
+def default_sigint() -> None:
+    """preexec_fn for a harness a test stops with SIGINT (Ctrl-C): a process started in the
+    background of a non-interactive shell inherits SIGINT ignored, and so would the harness,
+    which then never hears the test's Ctrl-C (Python keeps an inherited SIG_IGN)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

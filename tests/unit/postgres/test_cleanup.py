@@ -15,7 +15,7 @@ from typing import TypeVar
 import psutil
 import pytest
 
-from tests.support.projects import ROOT, materialize
+from tests.support.projects import ROOT, default_sigint, materialize
 
 pytestmark = pytest.mark.slow
 
@@ -56,7 +56,7 @@ def test_the_check_s_server_is_gone_after_ctrl_c_or_a_killed_harness(tmp_path: P
     conf.write_text(conf.read_text().replace("autovacuum_naptime = 1s", "autovacuum_naptime = 15s") + marker + "\n")
     proc = subprocess.Popen([sys.executable, "-m", "harness.cli", "check", "week-01", "--track", "postgres",
                              "--project", str(project), "--only", "pg.autovacuum.hot_table"],
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=default_sigint)
     try:
         server, folder = _wait("the check's server started", lambda: _our_server(marker))
         assert folder.name.startswith("harness-pg-")

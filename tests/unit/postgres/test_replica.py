@@ -18,7 +18,7 @@ import pytest
 
 from harness.outcomes import CannotCheck, Failure, Skip
 from harness.services import users
-from tests.support.projects import ROOT, materialize
+from tests.support.projects import ROOT, default_sigint, materialize
 from tests.unit.postgres.direct import run_check
 
 HANG_S = 120.0  # only turns a hang into a failure: far above a start or a cleanup
@@ -115,7 +115,7 @@ def test_script_and_primary_are_gone_after_ctrl_c_or_a_killed_harness(tmp_path: 
     (project / "setup-replica.sh").write_text(f'{marker}\necho "$PRIMARY_PORT" > "$HOME/primary-port"\nsleep 300\n')
     proc = subprocess.Popen([sys.executable, "-m", "harness.cli", "check", "week-08", "--track", "postgres",
                              "--project", str(project), "--only", "pg.replica.streaming"],
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=default_sigint)
     try:
         script = _wait("the script started", lambda: _script(marker))
         folder = Path(script.cmdline()[1]).parent
