@@ -77,8 +77,8 @@ def watch(root: Path, run_once: Callable[[], int], say: Callable[[str], None], *
         if saved:
             say(f"changed while checking: {describe(saved)}; checking again")
             continue
-        say(f"watching {root} for changes (Ctrl-C to stop)")
-        try:
+        try:  # from the line on: Ctrl-C right after reading it ends the watch with this round's verdict
+            say(f"watching {root} for changes (Ctrl-C to stop)")
             found = wait_for_change(root, after, poll_s=poll_s, settle_s=settle_s, sleep=sleep)
         except KeyboardInterrupt:
             return code
