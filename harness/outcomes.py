@@ -32,6 +32,7 @@ class Failure(Exception):
         hint: str | None = None,
         reproduce: str | None = None,
         evidence: str | None = None,
+        figures: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -41,6 +42,8 @@ class Failure(Exception):
         self.hint = _present(hint)
         self.reproduce = _present(reproduce)
         self.evidence = _present(evidence)
+        # Machine-readable figures behind the words ({"kind": "load", ...}): what a report charts.
+        self.figures = figures
 
 
 def _present(value: str | None) -> str | None:
@@ -55,6 +58,7 @@ class Passed:
 
     message: str
     evidence: str | None = None
+    figures: dict[str, Any] | None = None  # as Failure.figures
 
 
 class CannotCheck(Exception):
@@ -93,6 +97,7 @@ class CheckResult:
     # started: the project's fault, exit 1), "environment" (the setup cannot observe what
     # the check needs, e.g. no pg_stat_statements on an external server: exit 4).
     cause: str | None = None
+    figures: dict[str, Any] | None = None  # what the check measured, for charts (Failure.figures)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -111,6 +116,8 @@ class CheckResult:
             data["cause"] = self.cause
         if self.hidden:
             data["visibility"] = "hidden"
+        if self.figures is not None:
+            data["figures"] = self.figures
         return data
 
 

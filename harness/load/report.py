@@ -94,7 +94,8 @@ def _thresholds(result: Mapping[str, Any]) -> list[Row]:
     return rows
 
 
-def _charts(result: Mapping[str, Any]) -> list[str]:
+def charts(result: Mapping[str, Any]) -> list[str]:
+    """The report's SVG charts of one measurement (also drawn under prod.load.rps by check --html)."""
     timeline = result.get("timeline") or []
     seconds = [float(row["second"]) + 0.5 for row in timeline]
     rate = svg.line_chart(
@@ -189,5 +190,5 @@ def render_html(result: Mapping[str, Any]) -> str:
     processes, generator_note = _generator(result)
     return render("bench.html.j2", target=str(result.get("target")), verdict=_verdict(result),
                   facts=_facts(result), latency_head=latency_head, latency_rows=latency_rows,
-                  thresholds=_thresholds(result), baseline=_baseline(result), charts=_charts(result),
+                  thresholds=_thresholds(result), baseline=_baseline(result), charts=charts(result),
                   routes=_routes(result), processes=processes, generator_note=generator_note, notes=notes)

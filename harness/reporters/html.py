@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.durations import format_duration
+from harness.load import report as load_report
 from harness.outcomes import RunResult
 from harness.reporters import Silent
 from harness.reporters.json_report import harness_status, run_message, to_json, write_atomically
@@ -34,7 +35,15 @@ def _check(test: Mapping[str, Any]) -> dict[str, Any]:
         "fields": [(label, str(test[key])) for key, label in (("expected", "Expected"), ("actual", "Actual"),
                                                                ("evidence", "Evidence")) if test.get(key)],
         "hint": test.get("hint"), "reproduce": test.get("reproduce"),
+        "charts": _charts(test.get("figures")),
     }
+
+
+def _charts(figures: Any) -> list[str]:
+    """A load check's measurement drawn as `harness bench --html` draws it."""
+    if not isinstance(figures, Mapping) or figures.get("kind") != "load":
+        return []
+    return load_report.charts(figures)
 
 
 def _value(value: Any) -> str:

@@ -124,6 +124,7 @@ def run_check(planned: Planned, ctx: CheckContext, *, debug: bool = False) -> Ch
         evidence=failure.evidence if failure else passed.evidence if passed else None,
         hidden=planned.hidden,
         cause=cause,
+        figures=failure.figures if failure else passed.figures if passed else None,
     )
 
 

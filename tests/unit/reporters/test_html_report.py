@@ -12,10 +12,12 @@ import pytest
 
 from harness.cli import build_parser
 from harness.commands.check import _reporters
+from harness.load.result import build_result
 from harness.outcomes import CheckResult, RunResult, Status
 from harness.reporters.html import HtmlReporter, to_html
 from harness.reporters.templating import render
 from tests.support.html import Page
+from tests.unit.load.load_fixtures import partial, spec
 
 GOLDEN = Path(__file__).with_name("golden") / "results_v3.json"
 HOSTILE = "<script>alert('pwned')</script>"
@@ -81,3 +83,25 @@ def test_check_html_adds_the_reporter(tmp_path: Path) -> None:
 def test_a_name_a_template_needs_and_is_not_given_is_an_error() -> None:
     with pytest.raises(jinja2.UndefinedError, match="lab"):
         render("check.html.j2")
+
+
+def test_a_load_checks_measurement_is_drawn_as_the_bench_report_draws_it() -> None:
+    run = spec(duration=5)
+    measured = build_result(run, partial(run))
+    data = results()
+    data["tests"][0] = {**data["tests"][0], "id": "prod.load.rps", "figures": {"kind": "load", **measured}}
+    page = Page(to_html(data))
+    page.assert_self_contained()
+    assert page.tags.count("svg") >= 4  # rate, latency over time, the ladder or histogram, errors
+    assert "Requests per second" in page.words and "Latency distribution" in page.words
+    # Figures of another kind (or none) draw nothing.
+    data["tests"][0]["figures"] = {"kind": "something else"}
+    assert Page(to_html(data)).tags.count("svg") == 0
+
+
+def test_the_figures_a_check_measured_are_in_its_json() -> None:
+    result = CheckResult(id="prod.load.rps", title="1000 req/s", status=Status.PASS, score=4, max_score=4,
+                         duration_s=25.0, figures={"kind": "load", "achieved_rps": 998.0})
+    assert result.to_json()["figures"] == {"kind": "load", "achieved_rps": 998.0}
+    assert "figures" not in CheckResult(id="x.y.z", title="t", status=Status.PASS, score=1, max_score=1,
+                                        duration_s=0.1).to_json()
