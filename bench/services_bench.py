@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from harness.runner.reaper import Reaper  # noqa: E402
+from harness.proc.reaper import Reaper  # noqa: E402
 from harness.services import postgres, simple  # noqa: E402
 from harness.services.base import Mode, ServiceSettings  # noqa: E402
 

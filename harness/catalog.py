@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from harness.config import TRACKS
 from harness.errors import ConfigError, NothingToRun, UsageError
-from harness.grading.limits import Limits, limits_from
+from harness.limits import Limits, limits_from
 from harness.params import ParamError
 from harness.paths import labs_root
 from harness.registry import load_validators

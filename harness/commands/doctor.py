@@ -16,8 +16,9 @@ from typing import Any
 
 from harness import __version__
 from harness.errors import EnvironmentProblem
-from harness.runner import clock, owner
-from harness.runner.reaper import Reaper
+from harness.proc import owner
+from harness.proc.reaper import Reaper
+from harness.runner import clock
 from harness.services import docker as dockermod
 from harness.services import provision, simple
 from harness.services.base import Mode, ServiceSettings, resolve_images

@@ -25,8 +25,8 @@ from urllib.parse import unquote, urlsplit
 from harness import __version__
 from harness.catalog import Lab
 from harness.errors import UsageError
-from harness.grading.limits import MB, Limits
 from harness.grading.policy import Policy
+from harness.limits import MB, Limits
 
 # Gradescope's defaults are 768 MB and half a CPU for everything, harness and PostgreSQL included.
 GRADESCOPE_LIMITS = Limits(memory_bytes=384 * MB, processes=128, cpus=0.5, cpu_time_s=240.0, wall_time_s=540.0,

@@ -15,7 +15,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.cgroupfs import kill_tree, remove_tree, tree_pids
+from harness.proc.cgroupfs import kill_tree, remove_tree, tree_pids
 
 MOUNT = Path("/sys/fs/cgroup")
 V1_CONTROLLERS = ("memory", "pids", "cpu", "cpuacct")

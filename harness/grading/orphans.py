@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from harness.procfs import processes, uid_processes
+from harness.proc.procfs import processes, uid_processes
 
 PR_SET_CHILD_SUBREAPER = 36
 PR_GET_CHILD_SUBREAPER = 37

@@ -14,7 +14,7 @@ FILE`), then `--points ID=N` flags. A check is hidden from students when lab.tom
 [gradescope]
 hidden_visibility = "hidden" # for checks hidden in lab.toml without a [visibility] entry
 
-[limits]                     # see limits.py; over the lab's own defaults (lab.toml [grading])
+[limits]                     # see harness/limits.py; over the lab's own defaults (lab.toml [grading])
 memory = "512MB"
 [limits.install]
 timeout = "10m"
@@ -32,9 +32,9 @@ from typing import Any
 
 from harness.catalog import LabManifest
 from harness.errors import ConfigError, UsageError
-from harness.grading.limits import Limits, apply_flags, limits_from
-from harness.grading.limits import from_json as limits_from_json
-from harness.grading.limits import to_json as limits_to_json
+from harness.limits import Limits, apply_flags, limits_from
+from harness.limits import from_json as limits_from_json
+from harness.limits import to_json as limits_to_json
 
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
 _TOP_KEYS = ("points", "visibility", "gradescope", "limits")

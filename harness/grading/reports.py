@@ -13,8 +13,8 @@ from harness.catalog import Lab, LabManifest
 from harness.config import AppConfig, ProjectConfig
 from harness.durations import format_duration
 from harness.grading.gradescope import to_gradescope
-from harness.grading.limits import Limits
 from harness.grading.verdicts import Verdict
+from harness.limits import Limits
 from harness.outcomes import RunResult
 from harness.reporters.json_report import JsonReporter, harness_status, run_message, write_atomically
 from harness.reporters.junit import JunitReporter

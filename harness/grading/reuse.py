@@ -26,11 +26,11 @@ from typing import Any
 from harness import systools as tools
 from harness.grading.jail import COPY
 from harness.grading.warm import WarmSet
+from harness.proc.process import run_to_end
 from harness.runner import relocate
 from harness.runner.app import Launcher
 from harness.runner.deps import DependencyReuse, InstallInputs, Reuse
 from harness.runner.depstore import DEP_DIRS
-from harness.runner.process import run_to_end
 
 COPY_ENV = {"PATH": tools.SYSTEM_PATH, "LC_ALL": "C", "HOME": "/nonexistent"}
 TAIL_LINES = 10

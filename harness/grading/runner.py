@@ -47,8 +47,8 @@ from harness.grading.verdicts import GRADER, Signals, Verdict, name_database_sto
 from harness.grading.warm import WarmSet, warm_up
 from harness.grading.watch import Watch, kill_uid
 from harness.grading.workspace import DEFAULT_UIDS, SubmissionTooLarge, Workspace, allocate_uid, copy_submission
-from harness.runner import owner
-from harness.runner.reaper import Reaper
+from harness.proc import owner
+from harness.proc.reaper import Reaper
 from harness.services import users
 from harness.services.base import Mode
 

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from harness.durations import format_duration
-from harness.grading.limits import Limits, format_size, raise_hint
+from harness.limits import Limits, format_size, raise_hint
 
 # Categories: a limit hit and a rule broken are a contained hostile (or runaway)
 # submission; "project" is an ordinary failure to install, migrate or start; "grader"

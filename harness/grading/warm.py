@@ -40,10 +40,10 @@ from harness.grading.verdicts import Signals
 from harness.grading.watch import kill_uid
 from harness.grading.workspace import SubmissionTooLarge, Workspace, copy_submission
 from harness.layers import SKIPPED, lay_out
+from harness.proc.reaper import Reaper
 from harness.reporters.json_report import write_atomically
 from harness.runner.app import AppEnvironment, AppRunner
 from harness.runner.deps import DependencyReuse, InstallInputs, Reuse, reusable_dirs
-from harness.runner.reaper import Reaper
 
 if TYPE_CHECKING:
     from harness.grading.runner import Grader

@@ -18,9 +18,9 @@ import psutil
 
 from harness import systools as tools
 from harness.grading.cgroups import Group, Usage
-from harness.grading.limits import Limits
 from harness.grading.netns import NamespaceView
 from harness.grading.verdicts import Signals
+from harness.limits import Limits
 
 
 def kill_uid(uid: int) -> None:

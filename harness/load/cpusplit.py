@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from harness.procfs import PROC, processes
+from harness.proc.procfs import PROC, processes
 
 TICKS_PER_S = os.sysconf("SC_CLK_TCK")
 HARNESS = "harness (checks, balancer)"

@@ -22,10 +22,10 @@ from harness.httpclient import AppClient
 from harness.introspect.pg import PgProbe
 from harness.introspect.redis import RedisProbe
 from harness.layers import is_layer, lay_out
+from harness.proc.reaper import Reaper
 from harness.runner.app import AppEnvironment, AppFailed, AppRunner
 from harness.runner.deps import DependencyReuse
 from harness.runner.depstore import DepStore
-from harness.runner.reaper import Reaper
 from harness.services import provision
 from harness.services.base import Mode, ServiceSettings, free_port
 from harness.services.postgres import AppDatabase, PostgresServer

@@ -1,1 +1,1 @@
-"""Running the learner's project and the local services: processes, logs, cleanup."""
+"""The learner's project and a check session: build, start, ready, the checks, stop."""

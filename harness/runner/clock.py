@@ -30,7 +30,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from harness.outcomes import CannotCheck
-from harness.procfs import start_time
+from harness.proc.procfs import start_time
 
 # Debian/Ubuntu package `libfaketime` (multi-arch paths), then a source install.
 LIBRARY_CANDIDATES = (

@@ -30,6 +30,7 @@ from harness.introspect.pg import PgProbe
 from harness.introspect.redis import RedisProbe
 from harness.outcomes import Failure, RunResult
 from harness.params import ParamError
+from harness.proc.reaper import Reaper
 from harness.registry import CheckContext, CheckSpec, Leftovers, load_validators
 from harness.reporters import Reporter
 from harness.runner.app import AppEnvironment, AppFailed, AppRunner, Launcher
@@ -37,7 +38,6 @@ from harness.runner.balancer import Balancer
 from harness.runner.clock import FakeClock
 from harness.runner.deps import DependencyReuse
 from harness.runner.execute import Planned, not_run, run_check
-from harness.runner.reaper import Reaper
 from harness.services import provision
 from harness.services.base import Mode, ServiceSettings, free_port
 from harness.services.postgres import AppDatabase

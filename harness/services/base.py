@@ -11,7 +11,7 @@ from typing import TypeVar
 
 from harness.config import ServiceImages
 from harness.errors import ServiceError
-from harness.runner.reaper import Reaper
+from harness.proc.reaper import Reaper
 
 T = TypeVar("T")
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from harness.errors import EnvironmentProblem, ServiceError
-from harness.runner import owner
+from harness.proc import owner
 from harness.services import docker as dockermod
 from harness.services.base import ServiceSettings, wait_until
 

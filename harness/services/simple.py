@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from harness.errors import EnvironmentProblem
-from harness.runner import owner
-from harness.runner.process import ManagedProcess
+from harness.proc import owner
+from harness.proc.process import ManagedProcess
 from harness.services import users
 from harness.services.base import ServiceSettings, free_port, wait_until
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from harness.runner.reaper import Reaper
+from harness.proc.reaper import Reaper
 from harness.services.base import Mode, ServiceSettings
 from harness.services.postgres import start_local
 from tests.grading.support import LAB, build_submissions, grade, grading_alone, home_template, leftovers

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from harness.errors import EnvironmentProblem, ServiceError
-from harness.runner.reaper import Reaper
+from harness.proc.reaper import Reaper
 from harness.services import provision
 from harness.services.base import Mode, ServiceSettings
 from tests.support.docker_env import REDIS_IMAGE, labelled_containers

@@ -24,7 +24,7 @@ from psycopg import sql
 from harness.introspect.pg import PgProbe
 from harness.introspect.statements import observe
 from harness.outcomes import Failure
-from harness.runner.reaper import Reaper
+from harness.proc.reaper import Reaper
 from harness.services.base import Mode, ServiceSettings
 from harness.services.pg_access import SAFE_OPTIONS, STATS_SCHEMA, install_statements
 from harness.services.postgres import SUPERUSER, AppDatabase, LocalPostgres, start_local

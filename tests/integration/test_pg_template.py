@@ -8,7 +8,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from harness.runner.reaper import Reaper
+from harness.proc.reaper import Reaper
 from harness.services.base import Mode, ServiceSettings
 from harness.services.pg_template import TemplateStore
 from harness.services.postgres import LocalPostgres, start_local

@@ -24,10 +24,10 @@ from psycopg.rows import dict_row
 
 from harness.errors import EnvironmentProblem, ServiceError
 from harness.outcomes import CannotCheck, Failure, Skip
+from harness.proc.process import run_to_end
+from harness.proc.reaper import Reaper
 from harness.registry import CheckContext
 from harness.runner.confined import OutsideProject, read_inside
-from harness.runner.process import run_to_end
-from harness.runner.reaper import Reaper
 from harness.services import pg_template, users
 from harness.services.base import Mode, ServiceSettings
 from harness.services.postgres import LocalPostgres, start_local

@@ -18,8 +18,8 @@ import psycopg
 
 from harness.errors import EnvironmentProblem, ServiceError
 from harness.outcomes import CannotCheck, Failure, Skip
+from harness.proc.reaper import Reaper
 from harness.registry import CheckContext
-from harness.runner.reaper import Reaper
 from harness.services.base import Mode, ServiceSettings
 from harness.services.pg_access import SAFE_OPTIONS
 from harness.services.postgres import LocalPostgres, start_local

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from harness.procfs import processes, start_time, stat_fields
+from harness.proc.procfs import processes, start_time, stat_fields
 
 
 def _stat(proc: Path, pid: int, comm: str, state: str, ppid: int, pgrp: int, start: int) -> None:

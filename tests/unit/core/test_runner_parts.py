@@ -16,9 +16,9 @@ from harness.durations import format_duration, parse_duration
 from harness.expect import leaks, problem_json
 from harness.httpclient import curl_for
 from harness.outcomes import Failure
-from harness.runner.logbuffer import LogBuffer
-from harness.runner.process import ManagedProcess, run_to_end
-from harness.runner.reaper import serve
+from harness.proc.logbuffer import LogBuffer
+from harness.proc.process import ManagedProcess, run_to_end
+from harness.proc.reaper import serve
 
 
 def test_durations() -> None:
@@ -106,7 +106,7 @@ def test_reaper_cleans_up_when_the_pipe_closes(tmp_path: Path) -> None:
     victim = subprocess.Popen(["sleep", "300"], start_new_session=True)
     leftover = tmp_path / "leftover"
     leftover.mkdir()
-    from harness.procfs import start_time
+    from harness.proc.procfs import start_time
 
     lines = [f'{{"op": "pg", "pgid": {victim.pid}, "start": "{start_time(victim.pid)}"}}\n',
              f'{{"op": "path", "path": "{leftover}"}}\n']
@@ -133,7 +133,7 @@ def test_reaper_spares_a_reused_pid() -> None:
 def test_owner_tags_tell_live_runs_from_leftovers(tmp_path: Path) -> None:
     import socket
 
-    from harness.runner import owner
+    from harness.proc import owner
 
     assert owner.alive(owner.tag())
     assert not owner.alive(None) and not owner.alive("garbage")

@@ -15,8 +15,8 @@ from harness.catalog import Catalog
 from harness.errors import UsageError
 from harness.grading import bundle
 from harness.grading.bundle import GRADESCOPE_LIMITS, build, policy_toml
-from harness.grading.limits import MB
 from harness.grading.policy import Policy, parse_policy
+from harness.limits import MB
 
 
 def _lab() -> tuple[object, list[str]]:

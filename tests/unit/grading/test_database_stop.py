@@ -13,9 +13,9 @@ import psycopg
 import pytest
 
 from harness.grading.cgroups import PREFIX, Hierarchy, Sharing
-from harness.grading.limits import MB, Limits
 from harness.grading.verdicts import GRADER, LIMIT, Signals, Verdict, name_database_stop, name_verdict
-from harness.runner.reaper import Reaper
+from harness.limits import MB, Limits
+from harness.proc.reaper import Reaper
 from harness.services import users
 from harness.services.base import Mode, ServiceSettings
 from harness.services.postgres import start_local

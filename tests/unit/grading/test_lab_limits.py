@@ -12,10 +12,10 @@ from harness.catalog import Catalog, Lab, load_manifest
 from harness.durations import format_duration
 from harness.errors import ConfigError
 from harness.grading.bundle import GRADESCOPE_LIMITS, build
-from harness.grading.limits import Limits, raise_hint
 from harness.grading.policy import load_policy, parse_policy
 from harness.grading.reports import finish
 from harness.grading.verdicts import GRADED, Signals, name_verdict
+from harness.limits import Limits, raise_hint
 
 LAB = """services = ["postgres"]
 [grading]

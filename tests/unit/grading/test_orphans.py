@@ -11,7 +11,7 @@ import pytest
 
 from harness import systools as tools
 from harness.grading.orphans import OrphanReaper, is_subreaper, zombie_children
-from harness.procfs import uid_processes
+from harness.proc.procfs import uid_processes
 
 # A uid no grader uses (DEFAULT_UIDS is 1790000-1799999): grading tests may run beside this one.
 UID = 1_899_100

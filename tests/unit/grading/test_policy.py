@@ -8,8 +8,8 @@ import pytest
 
 from harness.catalog import CheckEntry, LabManifest
 from harness.errors import ConfigError, UsageError
-from harness.grading.limits import MB, Limits, format_size, limits_from, parse_size
 from harness.grading.policy import Policy, load_policy, parse_policy
+from harness.limits import MB, Limits, format_size, limits_from, parse_size
 
 MANIFEST = LabManifest(services=("postgres",), checks=(
     CheckEntry("db.sql.parameterized"), CheckEntry("db.pool.bounded", hidden=True), CheckEntry("rest.shelf.contract"),

@@ -15,9 +15,9 @@ from harness.config import TestsConfig as Suite
 from harness.errors import ConfigError
 from harness.grading import jail
 from harness.grading.jail import JailLauncher, JailSpec, cgroup_views
+from harness.proc.reaper import Reaper
 from harness.runner.app import AppEnvironment, AppRunner, DirectLauncher
 from harness.runner.confined import OutsideProject, read_inside
-from harness.runner.reaper import Reaper
 
 SPEC = JailSpec(uid=1790042, workdir="/s/0001/work", home="/s/0001/home", tmp="/s/0001/apptmp",
                 install_procs=("/cg/install/cgroup.procs",), run_procs=("/cg/run/cgroup.procs",),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from harness.grading.limits import MB, Limits
 from harness.grading.verdicts import GRADED, Signals, name_verdict
+from harness.limits import MB, Limits
 
 LIMITS = Limits(memory_bytes=512 * MB, processes=128, cpu_time_s=120, log_bytes=1 * MB, file_size_bytes=64 * MB,
                 wall_time_s=900, install_memory_bytes=2048 * MB)

@@ -7,9 +7,9 @@ import pytest
 
 from harness.grading import watch as watchmod
 from harness.grading.cgroups import Usage
-from harness.grading.limits import MB, Limits
 from harness.grading.verdicts import Signals
 from harness.grading.watch import UidUsage, Watch
+from harness.limits import MB, Limits
 
 LIMITS = Limits(memory_bytes=256 * MB, processes=64, cpu_time_s=5.0, install_cpu_time_s=60.0)
 

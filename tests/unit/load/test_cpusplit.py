@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from harness.load import cpusplit
-from harness.procfs import stat_fields
+from harness.proc.procfs import stat_fields
 
 BUSY = "import time\nend = time.monotonic() + 60\nwhile time.monotonic() < end: pass"
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import psycopg
 
-from harness.runner.reaper import Reaper
+from harness.proc.reaper import Reaper
 from harness.services import users
 from harness.services.base import Mode, ServiceSettings
 from harness.services.postgres import start_local

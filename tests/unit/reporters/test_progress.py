@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from harness.config import parse_config
+from harness.proc.reaper import Reaper
 from harness.progress import LOG_EVERY_S, Progress, Ticker, elapsed, fit
 from harness.reporters.terminal import TerminalReporter
 from harness.runner.app import AppEnvironment, AppRunner
-from harness.runner.reaper import Reaper
 
 
 class FakeClock:

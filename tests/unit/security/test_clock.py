@@ -13,10 +13,10 @@ from harness.config import AppConfig, ProjectConfig
 from harness.errors import ConfigError
 from harness.httpclient import AppClient
 from harness.outcomes import CannotCheck
+from harness.proc.reaper import Reaper
 from harness.registry import CheckContext
 from harness.runner.app import AppEnvironment, AppRunner
 from harness.runner.clock import FakeClock, find_library, orphaned
-from harness.runner.reaper import Reaper
 
 CHECKS = '[[checks]]\nid = "security.headers.hardened"\n'
 

@@ -8,8 +8,8 @@ import pytest
 
 from harness.config import parse_config
 from harness.errors import ConfigError
+from harness.proc.reaper import Reaper
 from harness.runner.app import AppEnvironment, AppFailed, AppRunner
-from harness.runner.reaper import Reaper
 
 
 def test_sql_needs_no_app() -> None:

@@ -14,8 +14,8 @@ from urllib.parse import unquote, urlsplit
 import psycopg
 
 from harness.outcomes import CannotCheck, Failure, Passed
+from harness.proc.process import ManagedProcess, run_to_end
 from harness.registry import CheckContext, check
-from harness.runner.process import ManagedProcess, run_to_end
 
 from ..replica_pair import RUN_AGAIN, Pair, recovery_conflict, replica_pair
 

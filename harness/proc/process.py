@@ -17,8 +17,8 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
-from harness.procfs import processes
-from harness.runner.logbuffer import LogBuffer
+from harness.proc.logbuffer import LogBuffer
+from harness.proc.procfs import processes
 
 # A line is read in pieces of at most this size: output without newlines must not grow the
 # harness's memory (the LogBuffer cuts long lines anyway).

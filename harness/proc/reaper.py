@@ -22,8 +22,8 @@ import time
 from pathlib import Path
 from typing import IO, Any
 
-from harness.cgroupfs import kill_tree, remove_tree, tree_pids
-from harness.procfs import start_time
+from harness.proc.cgroupfs import kill_tree, remove_tree, tree_pids
+from harness.proc.procfs import start_time
 
 
 class Reaper:
@@ -34,7 +34,7 @@ class Reaper:
 
     def start(self) -> None:
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "harness.runner.reaper"],
+            [sys.executable, "-m", "harness.proc.reaper"],
             stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -8,7 +8,7 @@ import socket
 from functools import cache
 from pathlib import Path
 
-from harness.procfs import start_time
+from harness.proc.procfs import start_time
 
 OWNER_LABEL = "dev.harness.owner"
 OWNER_FILE = ".harness-owner"
