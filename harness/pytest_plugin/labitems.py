@@ -19,10 +19,10 @@ from datetime import UTC, datetime
 import pytest
 
 from harness.catalog import Catalog, Lab, LabManifest
+from harness.context import CheckContext
 from harness.errors import HarnessError
 from harness.outcomes import CheckResult, RunResult, Status
 from harness.pytest_plugin.fixtures import project_config, project_lock, services_mode, usage_error
-from harness.registry import CheckContext
 from harness.runner.app import AppFailed
 from harness.runner.deps import DependencyReuse
 from harness.runner.depstore import DepStore

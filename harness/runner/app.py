@@ -23,12 +23,12 @@ from harness.errors import ExitCode, HarnessError
 from harness.introspect import coverage
 from harness.proc.process import ManagedProcess, run_to_end
 from harness.proc.reaper import Reaper
-from harness.registry import BugRun, MigrateRun, TestRun
 from harness.runner.bugs import SeedError, clear_leftovers, discard, seeded_copy
 from harness.runner.clock import FakeClock
 from harness.runner.confined import OutsideProject, read_inside
 from harness.runner.deps import DependencyReuse, inputs, source_snapshot
 from harness.runner.testlog import FailureDigest
+from harness.runs import BugRun, MigrateRun, TestRun
 
 LOG_LINES = 25
 # What the app inherits from the harness's environment; everything else it must be told.

@@ -16,9 +16,10 @@ from typing import Any
 import httpx
 import psycopg
 
+from harness.context import CheckContext
 from harness.durations import format_duration
 from harness.outcomes import CannotCheck, CheckResult, Failure, Passed, Skip, Status
-from harness.registry import CheckContext, CheckSpec
+from harness.registry import CheckSpec
 
 
 @dataclass(frozen=True)
@@ -84,8 +85,9 @@ def _outcome(planned: Planned, ctx: CheckContext, debug: bool) -> Outcome:
 
 def run_check(planned: Planned, ctx: CheckContext, *, debug: bool = False) -> CheckResult:
     spec = planned.spec
-    ctx.params = planned.params  # the lab's parameters for this check (lab.toml [[checks]] params)
-    ctx.check = spec  # what ctx.param reads them against (a registered check sets it too)
+    # Its own context: the lab's parameters for this check, what ctx.param reads them against;
+    # a check still running past its limit cannot see the next one's.
+    ctx = ctx.for_check(spec, planned.params)
     started = time.monotonic()
     box: list[Outcome] = []
     if spec.needs_app and not ctx.app.alive():

@@ -23,6 +23,7 @@ import psycopg
 from harness import __version__
 from harness.catalog import Lab, LabManifest, validate_checks
 from harness.config import ProjectConfig
+from harness.context import CheckContext
 from harness.errors import HarnessError, NothingToRun, UsageError
 from harness.httpclient import AppClient
 from harness.introspect.mongo import MongoProbe
@@ -31,13 +32,14 @@ from harness.introspect.redis import RedisProbe
 from harness.outcomes import Failure, RunResult
 from harness.params import ParamError
 from harness.proc.reaper import Reaper
-from harness.registry import CheckContext, CheckSpec, Leftovers, load_validators
+from harness.registry import CheckSpec, load_validators
 from harness.reporters import Reporter
 from harness.runner.app import AppEnvironment, AppFailed, AppRunner, Launcher
 from harness.runner.balancer import Balancer
 from harness.runner.clock import FakeClock
 from harness.runner.deps import DependencyReuse
 from harness.runner.execute import Planned, not_run, run_check
+from harness.runs import Leftovers
 from harness.services import provision
 from harness.services.base import Mode, ServiceSettings, free_port
 from harness.services.postgres import AppDatabase

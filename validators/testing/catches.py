@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from harness.outcomes import CannotCheck, Failure, Passed
-from harness.registry import CheckContext, TestRun, check
+from harness.registry import CheckContext, check
+from harness.runs import TestRun
 
 from .suite import passing_suite
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from harness.outcomes import CannotCheck, Failure, Passed, Skip
-from harness.registry import CheckContext, Leftovers, TestRun, check
+from harness.registry import CheckContext, check
+from harness.runs import Leftovers, TestRun
 
 from ..production.tests import no_tests_section
 

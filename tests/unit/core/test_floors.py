@@ -24,12 +24,13 @@ FLOORS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("whole runs: a class's submissions, a pytest session", ("grading", "pytest_plugin")),
     ("one check run: the learner's app, the session, the checks", ("runner",)),
     ("what a run reads and writes: labs, reports, the load generator", ("catalog", "reporters", "load")),
-    ("what a check is written with", ("registry", "expect")),
+    ("what a check is written with: @check and the registry, the context it receives",
+     ("registry", "context", "expect")),
     ("probes of the databases the harness owns", ("introspect",)),
     ("PostgreSQL, Redis, MongoDB: docker | local | external", ("services",)),
     ("processes, their logs, their owner, cleanup: /proc and cgroups", ("proc",)),
     ("values and small helpers every floor may use",
-     ("harness", "errors", "durations", "paths", "params", "config", "outcomes", "limits", "layers",
+     ("harness", "errors", "durations", "paths", "params", "config", "outcomes", "runs", "limits", "layers",
       "cache", "systools", "httpclient", "progress")),
 )
 # The checks are loaded by the runner and written against the floors below it; the ones

@@ -60,3 +60,20 @@ def test_hints_speak_the_learners_stack_when_the_check_knows_it() -> None:
     assert ctx("node/week-18").hint(**hint) == "Use one pool. pg.Pool."
     assert ctx("java/week-13").hint(**hint) == "Use one pool."
     assert ctx("").track == "" and ctx("").hint(**hint) == "Use one pool."
+
+
+def test_each_check_gets_its_own_context_sharing_the_runs_values() -> None:
+    """A check that outlives its limit keeps its parameters while the next check runs, and two
+    checks never draw the same generated values."""
+    registry = Registry()
+
+    @registry.check("core.ctx.first", params=[Param("rate", int, 1, "a number")])
+    def first(ctx: CheckContext) -> None:
+        """First."""
+
+    run_ctx = CheckContext(http=None, app=None, run_id="r1", seed=7)  # type: ignore[arg-type]
+    spec = registry.get("core.ctx.first")
+    one, two = run_ctx.for_check(spec, {"rate": 5}), run_ctx.for_check(spec, {"rate": 9})
+    assert (one.params, two.params) == ({"rate": 5}, {"rate": 9}) and run_ctx.params == {}
+    assert one.rng is two.rng is run_ctx.rng
+    assert one.unique("a") != two.unique("a")

@@ -17,12 +17,13 @@ from pathlib import Path
 import httpx
 
 from harness.outcomes import CheckResult, Failure, RunResult, Status
-from harness.registry import BugRun, CheckContext, Leftovers, load_validators
-from harness.registry import TestRun as SuiteRun  # not collected as a test class
+from harness.registry import CheckContext, load_validators
 from harness.reporters.json_report import to_json
 from harness.reporters.junit import to_xml
 from harness.reporters.terminal import TerminalReporter
 from harness.runner.execute import Planned, run_check
+from harness.runs import BugRun, Leftovers
+from harness.runs import TestRun as SuiteRun  # not collected as a test class
 from harness.validators.db.sql import Finding, spliced
 
 PASSED = SuiteRun("npm test", 0, 1.0, "# pass 12", 91.04, "istanbul json-summary: 910 of 1000 lines")

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 import pytest
 
 from harness.outcomes import CannotCheck, Failure, Passed, Skip
-from harness.registry import BugRun, CheckContext, Leftovers, load_validators
-from harness.registry import TestRun as SuiteRun  # not collected as a test class
+from harness.registry import CheckContext, load_validators
+from harness.runs import BugRun, Leftovers
+from harness.runs import TestRun as SuiteRun  # not collected as a test class
 
 PASSED = SuiteRun("npm test", 0, 1.0, "# pass 12", 91.0, "istanbul: 91 of 100 lines")
 FAILED = SuiteRun("npm test", 1, 1.0, "# fail 1", None, "", "1 failing test:\n  ✗ borrowing a lent-out book is 409")
