@@ -111,7 +111,9 @@ def _postmaster(port: str) -> psutil.Process | None:
 @pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL])
 def test_script_and_primary_are_gone_after_ctrl_c_or_a_killed_harness(tmp_path: Path, how: signal.Signals) -> None:
     project = materialize("postgres", "week-08", tmp_path / "reference")
-    marker = f"# cleanup-test {tmp_path.name}"
+    # The whole temporary path: the other signal's case may run at once on another worker, where
+    # its folder has the same name.
+    marker = f"# cleanup-test {tmp_path}"
     (project / "setup-replica.sh").write_text(f'{marker}\necho "$PRIMARY_PORT" > "$HOME/primary-port"\nsleep 300\n')
     proc = subprocess.Popen([sys.executable, "-m", "harness.cli", "check", "week-08", "--track", "postgres",
                              "--project", str(project), "--only", "pg.replica.streaming"],
