@@ -44,9 +44,13 @@ def bench(
     workers: int = 1,
     max_lag: str = "10ms",
     progress: IO[str] | None = None,
+    more_urls: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """Run a load test and return the result document (see docs/bench.md)."""
-    argv = [url, "--rate", repr(float(rate)), "--duration", duration, "--ramp-up", ramp_up,
+    """Run a load test and return the result document (see docs/bench.md).
+
+    ``more_urls``: other instances of the same stateless app; the open model sends every
+    n-th request to each (round-robin per request, a connection pool per instance)."""
+    argv = [url, *more_urls, "--rate", repr(float(rate)), "--duration", duration, "--ramp-up", ramp_up,
             "--model", model, "--workers", str(workers), "--max-lag", max_lag]
     for threshold in thresholds:
         argv += ["--threshold", threshold]

@@ -39,6 +39,9 @@ def add_bench_arguments(parser: argparse.ArgumentParser) -> None:
     # as `harness: error: --option: ...` with exit code 4, not as argparse's exit 2.
     parser.add_argument("url", metavar="URL",
                         help="base URL of the app, e.g. http://127.0.0.1:8080")
+    parser.add_argument("more_urls", nargs="*", default=[], metavar="URL",
+                        help="open model: more instances of the same stateless app; the generator "
+                             "sends them every n-th request in turn (no balancer on the measured path)")
     parser.add_argument("--scenario", metavar="FILE",
                         help="TOML scenario (routes, weights, bodies, headers) or a Locust "
                              "file (.py, runs Locust's closed model); default: GET URL")
@@ -149,8 +152,12 @@ def configure(args: argparse.Namespace) -> BenchConfig:
     if ramp_up >= duration:
         raise UsageError(f"--ramp-up: {args.ramp_up} leaves nothing of --duration "
                          f"{args.duration} to measure; make it shorter than the duration")
+    more = _more_targets(args, url.path)
     scenario = _scenario(args)
     model = args.model or ("closed" if scenario.locustfile else "open")
+    if more and model != "open":
+        raise UsageError(f"URL: several URLs are for the open model only (--model {model} sends to the first); "
+                         "put a balancer in front of the instances for Locust")
     if scenario.locustfile is not None and model != "closed":
         raise UsageError(f"--model {model}: a Locust file runs Locust's closed model only; "
                          "describe the routes in a TOML scenario for the open model")
@@ -184,6 +191,7 @@ def configure(args: argparse.Namespace) -> BenchConfig:
         locustfile=str(scenario.locustfile) if scenario.locustfile else None, timeout=timeout,
         max_connections=_int("--max-connections", args.max_connections, 1), users=users,
         per_user_rate=per_user_rate, wait=args.wait, seed=_int("--seed", args.seed, 0),
+        more_targets=more,
     )
     max_lag = _parsed("--max-lag", parse_duration, args.max_lag)
     return BenchConfig(
@@ -198,48 +206,69 @@ def configure(args: argparse.Namespace) -> BenchConfig:
     )
 
 
+def _more_targets(args: argparse.Namespace, path: str) -> tuple[str, ...]:
+    """The other instances' base URLs: http(s), each with the first URL's path."""
+    found = []
+    for text in getattr(args, "more_urls", None) or []:
+        url = urlsplit(text)
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise UsageError(f"URL: {text!r} is not an http(s) URL (example: http://127.0.0.1:8081)")
+        if url.path.rstrip("/") != path.rstrip("/"):
+            raise UsageError(f"URL: {text!r} has another path than {args.url!r}: the instances of one app "
+                             "serve the same routes, so give them the same path")
+        found.append(f"{url.scheme}://{url.netloc}")
+    return tuple(found)
+
+
 def check_reachable(spec: RunSpec) -> None:
-    url = urlsplit(spec.target)
-    port = url.port or (443 if url.scheme == "https" else 80)
-    try:
-        with socket.create_connection((url.hostname or "", port), timeout=3.0):
-            pass
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise UsageError(f"URL: nothing answers at {url.hostname}:{port} ({reason}); start the "
-                         "app first, or check the URL") from None
+    for target in spec.targets:
+        url = urlsplit(target)
+        port = url.port or (443 if url.scheme == "https" else 80)
+        try:
+            with socket.create_connection((url.hostname or "", port), timeout=3.0):
+                pass
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            raise UsageError(f"URL: nothing answers at {url.hostname}:{port} ({reason}); start the "
+                             "app first, or check the URL") from None
 
 
-def _run_model(config: BenchConfig, spec: RunSpec, label: str, err: IO[str]) -> Partial:
+def _run_model(config: BenchConfig, spec: RunSpec, label: str, err: IO[str]) -> tuple[Partial, dict[str, Any] | None]:
+    """The run's measurements, and where the machine's CPU went during its steady window."""
     printer = None if config.quiet else ProgressPrinter(err, label=label)
     run = LoadRun(spec, workers=config.workers,
                   distributed=spec.model == "closed" and config.workers > 1,
                   remote_workers=config.remote_workers if spec.model == "closed" else 0,
                   master_bind=config.master_bind, on_tick=printer)
     try:
-        return run.run()
+        part = run.run()
     finally:
         if printer is not None:
             printer.finish()
+    window = run.cpu_window
+    return part, (cpusplit.split(*window) if window is not None else None)
 
 
 def execute(config: BenchConfig, err: IO[str]) -> dict[str, Any]:
     """Run the load (both models if asked) and return the judged result document."""
     started = dt.datetime.now(dt.UTC)
-    before = cpusplit.snapshot()
     closed: tuple[RunSpec, Partial] | None = None
     if config.model == "closed":
         main_spec = config.spec
-        main = _run_model(config, main_spec, "[closed] ", err)
+        main, cpu = _run_model(config, main_spec, "[closed] ", err)
     else:
         main_spec = replace(config.spec, model="open")
-        main = _run_model(config, main_spec, "[open] " if config.model == "both" else "", err)
+        main, cpu = _run_model(config, main_spec, "[open] " if config.model == "both" else "", err)
         if config.model == "both":
             closed_spec = replace(config.spec, model="closed")
-            closed = (closed_spec, _run_model(config, closed_spec, "[closed] ", err))
+            closed = (closed_spec, _run_model(config, closed_spec, "[closed] ", err)[0])
     result = build_result(main_spec, main, thresholds=config.thresholds, limits=config.limits,
                           workers=config.workers, closed=closed, started_at=started)
-    result["cpu_split"] = cpusplit.split(before, cpusplit.snapshot())
+    if len(main_spec.targets) > 1:
+        result["targets"] = list(main_spec.targets)
+    if cpu is not None:
+        result["cpu_split"] = cpu
+        cpu["harness_percent_of_machine"] = round(cpu["sides"][cpusplit.HARNESS_SIDE] / cpu["cores"], 1)
     if config.baseline is not None and config.baseline_path is not None:
         _, found = apply_baseline(result, config.baseline, config.baseline_path,
                                   config.tolerance)

@@ -9,7 +9,15 @@ that PostgreSQL, not the app, was the busy one.
 Each process is named by the child of the harness's process it descends from (the load
 generator's workers, PostgreSQL, Redis, each app instance's start command); the harness's
 own process (its checks and the in-process balancer) by itself; processes in a container by
-the container; anything else on the machine as "other".
+the container; anything else on the machine as "other". "Other" is what the machine's own
+count says was busy less everything named: processes that started and ended during the load
+(a test suite next door, a compiler) leave no trace in /proc but do in /proc/stat. The time
+the kernel spent on interrupts (loopback networking for the load itself, mostly) is a party
+of its own.
+
+Parties fall on four sides (`side`): the harness (its process, the generator), the app (its
+instances), the app's services (PostgreSQL, Redis, their containers), and outside the run
+(other processes, the kernel): a verdict blames the side that took the CPU (blame.py).
 """
 
 from __future__ import annotations
@@ -20,7 +28,7 @@ import shutil
 import subprocess
 import time
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +38,10 @@ TICKS_PER_S = os.sysconf("SC_CLK_TCK")
 HARNESS = "harness (checks, balancer)"
 GENERATOR = "load generator"
 OTHER = "other processes on this machine"
+KERNEL = "kernel (interrupts, network)"
+APP_PREFIX = "app: "
+SERVICES = ("PostgreSQL", "Redis", "MongoDB")
+HARNESS_SIDE, APP_SIDE, SERVICES_SIDE, OUTSIDE = "harness", "app", "services", "outside"
 _CONTAINER = re.compile(r"(?:docker-|/docker/)([0-9a-f]{64})")
 _UTIME, _STIME, _CUTIME, _CSTIME = 11, 12, 13, 14  # stat fields after the command name (ticks)
 
@@ -41,23 +53,30 @@ class Snapshot:
     parents: dict[int, int]
     reaped: dict[tuple[int, str], int]  # (pid, start time) -> CPU of its children it has waited for
     machine: list[int]  # /proc/stat's cpu line: user nice system idle iowait irq softirq steal
+    # The harness's own children by name, read while they live: the generator's workers have
+    # ended by the time the split is made.
+    names: dict[int, str] = field(default_factory=dict)
 
 
-def snapshot(proc: Path = PROC) -> Snapshot:
+def snapshot(proc: Path = PROC, *, root: int | None = None) -> Snapshot:
+    root = os.getpid() if root is None else root
     ticks: dict[tuple[int, str], int] = {}
     parents: dict[int, int] = {}
     reaped: dict[tuple[int, str], int] = {}
+    names: dict[int, str] = {}
     for pid, fields in processes(proc):
         ticks[(pid, fields[19])] = int(fields[_UTIME]) + int(fields[_STIME])
         reaped[(pid, fields[19])] = int(fields[_CUTIME]) + int(fields[_CSTIME])
         parents[pid] = int(fields[1])
+        if parents[pid] == root:
+            names[pid] = _child_name(pid, proc)
     machine = [0] * 8
     try:
         first = (proc / "stat").read_text().splitlines()[0].split()
         machine = [int(v) for v in first[1:9]] + [0] * max(0, 8 - len(first[1:9]))
     except (OSError, ValueError, IndexError):
         pass
-    return Snapshot(time.monotonic(), ticks, parents, reaped, machine)
+    return Snapshot(time.monotonic(), ticks, parents, reaped, machine, names)
 
 
 def _cmdline(pid: int, proc: Path) -> list[str]:
@@ -91,9 +110,11 @@ def _child_name(pid: int, proc: Path) -> str:
         return "PostgreSQL"
     if program.startswith("redis-server"):
         return "Redis"
+    if program == "mongod":
+        return "MongoDB"
     if len(argv) >= 3 and Path(argv[0]).name in ("sh", "bash", "dash") and argv[1] == "-c":
         words = argv[2]
-    return f"app: {words[:48]} [pid {pid}]" if words else f"process {pid}"
+    return f"{APP_PREFIX}{words[:48]} [pid {pid}]" if words else f"process {pid}"
 
 
 def _container(pid: int, proc: Path) -> str | None:
@@ -134,7 +155,7 @@ def split(before: Snapshot, after: Snapshot, *, root: int | None = None, proc: P
         top = _top_child(pid, root, after.parents)
         if top is not None:
             if top not in names:
-                names[top] = _child_name(top, proc)
+                names[top] = after.names.get(top) or before.names.get(top) or _child_name(top, proc)
             used[names[top]] += delta
             continue
         container = _container(pid, proc)
@@ -158,15 +179,40 @@ def split(before: Snapshot, after: Snapshot, *, root: int | None = None, proc: P
     machine = [b - a for a, b in zip(before.machine, after.machine, strict=True)]
     total = sum(machine) or 1
     cores = os.cpu_count() or 1
+    # The machine's count is all cores' ticks over the same window: what it says was busy (not
+    # idle, waiting for disk or stolen) less what the named parties used is the rest of the
+    # machine, ended processes included. Interrupt time is charged to no process.
+    kernel = machine[5] + machine[6]
+    if kernel:
+        used[KERNEL] += kernel
+    unnamed = sum(machine) - machine[3] - machine[4] - machine[7] - sum(used.values())
+    if unnamed > 0:
+        used[OTHER] += unnamed
     parties = sorted(((name, 100.0 * ticks / TICKS_PER_S / wall) for name, ticks in used.items()),
                      key=lambda item: -item[1])
+    shown = [{"name": name, "side": side(name), "core_percent": round(percent, 1)} for name, percent in parties]
+    sides = {s: round(sum(percent for name, percent in parties if side(name) == s), 1)
+             for s in (HARNESS_SIDE, APP_SIDE, SERVICES_SIDE, OUTSIDE)}
     return {
         "cores": cores,
         "seconds": round(wall, 2),
-        "parties": [{"name": name, "core_percent": round(percent, 1)} for name, percent in parties],
+        "parties": shown,
+        "sides": sides,
         "idle_percent": round(100.0 * (machine[3] + machine[4]) / total, 1),
         "steal_percent": round(100.0 * machine[7] / total, 1),
     }
+
+
+def side(name: str) -> str:
+    """Which side of the run a party is on (see the module's docstring)."""
+    if name in (HARNESS, GENERATOR):
+        return HARNESS_SIDE
+    if name.startswith(APP_PREFIX):
+        return APP_SIDE
+    if name in SERVICES or (name.startswith("container ") and any(
+            word in name.lower() for word in ("postgres", "redis", "mongo"))):
+        return SERVICES_SIDE
+    return OUTSIDE
 
 
 def describe(found: dict[str, Any], *, top: int = 8) -> str:
@@ -177,5 +223,10 @@ def describe(found: dict[str, Any], *, top: int = 8) -> str:
         shown += f", {len(parties) - top} more {sum(p['core_percent'] for p in parties[top:]):.0f}%"
     cores = found.get("cores", 1)
     idle, stolen = found.get("idle_percent", 0), found.get("steal_percent", 0)
-    return (f"CPU during the load ({cores} cores = {100 * cores}%): {shown or 'nothing measured'}; "
+    sides = found.get("sides") or {}
+    by_side = ""
+    if sides:
+        by_side = (f"; by side: app {sides.get(APP_SIDE, 0):.0f}%, its services {sides.get(SERVICES_SIDE, 0):.0f}%, "
+                   f"harness {sides.get(HARNESS_SIDE, 0):.0f}%, outside the run {sides.get(OUTSIDE, 0):.0f}%")
+    return (f"CPU during the load ({cores} cores = {100 * cores}%): {shown or 'nothing measured'}{by_side}; "
             f"machine idle {idle:.0f}%, stolen by the host {stolen:.0f}%")

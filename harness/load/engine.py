@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from harness.load import cpusplit
 from harness.load.recorder import Partial
 from harness.load.schedule import Schedule
 from harness.load.spec import RunSpec
@@ -118,6 +119,10 @@ class LoadRun:
         self.on_tick = on_tick
         self._children: list[_Child] = []
         self._events: queue.Queue[tuple[int, dict[str, Any]]] = queue.Queue()
+        # /proc at the start and the end of the steady window (after the ramp-up, until the
+        # schedule ends): who had the CPU while the full rate was asked (cpusplit).
+        self.cpu_window: tuple[cpusplit.Snapshot, cpusplit.Snapshot] | None = None
+        self._cpu_marks: list[cpusplit.Snapshot] = []
 
     def run(self) -> Partial:
         with tempfile.TemporaryDirectory(prefix="harness-load-") as tmp:
@@ -129,10 +134,26 @@ class LoadRun:
                     assert child.process.stdin is not None
                     child.process.stdin.write(f"start {start_at!r}\n")
                     child.process.stdin.flush()
+                marks = self._mark_cpu(start_at)
                 self._follow()
+                for mark in marks:
+                    mark.cancel()
+                if len(self._cpu_marks) == 2:
+                    self.cpu_window = (self._cpu_marks[0], self._cpu_marks[1])
                 return self._collect()
             finally:
                 self._stop_children()
+
+    def _mark_cpu(self, start_at: float) -> list[threading.Timer]:
+        """Snapshots of /proc when the steady window starts and ends (timers, off the main loop)."""
+        now = time.time()
+        marks = []
+        for at in (start_at + self.spec.ramp_up, start_at + self.spec.duration):
+            timer = threading.Timer(max(0.0, at - now), lambda: self._cpu_marks.append(cpusplit.snapshot()))
+            timer.daemon = True
+            timer.start()
+            marks.append(timer)
+        return marks
 
     # -- children ----------------------------------------------------------------------
     def _spawn(self, role: str, args: list[str], tmp: Path, result: Path | None,

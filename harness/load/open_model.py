@@ -42,8 +42,8 @@ from harness.load.spec import RunSpec
 class _Pool:
     """Keep-alive connections, most recently used first (keeps the hot set small)."""
 
-    def __init__(self, spec: RunSpec) -> None:
-        parts = urlsplit(spec.target)
+    def __init__(self, spec: RunSpec, target: str) -> None:
+        parts = urlsplit(target)
         self._host = parts.hostname or "127.0.0.1"
         self._tls = parts.scheme == "https"
         self._port = parts.port or (443 if self._tls else 80)
@@ -102,7 +102,10 @@ def run_open(spec: RunSpec, channel: Channel) -> Partial:
     mine = (spec.worker_index, spec.worker_count)
     planned = schedule.count_for_worker(*mine)
     partial.scheduled = schedule.count_for_worker(*mine, first=schedule.first_steady_index)
-    pool = _Pool(spec)
+    # One pool per instance, taken in turn per request: each instance gets every n-th request
+    # whatever its connections are doing, as a per-request balancer would send them.
+    pools = [_Pool(spec, target) for target in spec.targets]
+    turn = itertools.cycle(pools).__next__
     picker = _Picker(spec.routes, spec.seed)
     headers = {r.name: dict(r.headers) for r in spec.routes}
     inflight = [0]
@@ -114,7 +117,7 @@ def run_open(spec: RunSpec, channel: Channel) -> Partial:
     channel.send("ready")
     t0 = channel.wait_for_start()
 
-    def one(route: Route, intended: float) -> None:
+    def one(route: Route, intended: float, pool: _Pool) -> None:
         started = perf() - t0
         partial.on_dispatch(intended, started)
         client = pool.acquire()
@@ -151,7 +154,7 @@ def run_open(spec: RunSpec, channel: Channel) -> Partial:
             break
         inflight[0] += 1
         drained.clear()
-        spawn(one, picker.next(), offset)
+        spawn(one, picker.next(), offset, turn())
     # In-flight requests end by themselves within the request timeout.
     drained.wait(timeout=spec.timeout + 2.0)
     if inflight[0]:
@@ -160,14 +163,17 @@ def run_open(spec: RunSpec, channel: Channel) -> Partial:
     ticker.join()
     cpu, wall = ticker.value if ticker.successful() else (0.0, spec.duration)
     partial.cpu_seconds, partial.wall_seconds = cpu, wall
-    partial.connections_opened, partial.pool_waits = pool.opened, pool.waits
+    partial.connections_opened = sum(pool.opened for pool in pools)
+    partial.pool_waits = waits = sum(pool.waits for pool in pools)
     partial.processes.append({"role": f"open worker {spec.worker_index}", "pid": process.pid,
                               "cpu_percent": 100.0 * cpu / wall if wall else 0.0})
-    if pool.waits:
+    if waits:
         partial.notes.append(
-            f"{pool.waits} requests waited for a free connection (cap {spec.max_connections} "
-            "per worker): their latency includes that wait, their service time does not")
-    pool.close()
+            f"{waits} requests waited for a free connection (cap {spec.max_connections} "
+            f"per worker{' and instance' if len(pools) > 1 else ''}): their latency includes that wait, "
+            "their service time does not")
+    for pool in pools:
+        pool.close()
     return partial
 
 

@@ -120,6 +120,15 @@ def charts(result: Mapping[str, Any]) -> list[str]:
                                               (result.get("errors_by_kind") or {}).items()],
                            "requests")
     charts = [rate, latency, histogram, errors]
+    split = result.get("cpu_split")
+    if isinstance(split, Mapping) and split.get("parties"):
+        # Who had the cores during the steady window: the app, its databases, the harness, the rest.
+        cores = int(split.get("cores", 1))
+        charts.append(svg.bar_chart(
+            f"CPU during the load, by process ({cores} cores = {100 * cores}% of a core; idle "
+            f"{float(split.get('idle_percent', 0)):.0f}%)",
+            [(str(p["name"]), float(p["core_percent"])) for p in split["parties"] if float(p["core_percent"]) >= 0.5],
+            "% of a core"))
     if result.get("model") == "open":
         charts.insert(2, _ladder(result))
     return charts

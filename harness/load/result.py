@@ -142,6 +142,21 @@ def generator_problems(summary: Mapping[str, Any], part: Partial, limits: Limits
     return problems
 
 
+def can_flatter(summary: Mapping[str, Any], part: Partial, limits: Limits) -> bool:
+    """Whether the generator's trouble could make the app look better than it is.
+
+    A lagging or busy generator sends late, and an open model counts each request from when
+    it was due: its delays are added to the app's latency, never taken off. Held thresholds
+    therefore stand despite them. What can flatter: a rate that was not sent (the app served
+    fewer requests than asked), a closed model short of its rate, and requests that failed on
+    the generator's side (unmeasured)."""
+    if part.model != "open":
+        return float(summary["achieved_rps"]) < limits.min_send_ratio * float(summary["target_rps"])
+    if float(summary["send_rps"]) < limits.min_send_ratio * float(summary["target_rps"]):
+        return True
+    return any(kind.endswith(GENERATOR_SIDE) for kind in part.errors_by_kind)
+
+
 def beyond_the_generator(outcomes: Sequence[ThresholdOutcome], result: Mapping[str, Any], *,
                          generator_errors: bool) -> list[str]:
     """Missed thresholds that a generator in trouble cannot explain: the app's own failure.
@@ -173,10 +188,14 @@ def beyond_the_generator(outcomes: Sequence[ThresholdOutcome], result: Mapping[s
 
 
 def judge(problems: Sequence[str], outcomes: Sequence[ThresholdOutcome],
-          regressions: Sequence[str], *, beyond: Sequence[str] = ()) -> Verdict:
+          regressions: Sequence[str], *, beyond: Sequence[str] = (), flattering: bool = True) -> Verdict:
     if problems and beyond:
         # The app failed whatever the generator's trouble: a failure, its doubts said too.
         return Verdict(FAIL, [*beyond, *(f"also: {p}" for p in problems)])
+    if problems and not flattering and outcomes and all(o.passed for o in outcomes) and not regressions:
+        # Held although the generator's own delays were counted against the app: a pass.
+        return Verdict(PASS, [f"all {len(outcomes)} thresholds held, although the generator's own delays were "
+                              "counted against the app", *(f"also: {p}" for p in problems)])
     if problems:
         return Verdict(INCONCLUSIVE, list(problems))
     reasons = [
@@ -270,7 +289,9 @@ def build_result(
             result[f"closed_{key}"] = closed_summary[key]
     outcomes = evaluate(thresholds, result)
     own_errors = any(kind.endswith(GENERATOR_SIDE) for kind in part.errors_by_kind)
-    verdict = judge(problems, outcomes, [], beyond=beyond_the_generator(outcomes, result, generator_errors=own_errors))
+    flattering = can_flatter(summary, part, limits)
+    verdict = judge(problems, outcomes, [], beyond=beyond_the_generator(outcomes, result, generator_errors=own_errors),
+                    flattering=flattering)
     result.update({
         "verdict": verdict.status,
         "verdict_reasons": verdict.reasons,
@@ -290,6 +311,7 @@ def build_result(
             "connection_waits": part.pool_waits,
             "limits": limits.to_json(),
             "problems": problems,
+            "problems_can_flatter": flattering,
         },
         "errors_by_kind": dict(sorted(part.errors_by_kind.items(), key=lambda kv: -kv[1])),
         "routes": route_table(part),
@@ -315,5 +337,6 @@ def rejudge(result: dict[str, Any], thresholds: Sequence[Threshold],
     outcomes = evaluate(thresholds, result)
     own_errors = any(str(kind).endswith(GENERATOR_SIDE) for kind in result.get("errors_by_kind") or {})
     beyond = beyond_the_generator(outcomes, result, generator_errors=own_errors)
-    verdict = judge(problems, outcomes, regressions, beyond=beyond)
+    verdict = judge(problems, outcomes, regressions, beyond=beyond,
+                    flattering=bool(result["generator"].get("problems_can_flatter", True)))
     result["verdict"], result["verdict_reasons"] = verdict.status, verdict.reasons

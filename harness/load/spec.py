@@ -31,6 +31,14 @@ class RunSpec:
     wait: Wait = "poisson"
     seed: int = 0
     cpu_affinity: tuple[int, ...] = field(default=())  # pin the child (benchmarks)
+    # Open model: more base URLs of the same stateless app (its other instances). The
+    # generator spreads its requests over target and these itself, round-robin per request
+    # with a pool each, so that no balancer's cost sits on the measured path.
+    more_targets: tuple[str, ...] = field(default=())
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        return (self.target, *self.more_targets)
 
     def closed_users(self) -> int:
         if self.users is not None:
@@ -58,6 +66,7 @@ class RunSpec:
             "wait": self.wait,
             "seed": self.seed,
             "cpu_affinity": list(self.cpu_affinity),
+            "more_targets": list(self.more_targets),
         }
 
     @classmethod
@@ -79,6 +88,7 @@ class RunSpec:
             wait=data.get("wait", "poisson"),
             seed=int(data.get("seed", 0)),
             cpu_affinity=tuple(int(c) for c in data.get("cpu_affinity", [])),
+            more_targets=tuple(str(t) for t in data.get("more_targets", [])),
         )
 
     def write(self, path: Path) -> None:

@@ -39,6 +39,11 @@ def scenario(book_ids: list[str], tag: str, borrowers: list[tuple[str, str]], lo
     return "\n".join(lines)
 
 
+# CPU per request served (ms of one core) by the app's instances and its databases: what the
+# capstone's reference used at 1000 req/s on 2 cores, and the allowance, a multiple of it.
+REFERENCE_CPU_MS = 0.7
+APP_CPU_MS = 2.0
+
 # One load test at a time on a machine: two harness runs (parallel tests, a grading batch)
 # that load their apps at once measure each other, not their apps.
 LOCK_FILE = Path(tempfile.gettempdir()) / "harness-load.lock"
@@ -97,22 +102,28 @@ def borrowers(ctx: CheckContext) -> list[tuple[str, str]]:
 @check("prod.load.rps", points=4, services={"postgres", "redis"}, timeout_s=300, params=[
     Param("rate", float, 1000, "the requests per second to hold (97% of it must be reached)"),
     Param("duration", str, "20s", "how long to hold it, after a 3 s ramp-up (e.g. 20s, 1m)"),
-    Param("p95", str, "200ms", "the 95th percentile latency to stay under (e.g. 200ms)")])
+    Param("p95", str, "200ms", "the 95th percentile latency to stay under (e.g. 200ms)"),
+    Param("cpu_ms", float, APP_CPU_MS, "CPU per request served (ms of one core) the app's instances and its "
+          "databases may use: above it, a machine saturated during the load is the app's doing")])
 def sustains_the_target_rate(ctx: CheckContext) -> Passed:
     """The API holds 1000+ requests per second on a realistic mix, within its latency and error budget.
 
     An open-model load (requests sent on a schedule, latency measured from when each was
-    due) of 95% reads and 5% loans, through the balancer to both instances; the loans come
-    from two members, each logged in through another instance. An overloaded load
-    generator makes the check inconclusive, never a failure of the app; another harness
-    load test on the same machine is waited for, not measured against.
+    due) of 95% reads and 5% loans, spread by the generator over the instances in turn (the
+    balancer's own cost stays off the measured path; prod.scale.* check the balancing); the
+    loans come from two members, each logged in through another instance. When the generator
+    could not keep its schedule, where the CPU went decides (harness/load/blame.py): the app's
+    failure if it saturated the machine using more CPU per request than `cpu_ms`, otherwise
+    inconclusive, naming who took the CPU. Another harness load test on the same machine is
+    waited for, not measured against.
     """
-    from harness.load import cpusplit
+    from harness.load import blame, cpusplit
     from harness.load.api import LoadError, bench
 
     rate: float = ctx.param("rate")
     duration: str = ctx.param("duration")
     p95: str = ctx.param("p95")
+    budget_ms: float = ctx.param("cpu_ms")
     api, _ = admin_api(ctx)
     authors = [api.author() for _ in range(5)]
     tag = values.word(ctx.unique, "load")
@@ -120,27 +131,49 @@ def sustains_the_target_rate(ctx: CheckContext) -> Passed:
     loan_book = api.book(authors[0].id, copies_total=1_000_000).id
     members = borrowers(ctx)
     thresholds = [f"rps>={rate * 0.97:g}", f"p95<{p95}", "errors<1%"]
+    # The instances are stateless (prod.scale.* prove it): the generator takes them in turn itself.
+    targets = [client.base_url for client in (ctx.instances or [ctx.http])]
     with tempfile.TemporaryDirectory(prefix="harness-load-") as tmp:
         path = Path(tmp) / "scenario.toml"
         path.write_text(scenario(books[:10], tag, members, loan_book))
         try:
             with one_load_at_a_time(ctx.note):
-                result = bench(ctx.http.base_url, rate=rate, duration=duration, ramp_up="3s",
+                result = bench(targets[0], more_urls=targets[1:], rate=rate, duration=duration, ramp_up="3s",
                                thresholds=thresholds, scenario=path)
         except LoadError as exc:
             raise CannotCheck(f"the load generator could not run: {exc}") from None
     summary = (f"achieved {result['achieved_rps']:.0f} req/s of {rate:g}; p50 {result['p50_ms']:.1f} ms, "
                f"p95 {result['p95_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms; errors {result['error_rate']:.2%}")
     # Who had the cores: the app, its databases, the generator, the harness or the machine's others.
-    cpu = ("\n" + cpusplit.describe(result["cpu_split"])) if result.get("cpu_split") else ""
+    split = result.get("cpu_split")
+    per_request = blame.app_cpu_ms_per_request(split or {}, float(result.get("achieved_rps") or 0))
+    cpu = ("\n" + cpusplit.describe(split)) if split else ""
+    cpu += f"\napp CPU per request served: {per_request:.2f} ms (allowed {budget_ms:g} ms)" if per_request else ""
     ctx.note(f"{summary}; generator CPU {result.get('generator_cpu_percent', 0):.0f}% of a core, "
              f"schedule lag p99 {result.get('schedule_lag_p99_ms') or 0:.1f} ms{cpu}")
-    if result["verdict"] == "inconclusive":
-        raise CannotCheck("the load generator, not your app, could not keep the schedule: "
-                          + "; ".join(result.get("verdict_reasons", [])) + f" ({summary}){cpu}",
-                          fix="Run on a machine with more free cores, or lower the lab's rate for this machine.")
     # The whole measurement: the HTML report (check --html) draws the bench report's charts from it.
     figures = {"kind": "load", **result}
+    if result["verdict"] == "inconclusive":
+        found = blame.blame(split, result, budget_ms=budget_ms, reference_ms=REFERENCE_CPU_MS)
+        doubts = "; ".join(result.get("verdict_reasons", []))
+        if found.party == blame.APP:
+            raise Failure(
+                f"the API did not hold {rate:g} requests per second: it saturated the machine",
+                expected=", ".join(thresholds) + f", at most {budget_ms:g} ms of CPU per request when the machine "
+                         "saturates",
+                actual=f"{summary}\n{found.reason}\nthe generator's figures: {doubts}{cpu}",
+                hint="Find what each request costs in CPU (a profiler on the hot read routes): serialising the same "
+                     "rows again and again, hashing or signing on every request, unindexed filters that make "
+                     "PostgreSQL scan, logging synchronously. Cache hot reads in Redis.",
+                reproduce=f"harness bench \"http://localhost:$PORT\" --rate {rate:g} --duration {duration} "
+                          f"--threshold '{thresholds[1]}' --html report.html",
+                figures=figures)
+        fix = {blame.OUTSIDE_RUN: "Run again when nothing else is busy on this machine.",
+               blame.MACHINE: f"Lower the rate for this machine (--param prod.load.rps.rate=...), or run on more "
+                              f"than {split.get('cores') if split else '?'} cores.",
+               }.get(found.party, "Run on a machine with more free cores, or lower the lab's rate for this machine.")
+        raise CannotCheck(f"the load measurement is not conclusive: {found.reason} ({summary}; the generator's "
+                          f"figures: {doubts}){cpu}", fix=fix)
     if result["verdict"] != "pass":
         kinds = sorted((result.get("errors_by_kind") or {}).items(), key=lambda item: -item[1])
         errors = ("\nerrors by kind: " + ", ".join(f"{kind} x {count}" for kind, count in kinds[:5])) if kinds else ""

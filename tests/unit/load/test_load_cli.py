@@ -147,3 +147,23 @@ def test_progress_rewrites_one_line_on_a_terminal() -> None:
     printer.finish()
     text = stream.getvalue()
     assert text.count("\r") == 2 and text.endswith("\n") and text.count("\n") == 1
+
+
+def test_more_urls_are_instances_the_open_model_takes_in_turn() -> None:
+    config = configure(_parse("http://127.0.0.1:9/api", "http://127.0.0.1:10/api/", "--rate", "10"))
+    assert config.spec.targets == ("http://127.0.0.1:9", "http://127.0.0.1:10")
+    assert configure(_parse(URL, "--rate", "10")).spec.targets == ("http://127.0.0.1:9",)
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (("http://127.0.0.1:9/api", "http://127.0.0.1:10/v2", "--rate", "10"), "has another path"),
+        ((URL, "127.0.0.1:10", "--rate", "10"), "'127.0.0.1:10' is not an http(s) URL"),
+        ((URL, "http://127.0.0.1:10", "--rate", "10", "--model", "closed"), "for the open model only"),
+    ],
+)
+def test_more_urls_are_checked(argv: tuple[str, ...], words: str) -> None:
+    code, _, err = _run(*argv)
+    assert code == EXIT_USAGE
+    assert words in err

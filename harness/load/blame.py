@@ -1,0 +1,86 @@
+"""Who an inconclusive load run is to blame on, from where the machine's CPU went.
+
+The generator judges itself (result.py): when it lagged or could not send the rate and the
+app's thresholds were missed, its own figures cannot tell a slow app from a slow generator.
+On a small machine the generator, the app, its databases and everything else share the
+cores, so the question is who had them (cpusplit.py):
+
+* the machine had idle CPU: the generator hit a limit of its own (one process at a full
+  core, a connection cap): inconclusive, and "the load generator, not your app" is true;
+* the machine was saturated and the app with its databases used more CPU per request than
+  the check allows (a reasonable implementation's figure): the app's failure, since the
+  generator waited for a CPU the app was using;
+* saturated, the app within its allowance: whoever took the rest is named: the harness's
+  own processes, or something outside the run; when neither took more than its share the
+  machine is too small for the rate. Inconclusive in each case, never the app's failure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from harness.load.cpusplit import APP_SIDE, HARNESS_SIDE, OUTSIDE, SERVICES_SIDE
+
+# Below this share of idle CPU (percent of all cores, stolen time aside) the machine had no
+# core to spare: whoever waited, waited for a CPU someone else was using.
+SATURATED_IDLE_PERCENT = 10.0
+# The harness (its process and the generator) may use up to this share of the machine's
+# cores before a saturated machine is put down to it; outside the run, this much.
+HARNESS_SHARE = 1 / 3
+OUTSIDE_SHARE = 0.10
+
+APP, HARNESS, OUTSIDE_RUN, MACHINE, GENERATOR_ALONE = "app", "harness", "outside", "machine", "generator"
+
+
+@dataclass(frozen=True)
+class Blame:
+    party: str  # APP (a failure), HARNESS, OUTSIDE_RUN, MACHINE or GENERATOR_ALONE (inconclusive)
+    reason: str
+    app_cpu_ms_per_request: float | None
+
+
+def app_cpu_ms_per_request(split: Mapping[str, Any], requests_per_s: float) -> float | None:
+    """CPU the app's instances and its databases used per request served (ms of one core)."""
+    sides = split.get("sides") or {}
+    if requests_per_s <= 0 or not sides:
+        return None
+    return (float(sides.get(APP_SIDE, 0.0)) + float(sides.get(SERVICES_SIDE, 0.0))) * 10.0 / requests_per_s
+
+
+def blame(split: Mapping[str, Any] | None, result: Mapping[str, Any], *, budget_ms: float,
+          reference_ms: float | None = None) -> Blame:
+    """Who took the CPU in an inconclusive run (see the module's docstring)."""
+    if not split or not split.get("sides"):
+        return Blame(GENERATOR_ALONE, "the CPU of this run's processes could not be read (no /proc): the "
+                     "load generator could not keep its schedule", None)
+    sides = split["sides"]
+    cores = max(int(split.get("cores", 1)), 1)
+    rate = float(result.get("achieved_rps") or 0.0)
+    per_request = app_cpu_ms_per_request(split, rate)
+    used = (f"the app's instances used {sides.get(APP_SIDE, 0):.0f}% and its databases "
+            f"{sides.get(SERVICES_SIDE, 0):.0f}% of a core, the harness {sides.get(HARNESS_SIDE, 0):.0f}%, "
+            f"outside the run {sides.get(OUTSIDE, 0):.0f}% (this machine: {cores} cores = {100 * cores}%)")
+    if float(split.get("idle_percent", 0.0)) >= SATURATED_IDLE_PERCENT:
+        return Blame(GENERATOR_ALONE, f"the machine had {split['idle_percent']:.0f}% of its CPU idle, so the load "
+                     f"generator hit a limit of its own: {used}", per_request)
+    reference = f"; the reference implementation uses about {reference_ms:.2f} ms" if reference_ms else ""
+    if per_request is not None and per_request > budget_ms:
+        return Blame(APP, f"the machine was saturated and your app with its databases used {per_request:.2f} ms of CPU "
+                     f"per request served (allowed {budget_ms:.2f} ms{reference}): the load generator waited for "
+                     f"CPU your app was using; {used}", per_request)
+    mine = f"your app used {per_request:.2f} ms of CPU per request, within the {budget_ms:.2f} ms allowed{reference}" \
+        if per_request is not None else "your app's CPU per request is unknown (nothing was served)"
+    harness_over = float(sides.get(HARNESS_SIDE, 0.0)) - 100.0 * cores * HARNESS_SHARE
+    outside_over = float(sides.get(OUTSIDE, 0.0)) - 100.0 * cores * OUTSIDE_SHARE
+    if outside_over > 0 and outside_over >= harness_over:
+        return Blame(OUTSIDE_RUN, f"something outside this run took {sides[OUTSIDE]:.0f}% of a core while the "
+                     f"machine was saturated ({mine}): {used}", per_request)
+    if harness_over > 0:
+        return Blame(HARNESS, f"the harness's own processes (the load generator, the checks) took "
+                     f"{sides[HARNESS_SIDE]:.0f}% of a core, more than their share of "
+                     f"{100 * cores * HARNESS_SHARE:.0f}%, "
+                     f"while the machine was saturated ({mine}): {used}", per_request)
+    return Blame(MACHINE, f"this machine's {cores} cores are not enough for this rate: {mine}, the harness and "
+                 f"the rest stayed within their shares, and still the machine was saturated: {used}", per_request)

@@ -1,0 +1,77 @@
+"""Who an inconclusive load run is put down to, from where the machine's CPU went; and when a
+lagging generator's run still passes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from harness.load import blame
+from harness.load.cpusplit import APP_SIDE, HARNESS_SIDE, OUTSIDE, SERVICES_SIDE
+from harness.load.result import build_result
+from harness.load.thresholds import parse_threshold
+
+from .load_fixtures import partial, spec
+
+
+def _split(app: float, services: float, harness: float, outside: float, idle: float = 1.0) -> dict[str, Any]:
+    return {"cores": 2, "idle_percent": idle, "steal_percent": 0.0, "parties": [],
+            "sides": {APP_SIDE: app, SERVICES_SIDE: services, HARNESS_SIDE: harness, OUTSIDE: outside}}
+
+
+RESULT = {"achieved_rps": 800.0}
+
+
+def test_cpu_per_request_counts_the_app_and_its_databases() -> None:
+    # 120% + 40% of a core at 800 req/s: 1.6 core-seconds per second, 2 ms per request.
+    assert blame.app_cpu_ms_per_request(_split(120, 40, 30, 0), 800) == pytest.approx(2.0)
+    assert blame.app_cpu_ms_per_request(_split(120, 40, 30, 0), 0) is None
+
+
+def test_an_app_that_saturates_the_machine_beyond_its_allowance_is_to_blame() -> None:
+    found = blame.blame(_split(140, 20, 30, 8), RESULT, budget_ms=1.5, reference_ms=0.7)
+    assert found.party == blame.APP
+    assert "2.00 ms of CPU per request" in found.reason and "allowed 1.50 ms" in found.reason
+    assert "reference implementation uses about 0.70 ms" in found.reason
+    assert "not your app" not in found.reason
+
+
+@pytest.mark.parametrize(
+    ("split", "party", "words"),
+    [
+        (_split(60, 15, 30, 95), blame.OUTSIDE_RUN, "something outside this run took 95%"),
+        (_split(60, 15, 100, 20), blame.HARNESS, "the harness's own processes"),
+        (_split(100, 30, 50, 19), blame.MACHINE, "2 cores are not enough for this rate"),
+        (_split(60, 15, 30, 0, idle=40.0), blame.GENERATOR_ALONE, "40% of its CPU idle"),
+    ],
+)
+def test_within_its_allowance_the_app_is_never_blamed(split: dict[str, Any], party: str, words: str) -> None:
+    found = blame.blame(split, RESULT, budget_ms=2.0)
+    assert found.party == party
+    assert words in found.reason
+
+
+def test_a_saturated_machine_beyond_the_allowance_is_the_apps_even_when_others_were_busy_too() -> None:
+    # The app alone used 2.5 ms per request: no share of the others explains that.
+    assert blame.blame(_split(170, 30, 60, 60), RESULT, budget_ms=2.0).party == blame.APP
+
+
+def test_no_split_leaves_the_generator_to_blame() -> None:
+    assert blame.blame(None, RESULT, budget_ms=2.0).party == blame.GENERATOR_ALONE
+
+
+def test_held_thresholds_stand_when_the_generator_only_lagged() -> None:
+    # Its lag was counted against the app (latency from the intended send), never for it.
+    run = spec()
+    result = build_result(run, partial(run, lag=0.050), thresholds=[parse_threshold("p95<200ms")])
+    assert result["verdict"] == "pass"
+    assert result["verdict_reasons"][0].startswith("all 1 thresholds held, although")
+    assert any("schedule lag p99 50.0 ms" in reason for reason in result["verdict_reasons"][1:])
+
+
+def test_a_rate_not_sent_can_flatter_the_app_and_stays_inconclusive() -> None:
+    run = spec()
+    result = build_result(run, partial(run, send_fraction=0.9), thresholds=[parse_threshold("p95<200ms")])
+    assert result["verdict"] == "inconclusive"
+    assert result["generator"]["problems_can_flatter"] is True
