@@ -1,8 +1,10 @@
 'use strict';
-// TODO (item 3): unit tests like this one are a start. Add integration tests (the
-// repositories against DATABASE_URL: run the migrations in the test setup) and end-to-end
-// tests (the app listening on port 0, spoken to over HTTP), add them to `npm test` in
-// package.json, and reach 80% of the lines of src/ (c8 --all counts the files no test loads).
+// TODO (item 3): unit tests like this one are a start. Add integration tests in
+// tests/integration (the repositories against DATABASE_URL: run the migrations in the test
+// setup) and end-to-end tests in tests/e2e (the app listening on port 0, spoken to over
+// HTTP), and reach 80% of the lines of src/ (c8 --all counts the files no test loads).
+// `npm test` runs every *.test.js of the three folders in one process: read tests/run.js
+// before you write a before() or an after().
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const v = require('../../src/http/validate');

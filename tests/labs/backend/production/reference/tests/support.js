@@ -1,9 +1,18 @@
 'use strict';
-// What every test file shares: the environment, the schema and a clean cache.
+// What every test file shares: the environment, the schema and a clean cache, and the one
+// teardown of the run.
 //
 // The tests need DATABASE_URL (a database of their own: they create the schema in it
 // by running the migrations) and REDIS_URL (they delete the app's shelf:* keys there).
 // The harness gives them both; CI gets them from its service containers.
+//
+// tests/run.js loads every test file into one process, so the pool and the Redis client
+// are shared by all of them and must stay open until the last test of the run: requiring
+// this file registers one after() hook, once per process (modules load once), that closes
+// what the files asked to close (onTeardown) and then the pool and the Redis client. No
+// test file closes them itself. `node --test tests/unit/x.test.js` runs one file alone,
+// with this same teardown.
+const { after } = require('node:test');
 process.env.LOG_LEVEL ??= 'silent';
 process.env.JWT_SECRET ??= 'a-secret-for-the-tests-only-0123456789abcdef';
 process.env.REDIS_URL ??= 'redis://127.0.0.1:6379/1';
@@ -30,11 +39,24 @@ function prepare() {
   return prepared;
 }
 
-/** Close the pool and Redis, so that the test process can exit. */
-async function finish() {
-  await require('../src/db').close();
-  await require('../src/redis').close();
+const closers = [];
+
+/** Something to close after the last test of the run (a server), before the pool and Redis. */
+function onTeardown(close) {
+  closers.push(close);
 }
+
+/** Whether a test file has loaded this module of src/ (a run of unit tests alone opens no pool). */
+function loaded(modulePath) {
+  return require.cache[require.resolve(modulePath)] !== undefined;
+}
+
+after(async () => {
+  for (const close of closers.reverse()) await close();
+  // Closed so that the process can exit; opened only if a test used them.
+  if (loaded('../src/db')) await require('../src/db').close();
+  if (loaded('../src/redis')) await require('../src/redis').close();
+});
 
 let counter = 0;
 /** A value no other test (or earlier run) uses. */
@@ -59,4 +81,4 @@ function member() {
     passwordHash: 'x' });
 }
 
-module.exports = { prepare, finish, unique, author, book, member };
+module.exports = { prepare, onTeardown, unique, author, book, member };

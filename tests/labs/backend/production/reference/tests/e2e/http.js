@@ -1,26 +1,33 @@
 'use strict';
 // The app started in the test process on a free port, and a small HTTP client for it.
-const { before, after } = require('node:test');
+const { before } = require('node:test');
 const assert = require('node:assert/strict');
-const { prepare, finish, unique } = require('../support');
+const { prepare, onTeardown, unique } = require('../support');
 const app = require('../../src/app');
 const db = require('../../src/db');
 
-let server;
+let serving = false;
+let server = null;
 let base;
 
-/** Start the app before the tests of the calling file, stop it after them. */
+/**
+ * The app for the calling file's tests. Every e2e file calls it; in one process (tests/run.js)
+ * they share one app: the first call starts it before the first test of the run, and the
+ * run's teardown (support.js) stops it after the last.
+ */
 function serve() {
+  if (serving) return;
+  serving = true;
   before(async () => {
     await prepare();
     server = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     base = `http://127.0.0.1:${server.address().port}`;
   });
-  after(async () => {
+  onTeardown(async () => {
+    if (server === null) return;
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
-    await finish();
   });
 }
 

@@ -1,13 +1,12 @@
 'use strict';
 // Accounts and refresh-token families against a real PostgreSQL.
-const { test, before, after } = require('node:test');
+const { test, before } = require('node:test');
 const assert = require('node:assert/strict');
-const { prepare, finish, member } = require('../support');
+const { prepare, member } = require('../support');
 const db = require('../../src/db');
 const accounts = require('../../src/repos/accounts');
 
 before(prepare);
-after(finish);
 
 test('an account is found by e-mail (with its hash) and by id (without)', async () => {
   const m = await member();

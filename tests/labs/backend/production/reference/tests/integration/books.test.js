@@ -1,12 +1,11 @@
 'use strict';
 // The books repository against a real PostgreSQL.
-const { test, before, after } = require('node:test');
+const { test, before } = require('node:test');
 const assert = require('node:assert/strict');
-const { prepare, finish, unique, author, book } = require('../support');
+const { prepare, unique, author, book } = require('../support');
 const books = require('../../src/repos/books');
 
 before(prepare);
-after(finish);
 
 test('books: create, read with the author, update, delete', async () => {
   const authorId = await author('Ursula');

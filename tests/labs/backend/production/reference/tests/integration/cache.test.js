@@ -1,13 +1,12 @@
 'use strict';
 // The cache against a real Redis: keys, TTLs, invalidation.
-const { test, before, after } = require('node:test');
+const { test, before } = require('node:test');
 const assert = require('node:assert/strict');
-const { prepare, finish, unique } = require('../support');
+const { prepare, unique } = require('../support');
 const { redis } = require('../../src/redis');
 const cache = require('../../src/cache');
 
 before(prepare);
-after(finish);
 
 test('a cached book has a TTL and goes when the book changes', async () => {
   const id = unique('b');

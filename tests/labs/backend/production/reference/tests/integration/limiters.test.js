@@ -1,12 +1,11 @@
 'use strict';
 // The rate limiters against a real Redis: counts shared by every instance.
-const { test, before, after } = require('node:test');
+const { test, before } = require('node:test');
 const assert = require('node:assert/strict');
-const { prepare, finish, unique } = require('../support');
+const { prepare, unique } = require('../support');
 const limiters = require('../../src/auth/limiters');
 
 before(prepare);
-after(finish);
 
 test('the login limiter blocks an account after 10 failures, for the rest of the minute', async () => {
   const email = `${unique('victim')}@shelf.test`;

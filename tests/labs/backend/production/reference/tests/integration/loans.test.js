@@ -1,13 +1,12 @@
 'use strict';
 // Loans against a real PostgreSQL: concurrent borrowers, returns, the error cases.
-const { test, before, after } = require('node:test');
+const { test, before } = require('node:test');
 const assert = require('node:assert/strict');
-const { prepare, finish, author, book, member } = require('../support');
+const { prepare, author, book, member } = require('../support');
 const books = require('../../src/repos/books');
 const loans = require('../../src/repos/loans');
 
 before(prepare);
-after(finish);
 
 test('concurrent borrowers never take more copies than there are', async () => {
   const created = await book(await author(), { copies_total: 3 });

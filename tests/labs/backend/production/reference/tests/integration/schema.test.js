@@ -1,13 +1,12 @@
 'use strict';
 // The schema the migrations build, in a real PostgreSQL.
-const { test, before, after } = require('node:test');
+const { test, before } = require('node:test');
 const assert = require('node:assert/strict');
-const { prepare, finish } = require('../support');
+const { prepare } = require('../support');
 const db = require('../../src/db');
 const { migrate } = require('../../scripts/migrate');
 
 before(prepare);
-after(finish);
 
 test('the migrations are re-runnable', async () => {
   assert.deepEqual(await migrate(process.env.DATABASE_URL), []);

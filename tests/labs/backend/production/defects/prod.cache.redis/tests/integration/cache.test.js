@@ -1,12 +1,11 @@
 'use strict';
 // The cache: hits, TTLs, invalidation.
-const { test, before, after } = require('node:test');
+const { test, before } = require('node:test');
 const assert = require('node:assert/strict');
-const { prepare, finish, unique } = require('../support');
+const { prepare, unique } = require('../support');
 const cache = require('../../src/cache');
 
 before(prepare);
-after(finish);
 
 test('a cached book is served until the book changes', async () => {
   const id = unique('b');
