@@ -32,6 +32,9 @@ HARNESS_SHARE = 1 / 3
 OUTSIDE_SHARE = 0.10
 
 APP, HARNESS, OUTSIDE_RUN, MACHINE, GENERATOR_ALONE = "app", "harness", "outside", "machine", "generator"
+# A saturated machine the app did not saturate: a narrow miss there is not the app's (the
+# generator alone, with idle CPU, is no excuse for the app's own latency).
+NOT_THE_APP = frozenset({HARNESS, OUTSIDE_RUN, MACHINE})
 
 
 @dataclass(frozen=True)

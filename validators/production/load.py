@@ -8,6 +8,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from harness import expect
 from harness.outcomes import CannotCheck, Failure, Passed
@@ -40,9 +41,11 @@ def scenario(book_ids: list[str], tag: str, borrowers: list[tuple[str, str]], lo
 
 
 # CPU per request served (ms of one core) by the app's instances and its databases: what the
-# capstone's reference used at 1000 req/s on 2 cores, and the allowance, a multiple of it.
+# capstone's reference used at 1000 req/s on 2 cores (0.61-0.73 ms over 7 runs), and the
+# allowance, twice that: at 1000 req/s, 140% of a 2-core machine's 200%, the rest being what
+# the harness (about 20%: the generator) and the machine's own work need.
 REFERENCE_CPU_MS = 0.7
-APP_CPU_MS = 2.0
+APP_CPU_MS = 1.4
 
 # One load test at a time on a machine: two harness runs (parallel tests, a grading batch)
 # that load their apps at once measure each other, not their apps.
@@ -85,6 +88,17 @@ def one_load_at_a_time(note: Callable[[str], None], wait_s: float = LOCK_WAIT_S,
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _fix(party: str, split: dict[str, Any] | None) -> str:
+    from harness.load import blame
+
+    if party == blame.OUTSIDE_RUN:
+        return "Run again when nothing else is busy on this machine."
+    if party == blame.MACHINE:
+        return (f"Lower the rate for this machine (--param prod.load.rps.rate=...), or run on more than "
+                f"{split.get('cores') if split else '?'} cores.")
+    return "Run on a machine with more free cores, or lower the lab's rate for this machine."
+
+
 def borrowers(ctx: CheckContext) -> list[tuple[str, str]]:
     """A member logged in through each instance (or the one app): (member id, access token)."""
     accounts = Accounts(ctx)
@@ -112,10 +126,11 @@ def sustains_the_target_rate(ctx: CheckContext) -> Passed:
     due) of 95% reads and 5% loans, spread by the generator over the instances in turn (the
     balancer's own cost stays off the measured path; prod.scale.* check the balancing); the
     loans come from two members, each logged in through another instance. When the generator
-    could not keep its schedule, where the CPU went decides (harness/load/blame.py): the app's
-    failure if it saturated the machine using more CPU per request than `cpu_ms`, otherwise
-    inconclusive, naming who took the CPU. Another harness load test on the same machine is
-    waited for, not measured against.
+    could not keep its schedule, or the app missed its budget narrowly on a saturated machine,
+    where the CPU went decides (harness/load/blame.py): the app's failure if it saturated the
+    machine using more CPU per request than `cpu_ms`, otherwise inconclusive, naming who took
+    the CPU; a clear miss (latency or errors many times the limit) is the app's whoever had the
+    CPU. Another harness load test on the same machine is waited for, not measured against.
     """
     from harness.load import blame, cpusplit
     from harness.load.api import LoadError, bench
@@ -153,9 +168,13 @@ def sustains_the_target_rate(ctx: CheckContext) -> Passed:
              f"schedule lag p99 {result.get('schedule_lag_p99_ms') or 0:.1f} ms{cpu}")
     # The whole measurement: the HTML report (check --html) draws the bench report's charts from it.
     figures = {"kind": "load", **result}
+    found = blame.blame(split, result, budget_ms=budget_ms, reference_ms=REFERENCE_CPU_MS)
+    doubts = "; ".join(result.get("verdict_reasons", []))
+    if result["verdict"] == "fail" and not result.get("clear_misses") and found.party in blame.NOT_THE_APP:
+        # A narrow miss while others held the cores the app waited for: not the app's to answer for.
+        raise CannotCheck(f"the API missed its budget narrowly while the machine was saturated, and not by the "
+                          f"app: {found.reason} ({summary}; {doubts}){cpu}", fix=_fix(found.party, split))
     if result["verdict"] == "inconclusive":
-        found = blame.blame(split, result, budget_ms=budget_ms, reference_ms=REFERENCE_CPU_MS)
-        doubts = "; ".join(result.get("verdict_reasons", []))
         if found.party == blame.APP:
             raise Failure(
                 f"the API did not hold {rate:g} requests per second: it saturated the machine",
@@ -168,19 +187,16 @@ def sustains_the_target_rate(ctx: CheckContext) -> Passed:
                 reproduce=f"harness bench \"http://localhost:$PORT\" --rate {rate:g} --duration {duration} "
                           f"--threshold '{thresholds[1]}' --html report.html",
                 figures=figures)
-        fix = {blame.OUTSIDE_RUN: "Run again when nothing else is busy on this machine.",
-               blame.MACHINE: f"Lower the rate for this machine (--param prod.load.rps.rate=...), or run on more "
-                              f"than {split.get('cores') if split else '?'} cores.",
-               }.get(found.party, "Run on a machine with more free cores, or lower the lab's rate for this machine.")
         raise CannotCheck(f"the load measurement is not conclusive: {found.reason} ({summary}; the generator's "
-                          f"figures: {doubts}){cpu}", fix=fix)
+                          f"figures: {doubts}){cpu}", fix=_fix(found.party, split))
     if result["verdict"] != "pass":
         kinds = sorted((result.get("errors_by_kind") or {}).items(), key=lambda item: -item[1])
         errors = ("\nerrors by kind: " + ", ".join(f"{kind} x {count}" for kind, count in kinds[:5])) if kinds else ""
         raise Failure(
             f"the API did not hold {rate:g} requests per second within its budget",
             expected=", ".join(thresholds),
-            actual=summary + "\n" + "\n".join(result.get("verdict_reasons", [])) + errors + cpu,
+            actual=summary + "\n" + "\n".join(result.get("verdict_reasons", [])) + errors
+            + (f"\n{found.reason}" if found.party == blame.APP else "") + cpu,
             hint="Profile the slowest route (the report's per-route table): cache hot reads in Redis, index the "
                  "filters, keep the pool small but busy, and avoid synchronous CPU work in handlers. Errors: the "
                  "loans come from two members, each logged in through another instance (a 401 there means an "
