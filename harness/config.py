@@ -40,8 +40,14 @@ health = "/health"
 
 @dataclass(frozen=True)
 class AppConfig:
-    start: str
+    # None: the project is a module, not a server (node/week-01): it is installed and its
+    # checks run its code, but nothing is started.
+    start: str | None
     install: str | None = None
+    # Run after the install every time, also when an unchanged install is skipped: output
+    # built from the sources (a CommonJS copy, compiled code) must follow every change of
+    # them, while the dependencies stay reusable (runner/deps.py).
+    build: str | None = None
     migrate: str | None = None
     health: str = "/health"
     install_timeout_s: float = 600.0
@@ -95,7 +101,7 @@ class ProjectConfig:
 _TOP_KEYS = ("track", "app", "services", "tests")
 _TESTS_KEYS = ("command", "coverage", "timeout", "rerun")
 _APP_KEYS = (
-    "start", "install", "migrate", "health",
+    "start", "install", "build", "migrate", "health",
     "install_timeout", "migrate_timeout", "ready_timeout", "env",
 )
 _SERVICE_KEYS = ("postgres_image", "redis_image", "mongodb_image")
@@ -184,8 +190,9 @@ def parse_config(root: Path, data: Mapping[str, Any], file: str) -> ProjectConfi
             raise ConfigError(file, f"the value of {name} holds a NUL character, which no environment can hold",
                               key="app.env")
     app = AppConfig(
-        start=_string(file, app_table, "start", "app.", required=True) or "",
+        start=_string(file, app_table, "start", "app.", required=False),
         install=_string(file, app_table, "install", "app.", required=False),
+        build=_string(file, app_table, "build", "app.", required=False),
         migrate=_string(file, app_table, "migrate", "app.", required=False),
         health=health,
         install_timeout_s=_duration(file, app_table, "install_timeout", 600.0),

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from harness.params import ParamError
-from harness.runs import BugRun, Leftovers, MigrateRun, TestRun
+from harness.runs import BugRun, Leftovers, MigrateRun, ProjectRun, TestRun
 
 if TYPE_CHECKING:
     from harness.httpclient import AppClient
@@ -50,6 +50,9 @@ class AppHandle(Protocol):
     def alive(self) -> bool: ...
 
     def log_tail(self, lines: int = 20) -> str: ...
+
+    def run_command(self, argv: Sequence[str], *, timeout_s: float, env: Mapping[str, str] | None = None,
+                    cwd: Path | None = None) -> ProjectRun: ...
 
 
 class Clock(Protocol):

@@ -69,3 +69,18 @@ class Leftovers:
     @property
     def total(self) -> int:
         return sum(self.rows.values())
+
+
+@dataclass(frozen=True)
+class ProjectRun:
+    """One command a check ran in the project (the lab's hidden tests, a type check): through the
+    same launcher as the app, so a graded submission's code runs in its jail."""
+
+    command: str
+    exit_code: int | None  # None: it ran out of time and was stopped
+    output: str  # everything it printed, stdout and stderr interleaved (capped)
+    duration_s: float
+
+    @property
+    def passed(self) -> bool:
+        return self.exit_code == 0

@@ -28,7 +28,7 @@ from harness.runner.clock import FakeClock
 from harness.runner.confined import OutsideProject, read_inside
 from harness.runner.deps import DependencyReuse, inputs, source_snapshot
 from harness.runner.testlog import FailureDigest
-from harness.runs import BugRun, MigrateRun, TestRun
+from harness.runs import BugRun, MigrateRun, ProjectRun, TestRun
 
 LOG_LINES = 25
 # What the app inherits from the harness's environment; everything else it must be told.
@@ -218,7 +218,43 @@ class AppRunner:
         echo = self._echo
         return lambda line: echo(f"[{phase}] {line}")
 
+    def run_command(self, argv: Sequence[str], *, timeout_s: float, env: Mapping[str, str] | None = None,
+                    cwd: Path | None = None) -> ProjectRun:
+        """Run a check's command on the project's code (cwd: the project or a folder inside it), as
+        the project's tests run: the same account, launcher (a grading jail), environment and log cap."""
+        user, group = self._launcher.account()
+        extra = self._env(with_services=True)
+        extra.update(env or {})
+        where = cwd or self.workdir
+        wrapped, wrapped_env = self._launcher.wrap(list(argv), phase="tests", cwd=where, env=extra)
+        code, log, seconds = run_to_end(
+            "check", wrapped, cwd=where, env=wrapped_env, timeout_s=timeout_s, on_line=self._prefixed("check"),
+            user=user, group=group, on_start=self._reaper.process_group, log_limit_bytes=self._log_limit,
+        )
+        self._log_limit_hit = self._log_limit_hit or log.limit_reached
+        return ProjectRun(shlex.join(argv), code, log.text(), seconds)
+
     def install(self) -> float:
+        """The install command (skipped when an unchanged one may be reused), then the build command."""
+        seconds = self._install()
+        return seconds + self._build()
+
+    def _build(self) -> float:
+        command = self.config.app.build if self.config.app is not None else None
+        if not command:
+            return 0.0
+        budget = self._app.install_timeout_s
+        self._progress(f"building: {command}")
+        code, tail, seconds = self._run("build", command, budget, with_services=False)
+        if code is None:
+            raise AppFailed(f"the build command did not finish within {format_duration(budget)} "
+                            f"(app.install_timeout): {command}", phase="install", log_tail=tail)
+        if code != 0:
+            raise AppFailed(f"the build command failed with exit code {code}: {command}", phase="install",
+                            log_tail=tail, fixes=["Run it yourself in the project folder and fix what it reports"])
+        return seconds
+
+    def _install(self) -> float:
         command = self.config.app.install if self.config.app is not None else None
         if not command:
             return 0.0
@@ -344,6 +380,10 @@ class AppRunner:
 
     def start(self) -> None:
         command = self._app.start
+        if command is None:
+            raise AppFailed("a check of this run needs the app running, but harness.toml's [app] has no start "
+                            "command", phase="start",
+                            fixes=["Add one: start = \"node src/server.js\" (it must listen on $PORT)"])
         ports = self.app_env.ports
         self._progress(f"starting: {command}" + (f" ({len(ports)} instances)" if len(ports) > 1 else ""))
         user, group = self._launcher.account()
