@@ -42,6 +42,7 @@ MANIFEST_BYTES = 1024 * 1024
 # TypeScript string.
 _NAME = re.compile(r"^(@[a-z0-9][a-z0-9._~-]*/)?[a-z0-9][a-z0-9._~-]*$")
 _JS_SPECIAL = re.compile(r"[\\^$.*+?()[\]{}|/]")
+_CRASH = re.compile(r"^# [A-Za-z]*Error\b")
 _COUNT = re.compile(r"^# (tests|pass|fail|cancelled) (\d+)$", re.MULTILINE)
 
 
@@ -124,6 +125,10 @@ class SuiteResult:
     counts: dict[str, int]
     failures: str  # the failing tests, named with their error lines, at the lab's paths
     first_failing: str
+    # The error that stopped the file itself (its import of the package failed, a syntax
+    # error): node:test then reports one failure named by the file, and prints the error as
+    # `# ` comment lines before it.
+    crash: str
 
 
 def run_suite(ctx: CheckContext, file: str, module: str) -> SuiteResult:
@@ -138,7 +143,10 @@ def run_suite(ctx: CheckContext, file: str, module: str) -> SuiteResult:
         digest.add(line)
     counts = {key: int(value) for key, value in _COUNT.findall(shown)}
     failed = digest.failures()
-    return SuiteResult(run, counts, digest.summary(), failed[0].name if failed else "")
+    crashed = any(test.name.endswith(f"/{file}") for test in failed)
+    crash = crash_lines(shown) if crashed else ""
+    first = "" if crashed else (failed[0].name if failed else "")
+    return SuiteResult(run, counts, digest.summary(), first, crash)
 
 
 def judge_suite(ctx: CheckContext, file: str, subject: str, hint: str) -> Passed:
@@ -151,6 +159,13 @@ def judge_suite(ctx: CheckContext, file: str, subject: str, hint: str) -> Passed
         raise Failure(f"the hidden tests of {subject} did not finish within {SUITE_BUDGET_S:.0f} s (stopped)",
                       actual=result.failures or _tail(run.output),
                       hint="A promise that never settles keeps a test waiting: " + hint, reproduce=reproduce)
+    if result.crash:
+        raise Failure(f"the hidden tests of {subject} could not run: {result.crash.splitlines()[0]}",
+                      expected=f"{file} imports {module} and its tests run", actual=result.crash,
+                      hint=('Node could not load the package by its name: check package.json "name" and the files its '
+                            '"exports" names (import: ./src/index.js), and that src/index.js loads: '
+                            f"node --input-type=module -e \"await import('{module}')\""),
+                      reproduce=reproduce)
     total = counts.get("tests", 0)
     if run.passed and total and counts.get("pass") == total:
         return Passed(f"all {total} hidden tests of {subject} pass")
@@ -163,6 +178,22 @@ def judge_suite(ctx: CheckContext, file: str, subject: str, hint: str) -> Passed
         actual=result.failures or _tail(run.output),
         hint=hint, reproduce=reproduce,
     )
+
+
+def crash_lines(output: str, most: int = 8) -> str:
+    """The error node printed for a file that stopped before its tests: from its `# ...Error` line,
+    the comment lines up to node's version line or the file's result."""
+    lines = output.splitlines()
+    start = next((i for i, line in enumerate(lines) if _CRASH.match(line)), None)
+    if start is None:
+        return ""
+    kept = []
+    for line in lines[start:]:
+        if not line.startswith("# ") or line.startswith(("# Node.js", "# Subtest")):
+            break
+        if not line[2:].lstrip().startswith("at "):  # the stack is node's own frames: its first line says it
+            kept.append(line[2:])
+    return "\n".join(kept[:most])
 
 
 def _reproduce(ctx: CheckContext, file: str, module: str, test_name: str) -> str:

@@ -17,7 +17,7 @@ from harness.runner.app import AppEnvironment, AppFailed, AppRunner
 from harness.runner.deps import DependencyReuse
 from harness.runs import ProjectRun
 from harness.validators.module import exports, tsc
-from harness.validators.module.hidden_suite import HIDDEN, js_escape, placed
+from harness.validators.module.hidden_suite import HIDDEN, crash_lines, js_escape, placed
 
 
 def _runner(project: Path, app: dict[str, Any], deps: DependencyReuse | None = None) -> AppRunner:
@@ -141,3 +141,28 @@ def test_hidden_files_are_copied_past_a_planted_link_and_removed(tmp_path: Path)
         assert "LAB_MODULE" in copied.read_text()
     assert list(elsewhere.iterdir()) == [], "nothing was written through the link"
     assert not (project / ".harness").exists(), "the copy is gone"
+
+
+CRASHED = """\
+TAP version 13
+# node:internal/modules/esm/resolve:283
+#     throw new ERR_MODULE_NOT_FOUND(
+#           ^
+# Error [ERR_MODULE_NOT_FOUND]: Cannot find module '/p/src/missing.js' imported from /lab/hidden/groupby.test.mjs
+#     at finalizeResolution (node:internal/modules/esm/resolve:283:11)
+#     at moduleResolve (node:internal/modules/esm/resolve:952:10) {
+#   code: 'ERR_MODULE_NOT_FOUND',
+#   url: 'file:///p/src/missing.js'
+# }
+# Node.js v20.20.2
+# Subtest: /lab/hidden/groupby.test.mjs
+not ok 1 - /lab/hidden/groupby.test.mjs
+"""
+
+
+def test_a_file_that_stops_before_its_tests_is_told_by_its_error() -> None:
+    assert crash_lines(CRASHED).splitlines() == [
+        "Error [ERR_MODULE_NOT_FOUND]: Cannot find module '/p/src/missing.js' imported from "
+        "/lab/hidden/groupby.test.mjs",
+        "  code: 'ERR_MODULE_NOT_FOUND',", "  url: 'file:///p/src/missing.js'", "}"]
+    assert crash_lines("TAP version 13\nnot ok 1 - x\n") == ""
