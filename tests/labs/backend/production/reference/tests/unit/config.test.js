@@ -1,18 +1,24 @@
 'use strict';
-const { test, afterEach } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 require('../support');
 const config = require('../../src/config');
 
 const saved = { ...process.env };
-afterEach(() => {
+/**
+ * Put back what a test changed in the environment. A hook of each test, not a top-level
+ * afterEach: tests/run.js loads every file into one process, where a top-level hook would
+ * run after every test of every file.
+ */
+function restore() {
   for (const key of ['JWT_SECRET', 'DB_POOL_MAX', 'PORT', 'CACHE_TTL_S', 'REDIS_URL']) {
     if (saved[key] === undefined) delete process.env[key];
     else process.env[key] = saved[key];
   }
-});
+}
 
-test('the settings come from the environment, with defaults', () => {
+test('the settings come from the environment, with defaults', (t) => {
+  t.after(restore);
   process.env.PORT = '4321';
   delete process.env.DB_POOL_MAX;
   const settings = config.load();
@@ -21,14 +27,16 @@ test('the settings come from the environment, with defaults', () => {
   assert.equal(settings.databaseUrl, process.env.DATABASE_URL);
 });
 
-test('a missing or short JWT secret stops the process instead of a secret per process', () => {
+test('a missing or short JWT secret stops the process instead of a secret per process', (t) => {
+  t.after(restore);
   delete process.env.JWT_SECRET;
   assert.throws(() => config.load(), /JWT_SECRET is not set/);
   process.env.JWT_SECRET = 'short';
   assert.throws(() => config.load(), /at least 32 bytes/);
 });
 
-test('numbers must be positive integers', () => {
+test('numbers must be positive integers', (t) => {
+  t.after(restore);
   process.env.DB_POOL_MAX = 'many';
   assert.throws(() => config.load(), /DB_POOL_MAX must be a positive integer/);
   process.env.DB_POOL_MAX = '0';
