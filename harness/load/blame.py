@@ -13,6 +13,11 @@ cores, so the question is who had them (cpusplit.py):
 * saturated, the app within its allowance: whoever took the rest is named: the harness's
   own processes, or something outside the run; when neither took more than its share the
   machine is too small for the rate. Inconclusive in each case, never the app's failure.
+
+The same applies to a run the generator kept up with but whose thresholds the app missed
+narrowly on a saturated machine; and to a miss by far when the app's instances waited for a
+CPU much of the time (`app_starved`): an app that sleeps or blocks on its own misses by far
+without waiting for a CPU, and that stays its failure.
 """
 
 from __future__ import annotations
@@ -35,6 +40,14 @@ APP, HARNESS, OUTSIDE_RUN, MACHINE, GENERATOR_ALONE = "app", "harness", "outside
 # A saturated machine the app did not saturate: a narrow miss there is not the app's (the
 # generator alone, with idle CPU, is no excuse for the app's own latency).
 NOT_THE_APP = frozenset({HARNESS, OUTSIDE_RUN, MACHINE})
+# The app's main threads (summed) spent at least this share of the window runnable but without a
+# CPU: its latency then holds others' CPU time too, and even a miss by far may be theirs.
+STARVED_PERCENT = 20.0
+
+
+def app_starved(split: Mapping[str, Any] | None) -> bool:
+    """Whether the app's instances waited long for a CPU during the load (schedstat's run delay)."""
+    return bool(split) and float((split or {}).get("waited", {}).get(APP_SIDE, 0.0)) >= STARVED_PERCENT
 
 
 @dataclass(frozen=True)

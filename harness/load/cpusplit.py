@@ -56,6 +56,16 @@ class Snapshot:
     # The harness's own children by name, read while they live: the generator's workers have
     # ended by the time the split is made.
     names: dict[int, str] = field(default_factory=dict)
+    # (pid, start time) -> ns its main thread was runnable but waited for a CPU (schedstat),
+    # for the harness's process and what descends from it.
+    waits: dict[tuple[int, str], int] = field(default_factory=dict)
+
+
+def _run_delay_ns(pid: int, proc: Path) -> int | None:
+    try:
+        return int((proc / str(pid) / "schedstat").read_text().split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def snapshot(proc: Path = PROC, *, root: int | None = None) -> Snapshot:
@@ -70,13 +80,20 @@ def snapshot(proc: Path = PROC, *, root: int | None = None) -> Snapshot:
         parents[pid] = int(fields[1])
         if parents[pid] == root:
             names[pid] = _child_name(pid, proc)
+    waits: dict[tuple[int, str], int] = {}
+    starts = {pid: start for pid, start in ticks}
+    for pid, start in starts.items():
+        if pid == root or _top_child(pid, root, parents) is not None:
+            delay = _run_delay_ns(pid, proc)
+            if delay is not None:
+                waits[(pid, start)] = delay
     machine = [0] * 8
     try:
         first = (proc / "stat").read_text().splitlines()[0].split()
         machine = [int(v) for v in first[1:9]] + [0] * max(0, 8 - len(first[1:9]))
     except (OSError, ValueError, IndexError):
         pass
-    return Snapshot(time.monotonic(), ticks, parents, reaped, machine, names)
+    return Snapshot(time.monotonic(), ticks, parents, reaped, machine, names, waits)
 
 
 def _cmdline(pid: int, proc: Path) -> list[str]:
@@ -145,18 +162,22 @@ def split(before: Snapshot, after: Snapshot, *, root: int | None = None, proc: P
     used: dict[str, int] = defaultdict(int)
     names: dict[int, str] = {}
     containers: dict[str, str] = {}
+    waited: dict[str, int] = defaultdict(int)  # ns runnable but waiting for a CPU, by party
     for (pid, start), ticks in after.ticks.items():
         delta = ticks - before.ticks.get((pid, start), 0)
-        if delta <= 0:
-            continue
+        wait = after.waits.get((pid, start), 0) - before.waits.get((pid, start), 0)
         if pid == root:
-            used[HARNESS] += delta
+            used[HARNESS] += max(delta, 0)
+            waited[HARNESS] += max(wait, 0)
             continue
         top = _top_child(pid, root, after.parents)
         if top is not None:
             if top not in names:
                 names[top] = after.names.get(top) or before.names.get(top) or _child_name(top, proc)
-            used[names[top]] += delta
+            used[names[top]] += max(delta, 0)
+            waited[names[top]] += max(wait, 0)
+            continue
+        if delta <= 0:
             continue
         container = _container(pid, proc)
         if container is not None:
@@ -190,7 +211,12 @@ def split(before: Snapshot, after: Snapshot, *, root: int | None = None, proc: P
         used[OTHER] += unnamed
     parties = sorted(((name, 100.0 * ticks / TICKS_PER_S / wall) for name, ticks in used.items()),
                      key=lambda item: -item[1])
-    shown = [{"name": name, "side": side(name), "core_percent": round(percent, 1)} for name, percent in parties]
+    parties = [(name, percent) for name, percent in parties if percent > 0 or waited.get(name)]
+    # Time spent runnable but not running, in % of the window: a process that waited long for a
+    # CPU was slowed by whoever had it (the main thread only: an app's event loop, a worker).
+    wait_percent = {name: 100.0 * ns / 1e9 / wall for name, ns in waited.items()}
+    shown = [{"name": name, "side": side(name), "core_percent": round(percent, 1),
+              "waited_percent": round(wait_percent.get(name, 0.0), 1)} for name, percent in parties]
     sides = {s: round(sum(percent for name, percent in parties if side(name) == s), 1)
              for s in (HARNESS_SIDE, APP_SIDE, SERVICES_SIDE, OUTSIDE)}
     return {
@@ -198,6 +224,8 @@ def split(before: Snapshot, after: Snapshot, *, root: int | None = None, proc: P
         "seconds": round(wall, 2),
         "parties": shown,
         "sides": sides,
+        "waited": {s: round(sum(w for name, w in wait_percent.items() if side(name) == s), 1)
+                   for s in (HARNESS_SIDE, APP_SIDE, SERVICES_SIDE)},
         "idle_percent": round(100.0 * (machine[3] + machine[4]) / total, 1),
         "steal_percent": round(100.0 * machine[7] / total, 1),
     }
@@ -228,5 +256,10 @@ def describe(found: dict[str, Any], *, top: int = 8) -> str:
     if sides:
         by_side = (f"; by side: app {sides.get(APP_SIDE, 0):.0f}%, its services {sides.get(SERVICES_SIDE, 0):.0f}%, "
                    f"harness {sides.get(HARNESS_SIDE, 0):.0f}%, outside the run {sides.get(OUTSIDE, 0):.0f}%")
+    waited = found.get("waited") or {}
+    waits = ""
+    if waited:  # summed over the side's processes: two instances that each waited 10% make 20%
+        waits = (f"; waiting for a CPU (% of the time, summed over processes): app {waited.get(APP_SIDE, 0):.0f}%, "
+                 f"its services {waited.get(SERVICES_SIDE, 0):.0f}%, harness {waited.get(HARNESS_SIDE, 0):.0f}%")
     return (f"CPU during the load ({cores} cores = {100 * cores}%): {shown or 'nothing measured'}{by_side}; "
-            f"machine idle {idle:.0f}%, stolen by the host {stolen:.0f}%")
+            f"machine idle {idle:.0f}%, stolen by the host {stolen:.0f}%{waits}")

@@ -75,3 +75,11 @@ def test_a_rate_not_sent_can_flatter_the_app_and_stays_inconclusive() -> None:
     result = build_result(run, partial(run, send_fraction=0.9), thresholds=[parse_threshold("p95<200ms")])
     assert result["verdict"] == "inconclusive"
     assert result["generator"]["problems_can_flatter"] is True
+
+
+def test_an_app_that_waited_for_a_cpu_much_of_the_time_was_starved() -> None:
+    split = _split(60, 15, 30, 95)
+    assert not blame.app_starved(split)
+    split["waited"] = {APP_SIDE: blame.STARVED_PERCENT, SERVICES_SIDE: 0.0, HARNESS_SIDE: 0.0}
+    assert blame.app_starved(split)
+    assert not blame.app_starved(None)

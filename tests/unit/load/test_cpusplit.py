@@ -106,3 +106,22 @@ def test_what_the_machine_counted_beyond_the_named_processes_is_other_and_interr
         cpusplit.HARNESS_SIDE: round(300 * tick, 1), cpusplit.APP_SIDE: round(500 * tick, 1),
         cpusplit.SERVICES_SIDE: round(100 * tick, 1), cpusplit.OUTSIDE: round(700 * tick, 1)}
     assert "by side: app" in cpusplit.describe(found)
+
+
+def test_the_time_each_party_waited_for_a_cpu_comes_from_schedstat(tmp_path: Path) -> None:
+    proc = tmp_path / "proc"
+    proc.mkdir()
+    (proc / "stat").write_text("cpu 0 0 0 0 0 0 0 0\n")
+    _fake_process(proc, 10, 1, ["harness"], 0)
+    _fake_process(proc, 12, 10, ["/bin/sh", "-c", "node src/server.js"], 0)
+    (proc / "12" / "schedstat").write_text("0 1000000000 5\n")
+    before = cpusplit.snapshot(proc, root=10)
+    (proc / "12" / "schedstat").write_text("0 3000000000 9\n")  # 2 s more runnable but waiting
+    (proc / "stat").write_text("cpu 0 0 0 1000 0 0 0 0\n")
+    after = cpusplit.snapshot(proc, root=10)
+    after.at = before.at + 10
+    found = cpusplit.split(before, after, root=10, proc=proc)
+    assert found["waited"][cpusplit.APP_SIDE] == 20.0
+    app = next(p for p in found["parties"] if p["side"] == cpusplit.APP_SIDE)
+    assert app["waited_percent"] == 20.0 and app["core_percent"] == 0.0
+    assert "waiting for a CPU (% of the time, summed over processes): app 20%" in cpusplit.describe(found)
