@@ -91,7 +91,7 @@ def placed(ctx: CheckContext, name: str) -> Iterator[Path]:
         shutil.copytree(source, target)
     else:
         shutil.copyfile(source, target)
-    _readable(project / SCRATCH)
+    _readable(project, target)
     try:
         yield HIDDEN / name
     finally:
@@ -110,13 +110,27 @@ def _remove(path: Path) -> None:
         shutil.rmtree(path)
 
 
-def _readable(top: Path) -> None:
-    """A jailed run reads the copy as the project's account: the grader's umask (077) must not hide it."""
-    for root, dirs, files in os.walk(top):
+def _readable(project: Path, copied: Path) -> None:
+    """A jailed run reads the copy as the project's account: the grader's umask (077) must not hide it.
+
+    Only the two folders on the way and what was just copied are opened up. The submission may
+    ship other entries in .harness, links among them, and os.chmod follows a link: walking the
+    whole folder as root would make a linked /etc/shadow readable to everyone."""
+    for folder in (project / SCRATCH, project / HIDDEN):
+        if folder.is_symlink() or not folder.is_dir():
+            raise CannotCheck(f"{folder.relative_to(project)} changed while the harness prepared it")
+        os.chmod(folder, 0o755)
+    if copied.is_symlink():
+        raise CannotCheck(f"{copied.relative_to(project)} changed while the harness prepared it")
+    if copied.is_file():
+        os.chmod(copied, 0o644)
+        return
+    for root, _dirs, files in os.walk(copied):  # the lab's own files: os.walk does not enter links
         os.chmod(root, 0o755)
-        for file in files:
-            os.chmod(os.path.join(root, file), 0o644)
-        dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(root, d))]
+        for name in files:
+            path = os.path.join(root, name)
+            if not os.path.islink(path):
+                os.chmod(path, 0o644)
 
 
 @dataclass(frozen=True)

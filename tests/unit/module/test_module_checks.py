@@ -143,6 +143,23 @@ def test_hidden_files_are_copied_past_a_planted_link_and_removed(tmp_path: Path)
     assert not (project / ".harness").exists(), "the copy is gone"
 
 
+
+def test_links_the_submission_ships_in_its_scratch_folder_are_never_opened_up(tmp_path: Path) -> None:
+    """Only the harness's own copy is made readable: a link in .harness to a private file keeps it
+    private (the harness is root when grading, and os.chmod follows links)."""
+    project = tmp_path / "project"
+    (project / ".harness" / "hidden").mkdir(parents=True)
+    secret = tmp_path / "shadow"
+    secret.write_text("root:x")
+    secret.chmod(0o600)
+    (project / ".harness" / "shadow").symlink_to(secret)
+    (project / ".harness" / "hidden" / "also").symlink_to(secret)
+    ctx = CheckContext(http=cast(Any, None), app=cast(Any, _Project(project)), run_id="r1", seed=1,
+                       lab_id="node/week-01")
+    with placed(ctx, "types") as relative:
+        assert (project / relative).is_dir()
+    assert secret.stat().st_mode & 0o777 == 0o600
+
 CRASHED = """\
 TAP version 13
 # node:internal/modules/esm/resolve:283
