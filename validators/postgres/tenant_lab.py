@@ -237,7 +237,8 @@ def _seed(lab: TenantLab) -> None:
     except psycopg.Error as exc:
         raise SetupFailed(f"the harness could not load the tenants' rows: {first_line(exc)}",
                           "The tables must take the rows the README shows (tenants: id, name; invoices: "
-                          "tenant_id, customer, amount_cents, with id generated).") from None
+                          "tenant_id, customer, amount_cents, with id generated), and schema.sql loads no rows of "
+                          "its own: the harness loads acme and globex.") from None
 
 
 def _prepare_files(project: Path) -> tuple[list[ConfFile], str, str, str]:

@@ -2,21 +2,33 @@
 pg.access.least_privilege with why and skips the other checks, never passes them (an overlay
 cannot prove it: the others would not pass); the other leak paths each check names; the
 learner's pg_hba.conf is placed after the harness's own line and refused where it would read
-another file."""
+another file; the server and the CA's folder are gone after Ctrl-C or a killed harness."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
+import psutil
 import pytest
 
 from harness.outcomes import Failure, Skip
-from tests.support.projects import materialize
+from tests.support.projects import ROOT, default_sigint, materialize
 from tests.unit.postgres.direct import run_check
 from validators.postgres.conf import ConfRefused
 from validators.postgres.hba import compose, read_hba
 
 GATE = "pg.access.least_privilege"
+# Only turns a hang into a failure: far above what a start or a cleanup takes.
+HANG_S = 120.0
+T = TypeVar("T")
 HBA_LINE = "hostssl  saas      app_owner,app_user,analyst  127.0.0.1/32  scram-sha-256\n"
 
 
@@ -117,3 +129,53 @@ def test_an_analyst_kept_read_only_by_a_setting_alone_fails(reference: Path) -> 
     assert gate.actual is not None and "analyst ran INSERT INTO tenants" in gate.actual
     assert "analyst holds INSERT, UPDATE, DELETE on invoices" in gate.actual
 
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL])
+def test_the_server_and_the_ca_folder_are_gone_after_ctrl_c_or_a_killed_harness(
+        tmp_path: Path, how: signal.Signals) -> None:
+    project = materialize("postgres", "week-29", tmp_path / "reference")
+    marker = f"# cleanup-test {tmp_path.name} {os.getpid()}"
+    conf = project / "conf.d" / "10-security.conf"
+    conf.write_text(conf.read_text() + marker + "\n")
+    # schema.sql holds the run inside the check (its statement timeout ends it after 10 s at most):
+    # the harness is stopped while the server runs.
+    (project / "schema.sql").write_text("SELECT pg_sleep(30);\n")
+    proc = subprocess.Popen([sys.executable, "-m", "harness.cli", "check", "week-29", "--track", "postgres",
+                             "--project", str(project), "--only", GATE],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=default_sigint)
+    try:
+        server, folder = _wait("the check's server started", lambda: _our_server(marker))
+        sides = [p for p in Path(tempfile.gettempdir()).glob("harness-week29-*") if p.is_dir()]
+        assert sides, "the CA certificate's folder exists while the check runs"
+        proc.send_signal(how)
+        proc.wait(timeout=HANG_S)
+        _wait("the server stopped", lambda: not server.is_running() or server.status() == psutil.STATUS_ZOMBIE)
+        _wait("the server's folder removed", lambda: not folder.exists())
+        _wait("the CA certificate's folder removed", lambda: not any(p.exists() for p in sides))
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def _our_server(marker: str) -> tuple[psutil.Process, Path] | None:
+    for proc in psutil.process_iter(["pid", "cmdline"]):
+        cmdline = proc.info["cmdline"] or []
+        if len(cmdline) < 3 or not cmdline[0].endswith("postgres") or "-D" not in cmdline:
+            continue
+        data = Path(cmdline[cmdline.index("-D") + 1])
+        try:
+            if marker in (data / "conf.d" / "10-security.conf").read_text():
+                return proc, data.parent
+        except OSError:
+            continue
+    return None
+
+
+def _wait(what: str, condition: Callable[[], T | None]) -> T:
+    deadline = time.monotonic() + HANG_S
+    while not (value := condition()):
+        assert time.monotonic() < deadline, f"{what}: not within {HANG_S:.0f} s"
+        time.sleep(0.1)
+    return value
