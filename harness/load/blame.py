@@ -7,9 +7,9 @@ cores, so the question is who had them (cpusplit.py):
 
 * the machine had idle CPU: the generator hit a limit of its own (one process at a full
   core, a connection cap): inconclusive, and "the load generator, not your app" is true;
-* the machine was saturated and the app with its databases used more CPU per request than
-  the check allows (a reasonable implementation's figure): the app's failure, since the
-  generator waited for a CPU the app was using;
+* the machine was saturated and the app with its databases used more CPU than the check
+  allows a reasonable implementation at the rate asked (its CPU per request times the rate):
+  the app's failure, since the generator waited for a CPU the app was using;
 * saturated, the app within its allowance: whoever took the rest is named: the harness's
   own processes, or something outside the run; when neither took more than its share the
   machine is too small for the rate. Inconclusive in each case, never the app's failure.
@@ -82,12 +82,19 @@ def blame(split: Mapping[str, Any] | None, result: Mapping[str, Any], *, budget_
         return Blame(GENERATOR_ALONE, f"the machine had {split['idle_percent']:.0f}% of its CPU idle, so the load "
                      f"generator hit a limit of its own: {used}", per_request)
     reference = f"; the reference implementation uses about {reference_ms:.2f} ms" if reference_ms else ""
-    if per_request is not None and per_request > budget_ms:
-        return Blame(APP, f"the machine was saturated and your app with its databases used {per_request:.2f} ms of CPU "
-                     f"per request served (allowed {budget_ms:.2f} ms{reference}): the load generator waited for "
-                     f"CPU your app was using; {used}", per_request)
-    mine = f"your app used {per_request:.2f} ms of CPU per request, within the {budget_ms:.2f} ms allowed{reference}" \
-        if per_request is not None else "your app's CPU per request is unknown (nothing was served)"
+    # The app's side against what the allowance gives it at the rate asked (not per request served:
+    # an app that serves few requests divides its idle work over few, and a starved app never gets
+    # the CPU it would need; neither proves it costly).
+    app_used = float(sides.get(APP_SIDE, 0.0)) + float(sides.get(SERVICES_SIDE, 0.0))
+    allowance = budget_ms * float(result.get("target_rps") or rate) / 10.0
+    if app_used > allowance:
+        served = f" ({per_request:.2f} ms per request served)" if per_request is not None else ""
+        return Blame(APP, f"the machine was saturated and your app with its databases used {app_used:.0f}% of a core"
+                     f"{served}, more than the {allowance:.0f}% that {budget_ms:.2f} ms of CPU per request allows at "
+                     f"{float(result.get('target_rps') or rate):g} req/s{reference}: the load generator waited for CPU "
+                     f"your app was using; {used}", per_request)
+    served = f", {per_request:.2f} ms per request served" if per_request is not None else ""
+    mine = f"your app with its databases used {app_used:.0f}% of a core, within the {allowance:.0f}% allowed{served}"
     harness_over = float(sides.get(HARNESS_SIDE, 0.0)) - 100.0 * cores * HARNESS_SHARE
     outside_over = float(sides.get(OUTSIDE, 0.0)) - 100.0 * cores * OUTSIDE_SHARE
     if outside_over > 0 and outside_over >= harness_over:

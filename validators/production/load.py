@@ -117,8 +117,8 @@ def borrowers(ctx: CheckContext) -> list[tuple[str, str]]:
     Param("rate", float, 1000, "the requests per second to hold (97% of it must be reached)"),
     Param("duration", str, "20s", "how long to hold it, after a 3 s ramp-up (e.g. 20s, 1m)"),
     Param("p95", str, "200ms", "the 95th percentile latency to stay under (e.g. 200ms)"),
-    Param("cpu_ms", float, APP_CPU_MS, "CPU per request served (ms of one core) the app's instances and its "
-          "databases may use: above it, a machine saturated during the load is the app's doing")])
+    Param("cpu_ms", float, APP_CPU_MS, "CPU per request (ms of one core) the app's instances and its databases "
+          "may use at the rate asked: above it, a machine saturated during the load is the app's doing")])
 def sustains_the_target_rate(ctx: CheckContext) -> Passed:
     """The API holds 1000+ requests per second on a realistic mix, within its latency and error budget.
 
