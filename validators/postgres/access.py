@@ -84,7 +84,7 @@ def each_role_holds_only_what_its_job_needs(ctx: CheckContext) -> Passed:
         raise Failure(
             f"least privilege does not hold: {problems[0]}{more}",
             expected=f"{APP}: SELECT, INSERT, UPDATE, DELETE on its tenant's rows and nothing else; {ANALYST}: "
-                     f"SELECT only; {OWNER}: owns every object; no role but the harness's {SUPERUSER} a superuser",
+                     f"SELECT only; {OWNER}: owns every object; no superuser but the harness's own ({SUPERUSER})",
             actual="; ".join(problems),
             hint="Grant each role the privileges its job needs, by name (GRANT SELECT, INSERT, ... ON table TO role), "
                  "never ALL, never membership in the owner; functions are executable by PUBLIC until you REVOKE it.",

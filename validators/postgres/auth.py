@@ -21,7 +21,7 @@ from harness.outcomes import Failure, Passed
 from harness.registry import CheckContext, check
 from harness.services import pg_template
 
-from .tenant_lab import LAB_ROLES, RUN_AGAIN, TenantLab, first_line, tenant_lab
+from .tenant_lab import LAB_ROLES, RUN_AGAIN, TenantLab, first_line, grouped, tenant_lab
 
 CHECK = "pg.auth.scram_only"
 # require_auth came with libpq 16; an older libpq on the harness's side cannot ask for it.
@@ -36,6 +36,7 @@ def logins_use_scram_only(ctx: CheckContext) -> Passed:
         for role in LAB_ROLES:
             # A role let in without its password says it all: the other tries would only repeat it.
             problems += _refusals(lab, role) or (_md5(lab, role) + _scram(lab, role))
+        problems = grouped(problems)
     if problems:
         more = f" (and {len(problems) - 1} more)" if problems[1:] else ""
         raise Failure(

@@ -20,6 +20,7 @@ learner wrote never runs as a superuser:
 from __future__ import annotations
 
 import contextlib
+import re
 import secrets
 import shutil
 import tempfile
@@ -121,9 +122,33 @@ def _connect(port: int, user: str, password: str, sslmode: str, *, options: str,
     return psycopg.connect(autocommit=True, **params)
 
 
+_WHERE = re.compile(r'^(connection failed: )?(connection to server at "[^"]*", port \d+ failed: )?')
+
+
 def first_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
+    """The error in one line, without libpq's "connection to server at ..." (the same on every probe)."""
+    text = _WHERE.sub("", " ".join(str(exc).split()))
     return text or type(exc).__name__
+
+
+def grouped(problems: list[str]) -> list[str]:
+    """Problems that differ only in the role they start with, said once for all those roles:
+    "app_owner, app_user and analyst logged in without SSL"."""
+    order: list[str] = []
+    roles: dict[str, list[str]] = {}
+    for problem in problems:
+        role = next((r for r in LAB_ROLES if problem.startswith((r + " ", r + ":"))), "")
+        rest = problem[len(role):]
+        if rest not in roles:
+            order.append(rest)
+            roles[rest] = []
+        roles[rest].append(role)
+    said = []
+    for rest in order:
+        names = [n for n in roles[rest] if n]
+        who = names[0] if len(names) < 2 else ", ".join(names[:-1]) + " and " + names[-1]
+        said.append(who + rest)
+    return said
 
 
 def _read_sql(project: Path, name: str) -> str:

@@ -15,7 +15,7 @@ import psycopg
 from harness.outcomes import Failure, Passed
 from harness.registry import CheckContext, check
 
-from .tenant_lab import LAB_ROLES, RUN_AGAIN, TenantLab, first_line, tenant_lab
+from .tenant_lab import LAB_ROLES, RUN_AGAIN, TenantLab, first_line, grouped, tenant_lab
 
 CHECK = "pg.tls.required"
 MODERN = ("TLSv1.2", "TLSv1.3")
@@ -32,6 +32,7 @@ def logins_need_verified_ssl(ctx: CheckContext) -> Passed:
             found, session = _verified(lab, role)
             problems += found
             shown = shown or session
+        problems = grouped(problems)
     if problems:
         more = f" (and {len(problems) - 1} more)" if problems[1:] else ""
         raise Failure(
@@ -63,7 +64,7 @@ def _verified(lab: TenantLab, role: str) -> tuple[list[str], str]:
     except psycopg.Error as exc:
         return [f"{role} could not log in over SSL verifying the harness's CA: {first_line(exc)}"], ""
     if not row or not row[0]:
-        return [f"{role}'s session is not encrypted (pg_stat_ssl)"], ""
+        return [f"{role}: the session is not encrypted (pg_stat_ssl)"], ""
     if row[1] not in MODERN:
-        return [f"{role}'s session uses {row[1]}, older than TLS 1.2"], ""
+        return [f"{role}: the session uses {row[1]}, older than TLS 1.2"], ""
     return [], f"{row[1]}, {row[2]}"
