@@ -52,7 +52,8 @@ def logins_use_scram_only(ctx: CheckContext) -> Passed:
 
 
 def _stored(lab: TenantLab) -> list[str]:
-    with lab.admin() as conn:
+    # Read in database postgres, the harness's: app_owner owns saas and could give it a default of its own.
+    with lab.admin("postgres") as conn:
         row = conn.execute("SELECT pg_catalog.current_setting('password_encryption')").fetchone()
     setting = str(row[0]) if row else "?"
     if setting != "scram-sha-256":
