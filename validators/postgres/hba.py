@@ -18,7 +18,7 @@ from harness.runner.confined import OutsideProject, read_inside
 from .conf import ConfRefused
 
 HBA_FILE = "pg_hba.conf"
-MAX_BYTES = 64 * 1024
+MAX_BYTES = 1024 * 1024  # read_inside states its cap in MB; a real file is a few lines
 # Roles of the harness that log in to the lab's server; the learner's rules never decide them.
 HARNESS_ROLES = ("harness", "lab_admin", "lab_seeder")
 _INCLUDE = re.compile(r"^\s*(include|include_dir|include_if_exists)\b", re.IGNORECASE)
@@ -33,7 +33,7 @@ def read_hba(root: Path) -> str:
                                                     "project's top level, as the starter does.") from None
     except (OutsideProject, OSError, UnicodeDecodeError, ValueError) as exc:
         raise ConfRefused(f"{HBA_FILE} cannot be read: {exc}", "Make it a plain UTF-8 file inside the project "
-                                                              f"(at most {MAX_BYTES // 1024} KB).") from None
+                                                              f"(at most {MAX_BYTES // 2**20} MB).") from None
     if "\0" in text:
         raise ConfRefused(f"{HBA_FILE} holds a NUL character", "Save it as plain text.")
     for number, line in enumerate(text.splitlines(), start=1):

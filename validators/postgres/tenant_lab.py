@@ -53,7 +53,7 @@ OWNER, APP, ANALYST = "app_owner", "app_user", "analyst"
 LAB_ROLES = (OWNER, APP, ANALYST)
 ADMIN, SEEDER = "lab_admin", "lab_seeder"
 ROLES_FILE, SCHEMA_FILE = "roles.sql", "schema.sql"
-SQL_BYTES = 256 * 1024
+SQL_BYTES = 1024 * 1024  # read_inside states its cap in MB
 TENANT_A, TENANT_B = "acme", "globex"
 # Three invoices of A, two of B: a leak shows as a count no policy of A's gives.
 SEED = ((TENANT_A, "Ada", 1200), (TENANT_A, "Alan", 3400), (TENANT_A, "Grace", 560),
@@ -103,7 +103,11 @@ class TenantLab:
 
     def as_tenant(self, role: str, tenant: str) -> psycopg.Connection[tuple[object, ...]]:
         conn = self.login(role)
-        conn.execute("SELECT pg_catalog.set_config('app.tenant_id', %s, false)", (tenant,))
+        try:
+            conn.execute("SELECT pg_catalog.set_config('app.tenant_id', %s, false)", (tenant,))
+        except BaseException:
+            conn.close()
+            raise
         return conn
 
     def log_tail(self, lines: int = 12) -> str:
