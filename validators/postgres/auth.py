@@ -92,7 +92,7 @@ def _md5(lab: TenantLab, role: str) -> list[str]:
             accepted, _ = _logs_in(lab, role, password)
         finally:
             _set_verifier(conn, role, pg_template.scram_verifier(password))
-    return [f"{role} logged in with its password stored as an MD5 hash (an md5 line)"] if accepted else []
+    return [f"{role} logged in with the password stored as an MD5 hash (an md5 line)"] if accepted else []
 
 
 def _scram(lab: TenantLab, role: str) -> list[str]:
@@ -100,4 +100,4 @@ def _scram(lab: TenantLab, role: str) -> list[str]:
         accepted, outcome = _logs_in(lab, role, lab.passwords[role])
     else:
         accepted, outcome = _logs_in(lab, role, lab.passwords[role], require_auth="scram-sha-256")
-    return [] if accepted else [f"{role} could not log in with its password over SCRAM-SHA-256: {outcome}"]
+    return [] if accepted else [f"{role} could not log in with the right password over SCRAM-SHA-256: {outcome}"]
