@@ -2,7 +2,8 @@
 install) and a Spring Boot project (Maven, then a JVM under the memory and process limits)
 are graded in the same jail, each reference in full and a defect losing exactly its
 check's points. So is a testing lab, whose seeded bugs are planted in copies inside the
-jailed project (written by the harness, run as the submission's user). (What a grading
+jailed project (written by the harness, run as the submission's user), and a module lab, whose
+hidden tests are copied in the same way. (What a grading
 leaves behind is counted by the corpus test; the grading tests take turns, see grading_alone.)
 
 Needs root (cgroups, network namespaces, a uid per submission), as `harness grade` does.
@@ -25,6 +26,8 @@ CASES = [
     ("python/week-11", "week-11", "db.pool.bounded", 19, 2),
     ("java/week-09", "week-09", "rest.pagination.cursor", 13, 3),
     ("node/week-24", "week-24", "testing.catches.page_limit", 10, 1),
+    # A module lab: no app, the lab's hidden files copied in by the harness and run as the submission.
+    ("node/week-01", "week-01", "module.limiter.bounded", 10, 2),
 ]
 
 
@@ -36,6 +39,13 @@ def test_a_lab_of_another_language_is_graded_in_the_jail(lab: str, week: str, de
     folder = tmp_path / "submissions"
     materialize(track, week, folder / "solved")
     materialize(track, week, folder / "slipped", defect)
+    # A link to a private file of root's in the folder the harness writes the hidden files into:
+    # it stays a link, and the file stays private (the harness opens up only its own copy).
+    private = tmp_path / "private"
+    private.write_text("only root reads this")
+    private.chmod(0o600)
+    (folder / "solved" / ".harness").mkdir(exist_ok=True)
+    (folder / "solved" / ".harness" / "private").symlink_to(private)
     graded = grade(str(folder), "--lab", lab, "--jobs", "2", "--seed", "7", out=tmp_path / "out")
     assert graded.code == 0, graded.explain()  # grading worked; a failed check is a grade, not an error
     rows = {r["submission"]: r for r in graded.gradebook()}
@@ -48,5 +58,6 @@ def test_a_lab_of_another_language_is_graded_in_the_jail(lab: str, week: str, de
     assert (rows["solved"]["verdict"], rows["slipped"]["verdict"]) == ("", ""), graded.explain()
     # The CPU time used sits next to its limit in verdict.json, for the instructor to size limits by
     # (the lab's default limits are five times the reference's measured cost: lab.toml [grading]).
+    assert private.stat().st_mode & 0o777 == 0o600
     run = json.loads((graded.out / "solved" / "verdict.json").read_text())["usage"]["run"]
     assert 0 < run["cpu_s"] <= run["cpu_limit_s"], run
