@@ -1,12 +1,10 @@
-"""The lab's hidden files, run on the learner's module.
+"""The lab's hidden node files, run on the learner's module.
 
-A module lab ships files the learner never gets in the project: tests (`hidden/*.test.mjs`),
-a type-test program, probes. A check copies the ones it needs into `<project>/.harness/hidden/`
-(inside the project, so that a grading jail, which binds the project folder, sees them at the
-same path), runs them there through the app's launcher (`ctx.app.run_command`: the
-submission's account and jail), and removes them. From there they load the package by its own
-name, which Node and TypeScript resolve through the package.json "exports" (a package may
-import itself by name from inside its folder), so every check uses the package as its users do.
+A node module lab ships tests (`hidden/*.test.mjs`), a type-test program and probes; each
+check places the ones it needs in the project (hidden_files.py) and runs them there. From
+there they load the package by its own name, which Node and TypeScript resolve through the
+package.json "exports" (a package may import itself by name from inside its folder), so every
+check uses the package as its users do.
 
 The hidden tests run with `node --test --test-reporter=tap`: the failing tests are named with
 their error lines (harness/runner/testlog.py), their files shown at the lab's path, and the
@@ -15,25 +13,22 @@ reproduce line copies the file in and runs the first failing test alone.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import re
 import shlex
-import shutil
-from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
-from harness.catalog import Catalog
-from harness.outcomes import CannotCheck, Failure, Passed
+from harness.outcomes import Failure, Passed
 from harness.registry import CheckContext
 from harness.runner.confined import OutsideProject, read_inside
 from harness.runner.testlog import FailureDigest
 from harness.runs import ProjectRun
 
-SCRATCH = Path(".harness")
-HIDDEN = SCRATCH / "hidden"
+# Re-exported: the node checks and their tests import the placing from here, where it was first written.
+from .hidden_files import HIDDEN as HIDDEN
+from .hidden_files import lab_hidden as lab_hidden
+from .hidden_files import placed as placed
+
 # The environment variable the hidden files read the package's name from.
 MODULE_ENV = "LAB_MODULE"
 SUITE_BUDGET_S = 60.0
@@ -44,14 +39,6 @@ _NAME = re.compile(r"^(@[a-z0-9][a-z0-9._~-]*/)?[a-z0-9][a-z0-9._~-]*$")
 _JS_SPECIAL = re.compile(r"[\\^$.*+?()[\]{}|/]")
 _CRASH = re.compile(r"^# [A-Za-z]*Error\b")
 _COUNT = re.compile(r"^# (tests|pass|fail|cancelled) (\d+)$", re.MULTILINE)
-
-
-def lab_hidden(ctx: CheckContext) -> Path:
-    """The lab's own hidden/ folder (in the checkout or the installed wheel)."""
-    for lab in Catalog.load().labs:
-        if lab.id == ctx.lab_id and (lab.folder / "hidden").is_dir():
-            return lab.folder / "hidden"
-    raise CannotCheck(f"the lab {ctx.lab_id or '(none)'} ships no hidden/ folder for this check")
 
 
 def package_name(ctx: CheckContext) -> str:
@@ -71,66 +58,6 @@ def package_name(ctx: CheckContext) -> str:
                       expected='"exports": { ".": { "types": ..., "import": ..., "require": ... } }',
                       hint="Keep the starter's \"exports\" and add to it: every check loads the package through it.")
     return name
-
-
-@contextlib.contextmanager
-def placed(ctx: CheckContext, name: str) -> Iterator[Path]:
-    """The lab's hidden/<name> (a file or a folder) copied to <project>/.harness/hidden/<name>;
-    yields its path relative to the project, and removes it afterwards."""
-    source = lab_hidden(ctx) / name
-    project = ctx.app.project_dir
-    # The harness writes here with its own rights (root when grading): a submission that ships
-    # .harness or .harness/hidden as a link elsewhere must not steer the copy.
-    for path in (project / SCRATCH, project / HIDDEN):
-        if path.is_symlink() or path.is_file():
-            path.unlink()
-    target = project / HIDDEN / name
-    _remove(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if source.is_dir():
-        shutil.copytree(source, target)
-    else:
-        shutil.copyfile(source, target)
-    _readable(project, target)
-    try:
-        yield HIDDEN / name
-    finally:
-        _remove(target)
-        for folder in (project / HIDDEN, project / SCRATCH):
-            try:
-                folder.rmdir()
-            except OSError:
-                break
-
-
-def _remove(path: Path) -> None:
-    if path.is_symlink() or path.is_file():
-        path.unlink()
-    elif path.exists():
-        shutil.rmtree(path)
-
-
-def _readable(project: Path, copied: Path) -> None:
-    """A jailed run reads the copy as the project's account: the grader's umask (077) must not hide it.
-
-    Only the two folders on the way and what was just copied are opened up. The submission may
-    ship other entries in .harness, links among them, and os.chmod follows a link: walking the
-    whole folder as root would make a linked /etc/shadow readable to everyone."""
-    for folder in (project / SCRATCH, project / HIDDEN):
-        if folder.is_symlink() or not folder.is_dir():
-            raise CannotCheck(f"{folder.relative_to(project)} changed while the harness prepared it")
-        os.chmod(folder, 0o755)
-    if copied.is_symlink():
-        raise CannotCheck(f"{copied.relative_to(project)} changed while the harness prepared it")
-    if copied.is_file():
-        os.chmod(copied, 0o644)
-        return
-    for root, _dirs, files in os.walk(copied):  # the lab's own files: os.walk does not enter links
-        os.chmod(root, 0o755)
-        for name in files:
-            path = os.path.join(root, name)
-            if not os.path.islink(path):
-                os.chmod(path, 0o644)
 
 
 @dataclass(frozen=True)

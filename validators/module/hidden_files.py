@@ -1,0 +1,92 @@
+"""A module lab's hidden files, placed in the learner's project for one check.
+
+A module lab ships files the learner never gets in the project (its `hidden/` folder: tests,
+type tests, probes). A check copies the ones it needs into `<project>/.harness/hidden/`
+(inside the project, so that a grading jail, which binds the project folder, sees them at the
+same path), runs them there through the app's launcher (`ctx.app.run_command`: the
+submission's account and jail), and removes them. Whatever the language: node's suites
+(hidden_suite.py) and python's (validators/pymodule/) place their files the same way.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+from harness.catalog import Catalog
+from harness.outcomes import CannotCheck
+from harness.registry import CheckContext
+
+SCRATCH = Path(".harness")
+HIDDEN = SCRATCH / "hidden"
+
+
+def lab_hidden(ctx: CheckContext) -> Path:
+    """The lab's own hidden/ folder (in the checkout or the installed wheel)."""
+    for lab in Catalog.load().labs:
+        if lab.id == ctx.lab_id and (lab.folder / "hidden").is_dir():
+            return lab.folder / "hidden"
+    raise CannotCheck(f"the lab {ctx.lab_id or '(none)'} ships no hidden/ folder for this check")
+
+
+@contextlib.contextmanager
+def placed(ctx: CheckContext, name: str) -> Iterator[Path]:
+    """The lab's hidden/<name> (a file or a folder) copied to <project>/.harness/hidden/<name>;
+    yields its path relative to the project, and removes it afterwards."""
+    source = lab_hidden(ctx) / name
+    project = ctx.app.project_dir
+    # The harness writes here with its own rights (root when grading): a submission that ships
+    # .harness or .harness/hidden as a link elsewhere must not steer the copy.
+    for path in (project / SCRATCH, project / HIDDEN):
+        if path.is_symlink() or path.is_file():
+            path.unlink()
+    target = project / HIDDEN / name
+    _remove(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if source.is_dir():
+        shutil.copytree(source, target)
+    else:
+        shutil.copyfile(source, target)
+    _readable(project, target)
+    try:
+        yield HIDDEN / name
+    finally:
+        _remove(target)
+        for folder in (project / HIDDEN, project / SCRATCH):
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+
+
+def _remove(path: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.exists():
+        shutil.rmtree(path)
+
+
+def _readable(project: Path, copied: Path) -> None:
+    """A jailed run reads the copy as the project's account: the grader's umask (077) must not hide it.
+
+    Only the two folders on the way and what was just copied are opened up. The submission may
+    ship other entries in .harness, links among them, and os.chmod follows a link: walking the
+    whole folder as root would make a linked /etc/shadow readable to everyone."""
+    for folder in (project / SCRATCH, project / HIDDEN):
+        if folder.is_symlink() or not folder.is_dir():
+            raise CannotCheck(f"{folder.relative_to(project)} changed while the harness prepared it")
+        os.chmod(folder, 0o755)
+    if copied.is_symlink():
+        raise CannotCheck(f"{copied.relative_to(project)} changed while the harness prepared it")
+    if copied.is_file():
+        os.chmod(copied, 0o644)
+        return
+    for root, _dirs, files in os.walk(copied):  # the lab's own files: os.walk does not enter links
+        os.chmod(root, 0o755)
+        for name in files:
+            path = os.path.join(root, name)
+            if not os.path.islink(path):
+                os.chmod(path, 0o644)
