@@ -44,6 +44,8 @@ WIDE_ROLES = ("pg_write_all_data", "pg_execute_server_program", "pg_read_server_
 BEYOND_DML = ("TRUNCATE", "TRIGGER", "REFERENCES")
 WRITES = ("INSERT", "UPDATE", "DELETE")
 COLUMN_PRIVILEGES = ("INSERT", "UPDATE", "REFERENCES")
+# PostgreSQL 17's MAINTAIN (VACUUM, REINDEX, LOCK TABLE ...), which GRANT ALL includes there.
+MAINTAIN, MAINTAIN_SINCE = "MAINTAIN", 170000
 # What the app must never run: DDL, and TRUNCATE, which empties every tenant's rows at once.
 APP_REFUSED = (
     ("CREATE TABLE in public", "CREATE TABLE public.harness_probe (id int)"),
@@ -206,8 +208,10 @@ def _privileges(lab: TenantLab) -> list[str]:
     """What the grants say, beyond what the tries above reached (a TRIGGER or REFERENCES right, a
     write the analyst holds but a policy happens to stop)."""
     problems = []
-    wanted = {APP: BEYOND_DML, ANALYST: BEYOND_DML + WRITES}
     with lab.admin() as conn:
+        version = conn.execute("SELECT pg_catalog.current_setting('server_version_num')::int").fetchone()
+        beyond = BEYOND_DML + ((MAINTAIN,) if version and int(str(version[0])) >= MAINTAIN_SINCE else ())
+        wanted = {APP: beyond, ANALYST: beyond + WRITES}
         tables = [(int(str(oid)), str(name)) for oid, name in conn.execute(
             "SELECT c.oid, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
             "ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'f') "
