@@ -86,6 +86,19 @@ class OrphanReaper:
                 return left
             time.sleep(0.1)
 
+    def end(self, uids: set[int], kill: Callable[[int], None], timeout_s: float = 10.0,
+            again_s: float = 1.0) -> list[int]:
+        """Kill every process of these uids and settle; kill again while any is left (a process
+        that forked while kill(-1) walked the process table can have a child the walk missed);
+        the pids still there at the timeout."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            for uid in uids:
+                kill(uid)
+            left = self.settle(uids, min(again_s, max(0.0, deadline - time.monotonic())))
+            if not left or time.monotonic() >= deadline:
+                return left
+
     def stop(self) -> None:
         self._stop.set()
         if self._thread.is_alive():

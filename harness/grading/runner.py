@@ -189,9 +189,7 @@ class Grader:
     def end_uids(self, uids: set[int]) -> None:
         """Kill every process of these uids and reap what their jails leave (a bwrap init dies
         a moment after its parent): no zombie of theirs outlives the job, nor the uid's reuse."""
-        for uid in uids:
-            kill_uid(uid)
-        left = self.orphans.settle(uids, UID_SETTLE_S)
+        left = self.orphans.end(uids, kill_uid, UID_SETTLE_S)
         if left:
             self.say(f"grader: processes {', '.join(map(str, left))} of uid(s) {', '.join(map(str, sorted(uids)))} "
                      f"are still there {UID_SETTLE_S:.0f} s after they were killed")

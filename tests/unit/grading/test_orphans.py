@@ -11,6 +11,7 @@ import pytest
 
 from harness import systools as tools
 from harness.grading.orphans import OrphanReaper, is_subreaper, zombie_children
+from harness.grading.watch import kill_uid
 from harness.proc.procfs import uid_processes
 
 # A uid no grader uses (DEFAULT_UIDS is 1790000-1799999): grading tests may run beside this one.
@@ -54,3 +55,22 @@ def test_settle_names_what_it_cannot_end() -> None:
     finally:
         proc.kill()
         proc.wait()
+
+
+def test_end_leaves_nothing_of_a_uid_whose_processes_keep_forking() -> None:
+    """A loop that forks as fast as it can: what a kill misses is killed again."""
+    if os.geteuid() != 0:
+        pytest.fail("run this test as root")
+    reaper = OrphanReaper(set)
+    reaper.start()
+    uid = UID + 2
+    try:
+        subprocess.run([tools.tool("setpriv"), f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--",
+                        "/bin/sh", "-c", "(while :; do /bin/sleep 30 & done) >/dev/null 2>&1 & exit 0"],
+                       check=True, env=tools.ROOT_ENV)
+        assert reaper.end({uid}, kill_uid, timeout_s=30) == []
+        assert uid not in {u for _, u in uid_processes()}
+        assert zombie_children(os.getpid()) == []
+    finally:
+        kill_uid(uid)
+        reaper.stop()
