@@ -51,6 +51,7 @@ def round_verdicts(run: Run, rounds: int) -> list[str]:
 def test_the_reference_holds_the_rate_round_after_round_and_the_slow_endpoint_never_does(tmp_path: Path) -> None:
     reference = _check(materialize("backend", "production", tmp_path / "reference"), ROUNDS)
     verdicts = round_verdicts(reference, ROUNDS)
+    print(f"reference, {ROUNDS} rounds at {_rate()} req/s: {verdicts}")  # in the log, kept with -s or on failure
     assert "fail" not in verdicts and verdicts.count("pass") >= ROUNDS - 1, \
         f"rounds: {verdicts}\n{reference.explain()}"
 
