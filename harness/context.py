@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from harness.introspect.mongo import MongoProbe
     from harness.introspect.pg import PgProbe
     from harness.introspect.redis import RedisProbe
+    from harness.proc.process import ManagedProcess
     from harness.registry import CheckSpec
 
 
@@ -53,6 +54,9 @@ class AppHandle(Protocol):
 
     def run_command(self, argv: Sequence[str], *, timeout_s: float, env: Mapping[str, str] | None = None,
                     cwd: Path | None = None) -> ProjectRun: ...
+
+    def start_command(self, name: str, argv: Sequence[str], *, env: Mapping[str, str] | None = None,
+                      cwd: Path | None = None, stop_signal: int = ...) -> ManagedProcess: ...
 
 
 class Clock(Protocol):

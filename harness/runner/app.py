@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import signal
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -233,6 +234,23 @@ class AppRunner:
         )
         self._log_limit_hit = self._log_limit_hit or log.limit_reached
         return ProjectRun(shlex.join(argv), code, log.text(), seconds)
+
+    def start_command(self, name: str, argv: Sequence[str], *, env: Mapping[str, str] | None = None,
+                      cwd: Path | None = None, stop_signal: int = signal.SIGTERM) -> ManagedProcess:
+        """Start a check's long-running process on the project's files (a server the lab's script
+        built), as run_command runs a command: the project's account and launcher (a grading jail),
+        its environment and log cap. The caller stops it. In a jail, `stop_signal` reaches the
+        jail, not the process: the jail's end kills everything in it."""
+        user, group = self._launcher.account()
+        extra = self._env(with_services=True)
+        extra.update(env or {})
+        where = cwd or self.workdir
+        wrapped, wrapped_env = self._launcher.wrap(list(argv), phase="tests", cwd=where, env=extra)
+        proc = ManagedProcess(name, wrapped, cwd=where, env=wrapped_env, stop_signal=stop_signal,
+                              on_line=self._prefixed(name), on_start=self._reaper.process_group, user=user,
+                              group=group, log_limit_bytes=self._log_limit)
+        proc.start()
+        return proc
 
     def install(self) -> float:
         """The install command (skipped when an unchanged one may be reused), then the build command."""

@@ -2,9 +2,11 @@
 
 Each check builds its own pair and stops both before it returns (a few seconds from the cached
 cluster): a check that stops the standby or loads the primary leaves nothing to another. The
-script runs as the unprivileged account the servers run as, never as root, with the PostgreSQL
-binaries on PATH, a time budget and only the variables named below; its output goes into every
-failure. Both servers are registered with a cleanup sidecar of their own, as every lab server is.
+script runs with the PostgreSQL binaries on PATH, a time budget and only the variables named
+below; its output goes into every failure. `harness check` runs it as the unprivileged account
+the servers run as, never as root, and starts the standby as that account too. `harness grade`
+runs the script and the standby through the submission's jail, as its own uid (replica/jailed.py
+says why and how). Every server is registered with a cleanup sidecar, as every lab server is.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
 import psycopg
@@ -32,6 +35,7 @@ from harness.services import pg_template, users
 from harness.services.base import Mode, ServiceSettings
 from harness.services.postgres import LocalPostgres, start_local
 
+from .replica import jailed
 from .server import HARNESS_OPTIONS
 
 SCRIPT = "setup-replica.sh"
@@ -65,16 +69,34 @@ class ScriptFailed(Exception):
         self.output = output
 
 
+class Standby(Protocol):
+    """The standby as the checks use it: LocalPostgres (check), replica/jailed.py's (grade)."""
+
+    port: int
+    admin_url: str
+
+    def log_tail(self, lines: int = 20) -> str: ...
+
+    def halt(self) -> None: ...
+
+    def start(self, timeout_s: float = 30.0) -> None: ...
+
+    def stop(self) -> None: ...
+
+
 @dataclass
 class Pair:
     primary: LocalPostgres
-    standby: LocalPostgres
+    standby: Standby
     script_output: str
     reader_password: str
+    # The harness's superuser login on the primary: its admin_url, or when grading the one of
+    # replica/jailed.py's take_over (the primary then refuses the standby's `harness`).
+    primary_url: str
     walsender: dict[str, object] = field(default_factory=dict)  # its pg_stat_replication row
 
     def primary_conn(self) -> psycopg.Connection[tuple[object, ...]]:
-        return psycopg.connect(self.primary.admin_url, autocommit=True, connect_timeout=10, options=HARNESS_OPTIONS)
+        return psycopg.connect(self.primary_url, autocommit=True, connect_timeout=10, options=HARNESS_OPTIONS)
 
     def standby_conn(self) -> psycopg.Connection[tuple[object, ...]]:
         return psycopg.connect(self.standby.admin_url, autocommit=True, connect_timeout=10, options=HARNESS_OPTIONS)
@@ -104,6 +126,7 @@ class Pair:
 
 
 def _grading() -> bool:
+    """Set by the grading orchestrator, with a jail for the submission's commands (grading/runner.py)."""
     return bool(os.environ.get(users.SERVICE_UID_ENV))
 
 
@@ -114,6 +137,29 @@ def _script_text(ctx: CheckContext) -> str:
         raise ScriptFailed(f"the project has no readable {SCRIPT} ({exc})", "") from None
 
 
+def _script_env(primary: LocalPostgres, passfile: Path, data: Path, home: Path) -> dict[str, str]:
+    return {
+        "PATH": f"{primary.binaries.bindir}:/usr/bin:/bin", "LC_ALL": "C", "HOME": str(home),
+        "PRIMARY_HOST": "127.0.0.1", "PRIMARY_PORT": str(primary.port), "REPLICATION_USER": REPLICATION_USER,
+        "PGPASSFILE": str(passfile), "STANDBY_DATA": str(data), "STANDBY_NAME": STANDBY_NAME,
+    }
+
+
+def _passfile_line(primary: LocalPostgres, password: str) -> str:
+    return f"127.0.0.1:{primary.port}:*:{REPLICATION_USER}:{password}\n"
+
+
+def _judge_script(code: int | None, output: str, seconds: float, built: bool, data: Path) -> None:
+    """Raises ScriptFailed unless the script ended well and left a cluster."""
+    if code is None:
+        raise ScriptFailed(f"{SCRIPT} did not finish within {SCRIPT_BUDGET_S:.0f} s (it was stopped)", output)
+    if code != 0:
+        raise ScriptFailed(f"{SCRIPT} exited with code {code} after {seconds:.1f} s", output)
+    if not built:
+        raise ScriptFailed(f"{SCRIPT} exited 0 but left no cluster in $STANDBY_DATA ({data} has no PG_VERSION)",
+                           output)
+
+
 def _run_script(ctx: CheckContext, text: str, data: Path, primary: LocalPostgres, password: str,
                 reaper: Reaper) -> str:
     """Run the learner's script as the unprivileged account; its output. Raises ScriptFailed."""
@@ -122,29 +168,40 @@ def _run_script(ctx: CheckContext, text: str, data: Path, primary: LocalPostgres
     script = home / SCRIPT
     script.write_text(text)
     passfile = home / "primary.pgpass"
-    passfile.write_text(f"127.0.0.1:{primary.port}:*:{REPLICATION_USER}:{password}\n")
+    passfile.write_text(_passfile_line(primary, password))
     for path in (script, passfile):
         path.chmod(0o600)
         users.give(path, account)
     users.give(home, account)
     users.give(data, account)
-    env: Mapping[str, str] = {
-        "PATH": f"{primary.binaries.bindir}:/usr/bin:/bin", "LC_ALL": "C", "HOME": str(home),
-        "PRIMARY_HOST": "127.0.0.1", "PRIMARY_PORT": str(primary.port), "REPLICATION_USER": REPLICATION_USER,
-        "PGPASSFILE": str(passfile), "STANDBY_DATA": str(data), "STANDBY_NAME": STANDBY_NAME,
-    }
+    env: Mapping[str, str] = _script_env(primary, passfile, data, home)
     uid, gid = (account.uid, account.gid) if account else (None, None)
     code, log, seconds = run_to_end(SCRIPT, ["/bin/sh", str(script)], cwd=home, env=env,
                                     timeout_s=SCRIPT_BUDGET_S, on_start=reaper.process_group, user=uid, group=gid)
     output = log.text()
-    if code is None:
-        raise ScriptFailed(f"{SCRIPT} did not finish within {SCRIPT_BUDGET_S:.0f} s (it was stopped)", output)
-    if code != 0:
-        raise ScriptFailed(f"{SCRIPT} exited with code {code} after {seconds:.1f} s", output)
-    if not (data / "PG_VERSION").is_file():
-        raise ScriptFailed(f"{SCRIPT} exited 0 but left no cluster in $STANDBY_DATA ({data} has no PG_VERSION)",
-                           output)
+    _judge_script(code, output, seconds, (data / "PG_VERSION").is_file(), data)
     return output
+
+
+def _jailed_standby(ctx: CheckContext, text: str, primary: LocalPostgres, password: str,
+                    superuser_password: str) -> tuple[Standby, str]:
+    """Grading: the script, then the standby, through the submission's jail (replica/jailed.py).
+    Raises ScriptFailed or ServiceError; nothing of theirs is left when it raises."""
+    scratch = jailed.Scratch(ctx.app.project_dir)
+    try:
+        jailed.check_account(ctx, scratch)
+        script = scratch.write(SCRIPT, text)
+        passfile = scratch.write("primary.pgpass", _passfile_line(primary, password))
+        data = scratch.path / "data"
+        run = ctx.app.run_command(["/bin/sh", str(script)], timeout_s=SCRIPT_BUDGET_S,
+                                  env=_script_env(primary, passfile, data, scratch.path), cwd=scratch.path)
+        _judge_script(run.exit_code, run.output, run.duration_s, scratch.has_cluster(), data)
+        standby = jailed.JailedStandby(ctx, scratch, primary, STANDBY_OPTIONS, superuser_password)
+        standby.start()
+        return standby, run.output
+    except BaseException:
+        scratch.remove()
+        raise
 
 
 def _create_logins(primary: LocalPostgres, password: str, reader_password: str) -> None:
@@ -207,11 +264,6 @@ def _not_streaming(pair: Pair) -> Failure:
 def replica_pair(ctx: CheckContext, check_id: str) -> Iterator[Pair]:
     """The pair for `check_id`, streaming. A script or standby that fails fails pg.replica.streaming
     and skips the other checks (they name it)."""
-    if _grading():
-        raise CannotCheck(
-            f"harness grade cannot run {SCRIPT} yet: a learner's script must run in the submission's jail, "
-            "and this lab's scripts have no way into it; it is never run as root",
-            fix="Grade postgres/week-08 by running `harness check week-08 --track postgres` as an unprivileged user")
     streaming = check_id == STREAMING
 
     def refuse(message: str, **fields: object) -> Exception:
@@ -238,13 +290,19 @@ def replica_pair(ctx: CheckContext, check_id: str) -> Iterator[Pair]:
             reader_password = secrets.token_urlsafe(18)
             _create_logins(primary, password, reader_password)
             superuser = unquote(urlsplit(primary.admin_url).password or "")
+            primary_url = primary.admin_url
 
             def prepare(data: Path) -> Mapping[str, str]:
                 output["text"] = _run_script(ctx, text, data, primary, password, reaper)
                 return {}
 
+            standby: Standby
             try:
-                standby = start_local(settings, options=STANDBY_OPTIONS, prepare=prepare, copy_password=superuser)
+                if _grading():
+                    primary_url, superuser = jailed.take_over(primary, HARNESS_OPTIONS)
+                    standby, output["text"] = _jailed_standby(ctx, text, primary, password, superuser)
+                else:
+                    standby = start_local(settings, options=STANDBY_OPTIONS, prepare=prepare, copy_password=superuser)
             except ScriptFailed as exc:
                 raise refuse(exc.message, evidence=f"{SCRIPT} printed:\n{exc.output[-3000:] or '(no output)'}",
                              hint="Run the script by hand against a primary of your own (the README shows how) "
@@ -255,7 +313,7 @@ def replica_pair(ctx: CheckContext, check_id: str) -> Iterator[Pair]:
                                       f"{exc.log_tail or ''}",
                              hint="The standby's log above names what it refused.") from None
             try:
-                pair = Pair(primary, standby, output.get("text", ""), reader_password)
+                pair = Pair(primary, standby, output.get("text", ""), reader_password, primary_url)
                 row = _wait_streaming(pair)
                 if row is None:
                     failure = _not_streaming(pair)

@@ -1,10 +1,13 @@
-"""week-08's pair (real PostgreSQL): what a defect overlay cannot prove. Grading refuses to run
-the learner's script; the starter's script fails pg.replica.streaming with its own output and
-skips the rest; a run stopped while the script runs (Ctrl-C, a killed harness) leaves neither
-the script, nor the primary, nor their folders."""
+"""week-08's pair (real PostgreSQL): what a defect overlay cannot prove. When grading, the primary
+refuses the superuser the standby sees a login of, and the scratch folder inside the project
+follows no link (tests/grading/test_grade_replica.py grades the lab in the jail). The starter's
+script fails pg.replica.streaming with its own output and skips the rest; a run stopped while
+the script runs (Ctrl-C, a killed harness) leaves neither the script, nor the primary, nor their
+folders."""
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -14,10 +17,16 @@ from pathlib import Path
 from typing import TypeVar
 
 import psutil
+import psycopg
 import pytest
 
-from harness.outcomes import CannotCheck, Failure, Skip
-from harness.services import users
+from harness.outcomes import Failure, Skip
+from harness.proc.reaper import Reaper
+from harness.services.base import Mode, ServiceSettings
+from harness.services.postgres import SUPERUSER, start_local
+from harness.validators.postgres.replica import jailed
+from harness.validators.postgres.replica_pair import PRIMARY_OPTIONS
+from harness.validators.postgres.server import HARNESS_OPTIONS
 from tests.support.projects import ROOT, default_sigint, materialize
 from tests.unit.postgres.direct import run_check
 
@@ -28,14 +37,46 @@ T = TypeVar("T")
 _run = run_check
 
 
-def test_grading_refuses_to_run_the_script(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    project = materialize("postgres", "week-08", tmp_path / "reference")
-    ran = tmp_path / "ran"
-    (project / "setup-replica.sh").write_text(f"touch {ran}\n")
-    monkeypatch.setenv(users.SERVICE_UID_ENV, "12345")
-    result = _run("pg.replica.streaming", project)
-    assert isinstance(result, CannotCheck) and "never run as root" in result.reason, result
-    assert not ran.exists()
+def test_the_primary_refuses_the_superuser_the_standby_sees_a_login_of(tmp_path: Path) -> None:
+    """Grading: the harness logs into the learner's standby as `harness`, whose verifier the standby
+    holds; take_over gives the primary another superuser and refuses `harness` there."""
+    reaper = Reaper()
+    reaper.start()
+    primary = start_local(ServiceSettings(mode=Mode.LOCAL, run_id="rtest", reaper=reaper), options=PRIMARY_OPTIONS)
+    try:
+        url, standby_password = jailed.take_over(primary, HARNESS_OPTIONS)
+        with psycopg.connect(url, autocommit=True) as conn:
+            assert conn.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").fetchone() == (True,)
+        for database in ("postgres", "replication"):
+            with pytest.raises(psycopg.OperationalError, match="pg_hba.conf rejects"):
+                psycopg.connect(host="127.0.0.1", port=primary.port, user=SUPERUSER, password=standby_password,
+                                dbname="postgres", replication="true" if database == "replication" else None,
+                                connect_timeout=10)
+    finally:
+        primary.stop()
+        reaper.close()
+
+
+def test_the_scratch_folder_follows_no_link_the_submission_ships(tmp_path: Path) -> None:
+    """The harness makes and removes <project>/.harness/replica as root (grading): a .harness that is
+    a link elsewhere is replaced, never written through, and nothing is left afterwards."""
+    project = tmp_path / "project"
+    project.mkdir()
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "replica").mkdir(parents=True)
+    (project / ".harness").symlink_to(elsewhere)
+    os.chown(project, 4242, 4242)
+    scratch = jailed.Scratch(project)
+    assert not (project / ".harness").is_symlink() and list((elsewhere / "replica").iterdir()) == []
+    script = scratch.write("setup-replica.sh", "echo hi\n")
+    assert (script.stat().st_uid, script.stat().st_mode & 0o777) == (4242, 0o600)
+    assert (scratch.path / "data").stat().st_uid == 4242 and not scratch.has_cluster()
+    (scratch.path / "data" / "PG_VERSION").symlink_to("/etc/hostname")
+    assert not scratch.has_cluster(), "a link is no cluster"
+    with pytest.raises(FileExistsError):
+        scratch.write("setup-replica.sh", "again")
+    scratch.remove()
+    assert list(project.iterdir()) == [] and elsewhere.is_dir()
 
 
 def test_the_starter_fails_streaming_with_its_output_and_skips_the_rest(tmp_path: Path) -> None:

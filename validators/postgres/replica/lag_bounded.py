@@ -33,7 +33,7 @@ HINT = ("A read replica replays as fast as it receives: a recovery_min_apply_del
 
 
 def _pgbench_env(pair: Pair) -> dict[str, str]:
-    parts = urlsplit(pair.primary.admin_url)
+    parts = urlsplit(pair.primary_url)
     return {"PATH": "/usr/bin:/bin", "LC_ALL": "C", "PGHOST": "127.0.0.1", "PGPORT": str(parts.port),
             "PGUSER": unquote(parts.username or ""), "PGPASSWORD": unquote(parts.password or ""),
             "PGDATABASE": "postgres"}
