@@ -138,6 +138,9 @@ class LoadRun:
                 self._follow()
                 for mark in marks:
                     mark.cancel()
+                    mark.join()
+                if len(self._cpu_marks) == 1:  # the children were done before the end mark's timer fired
+                    self._cpu_marks.append(cpusplit.snapshot())
                 if len(self._cpu_marks) == 2:
                     self.cpu_window = (self._cpu_marks[0], self._cpu_marks[1])
                 return self._collect()
