@@ -122,6 +122,8 @@ def _child_name(pid: int, proc: Path) -> str:
     words = " ".join(argv)
     if "harness.load.worker" in words:
         return GENERATOR
+    if "harness.proc." in words:  # the harness's own sidecars (the reaper)
+        return HARNESS
     program = Path(argv[0]).name if argv else ""
     if program in ("postgres", "postmaster") or "postgres" in program:
         return "PostgreSQL"

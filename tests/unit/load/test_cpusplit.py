@@ -92,19 +92,21 @@ def test_what_the_machine_counted_beyond_the_named_processes_is_other_and_interr
     _fake_process(proc, 11, 10, [sys.executable, "-c", "from harness.load.worker import main", "open"], 200)
     _fake_process(proc, 12, 10, ["/bin/sh", "-c", "node src/server.js"], 500)
     _fake_process(proc, 13, 10, ["redis-server", "*:6379"], 100)
-    # busy: user 1200 + system 300 + softirq 100 = 1600 ticks; named 900 and 100 kernel: 600 other
+    _fake_process(proc, 14, 10, [sys.executable, "-m", "harness.proc.reaper"], 50)  # the harness's own
+    # busy: user 1200 + system 300 + softirq 100 = 1600 ticks; named 950 and 100 kernel: 550 other
     (proc / "stat").write_text("cpu 1200 0 300 400 0 0 100 0\n")
     after = cpusplit.snapshot(proc, root=10)
     after.at = before.at + 10
     found = cpusplit.split(before, after, root=10, proc=proc)
     tick = 100 / cpusplit.TICKS_PER_S / 10
     parties = {p["name"]: p["core_percent"] for p in found["parties"]}
-    assert parties[cpusplit.OTHER] == round(600 * tick, 1)
+    assert parties[cpusplit.OTHER] == round(550 * tick, 1)
+    assert parties[cpusplit.HARNESS] == round(150 * tick, 1)
     assert parties[cpusplit.KERNEL] == round(100 * tick, 1)
     assert parties[cpusplit.GENERATOR] == round(200 * tick, 1)
     assert found["sides"] == {
-        cpusplit.HARNESS_SIDE: round(300 * tick, 1), cpusplit.APP_SIDE: round(500 * tick, 1),
-        cpusplit.SERVICES_SIDE: round(100 * tick, 1), cpusplit.OUTSIDE: round(700 * tick, 1)}
+        cpusplit.HARNESS_SIDE: round(350 * tick, 1), cpusplit.APP_SIDE: round(500 * tick, 1),
+        cpusplit.SERVICES_SIDE: round(100 * tick, 1), cpusplit.OUTSIDE: round(650 * tick, 1)}
     assert "by side: app" in cpusplit.describe(found)
 
 
