@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 import os
-import threading
+import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,10 +14,9 @@ from shelfkit import Book, batched, parse_books, read_records
 
 DUNE = "9780441172719"
 EMMA = "9780141439587"
-# How long the writer of a pipe waits for read_records to hand over the first line before it
-# ends the file anyway. read_records that reads line by line returns it as soon as it is
-# written; one that reads the whole file first can only return it after this.
-WRITER_PATIENCE_S = 5.0
+# A file far bigger than what a line-by-line read holds at once: its 8 KB buffer and a decoded
+# chunk (about 22 KB measured for three records), while a whole read allocates the file's size.
+BIG_FILE_BYTES = 2 * 2**20
 
 
 def _open_fds() -> set[str]:
@@ -43,32 +42,24 @@ def test_read_records_opens_nothing_before_the_first_record_is_asked_for(tmp_pat
         next(records)
 
 
-def test_the_first_record_comes_while_the_file_is_still_being_written(tmp_path: Path) -> None:
-    """A pipe: the file ends only when its writer closes it, so a read of the whole file waits."""
-    pipe = tmp_path / "pipe"
-    os.mkfifo(pipe)
-    handed_over = threading.Event()
-    gave_up = threading.Event()
-
-    def writer() -> None:
-        with open(pipe, "w", encoding="utf-8") as out:
-            out.write("first\nsecond\n")
-            out.flush()
-            if not handed_over.wait(WRITER_PATIENCE_S):
-                gave_up.set()
-            out.write("third\n")
-
-    thread = threading.Thread(target=writer, daemon=True)
-    thread.start()
-    records = read_records(pipe)
-    first = next(records)
-    handed_over.set()
-    rest = list(records)
-    thread.join()
-    assert not gave_up.is_set(), (
-        f"read_records returned no record within {WRITER_PATIENCE_S:.0f} s while the file was still open: "
-        "it reads the whole file before yielding")
-    assert [first, *rest] == ["first", "second", "third"]
+def test_a_record_is_read_without_reading_the_whole_file(tmp_path: Path) -> None:
+    """The memory Python allocates while the first records are read: a line at a time needs a
+    buffer of a few KB, a read of the whole file (read(), readlines(), read_text()) its size."""
+    path = tmp_path / "big.txt"
+    line = f"{DUNE};Dune;Frank Herbert;1965;1\n"
+    path.write_text(line * (BIG_FILE_BYTES // len(line)), "utf-8")
+    tracemalloc.start()
+    try:
+        records = read_records(path)
+        first = [next(records) for _ in range(3)]
+        peak = tracemalloc.get_traced_memory()[1]
+        records.close()
+    finally:
+        tracemalloc.stop()
+    assert first == [line.strip()] * 3
+    assert peak < BIG_FILE_BYTES // 8, (
+        f"reading 3 records of a {BIG_FILE_BYTES // 2**20} MB file allocated {peak // 1024} KB: "
+        "the whole file was read")
 
 
 def test_the_file_is_closed_when_the_records_end_or_the_generator_is_closed(tmp_path: Path) -> None:

@@ -49,7 +49,8 @@ def test_title_and_author_are_stored_stripped() -> None:
     ("year", 1449),
     ("year", 2101),
     ("copies", -1),
-])
+], ids=["isbn-12-digits", "isbn-14-digits", "isbn-hyphen", "isbn-letter", "isbn-check-digit", "isbn-fullwidth-digits",
+        "title-empty", "title-blank", "author-tab", "year-1449", "year-2101", "copies-negative"])
 def test_a_wrong_value_raises_value_error_naming_the_field(field: str, value: object) -> None:
     with pytest.raises(ValueError, match=field):
         book(**{field: value})
