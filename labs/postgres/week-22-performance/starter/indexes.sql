@@ -1,0 +1,3 @@
+-- Runs as shop_owner, the tables' owner (not a superuser), on the loaded shop, in one go.
+-- The shop has only its primary keys. Add the indexes the workload and the reports need, and
+-- none that the workload's UPDATE would pay for on every write.
