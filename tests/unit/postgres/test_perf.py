@@ -1,0 +1,101 @@
+"""postgres/week-22's logic that needs no server: psql's variables in the reports, what counts as a
+rewrite, which reports are the top ones, what a regression is, and a setup that fails the gate
+and skips the others. The measurements themselves are proven on real servers by the lab's
+reference and defects (tests/integration/test_labs.py)."""
+
+from __future__ import annotations
+
+import types
+from pathlib import Path
+
+import pytest
+
+from harness.outcomes import Failure, Skip
+from harness.validators.postgres import perf_lab
+from harness.validators.postgres import shop_workload as shop
+from harness.validators.postgres.perf import regressions, top_reports
+from harness.validators.postgres.perf_lab import (
+    Measured,
+    SetupFailed,
+    Side,
+    Stat,
+    measured,
+    read_project,
+    same_statement,
+)
+
+
+def test_variables_are_substituted_as_psql_does_outside_quotes_comments_and_casts() -> None:
+    values = {"day": "2024-05-01", "n": "7", "name": "O'Hara 3"}
+    text = "SELECT ':day', \":day\" FROM t -- :day\nWHERE d = :'day'::date + :n AND x = :'name' /* :n */"
+    assert shop.substitute(text, values) == (
+        "SELECT ':day', \":day\" FROM t -- :day\nWHERE d = '2024-05-01'::date + 7 AND x = 'O''Hara 3' /* :n */")
+
+
+def test_a_variable_the_report_is_not_given_is_refused() -> None:
+    with pytest.raises(shop.UnknownVariable, match="month"):
+        shop.substitute("SELECT :'month'", {"day": "2024-05-01"})
+
+
+def test_the_reports_parameters_are_the_same_for_a_seed_and_differ_between_seeds() -> None:
+    assert shop.parameters(7) == shop.parameters(7)
+    assert shop.parameters(7) != shop.parameters(8)
+    assert len(shop.parameters(7)) == shop.PARAMETER_SETS
+
+
+def test_a_rewrite_is_a_different_statement_not_different_spacing_comments_or_semicolon() -> None:
+    given = "SELECT id FROM orders WHERE created_at::date = :'day'"
+    assert same_statement("-- as given\nselect id  FROM orders\n WHERE created_at::date = :'day';\n", given)
+    assert not same_statement("SELECT id FROM orders WHERE created_at >= :'day'::date", given)
+
+
+def _project(tmp_path: Path, **files: str) -> Path:
+    (tmp_path / "conf.d").mkdir(parents=True)
+    (tmp_path / "conf.d" / "10.conf").write_text("# nothing\n")
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return tmp_path
+
+
+def test_a_missing_rewrite_leaves_the_report_as_given_and_a_missing_indexes_file_is_a_setup_failure(
+        tmp_path: Path) -> None:
+    with pytest.raises(SetupFailed, match=r"indexes\.sql is missing"):
+        read_project(_project(tmp_path / "a"))
+    project = read_project(_project(tmp_path / "b", **{"indexes.sql": "", "rewrites/day_orders.sql": "SELECT 1;\n"}))
+    assert project.rewrites["day_orders"] == "SELECT 1"
+    assert project.rewrites["customer_by_name"] == shop.REPORTS[1].sql
+
+
+def _stat(ms: float, blocks: int, calls: int = 10) -> Stat:
+    return Stat("q", calls, ms * calls, blocks * calls)
+
+
+def _side(reports: dict[str, Stat], workload: dict[int, Stat]) -> Side:
+    return Side(reports=reports, workload=workload)
+
+
+def test_the_top_reports_are_ranked_by_total_time_not_time_per_call() -> None:
+    before = _side({"a": _stat(20.0, 100, calls=2), "b": _stat(2.0, 10, calls=60), "c": _stat(10.0, 50, calls=10)}, {})
+    assert top_reports(before) == ["b", "c"]  # 120 and 100 ms in all; "a" is slowest per call, 40 ms in all
+
+
+def test_a_regression_is_more_work_per_call_or_much_more_time_and_faster_statements_are_not() -> None:
+    before = _side({"r": _stat(10.0, 1000)}, {1: _stat(0.05, 8), 2: _stat(0.05, 8), 3: _stat(1.0, 100)})
+    after = _side({"r": _stat(1.0, 100)}, {1: _stat(0.01, 16), 2: _stat(0.2, 8), 3: _stat(2.0, 140)})
+    rows, worse = regressions(Measured(1, before), after)
+    assert len(rows) == 4
+    # 1: twice the buffers (a HOT update lost) though faster; 2: four times the time. 3: neither bound.
+    assert sorted(r["blocks_per_call_after"] for r in worse) == [8.0, 16.0]
+
+
+def test_a_setup_that_failed_fails_the_gate_and_skips_the_others(monkeypatch: pytest.MonkeyPatch) -> None:
+    ctx = types.SimpleNamespace(run_id="unit-perf-gate", seed=1)
+    monkeypatch.setitem(perf_lab._measured, ctx.run_id,
+                        Measured(1, Side(), problem=SetupFailed("indexes.sql failed as shop_owner: boom", "fix it")))
+    with pytest.raises(Failure, match="boom") as failed:
+        measured(ctx, perf_lab.GATE)  # type: ignore[arg-type]
+    assert failed.value.hint == "fix it" and failed.value.reproduce
+    with pytest.raises(Skip, match=r"boom \(pg.perf.top_statements\)"):
+        measured(ctx, "pg.perf.tps")  # type: ignore[arg-type]
