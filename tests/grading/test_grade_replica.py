@@ -1,0 +1,212 @@
+"""postgres/week-08 graded in the jail: the learner's setup-replica.sh and the standby it builds run
+as the submission's own uid, in its jail, beside the harness's primary (the service account's).
+
+The reference gets every point and a defect loses exactly its check's. Two hostile submissions
+(tests/grading/replica_corpus) try to leave the jail: `escape` from its script and from the
+commands its standby's configuration runs (restore_command, archive_command), `include-shadow`
+by making its standby read /etc/shadow. Watched from outside while they are graded: every
+process of a script or a standby runs as a submission uid, none as root or as a primary's
+account, and the hooks really ran; nothing they tried is found outside, the grades say what
+failed, and nothing is left behind; nor when the grading is stopped (Ctrl-C) or killed while a
+standby runs.
+
+Needs root (cgroups, network namespaces, a uid per submission), as `harness grade` does.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psutil
+import pytest
+
+from harness.grading.cgroups import PREFIX
+from harness.grading.workspace import DEFAULT_UIDS
+from tests.grading.support import grade, grading_alone, leftovers
+from tests.support.projects import ROOT, default_sigint, materialize
+
+pytestmark = pytest.mark.slow
+
+HERE = Path(__file__).resolve().parent
+CORPUS = HERE / "replica_corpus"
+LAB = "postgres/week-08"
+DEFECT = "pg.replica.visible"
+HANG_S = 300.0  # only turns a hang into a failure: far above a grading of one submission
+MARKERS = [Path(p) for p in ("/etc/harness-replica-pwned", "/root/harness-replica-pwned",
+                             "/usr/local/harness-replica-pwned", "/var/tmp/harness-replica-pwned",
+                             "/harness-replica-pwned")]
+
+
+@dataclass
+class Seen:
+    """What the watcher saw of the grading's processes and the hooks' reports."""
+
+    jailed: dict[str, set[int]] = field(default_factory=dict)  # script / standby / hook -> real uids
+    primaries: set[int] = field(default_factory=set)           # real uids of the harness's primaries
+    reports: dict[str, str] = field(default_factory=dict)      # escape-restore / escape-archive -> text
+
+
+def _kind(cmdline: list[str]) -> str | None:
+    """A process of the learner's: the script, a hook its standby ran, or the standby itself."""
+    if len(cmdline) >= 2 and cmdline[0] == "/bin/sh" and cmdline[1].endswith("/setup-replica.sh"):
+        return "script"
+    if len(cmdline) >= 2 and cmdline[0] == "/bin/sh" and cmdline[1].endswith("/hook.sh"):
+        return "hook"
+    if cmdline and cmdline[0].endswith("/postgres") and "-D" in cmdline:
+        return "standby" if "/.harness/replica/" in cmdline[cmdline.index("-D") + 1] else "primary"
+    return None
+
+
+def _look(seen: Seen) -> None:
+    for proc in psutil.process_iter(["cmdline", "uids"]):
+        try:
+            cmdline, uids = proc.info["cmdline"] or [], proc.info["uids"]
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+        kind = _kind(cmdline)
+        if kind == "primary" and uids is not None:
+            seen.primaries.add(uids.real)
+        elif kind is not None and uids is not None:
+            seen.jailed.setdefault(kind, set()).add(uids.real)
+    for folder in {Path("/dev/shm"), Path(tempfile.gettempdir())}:
+        for path in glob.glob(str(folder / f"{PREFIX}*" / "*" / "work" / "escape-*.txt")):
+            try:
+                seen.reports[Path(path).stem] = Path(path).read_text()
+            except OSError:
+                continue
+
+
+@contextmanager
+def watching() -> Iterator[Seen]:
+    seen = Seen()
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.is_set():
+            _look(seen)
+            stop.wait(0.05)
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    try:
+        yield seen
+    finally:
+        stop.set()
+        thread.join(5)
+
+
+def _checks(out: Path, submission: str) -> dict[str, dict[str, object]]:
+    results = json.loads((out / submission / "results.json").read_text())
+    return {check["id"]: check for check in results["tests"]}
+
+
+@grading_alone()
+def test_week_08_is_graded_in_the_jail_and_a_hostile_standby_stays_in_it(tmp_path: Path) -> None:
+    if os.geteuid() != 0:
+        pytest.fail("harness grade isolates submissions with root's tools: run this test as root")
+    folder = tmp_path / "submissions"
+    materialize("postgres", "week-08", folder / "solved")
+    materialize("postgres", "week-08", folder / "slipped", DEFECT)
+    for name in ("escape", "include-shadow"):
+        materialize("postgres", "week-08", folder / name)
+        shutil.copy(CORPUS / name / "setup-replica.sh", folder / name / "setup-replica.sh")
+    before = leftovers()
+    with watching() as seen:
+        graded = grade(str(folder), "--lab", LAB, "--jobs", "2", "--seed", "8", out=tmp_path / "out")
+    after = leftovers(before)
+    assert graded.code == 0, graded.explain()
+    rows = {r["submission"]: (r["score"], r["status"], r["failed_checks"], r["verdict"]) for r in graded.gradebook()}
+    assert rows == {
+        "solved": ("10", "pass", "", ""),
+        "slipped": ("8", "fail", DEFECT, ""),
+        # Streams as "walreceiver": its one failure, whatever its hooks tried.
+        "escape": ("8", "fail", "pg.replica.streaming", ""),
+        "include-shadow": ("0", "fail", "pg.replica.streaming", ""),
+    }, graded.explain()
+
+    # Who ran what: the learner's script, standby and hooks as submission uids only; the
+    # primaries as accounts of their own.
+    low, high = DEFAULT_UIDS
+    assert set(seen.jailed) >= {"script", "standby"}, seen
+    learners = set().union(*seen.jailed.values())
+    assert all(low <= uid <= high for uid in learners), seen
+    assert seen.primaries and not seen.primaries & learners and 0 not in seen.primaries, seen
+
+    # The escape's attempts, from the script (the grade shows them) and from its standby's hooks.
+    streaming = _checks(graded.out, "escape")["pg.replica.streaming"]
+    evidence = str(streaming.get("evidence") or "")
+    for marker in MARKERS:
+        assert f"write {marker}: denied" in evidence, evidence
+    assert "read /etc/shadow: denied" in evidence and "list /root: denied" in evidence, evidence
+    restore = seen.reports.get("escape-restore", "")
+    assert restore.startswith("uid "), seen.reports  # the standby ran its restore_command
+    uid = int(restore.split()[1])
+    assert low <= uid <= high, restore
+    for report in seen.reports.values():
+        assert "WROTE" not in report and "READ" not in report.replace("read /etc/shadow: denied", ""), report
+    for marker in MARKERS:
+        assert not marker.exists(), f"{marker} was written"
+
+    # The standby that would read /etc/shadow: refused by its own account, and the grade says so.
+    refused = _checks(graded.out, "include-shadow")["pg.replica.streaming"]
+    text = f"{refused.get('message')}\n{refused.get('evidence')}"
+    assert "the standby did not start" in text and '"/etc/shadow": Permission denied' in text, text
+
+    assert after == [], after
+
+
+def _standbys() -> list[psutil.Process]:
+    found = []
+    for proc in psutil.process_iter(["cmdline"]):
+        try:
+            if _kind(proc.info["cmdline"] or []) == "standby":
+                found.append(proc)
+        except psutil.NoSuchProcess:
+            continue
+    return found
+
+
+@grading_alone()
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL])
+def test_a_grading_stopped_while_a_standby_runs_leaves_nothing(tmp_path: Path, how: signal.Signals) -> None:
+    if os.geteuid() != 0:
+        pytest.fail("harness grade isolates submissions with root's tools: run this test as root")
+    folder = tmp_path / "submissions"
+    materialize("postgres", "week-08", folder / "solved")
+    before = leftovers()
+    argv = [sys.executable, "-m", "harness.cli", "grade", str(folder), "--lab", LAB, "--out", str(tmp_path / "out")]
+    proc = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env={**os.environ, "NO_COLOR": "1"}, preexec_fn=default_sigint)
+    try:
+        deadline = time.monotonic() + HANG_S  # (a bound on the whole test: only turns a hang into a failure)
+        while not (standbys := _standbys()):
+            assert proc.poll() is None, "the grading ended before a standby was seen"
+            assert time.monotonic() < deadline, f"no standby within {HANG_S:.0f} s"
+            time.sleep(0.05)
+        folders = [Path(p.cmdline()[p.cmdline().index("-D") + 1]).parent for p in standbys]
+        proc.send_signal(how)
+        proc.wait(timeout=HANG_S)
+        for standby in standbys:
+            standby.wait(timeout=HANG_S)  # gone and reaped: a zombie would still be waited for
+        # A killed grader's cleanup sidecar removes its folders after it died: waited for.
+        while any(f.exists() for f in folders):
+            assert time.monotonic() < deadline, f"{folders} not removed within {HANG_S:.0f} s"
+            time.sleep(0.1)
+        assert leftovers(before) == []
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
