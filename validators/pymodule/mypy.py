@@ -93,8 +93,8 @@ def types_strict(ctx: CheckContext) -> Passed:
         count = len(problems)
         shown = problems[:SHOWN] + ([f"… and {count - SHOWN} more"] if count > SHOWN else [])
         raise Failure(
-            f"mypy --strict finds {count} problem{'s' if count != 1 else ''}" + (
-                f": {problems[0]}" if problems else f" (exit code {run.exit_code})"),
+            f"mypy --strict finds {count} problem{'s' if count != 1 else ''}: {problems[0]}" if problems
+            else f"mypy could not check {PACKAGE} (exit code {run.exit_code})",
             expected="no errors",
             actual="\n".join(shown) if shown else "\n".join(run.output.strip().splitlines()[-10:]),
             hint=("Type every function as LAB.md does: retry with a ParamSpec and a TypeVar so the decorated "
