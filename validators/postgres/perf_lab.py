@@ -67,7 +67,7 @@ PENDING = "conf.pending"  # where the learner's conf.d waits in the cluster unti
 # (a throwaway cluster); every other key is PostgreSQL's default before and the learner's after.
 OPTIONS = {"logging_collector": "off", "log_destination": "stderr", "fsync": "off",
            "shared_preload_libraries": "pg_stat_statements", "pg_stat_statements.track": "top",
-           "pg_stat_statements.track_utility": "off"}
+           "pg_stat_statements.track_utility": "off", "compute_query_id": "on"}
 SESSION = "-c max_parallel_workers_per_gather=0 -c TimeZone=UTC"
 ROLE_OPTIONS = f"{SESSION} -c statement_timeout=30s -c lock_timeout=10s"
 PGBENCH_SECONDS = 2
@@ -216,6 +216,7 @@ def same_statement(a: str, b: str) -> bool:
 class Lab:
     server: LocalPostgres
     data: Path  # the cluster's folder
+    reaper: Reaper  # the check's cleanup sidecar: pgbench and the script's folder are registered too
     passwords: dict[str, str]
 
     def admin(self, database: str = DATABASE) -> psycopg.Connection[tuple[object, ...]]:
@@ -262,7 +263,8 @@ def _server(ctx: CheckContext, conf: list[ConfFile]) -> Iterator[Lab]:
             raise CannotCheck(f"no pgbench beside {server.binaries.tool('postgres')}",
                               fix="Install PostgreSQL's client tools (apt-get install postgresql)")
         try:
-            yield Lab(server, placed["data"], {role: secrets.token_urlsafe(18) for role in (OWNER, APP, READER)})
+            passwords = {role: secrets.token_urlsafe(18) for role in (OWNER, APP, READER)}
+            yield Lab(server, placed["data"], reaper, passwords)
         finally:
             server.stop()
     finally:
@@ -284,6 +286,7 @@ def _load(lab: Lab, seed: int) -> list[dict[str, str]]:
             conn.execute("CREATE EXTENSION pg_prewarm SCHEMA public")
         with conn.transaction():
             conn.execute("SET LOCAL search_path = public")
+            conn.execute("SET LOCAL TimeZone = 'UTC'")  # the midnights of boundary_rows are UTC's
             conn.execute("SET LOCAL max_parallel_workers_per_gather = 0")
             conn.execute(shop.SCHEMA)
             conn.execute("SELECT setseed(%s)", (fraction,))
@@ -375,6 +378,9 @@ def _reports(lab: Lab, side: Side, texts: dict[str, str], sets: list[dict[str, s
                 _run_report(conn, shop.substitute(text, sets[call % len(sets)]))
         stats = _stats(lab, READER)
         calls = sum(s.calls for s in stats.values())
+        if calls != report.calls:
+            raise SetupFailed(f"pg_stat_statements counted {calls} calls of {report.name}, not {report.calls}",
+                              "Leave pg_stat_statements and compute_query_id as the harness sets them.")
         side.reports[report.name] = Stat(text, calls, sum(s.total_ms for s in stats.values()),
                                          sum(s.blocks for s in stats.values()))
 
@@ -404,7 +410,7 @@ def _pgbench(lab: Lab, side: Side, seed: int, folder: Path) -> None:
     code, log, _ = run_to_end("pgbench", [str(pgbench), "-n", "-M", "prepared", "-c", str(PGBENCH_CLIENTS),
                                           "-j", str(PGBENCH_CLIENTS), "-T", str(PGBENCH_SECONDS),
                                           f"--random-seed={seed}", "-f", str(script)],
-                              cwd=folder, env=env, timeout_s=PGBENCH_BUDGET_S)
+                              cwd=folder, env=env, timeout_s=PGBENCH_BUDGET_S, on_start=lab.reaper.process_group)
     output = log.text()
     tps, done = _TPS.search(output), _DONE.search(output)
     if code != 0 or tps is None or done is None:
@@ -413,6 +419,9 @@ def _pgbench(lab: Lab, side: Side, seed: int, folder: Path) -> None:
                           "README shows, and grant nothing away.", log.tail(8) or None)
     side.tps, side.transactions = float(tps.group(1)), int(done.group(1))
     side.workload = _stats(lab, APP)
+    if not side.workload:
+        raise SetupFailed("pg_stat_statements shows none of the workload's statements",
+                          "Leave pg_stat_statements and compute_query_id as the harness sets them.")
     hot_after = _hot(lab)
     side.hot_updates = (hot_after[0] - hot_before[0], hot_after[1] - hot_before[1])
 
@@ -441,13 +450,13 @@ def _apply(lab: Lab, project: Project) -> list[str]:
         try:
             with lab.login(OWNER) as conn:
                 conn.execute(project.indexes.encode())  # no parameters: the file goes whole, as psql -f sends it
+            with lab.login(OWNER) as conn:
+                conn.execute("VACUUM (ANALYZE) customers, orders")
         except psycopg.Error as exc:
             raise SetupFailed(f"{INDEXES_FILE} failed as {OWNER}: {first_line(exc)}",
                               f"{INDEXES_FILE} runs as {OWNER}, the tables' owner (not a superuser), in one go: "
                               "run it on a copy of the shop (the reproduce line) and fix the statement named. "
                               "CREATE INDEX CONCURRENTLY cannot run there: the file is sent as one script.") from None
-        with lab.login(OWNER) as conn:
-            conn.execute("VACUUM (ANALYZE) customers, orders")
     with lab.admin() as conn:
         indexes_after = conn.execute("SELECT count(*) FROM pg_catalog.pg_indexes WHERE schemaname = 'public'"
                                      ).fetchone()
@@ -497,30 +506,37 @@ def _measure(ctx: CheckContext) -> Measured:
         result.problem = exc
         return result
     result.rewritten = [r.name for r in shop.REPORTS if not same_statement(project.rewrites[r.name], r.sql)]
-    folder = Path(tempfile.mkdtemp(prefix="harness-week22-"))
-    try:
-        with _server(ctx, project.conf) as lab:
+    with _server(ctx, project.conf) as lab:
+        # pgbench's script: a folder of the harness's, removed before the server stops (the check's
+        # reaper removes it if the harness is killed first).
+        folder = Path(tempfile.mkdtemp(prefix="harness-week22-"))
+        lab.reaper.path(folder)
+        try:
+            sets = _load(lab, ctx.seed)
+            given = {r.name: r.sql for r in shop.REPORTS}
+            result.before = _side(lab, given, sets, ctx.seed, folder)
+            result.changed = _apply(lab, project)
+            if result.rewritten:
+                result.changed.append("rewrites")
             try:
-                sets = _load(lab, ctx.seed)
-                given = {r.name: r.sql for r in shop.REPORTS}
-                result.before = _side(lab, given, sets, ctx.seed, folder)
-                result.changed = _apply(lab, project)
-                if result.rewritten:
-                    result.changed.append("rewrites")
-                try:
-                    result.after = _side(lab, project.rewrites, sets, ctx.seed, folder)
-                    _compare(lab, result, project, sets)
-                except shop.UnknownVariable as exc:
-                    raise SetupFailed(f"a rewrite uses :{exc}, a variable the report is not given",
-                                      "Use the report's own variables (README: each report's variables).") from None
-                except psycopg.Error as exc:
-                    raise SetupFailed(f"a rewrite failed as {READER}: {first_line(exc)}",
-                                      "Each rewrites/<name>.sql holds one SELECT that reads the shop's tables, with "
-                                      "the report's variables; run it with psql (the reproduce line).") from None
-            except SetupFailed as exc:
-                if exc.evidence is None:
-                    exc.evidence = lab.server.log_tail(8) or None
-                result.problem = exc
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+                result.after = _side(lab, project.rewrites, sets, ctx.seed, folder)
+                if set(result.before.workload) - set(result.after.workload):
+                    raise SetupFailed("pg_stat_statements does not see the workload's statements as the same "
+                                      "ones after your changes (their query ids differ)",
+                                      "Keep the shop's tables: add indexes, never drop and recreate a table.")
+                _compare(lab, result, project, sets)
+            except shop.UnknownVariable as exc:
+                raise SetupFailed(f"a rewrite uses :{exc}, a variable the report is not given",
+                                  "Use the report's own variables (README: each report's variables).") from None
+            except psycopg.Error as exc:
+                raise SetupFailed(f"a rewrite failed as {READER}: {first_line(exc)}",
+                                  "Each rewrites/<name>.sql holds one SELECT that reads the shop's tables, with "
+                                  "the report's variables; run it with psql (the reproduce line).") from None
+        except SetupFailed as exc:
+            if exc.evidence is None:
+                exc.evidence = lab.server.log_tail(8) or None
+            result.problem = exc
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+            lab.reaper.forget_path(folder)
     return result
