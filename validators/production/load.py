@@ -88,6 +88,34 @@ def one_load_at_a_time(note: Callable[[str], None], wait_s: float = LOCK_WAIT_S,
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+# Before the load, up to this long, the check waits for the machine's other work (outside this
+# run) to fall under QUIET_OUTSIDE_PERCENT of a core, sampled a second at a time: a test suite
+# or a build next door that stops within seconds need not spoil the measurement. Past the wait
+# the load runs anyway, and the CPU split says who was busy.
+QUIET_WAIT_S = 20.0
+QUIET_OUTSIDE_PERCENT = 30.0
+
+
+def wait_for_quiet(note: Callable[[str], None], wait_s: float = QUIET_WAIT_S,
+                   limit: float = QUIET_OUTSIDE_PERCENT) -> float:
+    """Wait until the CPU used outside this run falls under `limit` % of a core; its last value."""
+    from harness.load import cpusplit
+
+    started = time.monotonic()
+    outside = 0.0
+    while True:
+        before = cpusplit.snapshot()
+        time.sleep(1.0)
+        outside = float(cpusplit.split(before, cpusplit.snapshot())["sides"][cpusplit.OUTSIDE])
+        waited = time.monotonic() - started
+        if outside < limit or waited >= wait_s:
+            break
+    if waited > 1.5:
+        still = "" if outside < limit else f"; it still used {outside:.0f}% of a core, and the load ran anyway"
+        note(f"prod.load.rps waited {waited:.0f} s for other work on this machine to quiet down{still}")
+    return outside
+
+
 def _fix(party: str, split: dict[str, Any] | None) -> str:
     from harness.load import blame
 
@@ -153,6 +181,7 @@ def sustains_the_target_rate(ctx: CheckContext) -> Passed:
         path.write_text(scenario(books[:10], tag, members, loan_book))
         try:
             with one_load_at_a_time(ctx.note):
+                wait_for_quiet(ctx.note)
                 result = bench(targets[0], more_urls=targets[1:], rate=rate, duration=duration, ramp_up="3s",
                                thresholds=thresholds, scenario=path)
         except LoadError as exc:
