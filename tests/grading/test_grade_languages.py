@@ -28,6 +28,8 @@ CASES = [
     ("node/week-24", "week-24", "testing.catches.page_limit", 10, 1),
     # A module lab: no app, the lab's hidden files copied in by the harness and run as the submission.
     ("node/week-01", "week-01", "module.limiter.bounded", 10, 2),
+    # The same in Python: hidden pytest suites and mypy run with the submission's own .venv.
+    ("python/week-01", "week-01", "pymodule.context.atomic", 9, 1),
 ]
 
 
