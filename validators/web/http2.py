@@ -80,7 +80,15 @@ def http2_is_negotiated_over_tls(ctx: CheckContext) -> None:
         try:
             raw = socket.create_connection((HOST, server.port), timeout=TIMEOUT_S)
             sock = context.wrap_socket(raw, server_hostname=HOST)
-        except (ssl.SSLError, OSError) as exc:
+        except ssl.SSLError as exc:
+            if exc.reason == "NO_APPLICATION_PROTOCOL" or "no application protocol" in str(exc):
+                # Node's TLS servers refuse a client whose ALPN list has nothing they speak.
+                raise Failure("the server does not offer HTTP/2: the handshake failed on ALPN",
+                              expected="ALPN protocol h2", actual=f"a TLS alert: {exc}", hint=HINT,
+                              reproduce=REPRODUCE) from exc
+            raise Failure("the TLS handshake offering h2 failed", expected="TLS with ALPN h2 on $PORT",
+                          actual=f"{type(exc).__name__}: {exc}", hint=HINT, reproduce=REPRODUCE) from exc
+        except OSError as exc:
             raise Failure("the TLS handshake offering h2 failed", expected="TLS with ALPN h2 on $PORT",
                           actual=f"{type(exc).__name__}: {exc}", hint=HINT, reproduce=REPRODUCE) from exc
         with sock:
