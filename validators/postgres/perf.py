@@ -190,7 +190,7 @@ def same_results(ctx: CheckContext) -> Passed:
                                        for m in result.mismatches), figures=figures,
                       hint="A rewrite changes how the rows are found, never which: mind the edges of a range "
                            "(BETWEEN includes its upper end; a day is [day, day + 1)).",
-                      reproduce=f"psql {variables} -f rewrites/{first.report}.sql  # and the given statement, on "
-                                f"the shop of seed {result.seed} ({_again('pg.perf.same_results', result.seed)})")
+                      reproduce=f"python -m harness.validators.postgres.shop_workload --seed {result.seed} | psql -q "
+                                f"-d shop && psql -d shop {variables} -f rewrites/{first.report}.sql")
     return Passed(f"{len(result.rewritten)} rewrite(s), the same rows for {shop.PARAMETER_SETS} parameter sets each: "
                   + ", ".join(result.rewritten), figures=figures)

@@ -494,7 +494,8 @@ def _compare(lab: Lab, result: Measured, project: Project, sets: list[dict[str, 
                 got = _run_report(conn, shop.substitute(project.rewrites[name], values))
                 diff = rows_differ(want, got)
                 if diff is not None:
-                    result.mismatches.append(Mismatch(name, values, diff.message))
+                    shown = {key: values[key] for key in by_name[name].variables}
+                    result.mismatches.append(Mismatch(name, shown, diff.message))
                     break
 
 

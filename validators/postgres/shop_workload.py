@@ -9,7 +9,10 @@ psql's variables (`:'day'`), so a learner reruns one with `psql -v day=2024-05-0
 
 from __future__ import annotations
 
+import argparse
 import random
+import shlex
+import sys
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -78,7 +81,7 @@ class Report:
 
 REPORTS = (
     Report("day_orders", "SELECT id, customer_id, total FROM orders WHERE created_at::date = :'day'", 10, ("day",)),
-    Report("customer_by_name", "SELECT id, email, country FROM customers WHERE name = :'name'", 60, ("name",)),
+    Report("customer_by_name", "SELECT id, email, country FROM customers WHERE name = :'name'", 100, ("name",)),
     Report("month_by_status",
            "SELECT status, count(*) AS orders, sum(total) AS revenue FROM orders\n"
            "WHERE created_at >= :'month'::date AND created_at < :'month'::date + interval '1 month'\n"
@@ -169,4 +172,32 @@ def substitute(text: str, values: dict[str, str]) -> str:
 
 
 def psql_variables(values: dict[str, str]) -> str:
-    return " ".join(f"-v {name}={value}" for name, value in sorted(values.items()))
+    return " ".join(f"-v {shlex.quote(f'{name}={value}')}" for name, value in sorted(values.items()))
+
+
+def script(seed: int) -> str:
+    """The shop of a seed as a psql script: what a check run loaded, to rerun a statement on."""
+    sets = parameters(seed)
+    fraction = (seed % 1_000_000) / 1_000_000
+    lines = [f"-- postgres/week-22's shop, seed {seed}",
+             "BEGIN;", "SET LOCAL TimeZone = 'UTC';", "SET LOCAL max_parallel_workers_per_gather = 0;",
+             SCHEMA.strip(), f"SELECT setseed({fraction});", FILL.strip() + ";", boundary_rows(sets) + ";",
+             "COMMIT;", "VACUUM (ANALYZE) customers, orders;",
+             "-- The reports' variables in this run, in turn (name: the name of that customer):"]
+    lines += [f"--   day={s['day']} month={s['month']} name=<SELECT name FROM customers WHERE id = {s['customer']}>"
+              for s in sets]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Print postgres/week-22's shop for a seed as a psql script, or the "
+                                                 "pgbench workload's script.")
+    parser.add_argument("--seed", type=int, default=2026, help="the seed a check run printed")
+    parser.add_argument("--pgbench", action="store_true", help="print the pgbench workload's script instead")
+    args = parser.parse_args(argv)
+    sys.stdout.write(PGBENCH_SCRIPT if args.pgbench else script(args.seed))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,13 +1,16 @@
 """postgres/week-22's logic that needs no server: psql's variables in the reports, what counts as a
 rewrite, which reports are the top ones, what a regression is, and a setup that fails the gate
 and skips the others. The measurements themselves are proven on real servers by the lab's
-reference and defects (tests/integration/test_labs.py)."""
+reference and defects (tests/integration/test_labs.py); a failing indexes.sql and the printed
+shop script are proven here on real servers."""
 
 from __future__ import annotations
 
+import subprocess
 import types
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from harness.outcomes import Failure, Skip
@@ -23,6 +26,8 @@ from harness.validators.postgres.perf_lab import (
     read_project,
     same_statement,
 )
+from tests.support.projects import materialize
+from tests.unit.postgres.direct import run_check
 
 
 def test_variables_are_substituted_as_psql_does_outside_quotes_comments_and_casts() -> None:
@@ -99,3 +104,45 @@ def test_a_setup_that_failed_fails_the_gate_and_skips_the_others(monkeypatch: py
     assert failed.value.hint == "fix it" and failed.value.reproduce
     with pytest.raises(Skip, match=r"boom \(pg.perf.top_statements\)"):
         measured(ctx, "pg.perf.tps")  # type: ignore[arg-type]
+
+
+# --- on real servers -----------------------------------------------------------------------------
+
+@pytest.fixture
+def fresh_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """run_check's context has one run id: each test measures its own project."""
+    monkeypatch.setattr(perf_lab, "_measured", {})
+
+
+def test_an_index_file_that_fails_fails_the_gate_with_the_error_and_skips_the_rest(
+        tmp_path: Path, fresh_runs: None) -> None:
+    project = materialize("postgres", "week-22", tmp_path / "reference")
+    with (project / "indexes.sql").open("a") as indexes:
+        indexes.write("CREATE INDEX orders_note_idx ON orders (note);\n")
+    gate = run_check(perf_lab.GATE, project)
+    assert isinstance(gate, Failure), gate
+    assert gate.message == 'indexes.sql failed as shop_owner: column "note" does not exist', gate.message
+    skipped = run_check("pg.perf.tps", project)
+    assert isinstance(skipped, Skip) and perf_lab.GATE in skipped.reason
+
+
+def _checksums(conn: psycopg.Connection[tuple[object, ...]]) -> list[object]:
+    return [conn.execute(f"SELECT md5(string_agg(t::text, ',' ORDER BY id)) FROM public.{table} t").fetchone()
+            for table in ("customers", "orders")]
+
+
+def test_the_printed_script_builds_the_shop_the_check_loaded(tmp_path: Path) -> None:
+    ctx = types.SimpleNamespace(run_id="unit-perf-script", seed=4242)
+    with perf_lab._server(ctx, []) as lab:  # type: ignore[arg-type]
+        perf_lab._load(lab, ctx.seed)
+        with lab.admin() as conn:
+            loaded = _checksums(conn)
+            conn.execute("CREATE DATABASE copy")
+        script = tmp_path / "shop.sql"
+        script.write_text(shop.script(ctx.seed))
+        url = lab.server.admin_url.rsplit("/", 1)[0] + "/copy"
+        done = subprocess.run([str(lab.server.binaries.tool("psql")), "-q", "-v", "ON_ERROR_STOP=1", "-d", url,
+                               "-f", str(script)], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        with lab.admin("copy") as conn:
+            assert _checksums(conn) == loaded
