@@ -8,6 +8,8 @@ import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from harness.outcomes import Failure
+
 TIMEOUT_S = 10.0
 # After the header block of a response that has no body, wait this long for stray bytes: a server
 # that writes a body anyway writes it with the headers (same write, or the next tick).
@@ -42,6 +44,16 @@ class Bodiless:
 def bodiless(base_url: str, method: str, path: str, headers: dict[str, str] | None = None) -> Bodiless:
     """Send one request with `Connection: close` and keep every byte the server sends after the
     header block (a HEAD answer or a 304 has none, RFC 9110 §9.3.2 and §15.4.5)."""
+    try:
+        return _bodiless(base_url, method, path, headers)
+    except (OSError, http.client.HTTPException) as exc:
+        raise Failure(f"{method} {path} got no readable answer", expected="a status line and headers",
+                      actual=f"{type(exc).__name__}: {exc}".rstrip(": "),
+                      hint="Answer every request, HEAD and conditional GETs included, with a status line and headers.",
+                      reproduce=curl_line(method, path, headers)) from exc
+
+
+def _bodiless(base_url: str, method: str, path: str, headers: dict[str, str] | None) -> Bodiless:
     host, port = address(base_url)
     with socket.create_connection((host, port), timeout=TIMEOUT_S) as sock:
         sock.sendall(request_bytes(method, path, f"{host}:{port}", headers=headers, close=True))
@@ -59,12 +71,12 @@ def bodiless(base_url: str, method: str, path: str, headers: dict[str, str] | No
                 if not chunk:
                     break
                 stray += chunk
-        except TimeoutError:
-            pass  # the server kept the connection open without writing more: no body
+        except (TimeoutError, ConnectionResetError):
+            pass  # kept open (or reset) without writing more: no body
     lines = head.decode("latin-1").split("\r\n")
     status_line = lines[0].split(" ", 2)
     if len(status_line) < 2 or not status_line[1].isdigit():
-        raise http.client.BadStatusLine(lines[0])
+        raise http.client.BadStatusLine(lines[0] or "nothing: the connection closed")
     parsed = {}
     for line in lines[1:]:
         name, _, value = line.partition(":")

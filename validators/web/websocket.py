@@ -72,6 +72,14 @@ def _handshake(ctx: CheckContext, sock: socket.socket, host: str) -> _Stream:
     return _Stream(sock, rest)
 
 
+def _send(sock: socket.socket, data: bytes, what: str) -> None:
+    try:
+        sock.sendall(data)
+    except OSError as exc:
+        raise _fail(f"{what} could not be sent: the server had closed the connection",
+                    "the WebSocket open until the close handshake", f"{type(exc).__name__}: {exc}") from exc
+
+
 def _next(stream: _Stream, waiting_for: str) -> ws_frames.Frame:
     try:
         return ws_frames.decode(stream.read_exactly)
@@ -100,7 +108,7 @@ def websocket_echoes_text_and_closes(ctx: CheckContext) -> None:
         for text in messages:
             payload = text.encode("utf-8")
             what = f"a text frame of {len(payload)} bytes"
-            sock.sendall(ws_frames.encode(ws_frames.TEXT, payload, ctx.rng.randbytes(4)))
+            _send(sock, ws_frames.encode(ws_frames.TEXT, payload, ctx.rng.randbytes(4)), what)
             frame = _next(stream, what)
             if frame.masked:
                 raise _fail(f"the echo of {what} is masked", "an unmasked frame (only clients mask, RFC 6455 §5.1)",
@@ -110,7 +118,8 @@ def websocket_echoes_text_and_closes(ctx: CheckContext) -> None:
                             f"FIN, opcode 1, {len(payload)} bytes: {text[:40]!r}…",
                             f"FIN {int(frame.fin)}, opcode {frame.opcode}, {len(frame.payload)} bytes: "
                             f"{frame.payload[:60]!r}")
-        sock.sendall(ws_frames.encode(ws_frames.CLOSE, struct.pack("!H", 1000) + b"bye", ctx.rng.randbytes(4)))
+        _send(sock, ws_frames.encode(ws_frames.CLOSE, struct.pack("!H", 1000) + b"bye", ctx.rng.randbytes(4)),
+              "a close frame (1000)")
         closing = _next(stream, "a close frame (1000)")
         code = struct.unpack("!H", closing.payload[:2])[0] if len(closing.payload) >= 2 else None
         if closing.opcode != ws_frames.CLOSE or code not in (1000, None):
