@@ -30,6 +30,8 @@ CASES = [
     ("node/week-01", "week-01", "module.limiter.bounded", 10, 2),
     # The same in Python: hidden pytest suites and mypy run with the submission's own .venv.
     ("python/week-01", "week-01", "pymodule.context.atomic", 9, 1),
+    # A plain node:http server started a second time by its TLS checks, with the run's certificate.
+    ("node/week-08", "week-08", "web.tls.harness_cert", 16, 2),
 ]
 
 
