@@ -125,6 +125,7 @@ class AppRunner:
         self._log_limit_hit = False
         self._proc: ManagedProcess | None = None
         self._others: list[ManagedProcess] = []  # instances 2..n, when the lab runs several
+        self._commands: list[ManagedProcess] = []  # a check's long-running processes (start_command)
         self._migrate_runs: list[MigrateRun] = []
         self._test_run: TestRun | None = None
         self._repeat_run: TestRun | None = None
@@ -188,7 +189,7 @@ class AppRunner:
     @property
     def log_limit_reached(self) -> bool:
         """Whether a phase was stopped because its output passed `log_limit_bytes`."""
-        return self._log_limit_hit or any(p.log.limit_reached for p in self._instances())
+        return self._log_limit_hit or any(p.log.limit_reached for p in (*self._instances(), *self._commands))
 
     # -- phases --------------------------------------------------------------------------
     def _env(self, *, with_services: bool) -> dict[str, str]:
@@ -250,6 +251,7 @@ class AppRunner:
                               on_line=self._prefixed(name), on_start=self._reaper.process_group, user=user,
                               group=group, log_limit_bytes=self._log_limit)
         proc.start()
+        self._commands.append(proc)
         return proc
 
     def install(self) -> float:

@@ -185,11 +185,11 @@ class Scratch:
 
 
 def check_account(ctx: CheckContext, scratch: Scratch) -> None:
-    """The launcher runs the script as the project's own uid: not root, not the service account."""
+    """The launcher runs the script as the project's own uid: not root, not a server's account."""
     run = ctx.app.run_command(["/usr/bin/id", "-u"], timeout_s=30, cwd=scratch.path)
     uid = run.output.strip()
-    service = users.service_run().account
-    forbidden = {0, *((service.uid,) if service else ())}
+    # Nor the account that sets servers up (initdb, the cached cluster templates) when grading.
+    forbidden = {0, *(account.uid for account in (users.service_run().account, users.current()) if account)}
     if run.exit_code != 0 or not uid.isdigit() or int(uid) in forbidden or int(uid) != scratch.uid:
         raise CannotCheck(f"a graded script would run as uid {uid or '?'} (exit {run.exit_code}), not as the "
                           f"submission's own uid {scratch.uid}: setup-replica.sh is not run")
