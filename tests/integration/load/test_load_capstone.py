@@ -48,12 +48,25 @@ def round_verdicts(run: Run, rounds: int) -> list[str]:
     return verdicts
 
 
+def _not_alone(run: Run) -> str:
+    """Whether the rounds that did not pass put it down to work outside the run (the acceptance
+    assumes the machine to itself: the load phase of scripts/test runs nothing else)."""
+    assert run.results is not None
+    reasons = [str(t.get("message") or "") for t in run.results["tests"] if t.get("harness_status") != "pass"]
+    for line in run.results.get("unstable") or []:
+        found = _CHANGED.match(line)
+        if found is None or found.group(2) != "pass":
+            reasons.append(line)
+    outside = sum("outside this run" in reason for reason in reasons)
+    return f" ({outside} of the {len(reasons)} reasons recorded name work outside this run)" if reasons else ""
+
+
 def test_the_reference_holds_the_rate_round_after_round_and_the_slow_endpoint_never_does(tmp_path: Path) -> None:
     reference = _check(materialize("backend", "production", tmp_path / "reference"), ROUNDS)
     verdicts = round_verdicts(reference, ROUNDS)
     print(f"reference, {ROUNDS} rounds at {_rate()} req/s: {verdicts}")  # in the log, kept with -s or on failure
     assert "fail" not in verdicts and verdicts.count("pass") >= ROUNDS - 1, \
-        f"rounds: {verdicts}\n{reference.explain()}"
+        f"rounds: {verdicts}{_not_alone(reference)}\n{reference.explain()}"
 
     defect = _check(materialize("backend", "production", tmp_path / "defect", CHECK), DEFECT_ROUNDS,
                     "--param", f"{CHECK}.duration={DEFECT_DURATION}")
