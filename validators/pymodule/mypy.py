@@ -61,7 +61,7 @@ def types_strict(ctx: CheckContext) -> Passed:
 
     The lab's hidden type tests (hidden/types/consumer.py) import shelfkit as a user would,
     and the project's own mypy checks them together with the package under the lab's
-    mypy.ini (strict, warn_unreachable; the project's own mypy configuration is not read): an
+    mypy.ini (strict; the project's own mypy configuration is not read): an
     error in the package fails, and so does a type test. The tests check inferred types with
     assert_type (the decorated function keeps its parameters and result, the generators are
     iterators of what they yield) and mark misuses with `# type: ignore[code]`, which strict
