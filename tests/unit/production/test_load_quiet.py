@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from validators.production.load import wait_for_quiet
+from harness.validators.production.load import wait_for_quiet
 
 
 def test_a_quiet_enough_machine_is_not_waited_for() -> None:
