@@ -62,6 +62,7 @@ OWNER, APP, READER = "shop_owner", "shop_app", "shop_reader"
 INDEXES_FILE = "indexes.sql"
 REWRITES_DIR = "rewrites"
 SQL_BYTES = 64 * 1024
+TOOLS = "harness_tools"  # pg_stat_statements and pg_prewarm, in a schema nobody else may create in
 PENDING = "conf.pending"  # where the learner's conf.d waits in the cluster until the after side
 # The harness's command line: pg_stat_statements for the measurements, logging to stderr, fsync off
 # (a throwaway cluster); every other key is PostgreSQL's default before and the learner's after.
@@ -281,9 +282,12 @@ def _load(lab: Lab, seed: int) -> list[dict[str, str]]:
     sets = shop.parameters(seed)
     fraction = (seed % 1_000_000) / 1_000_000  # setseed takes a number in [-1, 1]
     with lab.admin() as conn:
-        conn.execute("CREATE EXTENSION pg_stat_statements SCHEMA public")
+        # The harness's functions and views live in a schema of its own: shop_owner may create in
+        # public, and a function of the same name there must never be what the superuser calls.
+        conn.execute(f"CREATE SCHEMA {TOOLS}")
+        conn.execute(f"CREATE EXTENSION pg_stat_statements SCHEMA {TOOLS}")
         with contextlib.suppress(psycopg.Error):
-            conn.execute("CREATE EXTENSION pg_prewarm SCHEMA public")
+            conn.execute(f"CREATE EXTENSION pg_prewarm SCHEMA {TOOLS}")
         with conn.transaction():
             conn.execute("SET LOCAL search_path = public")
             conn.execute("SET LOCAL TimeZone = 'UTC'")  # the midnights of boundary_rows are UTC's
@@ -317,7 +321,7 @@ def _prewarm(lab: Lab) -> None:
             "n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'i')").fetchall()]
         for relation in relations:
             try:
-                conn.execute("SELECT public.pg_prewarm(%s::regclass)", (relation,))
+                conn.execute(f"SELECT {TOOLS}.pg_prewarm(%s::regclass)", (relation,))
             except psycopg.Error:
                 break  # no pg_prewarm: the first calls warm the cache instead
 
@@ -326,14 +330,14 @@ def _prewarm(lab: Lab) -> None:
 
 def _reset(lab: Lab) -> None:
     with lab.admin() as conn:
-        conn.execute("SELECT public.pg_stat_statements_reset()")
+        conn.execute(f"SELECT {TOOLS}.pg_stat_statements_reset()")
 
 
 def _stats(lab: Lab, role: str) -> dict[int, Stat]:
     with lab.admin() as conn:
         rows = conn.execute(
             "SELECT queryid, query, calls, total_exec_time, shared_blks_hit + shared_blks_read + temp_blks_read "
-            "+ temp_blks_written FROM public.pg_stat_statements WHERE userid = (SELECT oid FROM "
+            f"+ temp_blks_written FROM {TOOLS}.pg_stat_statements WHERE userid = (SELECT oid FROM "
             "pg_catalog.pg_roles WHERE rolname = %s) AND dbid = (SELECT oid FROM pg_catalog.pg_database WHERE "
             "datname = current_database())", (role,)).fetchall()
     return {int(str(q)): Stat(str(text), int(str(calls)), float(str(total)), int(str(blocks)))
@@ -365,7 +369,7 @@ def _reports(lab: Lab, side: Side, texts: dict[str, str], sets: list[dict[str, s
     for report in shop.REPORTS:
         text = texts[report.name]
         with lab.login(READER) as conn:
-            with conn.transaction():
+            with _rewrite_errors(report.name, text), conn.transaction():
                 conn.execute("SET TRANSACTION READ ONLY")
                 row = conn.execute(("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)\n" +
                                     shop.substitute(text, sets[0])).encode()).fetchone()
@@ -374,8 +378,9 @@ def _reports(lab: Lab, side: Side, texts: dict[str, str], sets: list[dict[str, s
             side.plans[report.name] = Plan(tuple(_plan_nodes(plan)), int(plan.get("Shared Hit Blocks", 0)) +
                                            int(plan.get("Shared Read Blocks", 0)))
             _reset(lab)
-            for call in range(report.calls):
-                _run_report(conn, shop.substitute(text, sets[call % len(sets)]))
+            with _rewrite_errors(report.name, text):
+                for call in range(report.calls):
+                    _run_report(conn, shop.substitute(text, sets[call % len(sets)]))
         stats = _stats(lab, READER)
         calls = sum(s.calls for s in stats.values())
         if calls != report.calls:
@@ -383,6 +388,24 @@ def _reports(lab: Lab, side: Side, texts: dict[str, str], sets: list[dict[str, s
                               "Leave pg_stat_statements and compute_query_id as the harness sets them.")
         side.reports[report.name] = Stat(text, calls, sum(s.total_ms for s in stats.values()),
                                          sum(s.blocks for s in stats.values()))
+
+
+@contextlib.contextmanager
+def _rewrite_errors(name: str, text: str) -> Iterator[None]:
+    """What the reader's statement raised, said of the learner's file (a given statement that fails
+    after the changes names indexes.sql's doing instead)."""
+    given = next(r.sql for r in shop.REPORTS if r.name == name)
+    try:
+        yield
+    except shop.UnknownVariable as exc:
+        raise SetupFailed(f"{REWRITES_DIR}/{name}.sql uses :{exc}, a variable the report is not given",
+                          "Use the report's own variables (the README's table of reports).") from None
+    except psycopg.Error as exc:
+        where = f"{name} (as given)" if same_statement(text, given) else f"{REWRITES_DIR}/{name}.sql"
+        raise SetupFailed(f"{where} failed as {READER}: {first_line(exc)}",
+                          f"Each {REWRITES_DIR}/<name>.sql holds one SELECT on the shop's tables with the report's "
+                          "variables, and indexes.sql leaves the tables as they are; run the report with psql "
+                          "(the README says how).") from None
 
 
 def _hot(lab: Lab) -> tuple[int, int]:
@@ -491,7 +514,8 @@ def _compare(lab: Lab, result: Measured, project: Project, sets: list[dict[str, 
         for name in result.rewritten:
             for values in sets:
                 want = _run_report(conn, shop.substitute(by_name[name].sql, values))
-                got = _run_report(conn, shop.substitute(project.rewrites[name], values))
+                with _rewrite_errors(name, project.rewrites[name]):
+                    got = _run_report(conn, shop.substitute(project.rewrites[name], values))
                 diff = rows_differ(want, got)
                 if diff is not None:
                     shown = {key: values[key] for key in by_name[name].variables}
@@ -519,20 +543,12 @@ def _measure(ctx: CheckContext) -> Measured:
             result.changed = _apply(lab, project)
             if result.rewritten:
                 result.changed.append("rewrites")
-            try:
-                result.after = _side(lab, project.rewrites, sets, ctx.seed, folder)
-                if set(result.before.workload) - set(result.after.workload):
-                    raise SetupFailed("pg_stat_statements does not see the workload's statements as the same "
-                                      "ones after your changes (their query ids differ)",
-                                      "Keep the shop's tables: add indexes, never drop and recreate a table.")
-                _compare(lab, result, project, sets)
-            except shop.UnknownVariable as exc:
-                raise SetupFailed(f"a rewrite uses :{exc}, a variable the report is not given",
-                                  "Use the report's own variables (README: each report's variables).") from None
-            except psycopg.Error as exc:
-                raise SetupFailed(f"a rewrite failed as {READER}: {first_line(exc)}",
-                                  "Each rewrites/<name>.sql holds one SELECT that reads the shop's tables, with "
-                                  "the report's variables; run it with psql (the reproduce line).") from None
+            result.after = _side(lab, project.rewrites, sets, ctx.seed, folder)
+            if set(result.before.workload) - set(result.after.workload):
+                raise SetupFailed("pg_stat_statements does not see the workload's statements as the same ones "
+                                  "after your changes (their query ids differ)",
+                                  "Keep the shop's tables: add indexes, never drop and recreate a table.")
+            _compare(lab, result, project, sets)
         except SetupFailed as exc:
             if exc.evidence is None:
                 exc.evidence = lab.server.log_tail(8) or None

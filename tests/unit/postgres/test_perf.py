@@ -146,3 +146,27 @@ def test_the_printed_script_builds_the_shop_the_check_loaded(tmp_path: Path) -> 
         assert done.returncode == 0, done.stderr
         with lab.admin("copy") as conn:
             assert _checksums(conn) == loaded
+
+
+def test_functions_the_owner_plants_in_public_are_never_what_the_superuser_calls(
+        tmp_path: Path, fresh_runs: None) -> None:
+    """shop_owner may create in public: a pg_stat_statements_reset() or pg_prewarm() of its own there
+    would run with the caller's rights if the harness's superuser resolved names through public."""
+    project = materialize("postgres", "week-22", tmp_path / "reference")
+    with (project / "indexes.sql").open("a") as indexes:
+        for planted in ("pg_stat_statements_reset()", "pg_prewarm(regclass)", "pg_stat_statements_reset(oid)"):
+            indexes.write(f"CREATE FUNCTION public.{planted} RETURNS void LANGUAGE plpgsql AS "
+                          "$$BEGIN RAISE EXCEPTION 'planted function called'; END$$;\n")
+    gate = run_check(perf_lab.GATE, project)
+    assert not isinstance(gate, Exception), gate
+
+
+def test_a_rewrite_that_fails_or_holds_two_statements_fails_the_gate_naming_the_file(
+        tmp_path: Path, fresh_runs: None) -> None:
+    project = materialize("postgres", "week-22", tmp_path / "reference")
+    (project / "rewrites" / "customer_by_name.sql").write_text(
+        "SELECT id, email, country FROM customers WHERE name = :'name'; SELECT 1;\n")
+    gate = run_check(perf_lab.GATE, project)
+    assert isinstance(gate, Failure), gate
+    assert gate.message.startswith("rewrites/customer_by_name.sql failed as shop_reader: cannot insert multiple "
+                                   "commands into a prepared statement"), gate.message
