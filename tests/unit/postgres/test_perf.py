@@ -1,15 +1,22 @@
 """postgres/week-22's logic that needs no server: psql's variables in the reports, what counts as a
 rewrite, which reports are the top ones, what a regression is, and a setup that fails the gate
 and skips the others. The measurements themselves are proven on real servers by the lab's
-reference and defects (tests/integration/test_labs.py); a failing indexes.sql and the printed
-shop script are proven here on real servers."""
+reference and defects (tests/integration/test_labs.py); failing files, planted functions, the printed
+shop script and the cleanup after Ctrl-C or a killed harness are proven here on real servers."""
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
+import sys
+import time
 import types
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
+import psutil
 import psycopg
 import pytest
 
@@ -26,7 +33,7 @@ from harness.validators.postgres.perf_lab import (
     read_project,
     same_statement,
 )
-from tests.support.projects import materialize
+from tests.support.projects import ROOT, default_sigint, materialize
 from tests.unit.postgres.direct import run_check
 
 
@@ -170,3 +177,66 @@ def test_a_rewrite_that_fails_or_holds_two_statements_fails_the_gate_naming_the_
     assert isinstance(gate, Failure), gate
     assert gate.message.startswith("rewrites/customer_by_name.sql failed as shop_reader: cannot insert multiple "
                                    "commands into a prepared statement"), gate.message
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL])
+def test_the_server_pgbench_and_their_folders_are_gone_after_ctrl_c_or_a_killed_harness(
+        tmp_path: Path, how: signal.Signals) -> None:
+    """Stopped while pgbench runs the before side's workload: nothing of the run is left."""
+    project = materialize("postgres", "week-22", tmp_path / "reference")
+    marker = f"# cleanup-test {tmp_path.name} {os.getpid()}"
+    conf = project / "conf.d" / "10-perf.conf"
+    conf.write_text(conf.read_text() + marker + "\n")
+    proc = subprocess.Popen([sys.executable, "-m", "harness.cli", "check", "week-22", "--track", "postgres",
+                             "--project", str(project), "--only", perf_lab.GATE],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=default_sigint)
+    try:
+        server, folder = _wait("the check's server started", lambda: _our_server(marker))
+        bench, script_folder = _wait("pgbench runs the workload", lambda: _our_pgbench(server))
+        proc.send_signal(how)
+        proc.wait(timeout=HANG_S)
+        for what, process in (("the server", server), ("pgbench", bench)):
+            _wait(f"{what} stopped", lambda p=process: not p.is_running() or p.status() == psutil.STATUS_ZOMBIE)
+        _wait("the server's folder removed", lambda: not folder.exists())
+        _wait("pgbench's script folder removed", lambda: not script_folder.exists())
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+HANG_S = 120.0  # turns a hang into a failure only: far above what a start or a cleanup takes
+T = TypeVar("T")
+
+
+def _our_server(marker: str) -> tuple[psutil.Process, Path] | None:
+    for proc in psutil.process_iter(["pid", "cmdline"]):
+        cmdline = proc.info["cmdline"] or []
+        if len(cmdline) < 3 or not cmdline[0].endswith("postgres") or "-D" not in cmdline:
+            continue
+        data = Path(cmdline[cmdline.index("-D") + 1])
+        try:
+            if marker in (data / perf_lab.PENDING / "10-perf.conf").read_text():
+                return proc, data.parent
+        except OSError:
+            continue
+    return None
+
+
+def _our_pgbench(server: psutil.Process) -> tuple[psutil.Process, Path] | None:
+    port = server.cmdline()[server.cmdline().index("-p") + 1]
+    for proc in psutil.process_iter(["pid", "name"]):
+        try:
+            if proc.info["name"] == "pgbench" and proc.environ().get("PGPORT") == port:
+                return proc, Path(proc.cwd())
+        except psutil.Error:
+            continue
+    return None
+
+
+def _wait(what: str, condition: Callable[[], T | None]) -> T:
+    deadline = time.monotonic() + HANG_S
+    while not (value := condition()):
+        assert time.monotonic() < deadline, f"{what}: not within {HANG_S:.0f} s"
+        time.sleep(0.05)
+    return value
