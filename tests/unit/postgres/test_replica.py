@@ -48,7 +48,7 @@ def test_the_primary_refuses_the_superuser_the_standby_sees_a_login_of(tmp_path:
         with psycopg.connect(url, autocommit=True) as conn:
             assert conn.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").fetchone() == (True,)
         for database in ("postgres", "replication"):
-            with pytest.raises(psycopg.OperationalError, match="pg_hba.conf rejects"):
+            with pytest.raises(psycopg.OperationalError, match=r"pg_hba\.conf rejects"):
                 psycopg.connect(host="127.0.0.1", port=primary.port, user=SUPERUSER, password=standby_password,
                                 dbname="postgres", replication="true" if database == "replication" else None,
                                 connect_timeout=10)

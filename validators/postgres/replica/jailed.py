@@ -227,12 +227,12 @@ class JailedStandby:
                 wait_until("the standby (in the submission's jail)", self._ping, timeout_s=timeout_s,
                            alive=proc.alive, log_tail=partial(proc.tail, 20))
                 return
-            except ServiceError:
-                if "could not bind" in proc.tail(50) and attempt < 2:
-                    self._end()
-                    continue
+            except BaseException as exc:  # a Ctrl-C while it starts included: nothing of it stays
+                # Another process may have taken the free port between the probe and bind.
+                again = isinstance(exc, ServiceError) and "could not bind" in proc.tail(50) and attempt < 2
                 self._end()
-                raise
+                if not again:
+                    raise
 
     def _ping(self) -> None:
         try:
