@@ -60,11 +60,10 @@ class Seen:
 
 
 def _kind(cmdline: list[str]) -> str | None:
-    """A process of the learner's: the script, a hook its standby ran, or the standby itself."""
-    if len(cmdline) >= 2 and cmdline[0] == "/bin/sh" and cmdline[1].endswith("/setup-replica.sh"):
-        return "script"
-    if len(cmdline) >= 2 and cmdline[0] == "/bin/sh" and cmdline[1].endswith("/hook.sh"):
-        return "hook"
+    """A graded learner's process (in a project's .harness/replica: `harness check` runs the script
+    elsewhere): the script, a hook its standby ran, or the standby; or a primary of the harness's."""
+    if len(cmdline) >= 2 and cmdline[0] == "/bin/sh" and "/.harness/replica/" in cmdline[1]:
+        return "script" if cmdline[1].endswith("/setup-replica.sh") else "hook"
     if cmdline and cmdline[0].endswith("/postgres") and "-D" in cmdline:
         return "standby" if "/.harness/replica/" in cmdline[cmdline.index("-D") + 1] else "primary"
     return None
