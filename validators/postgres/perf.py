@@ -77,11 +77,14 @@ def top_statements(ctx: CheckContext) -> Passed:
         row = _per_call(name, result.before.reports[name], after.reports[name])
         row["plan_before"] = ", ".join(result.before.plans[name].nodes)
         row["plan_after"] = ", ".join(after.plans[name].nodes)
+        row["rows_examined_before"] = result.before.plans[name].examined
+        row["rows_examined_after"] = after.plans[name].examined
         rows.append(row)
         if row["time_per_call_ratio"] < TOP_TIME_FACTOR or row["blocks_per_call_ratio"] < TOP_BLOCKS_FACTOR:
             slow.append(row)
     figures = {"top": rows, "time_factor": TOP_TIME_FACTOR, "blocks_factor": TOP_BLOCKS_FACTOR}
-    shown = "\n".join(f"{_line(r)}; plan {r['plan_before']} -> {r['plan_after']}" for r in rows)
+    shown = "\n".join(f"{_line(r)}; rows examined {r['rows_examined_before']} -> {r['rows_examined_after']}; plan "
+                      f"{r['plan_before']} -> {r['plan_after']}" for r in rows)
     if slow:
         names = ", ".join(r["statement"] for r in slow)
         raise Failure(f"not enough faster: {names}",

@@ -105,6 +105,7 @@ class Stat:
 class Plan:
     nodes: tuple[str, ...]  # "Seq Scan on orders", "Index Scan using x on orders", ...
     blocks: int  # shared hit + read of the whole plan, one call with the first parameter set
+    examined: int  # rows the table scans looked at: those they returned and those their filters removed
 
 
 @dataclass
@@ -358,6 +359,19 @@ def _plan_nodes(plan: dict[str, Any]) -> list[str]:
     return found
 
 
+def rows_examined(plan: dict[str, Any]) -> int:
+    """Rows the plan's table scans read: returned plus removed by a filter or a recheck, per loop."""
+    total, pending = 0, [plan]
+    while pending:
+        node = pending.pop()
+        if "Relation Name" in node:
+            per_loop = sum(float(node.get(key, 0)) for key in
+                           ("Actual Rows", "Rows Removed by Filter", "Rows Removed by Index Recheck"))
+            total += round(per_loop * float(node.get("Actual Loops", 1)))
+        pending += node.get("Plans", [])
+    return total
+
+
 def _run_report(conn: psycopg.Connection[tuple[object, ...]], text: str) -> list[tuple[Any, ...]]:
     with conn.transaction():
         conn.execute("SET TRANSACTION READ ONLY")
@@ -376,7 +390,7 @@ def _reports(lab: Lab, side: Side, texts: dict[str, str], sets: list[dict[str, s
             doc = row[0][0] if row else {}  # type: ignore[index]
             plan = doc.get("Plan", {})
             side.plans[report.name] = Plan(tuple(_plan_nodes(plan)), int(plan.get("Shared Hit Blocks", 0)) +
-                                           int(plan.get("Shared Read Blocks", 0)))
+                                           int(plan.get("Shared Read Blocks", 0)), rows_examined(plan))
             _reset(lab)
             with _rewrite_errors(report.name, text):
                 for call in range(report.calls):

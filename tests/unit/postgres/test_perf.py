@@ -31,6 +31,7 @@ from harness.validators.postgres.perf_lab import (
     Stat,
     measured,
     read_project,
+    rows_examined,
     same_statement,
 )
 from tests.support.projects import ROOT, default_sigint, materialize
@@ -240,3 +241,13 @@ def _wait(what: str, condition: Callable[[], T | None]) -> T:
         assert time.monotonic() < deadline, f"{what}: not within {HANG_S:.0f} s"
         time.sleep(0.05)
     return value
+
+
+def test_rows_examined_counts_what_each_table_scan_read_in_every_loop() -> None:
+    plan = {"Node Type": "Nested Loop", "Actual Rows": 5, "Plans": [
+        {"Node Type": "Seq Scan", "Relation Name": "customers", "Actual Rows": 2, "Rows Removed by Filter": 98,
+         "Actual Loops": 1},
+        {"Node Type": "Bitmap Heap Scan", "Relation Name": "orders", "Actual Rows": 3,
+         "Rows Removed by Index Recheck": 1, "Actual Loops": 2,
+         "Plans": [{"Node Type": "Bitmap Index Scan", "Index Name": "i", "Actual Rows": 4}]}]}
+    assert rows_examined(plan) == 100 + 2 * 4
