@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import time
 
 import pytest
 
@@ -51,6 +52,10 @@ def test_settle_names_what_it_cannot_end() -> None:
     proc = subprocess.Popen([tools.tool("setpriv"), f"--reuid={UID + 1}", f"--regid={UID + 1}", "--clear-groups",
                              "--", "/bin/sleep", "30"], env=tools.ROOT_ENV)
     try:
+        # setpriv changes its uid, then execs sleep: wait for the process to be the uid's.
+        deadline = time.monotonic() + 30
+        while (proc.pid, UID + 1) not in set(uid_processes()) and time.monotonic() < deadline:
+            time.sleep(0.05)
         assert reaper.settle({UID + 1}, timeout_s=0.3) == [proc.pid]
     finally:
         proc.kill()
