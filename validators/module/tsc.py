@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import shlex
-from dataclasses import dataclass
 from pathlib import Path
 
 from harness.outcomes import Failure, Passed
@@ -12,37 +11,25 @@ from harness.registry import CheckContext, check
 from harness.runner.confined import OutsideProject, read_inside
 from harness.runs import ProjectRun
 
+from . import typetests
 from .hidden_suite import HIDDEN, lab_hidden, package_name, placed
+from .typetests import CheckerError
 
 TSC = "node_modules/typescript/bin/tsc"
 TSC_BUDGET_S = 90.0
 CONSUMER = "consumer.ts"
 PLACEHOLDER = "__PACKAGE__"
-SHOWN = 6
 _ERROR = re.compile(r"^(?P<file>[^\s(][^(]*)\((?P<line>\d+),(?P<col>\d+)\): error (?P<code>TS\d+): (?P<text>.*)$")
 _EXPECT = re.compile(r"//\s*@ts-expect-error\s*(?P<why>.*)$")
 UNUSED_EXPECT = "TS2578"
 
 
-@dataclass(frozen=True)
-class TscError:
-    file: str
-    line: int
-    code: str
-    text: str
-
-
-def parse_errors(output: str) -> list[TscError]:
+def parse_errors(output: str) -> list[CheckerError]:
     """tsc's errors (--pretty false: one `file(line,col): error TSnnnn: text` line each)."""
-    found = []
-    for line in output.splitlines():
-        match = _ERROR.match(line.strip())
-        if match:
-            found.append(TscError(match["file"], int(match["line"]), match["code"], match["text"]))
-    return found
+    return typetests.parse_errors(output, _ERROR)
 
 
-def explain(error: TscError, consumer: list[str], consumer_path: str) -> str:
+def explain(error: CheckerError, consumer: list[str], consumer_path: str) -> str:
     """One error in the learner's words: a type test names the code it compiled and what it expected."""
     if not error.file.endswith(f"{HIDDEN}/types/{CONSUMER}") or not 0 < error.line <= len(consumer):
         return f"{error.file}:{error.line}: {error.code} {error.text}"
@@ -93,13 +80,9 @@ def types_strict(ctx: CheckContext) -> Passed:
 def _fail(run: ProjectRun, where: str, problems: list[str], *, reproduce: str) -> None:
     if run.exit_code is None:
         raise Failure(f"tsc did not finish on {where} within {TSC_BUDGET_S:.0f} s (stopped)", reproduce=reproduce)
-    count = len(problems)
-    shown = problems[:SHOWN] + ([f"… and {count - SHOWN} more"] if count > SHOWN else [])
-    raise Failure(
-        f"tsc --strict finds {count} problem{'s' if count != 1 else ''} in {where}" + (
-            f": {problems[0]}" if problems else f" (exit code {run.exit_code})"),
-        expected="no errors",
-        actual="\n".join(shown) if shown else "\n".join(run.output.strip().splitlines()[-10:]),
+    raise typetests.problems_failure(
+        run, problems, found=f"tsc --strict finds {{n}} problem{{s}} in {where}",
+        unparsed=f"tsc --strict finds 0 problems in {where} (exit code {run.exit_code})",
         hint=("Type each function as the README does: generics that carry the callback's parameters and result "
               "(retry<T>, limit's task<T>, memoize<A, R>, groupBy<T, K extends PropertyKey>), an options "
               "interface with only the README's keys, and no any."),

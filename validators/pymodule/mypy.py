@@ -4,44 +4,31 @@ from __future__ import annotations
 
 import re
 import shlex
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from harness.outcomes import Failure, Passed
 from harness.registry import CheckContext, check
 from harness.runner.confined import OutsideProject, read_inside
 
+from ..module import typetests
 from ..module.hidden_files import HIDDEN, lab_hidden, placed
+from ..module.typetests import CheckerError
 from .pytest_suite import PACKAGE, PYTHON, python_of
 
 MYPY_BUDGET_S = 90.0
 TYPES = "types"
 CONSUMER = "consumer.py"
-SHOWN = 6
 _ERROR = re.compile(r"^(?P<file>[^:\s][^:]*):(?P<line>\d+):(?:\d+:)? error: (?P<text>.*?)(?:\s+\[(?P<code>[\w-]+)\])?$")
 _IGNORE = re.compile(r"#\s*type:\s*ignore\[(?P<codes>[\w, -]+)\]")
 UNUSED_IGNORE = "unused-ignore"
 
 
-@dataclass(frozen=True)
-class MypyError:
-    file: str
-    line: int
-    code: str
-    text: str
-
-
-def parse_errors(output: str) -> list[MypyError]:
+def parse_errors(output: str) -> list[CheckerError]:
     """mypy's errors (`file:line: error: text  [code]`), its notes and summary left out."""
-    found = []
-    for line in output.splitlines():
-        match = _ERROR.match(line.strip())
-        if match:
-            found.append(MypyError(match["file"], int(match["line"]), match["code"] or "", match["text"]))
-    return found
+    return typetests.parse_errors(output, _ERROR)
 
 
-def explain(error: MypyError, consumer: list[str], consumer_path: str) -> str:
+def explain(error: CheckerError, consumer: list[str], consumer_path: str) -> str:
     """One error in the learner's words: a type test names the code it checked and what it expected."""
     inside = str(PurePosixPath(HIDDEN) / TYPES / CONSUMER)
     if not error.file.endswith(inside) or not 0 < error.line <= len(consumer):
@@ -90,13 +77,9 @@ def types_strict(ctx: CheckContext) -> Passed:
                           expected="mypy in requirements.txt, installed by the [app] install",
                           hint="Keep the starter's requirements.txt (pytest and mypy).", reproduce=reproduce)
         problems = [explain(e, lines, str(shown_path)) for e in errors]
-        count = len(problems)
-        shown = problems[:SHOWN] + ([f"… and {count - SHOWN} more"] if count > SHOWN else [])
-        raise Failure(
-            f"mypy --strict finds {count} problem{'s' if count != 1 else ''}: {problems[0]}" if problems
-            else f"mypy could not check {PACKAGE} (exit code {run.exit_code})",
-            expected="no errors",
-            actual="\n".join(shown) if shown else "\n".join(run.output.strip().splitlines()[-10:]),
+        raise typetests.problems_failure(
+            run, problems, found="mypy --strict finds {n} problem{s}",
+            unparsed=f"mypy could not check {PACKAGE} (exit code {run.exit_code})",
             hint=("Type every function as LAB.md does: retry with a ParamSpec and a TypeVar so the decorated "
                   "function keeps its parameters and result, Iterator[...] for the generators, "
                   "Literal['w', 'wb'] for atomic_write's mode, and no Any where LAB.md has none."),
