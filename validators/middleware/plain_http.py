@@ -19,6 +19,7 @@ TIMEOUT_S = 10.0
 # The app writes a request's log line as (or just after) it answers, and the harness reads the
 # app's output from a pipe: a line may arrive a moment after the answer.
 LOG_WAIT_S = 3.0
+SHOWN = 120
 # An absolute path of a file on the server (two folders deep or more, with an extension), as a
 # stack frame or an error message names one; backslashes may come doubled, escaped in JSON.
 SERVER_PATH = re.compile(r"(?:[A-Za-z]:)?(?:[/\\]+[\w.@-]+){2,}\.[A-Za-z]{1,5}\b")
@@ -79,7 +80,8 @@ def insides(text: str, project_dir: str | None = None) -> str | None:
     """What an error body shows of the server: a stack frame, a file's path, the project's folder."""
     leaked = expect.leaks(text)
     if leaked:
-        return leaked
+        # A stack in a JSON string is one line: its pattern runs to the end of it.
+        return leaked if len(leaked) <= SHOWN else leaked[:SHOWN] + "…"
     if project_dir and project_dir in text:
         return project_dir
     match = SERVER_PATH.search(text)

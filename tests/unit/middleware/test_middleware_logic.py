@@ -63,6 +63,13 @@ def test_an_error_body_shows_no_stack_frame_nor_source_path(text: str, found: st
     assert plain_http.insides(text, "/home/learner/project") == found
 
 
+def test_a_stack_in_one_json_string_is_shown_cut_short() -> None:
+    stack = "Error: x\n    at /srv/app/src/routes.js:48:9" + "\n    at next (/srv/app/node_modules/r.js:1:1)" * 20
+    found = plain_http.insides(json.dumps({"error": "x", "stack": stack}))
+    assert found is not None and found.startswith("at ") and found.endswith("…")
+    assert len(found) == plain_http.SHOWN + 1
+
+
 @pytest.mark.parametrize(("value", "valid"), [
     ("3b241101-e2bb-4255-8caf-4136c566a962", True), ("req-r1-2", True), ("a.b_c-D", True),
     ("x" * 64, True), ("x" * 65, False), ("", False), ("has space", False), ("a<b>", False),
