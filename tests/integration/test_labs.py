@@ -131,11 +131,13 @@ VARIANTS = [(lab_id, variant, "local") for lab_id, lab in LABS.items() for varia
 # The capstone's load check asks 1000 req/s of two app instances, PostgreSQL, Redis and the
 # load generator together. Measured on 2 cores since the generator takes the instances in turn
 # itself (no balancer on the path): the reference's instances and databases use 62-81% of a
-# core, the harness about 24% (12% of the machine), so 1000 req/s fits in 2 cores and passes
-# (docs/bench.md, bench/capstone_load_bench.py). The rate is still derived from the cores (500
-# req/s per core, at most the lab's 1000) for smaller machines: the reference holds it, and the
-# slow-endpoint defect misses it by far (about 150 req/s, p95 12 s, the machine 82% idle).
-LOAD_RATE_PER_CORE = 500
+# core, the harness about 24% (12% of the machine), so 1000 req/s fits in 2 cores on a machine
+# of normal speed (docs/bench.md, bench/capstone_load_bench.py); the full rate is proven round
+# after round by tests/integration/load/test_load_capstone.py. These proofs are about the check
+# telling a good app from a slow one, on a machine that may be twice as slow on a bad day, so
+# they ask half of it (250 req/s per core, at most the lab's 1000): the reference holds it with
+# room, and the slow-endpoint defect misses it by far (about 150 req/s, p95 12 s).
+LOAD_RATE_PER_CORE = 250
 
 
 def _sized(lab: Lab, checked: set[str]) -> list[str]:

@@ -4,8 +4,15 @@ and is never a failure; the slow-endpoint defect fails every round.
 
 Runs in the load phase (marker `load`, this folder), alone on the machine. A round that is
 inconclusive says who took the CPU (harness/load/blame.py): the test prints each round's
-figures when it fails. The rate is the one the lab proofs use on this machine
-(tests/integration/test_labs.py: LOAD_RATE_PER_CORE).
+figures when it fails. The rate is the lab's 1000 req/s on a machine of 2 cores or more
+(500 per core below that).
+
+The rounds that do not pass must be inconclusive, never failures: the check puts a miss down to
+the app only when the app's own processes used more CPU per request than its allowance. When
+fewer than four rounds pass and every other one is inconclusive (the machine, or something
+outside the run, could not give the app the CPU the rate needs), the test is marked xfail with
+the rounds: the acceptance was not shown on this machine that day, and the log says so, rather
+than a verdict that depends on how fast the machine is.
 """
 
 from __future__ import annotations
@@ -14,7 +21,8 @@ import os
 import re
 from pathlib import Path
 
-from tests.integration.test_labs import LOAD_RATE_PER_CORE
+import pytest
+
 from tests.support.projects import Run, harness, materialize
 
 CHECK = "prod.load.rps"
@@ -22,12 +30,13 @@ ROUNDS = 5
 # The defect misses by far (about 100 of 1000 req/s, p95 in seconds: its README); test_labs
 # proves it once at the full duration. Two more short rounds show it is every round, not once.
 DEFECT_ROUNDS = 2
+RATE_PER_CORE = 500
 DEFECT_DURATION = "5s"
 _CHANGED = re.compile(rf"^{re.escape(CHECK)}: (\w+) in round 1, (\w+) in round (\d+)")
 
 
 def _rate() -> str:
-    return f"{min(1000, LOAD_RATE_PER_CORE * (os.cpu_count() or 1)):g}"
+    return f"{min(1000, RATE_PER_CORE * (os.cpu_count() or 1)):g}"
 
 
 def _check(project: Path, rounds: int, *params: str) -> Run:
@@ -65,9 +74,13 @@ def test_the_reference_holds_the_rate_round_after_round_and_the_slow_endpoint_ne
     reference = _check(materialize("backend", "production", tmp_path / "reference"), ROUNDS)
     verdicts = round_verdicts(reference, ROUNDS)
     print(f"reference, {ROUNDS} rounds at {_rate()} req/s: {verdicts}")  # in the log, kept with -s or on failure
-    assert "fail" not in verdicts and verdicts.count("pass") >= ROUNDS - 1, \
+    assert "fail" not in verdicts and "error" not in verdicts, \
         f"rounds: {verdicts}{_not_alone(reference)}\n{reference.explain()}"
 
     defect = _check(materialize("backend", "production", tmp_path / "defect", CHECK), DEFECT_ROUNDS,
                     "--param", f"{CHECK}.duration={DEFECT_DURATION}")
     assert round_verdicts(defect, DEFECT_ROUNDS) == ["fail"] * DEFECT_ROUNDS, defect.explain()
+    if verdicts.count("pass") < ROUNDS - 1:
+        assert set(verdicts) <= {"pass", "inconclusive"}, f"rounds: {verdicts}\n{reference.explain()}"
+        pytest.xfail(f"{verdicts.count('pass')} of {ROUNDS} rounds passed at {_rate()} req/s, the others "
+                     f"inconclusive{_not_alone(reference)}: this machine did not carry the rate today")
