@@ -11,7 +11,8 @@ The rounds that do not pass must be inconclusive, never failures: the check puts
 the app only when the app's own processes used more CPU per request than its allowance. When
 fewer than four rounds pass and every other one is inconclusive (the machine, or something
 outside the run, could not give the app the CPU the rate needs), the test is marked xfail with
-the rounds: the acceptance was not shown on this machine that day, and the log says so, rather
+the rounds (an inconclusive round is an `error`, the check's CannotCheck: it names who took the
+CPU in its message): the acceptance was not shown on this machine that day, and the log says so, rather
 than a verdict that depends on how fast the machine is.
 """
 
@@ -74,13 +75,12 @@ def test_the_reference_holds_the_rate_round_after_round_and_the_slow_endpoint_ne
     reference = _check(materialize("backend", "production", tmp_path / "reference"), ROUNDS)
     verdicts = round_verdicts(reference, ROUNDS)
     print(f"reference, {ROUNDS} rounds at {_rate()} req/s: {verdicts}")  # in the log, kept with -s or on failure
-    assert "fail" not in verdicts and "error" not in verdicts, \
+    assert "fail" not in verdicts, \
         f"rounds: {verdicts}{_not_alone(reference)}\n{reference.explain()}"
 
     defect = _check(materialize("backend", "production", tmp_path / "defect", CHECK), DEFECT_ROUNDS,
                     "--param", f"{CHECK}.duration={DEFECT_DURATION}")
     assert round_verdicts(defect, DEFECT_ROUNDS) == ["fail"] * DEFECT_ROUNDS, defect.explain()
     if verdicts.count("pass") < ROUNDS - 1:
-        assert set(verdicts) <= {"pass", "inconclusive"}, f"rounds: {verdicts}\n{reference.explain()}"
         pytest.xfail(f"{verdicts.count('pass')} of {ROUNDS} rounds passed at {_rate()} req/s, the others "
                      f"inconclusive{_not_alone(reference)}: this machine did not carry the rate today")
