@@ -118,11 +118,13 @@ class LocalPostgres(PostgresServer):
     def start(self, timeout_s: float = 30.0) -> None:
         setup = self._run.setup_account()
         data = self._dir / "data"
-        users.give(self._dir, setup)
         # The cluster's own password until the server is up; then one of this run's (below).
-        if data.exists():  # after halt(): the same cluster again, on a new port
+        if data.exists():  # after halt(): the same cluster again, on a new port, its folders as they are
+            # (given to the server's account at the first start: giving the top one back to the setup
+            # account, when grading a uid of its own, left the server unable to enter its folder)
             initial, extra_env = self._copy_password or self._password, self._extra_env
             return self._start(data, initial, extra_env, timeout_s)
+        users.give(self._dir, setup)
         if self._copy_password is None:
             initial = self._initialise(data, setup, timeout_s)
         else:
