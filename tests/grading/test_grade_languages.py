@@ -32,6 +32,8 @@ CASES = [
     ("python/week-01", "week-01", "pymodule.context.atomic", 9, 1),
     # A plain node:http server started a second time by its TLS checks, with the run's certificate.
     ("node/week-08", "week-08", "web.tls.harness_cert", 16, 2),
+    # Express with its middleware (npm ci in the install jail); a check reads the app's log.
+    ("node/week-11", "week-11", "middleware.request_id.echoed_and_logged", 13, 2),
     # No app: PostgreSQL servers of the check's own with the learner's conf.d, pg_hba.conf and SQL.
     ("postgres/week-29", "week-29", "pg.rls.tenants", 10, 3),
     ("postgres/week-22", "week-22", "pg.perf.same_results", 9, 2),
