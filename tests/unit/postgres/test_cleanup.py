@@ -7,44 +7,20 @@ import os
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
 import psutil
 import pytest
 
 from tests.support.projects import ROOT, default_sigint, materialize
+from tests.support.waiting import HANG_S, postmaster_with, wait_for
 
 pytestmark = pytest.mark.slow
 
-# Bounds that only turn a hang into a failure: far above what a start or a cleanup takes.
-HANG_S = 120.0
-T = TypeVar("T")
 
 
-def _our_server(marker: str) -> tuple[psutil.Process, Path] | None:
-    """The postmaster whose cluster holds this test's conf.d (its text carries `marker`)."""
-    for proc in psutil.process_iter(["pid", "cmdline"]):
-        cmdline = proc.info["cmdline"] or []
-        if len(cmdline) < 3 or not cmdline[0].endswith("postgres") or "-D" not in cmdline:
-            continue
-        data = Path(cmdline[cmdline.index("-D") + 1])
-        try:
-            if marker in (data / "conf.d" / "10-lab.conf").read_text():
-                return proc, data.parent
-        except OSError:
-            continue
-    return None
 
 
-def _wait(what: str, condition: Callable[[], T | None]) -> T:
-    deadline = time.monotonic() + HANG_S
-    while not (value := condition()):
-        assert time.monotonic() < deadline, f"{what}: not within {HANG_S:.0f} s"
-        time.sleep(0.1)
-    return value
 
 
 @pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL])
@@ -58,12 +34,12 @@ def test_the_check_s_server_is_gone_after_ctrl_c_or_a_killed_harness(tmp_path: P
                              "--project", str(project), "--only", "pg.autovacuum.hot_table"],
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=default_sigint)
     try:
-        server, folder = _wait("the check's server started", lambda: _our_server(marker))
+        server, folder = wait_for("the check's server started", lambda: postmaster_with("conf.d/10-lab.conf", marker))
         assert folder.name.startswith("harness-pg-")
         proc.send_signal(how)
         proc.wait(timeout=HANG_S)
-        _wait("the server stopped", lambda: not server.is_running() or server.status() == psutil.STATUS_ZOMBIE)
-        _wait("the server's folder removed", lambda: not folder.exists())
+        wait_for("the server stopped", lambda: not server.is_running() or server.status() == psutil.STATUS_ZOMBIE)
+        wait_for("the server's folder removed", lambda: not folder.exists())
     finally:
         if proc.poll() is None:
             proc.kill()

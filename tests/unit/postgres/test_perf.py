@@ -10,11 +10,8 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import types
-from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
 import psutil
 import psycopg
@@ -35,6 +32,7 @@ from harness.validators.postgres.perf_lab import (
     same_statement,
 )
 from tests.support.projects import ROOT, default_sigint, materialize
+from tests.support.waiting import HANG_S, postmaster_with, wait_for
 from tests.unit.postgres.direct import run_check
 
 
@@ -193,35 +191,22 @@ def test_the_server_pgbench_and_their_folders_are_gone_after_ctrl_c_or_a_killed_
                              "--project", str(project), "--only", perf_lab.GATE],
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=default_sigint)
     try:
-        server, folder = _wait("the check's server started", lambda: _our_server(marker))
-        bench, script_folder = _wait("pgbench runs the workload", lambda: _our_pgbench(server))
+        conf = f"{perf_lab.PENDING}/10-perf.conf"
+        server, folder = wait_for("the check's server started", lambda: postmaster_with(conf, marker))
+        bench, script_folder = wait_for("pgbench runs the workload", lambda: _our_pgbench(server))
         proc.send_signal(how)
         proc.wait(timeout=HANG_S)
         for what, process in (("the server", server), ("pgbench", bench)):
-            _wait(f"{what} stopped", lambda p=process: not p.is_running() or p.status() == psutil.STATUS_ZOMBIE)
-        _wait("the server's folder removed", lambda: not folder.exists())
-        _wait("pgbench's script folder removed", lambda: not script_folder.exists())
+            wait_for(f"{what} stopped", lambda p=process: not p.is_running() or p.status() == psutil.STATUS_ZOMBIE)
+        wait_for("the server's folder removed", lambda: not folder.exists())
+        wait_for("pgbench's script folder removed", lambda: not script_folder.exists())
     finally:
         if proc.poll() is None:
             proc.kill()
 
 
-HANG_S = 120.0  # turns a hang into a failure only: far above what a start or a cleanup takes
-T = TypeVar("T")
 
 
-def _our_server(marker: str) -> tuple[psutil.Process, Path] | None:
-    for proc in psutil.process_iter(["pid", "cmdline"]):
-        cmdline = proc.info["cmdline"] or []
-        if len(cmdline) < 3 or not cmdline[0].endswith("postgres") or "-D" not in cmdline:
-            continue
-        data = Path(cmdline[cmdline.index("-D") + 1])
-        try:
-            if marker in (data / perf_lab.PENDING / "10-perf.conf").read_text():
-                return proc, data.parent
-        except OSError:
-            continue
-    return None
 
 
 def _our_pgbench(server: psutil.Process) -> tuple[psutil.Process, Path] | None:
@@ -235,12 +220,6 @@ def _our_pgbench(server: psutil.Process) -> tuple[psutil.Process, Path] | None:
     return None
 
 
-def _wait(what: str, condition: Callable[[], T | None]) -> T:
-    deadline = time.monotonic() + HANG_S
-    while not (value := condition()):
-        assert time.monotonic() < deadline, f"{what}: not within {HANG_S:.0f} s"
-        time.sleep(0.05)
-    return value
 
 
 def test_rows_examined_counts_what_each_table_scan_read_in_every_loop() -> None:

@@ -12,9 +12,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
 import psutil
 import psycopg
@@ -28,11 +26,8 @@ from harness.validators.postgres.replica import jailed
 from harness.validators.postgres.replica_pair import PRIMARY_OPTIONS
 from harness.validators.postgres.server import HARNESS_OPTIONS
 from tests.support.projects import ROOT, default_sigint, materialize
+from tests.support.waiting import HANG_S, wait_for
 from tests.unit.postgres.direct import run_check
-
-HANG_S = 120.0  # only turns a hang into a failure: far above a start or a cleanup
-T = TypeVar("T")
-
 
 _run = run_check
 
@@ -121,12 +116,6 @@ def test_hot_standby_off_fails_read_only_and_skips_the_reads(tmp_path: Path) -> 
     assert isinstance(skipped, Skip) and "pg.replica.read_only" in skipped.reason
 
 
-def _wait(what: str, condition: Callable[[], T | None]) -> T:
-    deadline = time.monotonic() + HANG_S
-    while not (value := condition()):
-        assert time.monotonic() < deadline, f"{what}: not within {HANG_S:.0f} s"
-        time.sleep(0.1)
-    return value
 
 
 def _script(marker: str) -> psutil.Process | None:
@@ -162,18 +151,18 @@ def test_script_and_primary_are_gone_after_ctrl_c_or_a_killed_harness(tmp_path: 
                              "--project", str(project), "--only", "pg.replica.streaming"],
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=default_sigint)
     try:
-        script = _wait("the script started", lambda: _script(marker))
+        script = wait_for("the script started", lambda: _script(marker))
         folder = Path(script.cmdline()[1]).parent
-        port = _wait("the script wrote the port", lambda: (folder / "primary-port").is_file() and
+        port = wait_for("the script wrote the port", lambda: (folder / "primary-port").is_file() and
                      (folder / "primary-port").read_text().strip())
-        primary = _wait("the primary found", lambda: _postmaster(str(port)))
+        primary = wait_for("the primary found", lambda: _postmaster(str(port)))
         primary_folder = Path(primary.cmdline()[primary.cmdline().index("-D") + 1]).parent
         proc.send_signal(how)
         proc.wait(timeout=HANG_S)
         for what, gone in (("script", script), ("primary", primary)):
-            _wait(f"the {what} stopped",
+            wait_for(f"the {what} stopped",
                   lambda p=gone: not p.is_running() or p.status() == psutil.STATUS_ZOMBIE)  # type: ignore[misc]
-        _wait("the folders removed", lambda: not folder.exists() and not primary_folder.exists())
+        wait_for("the folders removed", lambda: not folder.exists() and not primary_folder.exists())
     finally:
         if proc.poll() is None:
             proc.kill()

@@ -11,24 +11,20 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
 import psutil
 import pytest
 
 from harness.outcomes import Failure, Skip
 from tests.support.projects import ROOT, default_sigint, materialize
+from tests.support.waiting import HANG_S, postmaster_with, wait_for
 from tests.unit.postgres.direct import run_check
 from validators.postgres.conf import ConfRefused
 from validators.postgres.hba import compose, read_hba
 
 GATE = "pg.access.least_privilege"
 # Only turns a hang into a failure: far above what a start or a cleanup takes.
-HANG_S = 120.0
-T = TypeVar("T")
 HBA_LINE = "hostssl  saas      app_owner,app_user,analyst  127.0.0.1/32  scram-sha-256\n"
 
 
@@ -146,36 +142,19 @@ def test_the_server_and_the_ca_folder_are_gone_after_ctrl_c_or_a_killed_harness(
                              "--project", str(project), "--only", GATE],
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=default_sigint)
     try:
-        server, folder = _wait("the check's server started", lambda: _our_server(marker))
+        conf = "conf.d/10-security.conf"
+        server, folder = wait_for("the check's server started", lambda: postmaster_with(conf, marker))
         sides = [p for p in Path(tempfile.gettempdir()).glob("harness-week29-*") if p.is_dir()]
         assert sides, "the CA certificate's folder exists while the check runs"
         proc.send_signal(how)
         proc.wait(timeout=HANG_S)
-        _wait("the server stopped", lambda: not server.is_running() or server.status() == psutil.STATUS_ZOMBIE)
-        _wait("the server's folder removed", lambda: not folder.exists())
-        _wait("the CA certificate's folder removed", lambda: not any(p.exists() for p in sides))
+        wait_for("the server stopped", lambda: not server.is_running() or server.status() == psutil.STATUS_ZOMBIE)
+        wait_for("the server's folder removed", lambda: not folder.exists())
+        wait_for("the CA certificate's folder removed", lambda: not any(p.exists() for p in sides))
     finally:
         if proc.poll() is None:
             proc.kill()
 
 
-def _our_server(marker: str) -> tuple[psutil.Process, Path] | None:
-    for proc in psutil.process_iter(["pid", "cmdline"]):
-        cmdline = proc.info["cmdline"] or []
-        if len(cmdline) < 3 or not cmdline[0].endswith("postgres") or "-D" not in cmdline:
-            continue
-        data = Path(cmdline[cmdline.index("-D") + 1])
-        try:
-            if marker in (data / "conf.d" / "10-security.conf").read_text():
-                return proc, data.parent
-        except OSError:
-            continue
-    return None
 
 
-def _wait(what: str, condition: Callable[[], T | None]) -> T:
-    deadline = time.monotonic() + HANG_S
-    while not (value := condition()):
-        assert time.monotonic() < deadline, f"{what}: not within {HANG_S:.0f} s"
-        time.sleep(0.1)
-    return value

@@ -1,0 +1,43 @@
+"""Waiting for a state in tests, and finding a check's own PostgreSQL server from outside.
+
+The cleanup tests stop a harness mid-check (Ctrl-C, SIGKILL) and then wait for what it started
+to be gone: they wait for states, never for a fixed time. HANG_S only turns a hang into a
+failure: it is far above what a start or a cleanup takes on a busy machine.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+import psutil
+
+HANG_S = 120.0
+T = TypeVar("T")
+
+
+def wait_for(what: str, condition: Callable[[], T | None], interval_s: float = 0.05) -> T:
+    """The condition's first true value; fails naming `what` past HANG_S."""
+    deadline = time.monotonic() + HANG_S
+    while not (value := condition()):
+        assert time.monotonic() < deadline, f"{what}: not within {HANG_S:.0f} s"
+        time.sleep(interval_s)
+    return value
+
+
+def postmaster_with(conf_file: str, marker: str) -> tuple[psutil.Process, Path] | None:
+    """The postmaster whose data folder holds `conf_file` (a path inside it) with `marker` in its
+    text, and the folder around its cluster; None while there is none."""
+    for proc in psutil.process_iter(["pid", "cmdline"]):
+        cmdline = proc.info["cmdline"] or []
+        if len(cmdline) < 3 or not cmdline[0].endswith("postgres") or "-D" not in cmdline:
+            continue
+        data = Path(cmdline[cmdline.index("-D") + 1])
+        try:
+            if marker in (data / conf_file).read_text():
+                return proc, data.parent
+        except OSError:
+            continue
+    return None
