@@ -6,6 +6,10 @@ type tests, probes). A check copies the ones it needs into `<project>/.harness/h
 same path), runs them there through the app's launcher (`ctx.app.run_command`: the
 submission's account and jail), and removes them. Whatever the language: node's suites
 (hidden_suite.py) and python's (validators/pymodule/) place their files the same way.
+
+Java's (validators/jmodule/) cannot run tests from .harness: Maven compiles only the source
+roots of the project's pom. `placed_in` copies a hidden folder into such a root instead
+(src/test/java), under a package name of the lab's own, with the same care about links.
 """
 
 from __future__ import annotations
@@ -13,11 +17,11 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 
 from harness.catalog import Catalog
-from harness.outcomes import CannotCheck
+from harness.outcomes import CannotCheck, Failure
 from harness.registry import CheckContext
 
 SCRATCH = Path(".harness")
@@ -56,6 +60,46 @@ def placed(ctx: CheckContext, name: str) -> Iterator[Path]:
     finally:
         _remove(target)
         for folder in (project / HIDDEN, project / SCRATCH):
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+
+
+@contextlib.contextmanager
+def placed_in(ctx: CheckContext, name: str, root: Path, files: Collection[str] | None = None) -> Iterator[Path]:
+    """The lab's hidden/<name> folder copied to <project>/<root>/<name>, in a folder the project's
+    own build reads (a test source root); only `files` of it when given. Yields its path relative
+    to the project, and removes it, and the folders on the way it had to make, afterwards.
+
+    The folders on the way are the submission's: the harness (root when grading) refuses to
+    write through one that is a link, and opens up only what it copied and the folders it made."""
+    source = lab_hidden(ctx) / name
+    project = ctx.app.project_dir
+    made: list[Path] = []
+    here = project
+    for part in root.parts:
+        here = here / part
+        if here.is_symlink() or (here.exists() and not here.is_dir()):
+            raise Failure(f"{here.relative_to(project)} is a link or a file, not a folder",
+                          expected=f"{root} is a plain folder of the project (or absent)",
+                          hint=f"The harness copies its tests into {root}/{name}/: keep {root} a folder.")
+        if not here.exists():
+            here.mkdir()
+            os.chmod(here, 0o755)
+            made.append(here)
+    target = here / name
+    _remove(target)
+    wanted = None if files is None else set(files)
+    shutil.copytree(source, target, ignore=None if wanted is None else
+                    (lambda _folder, names: [n for n in names if n not in wanted]))
+    for path in (target, *target.rglob("*")):  # the lab's own files, just copied: no links among them
+        os.chmod(path, 0o755 if path.is_dir() else 0o644)
+    try:
+        yield root / name
+    finally:
+        _remove(target)
+        for folder in reversed(made):
             try:
                 folder.rmdir()
             except OSError:
