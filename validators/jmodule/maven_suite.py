@@ -47,8 +47,8 @@ SUITE_BUDGET_S = 240.0
 SHOWN_FAILURES = 8
 ERROR_LINES = 12
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")  # Debian's Maven colours some lines even in batch mode
-_NOISE = re.compile(r"^\[ERROR\]\s*(?:$|->|Re-run Maven|To see the full|For more information|Failed to execute goal"
-                    r"|\[Help|After correcting)")
+_NOISE = re.compile(r"^\[ERROR\]\s*(?:$|->|COMPILATION ERROR|Re-run Maven|To see the full|For more information"
+                    r"|Failed to execute goal|\[Help|After correcting)")
 
 
 @dataclass(frozen=True)
@@ -148,6 +148,14 @@ def judge(ctx: CheckContext, classes: tuple[str, ...], subject: str, hint: str) 
             raise Failure(f"the report of the hidden tests {name} cannot be read: {suite.unreadable[name]}",
                           hint="Leave target/surefire-reports/ to Surefire.", reproduce=reproduce_all)
     missing = [name for name in classes if name not in suite.reports]
+    if missing and "COMPILATION ERROR" in run.output:
+        raise Failure(
+            f"the hidden tests of {subject} do not compile with your code",
+            expected=f"{', '.join(f'{name}.java' for name in missing)} compile against the README's signatures",
+            actual=error_lines(run.output) or tail(run.output),
+            hint="Keep every class, method and signature the README lists, wildcards and bounds included "
+                 "(the line and column above are in the hidden test), and your own tests compiling. " + hint,
+            reproduce=reproduce_all)
     if missing:
         raise Failure(
             f"the hidden tests of {subject} did not run: Maven left no report of {', '.join(missing)} "
@@ -187,7 +195,8 @@ def error_lines(output: str, most: int = ERROR_LINES) -> str:
     """Maven's [ERROR] lines that say something (compiler errors with their file and line)."""
     plain = _ANSI.sub("", output)
     kept = [line.strip() for line in plain.splitlines() if line.startswith("[ERROR]") and not _NOISE.match(line)]
-    return "\n".join(kept[:most])
+    # Maven prints each compiler error twice: as javac reports it, and again in the build's summary.
+    return "\n".join(list(dict.fromkeys(kept))[:most])
 
 
 def tail(output: str, lines: int = 15) -> str:
