@@ -30,6 +30,10 @@ CASES = [
     ("node/week-01", "week-01", "module.limiter.bounded", 10, 2),
     # The same in Python: hidden pytest suites and mypy run with the submission's own .venv.
     ("python/week-01", "week-01", "pymodule.context.atomic", 9, 1),
+    # And in Java: the hidden JUnit 5 classes compiled into the submission's src/test/java and run
+    # by its Maven offline (what its install downloaded into its own HOME); this defect's hidden
+    # class does not compile, so the other checks rerun their classes alone.
+    ("java/week-01", "week-01", "jmodule.generics.variance", 8, 2),
     # A plain node:http server started a second time by its TLS checks, with the run's certificate.
     ("node/week-08", "week-08", "web.tls.harness_cert", 16, 2),
     # Express with its middleware (npm ci in the install jail); a check reads the app's log.
