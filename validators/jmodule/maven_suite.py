@@ -15,10 +15,13 @@ configuration, where a property cannot reach, or moves the reports, leaves no re
 hidden class: the check fails saying so, never passes. -Dmaven.test.failure.ignore=true keeps
 Maven going after a failing class, so that every class gets its report.
 
-One Maven run per check run serves every check (the first check to ask makes it; the others
-read its reports). A hidden class that does not compile (the learner changed a signature the
-README fixes) stops the compilation of all of them: a check whose classes have no report then
-runs its own classes alone, so that one wrong signature fails only its check.
+One Maven run per round of checks serves every check (the first check to ask makes it; the
+others read its reports). A check that asks again for classes it was already served (the next
+round of `harness check --repeat`) gets a new run, so each round judges a run of its own.
+
+A hidden class that does not compile (the learner changed a signature the README fixes) stops
+the compilation of all of them: a check whose classes have no report then runs its own classes
+alone, so that one wrong signature fails only its check.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ import re
 import shlex
 import shutil
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.outcomes import Failure, Passed
@@ -56,6 +59,7 @@ class SuiteRun:
     run: ProjectRun
     reports: dict[str, ClassReport]  # test class (simple name) -> its report; absent: none was written
     unreadable: dict[str, str]       # test class -> why its report could not be read
+    served: set[tuple[str, ...]] = field(default_factory=set)  # the class groups judged from this run
 
 
 _lock = threading.Lock()
@@ -73,13 +77,14 @@ def hidden_classes(ctx: CheckContext) -> list[str]:
     return sorted(path.stem for path in (lab_hidden(ctx) / PACKAGE).glob("*Test.java"))
 
 
-def shared_run(ctx: CheckContext) -> SuiteRun:
-    """The run of every hidden class, made once per check run and project."""
+def shared_run(ctx: CheckContext, classes: tuple[str, ...]) -> SuiteRun:
+    """The run of every hidden class, made once per round of checks on a project."""
     key = (ctx.run_id, str(ctx.app.project_dir))
     with _lock:
-        if key not in _runs:
+        if key not in _runs or classes in _runs[key].served:
             _runs.clear()  # one project at a time: keep no other run's reports alive
             _runs[key] = run_suite(ctx, hidden_classes(ctx))
+        _runs[key].served.add(classes)
         return _runs[key]
 
 
@@ -131,7 +136,7 @@ def _remove_compiled(project: Path) -> None:
 
 def judge(ctx: CheckContext, classes: tuple[str, ...], subject: str, hint: str) -> Passed:
     """Pass when every hidden test of these classes passes; else fail naming those that did not."""
-    suite = shared_run(ctx)
+    suite = shared_run(ctx, classes)
     if suite.run.exit_code is not None and any(name not in suite.reports for name in classes):
         suite = run_suite(ctx, classes)
     run = suite.run

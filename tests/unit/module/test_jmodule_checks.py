@@ -148,6 +148,10 @@ def test_one_maven_run_serves_every_check_of_a_run(tmp_path: Path) -> None:
     assert failed.value.reproduce is not None and failed.value.reproduce.endswith(
         "mvn -B -Dtest='shelfgrading.LedgerTest#two' test")
     assert len(project.runs) == 1 and "BookTest" in project.runs[0] and "LedgerTest" in project.runs[0]
+    # The next round (check --repeat) judges a run of its own, again one for all its checks.
+    judge(ctx, ("BookTest", "TagTest"), "Book and Tag", hint="h")
+    judge(ctx, ("CatalogTest",), "Catalog", hint="h")
+    assert len(project.runs) == 2
     # The hidden sources and their compiled classes are gone; the learner's folders were made for them only.
     assert not (tmp_path / "src").exists()
     assert not (tmp_path / "target/test-classes/shelfgrading").exists()
