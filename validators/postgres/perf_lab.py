@@ -40,20 +40,19 @@ from urllib.parse import urlsplit
 import psycopg
 from psycopg import sql
 
-from harness.errors import EnvironmentProblem, ServiceError
+from harness.errors import ServiceError
 from harness.outcomes import CannotCheck, Failure, Skip
 from harness.proc.process import run_to_end
 from harness.proc.reaper import Reaper
 from harness.registry import CheckContext
 from harness.runner.confined import OutsideProject, read_inside
 from harness.services import pg_template
-from harness.services.base import Mode, ServiceSettings
-from harness.services.postgres import LocalPostgres, start_local
+from harness.services.postgres import LocalPostgres
 
 from ..sql.compare import rows_differ
 from . import shop_workload as shop
 from .conf import CONF_DIR, ConfFile, ConfRefused, read_conf
-from .server import HARNESS_OPTIONS
+from .server import HARNESS_OPTIONS, own_server
 
 GATE = "pg.perf.top_statements"
 RUN_AGAIN = "harness check week-22 --track postgres --only {check}"
@@ -250,27 +249,15 @@ def _server(ctx: CheckContext, conf: list[ConfFile]) -> Iterator[Lab]:
                          f"include_dir = '{CONF_DIR}'\n")
         return {}
 
-    reaper = Reaper()
-    reaper.start()
-    settings = ServiceSettings(mode=Mode.LOCAL, run_id=ctx.run_id, reaper=reaper)
-    try:
-        try:
-            server = start_local(settings, options=OPTIONS, prepare=prepare)
-        except EnvironmentProblem as exc:
-            raise CannotCheck(exc.message, fix=exc.fixes[0] if exc.fixes else None) from None
-        except ServiceError as exc:
-            raise CannotCheck(f"PostgreSQL does not start on PostgreSQL's defaults: {exc.message}") from None
+    def refused(exc: ServiceError) -> Exception:
+        return CannotCheck(f"PostgreSQL does not start on PostgreSQL's defaults: {exc.message}")
+
+    with own_server(ctx, options=OPTIONS, prepare=prepare, refused=refused) as (server, reaper):
         if not server.binaries.tool("pgbench").is_file():
-            server.stop()
             raise CannotCheck(f"no pgbench beside {server.binaries.tool('postgres')}",
                               fix="Install PostgreSQL's client tools (apt-get install postgresql)")
-        try:
-            passwords = {role: secrets.token_urlsafe(18) for role in (OWNER, APP, READER)}
-            yield Lab(server, placed["data"], reaper, passwords)
-        finally:
-            server.stop()
-    finally:
-        reaper.close()
+        passwords = {role: secrets.token_urlsafe(18) for role in (OWNER, APP, READER)}
+        yield Lab(server, placed["data"], reaper, passwords)
 
 
 def _load(lab: Lab, seed: int) -> list[dict[str, str]]:

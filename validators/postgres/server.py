@@ -10,7 +10,8 @@ cleanup sidecar of its own so that a killed harness leaves nothing behind; Ctrl-
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Mapping
+import shutil
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,26 +80,46 @@ def lab_server(ctx: CheckContext, check_id: str) -> Iterator[LabServer]:
         placed["archive"] = str(archive)
         return {ARCHIVE_ENV: str(archive)}
 
+    def refused(exc: ServiceError) -> Exception:
+        if not starts:
+            return Skip("no server to check: PostgreSQL does not start with conf.d (pg.config.starts)")
+        return Failure(
+            f"PostgreSQL does not start with your {CONF_DIR}/: {exc.message}",
+            hint="The server's log below names the setting it refused (an unknown name, a value out of "
+                 "range, memory it could not get). Fix that line.",
+            evidence=exc.log_tail or None, reproduce=RUN_AGAIN.format(check=check_id),
+        )
+
+    with own_server(ctx, options=OPTIONS, prepare=prepare, refused=refused) as (server, _reaper):
+        yield LabServer(server, placed["conf"], Path(placed["archive"]))
+
+
+@contextlib.contextmanager
+def own_server(ctx: CheckContext, *, options: Mapping[str, str],
+               prepare: Callable[[Path], Mapping[str, str]], refused: Callable[[ServiceError], Exception],
+               paths: Sequence[Path] = ()) -> Iterator[tuple[LocalPostgres, Reaper]]:
+    """A local server of the check's own, with a cleanup sidecar of its own (a killed harness
+    leaves nothing): `prepare` lays the cluster out before it starts, `refused` says what a
+    server that does not start means for the check. `paths` (folders beside the cluster) are
+    registered with the sidecar first and removed at the end. Stopped when the block ends."""
     reaper = Reaper()
     reaper.start()
+    for path in paths:
+        reaper.path(path)
     settings = ServiceSettings(mode=Mode.LOCAL, run_id=ctx.run_id, reaper=reaper)
     try:
         try:
-            server = start_local(settings, options=OPTIONS, prepare=prepare)
+            server = start_local(settings, options=options, prepare=prepare)
         except EnvironmentProblem as exc:
             raise CannotCheck(exc.message, fix=exc.fixes[0] if exc.fixes else None) from None
         except ServiceError as exc:
-            if not starts:
-                raise Skip("no server to check: PostgreSQL does not start with conf.d (pg.config.starts)") from None
-            raise Failure(
-                f"PostgreSQL does not start with your {CONF_DIR}/: {exc.message}",
-                hint="The server's log below names the setting it refused (an unknown name, a value out of "
-                     "range, memory it could not get). Fix that line.",
-                evidence=exc.log_tail or None, reproduce=RUN_AGAIN.format(check=check_id),
-            ) from None
+            raise refused(exc) from None
         try:
-            yield LabServer(server, placed["conf"], Path(placed["archive"]))
+            yield server, reaper
         finally:
             server.stop()
     finally:
+        for path in paths:
+            shutil.rmtree(path, ignore_errors=True)
+            reaper.forget_path(path)
         reaper.close()

@@ -22,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import re
 import secrets
-import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -34,17 +33,15 @@ from psycopg import sql
 
 from harness.errors import EnvironmentProblem, ServiceError
 from harness.outcomes import CannotCheck, Failure, Skip
-from harness.proc.reaper import Reaper
 from harness.registry import CheckContext
 from harness.runner.confined import OutsideProject, read_inside
 from harness.services import pg_template
-from harness.services.base import Mode, ServiceSettings
-from harness.services.postgres import LocalPostgres, start_local
+from harness.services.postgres import LocalPostgres
 
 from . import certificates
 from .conf import CONF_DIR, ConfFile, ConfRefused, lay_out, read_conf
 from .hba import HBA_FILE, compose, read_hba
-from .server import HARNESS_OPTIONS
+from .server import HARNESS_OPTIONS, own_server
 
 GATE = "pg.access.least_privilege"
 RUN_AGAIN = "harness check week-29 --track postgres --only {check}"
@@ -305,40 +302,26 @@ def tenant_lab(ctx: CheckContext, check_id: str) -> Iterator[TenantLab]:
         key.chmod(0o600)  # PostgreSQL refuses a key others may read
         return {}
 
-    reaper = Reaper()
-    reaper.start()
-    reaper.path(side)
-    settings = ServiceSettings(mode=Mode.LOCAL, run_id=ctx.run_id, reaper=reaper)
-    try:
+    def refused(exc: ServiceError) -> Exception:
+        failed = SetupFailed(f"PostgreSQL does not start with your {CONF_DIR}/ and {HBA_FILE}: {exc.message}",
+                             "The server's log below names what it refused (a setting, a pg_hba.conf line, "
+                             "the certificate's files).", exc.log_tail or None)
+        return _refusal(failed, check_id, gate)
+
+    with own_server(ctx, options=OPTIONS, prepare=prepare, refused=refused, paths=[side]) as (server, _reaper):
+        passwords = {role: secrets.token_urlsafe(18) for role in LAB_ROLES}
+        lab = TenantLab(server, ca_file, passwords, _seeder_password=secrets.token_urlsafe(18))
+        admin_password = secrets.token_urlsafe(18)
         try:
-            server = start_local(settings, options=OPTIONS, prepare=prepare)
-        except EnvironmentProblem as exc:
-            raise CannotCheck(exc.message, fix=exc.fixes[0] if exc.fixes else None) from None
-        except ServiceError as exc:
-            failed = SetupFailed(f"PostgreSQL does not start with your {CONF_DIR}/ and {HBA_FILE}: {exc.message}",
-                                 "The server's log below names what it refused (a setting, a pg_hba.conf line, "
-                                 "the certificate's files).", exc.log_tail or None)
-            raise _refusal(failed, check_id, gate) from None
-        try:
-            passwords = {role: secrets.token_urlsafe(18) for role in LAB_ROLES}
-            lab = TenantLab(server, ca_file, passwords, _seeder_password=secrets.token_urlsafe(18))
-            admin_password = secrets.token_urlsafe(18)
-            try:
-                _create_harness_logins(lab, admin_password)
-                _roles(lab, admin_password, roles_sql)
-                _schema(lab, schema_sql)
-                _seed(lab)
-            except SetupFailed as exc:
-                if exc.evidence is None:
-                    exc.evidence = server.log_tail(10) or None
-                raise _refusal(exc, check_id, gate) from None
-            yield lab
-        finally:
-            server.stop()
-    finally:
-        shutil.rmtree(side, ignore_errors=True)
-        reaper.forget_path(side)
-        reaper.close()
+            _create_harness_logins(lab, admin_password)
+            _roles(lab, admin_password, roles_sql)
+            _schema(lab, schema_sql)
+            _seed(lab)
+        except SetupFailed as exc:
+            if exc.evidence is None:
+                exc.evidence = server.log_tail(10) or None
+            raise _refusal(exc, check_id, gate) from None
+        yield lab
 
 
 def _refusal(exc: SetupFailed, check_id: str, gate: bool) -> Exception:
