@@ -66,6 +66,10 @@ def placed(ctx: CheckContext, name: str) -> Iterator[Path]:
                 break
 
 
+# In each copy placed_in makes: a leftover of a killed run is told from a folder of the learner's.
+COPY_MARKER = ".harness-copy"
+
+
 @contextlib.contextmanager
 def placed_in(ctx: CheckContext, name: str, root: Path, files: Collection[str] | None = None) -> Iterator[Path]:
     """The lab's hidden/<name> folder copied to <project>/<root>/<name>, in a folder the project's
@@ -89,10 +93,20 @@ def placed_in(ctx: CheckContext, name: str, root: Path, files: Collection[str] |
             os.chmod(here, 0o755)
             made.append(here)
     target = here / name
-    _remove(target)
+    marker = target / COPY_MARKER
+    if target.exists() or target.is_symlink():
+        # A copy a killed run left (it carries the marker) goes; anything else is the learner's,
+        # and a check must never delete the learner's files.
+        if target.is_symlink() or not target.is_dir() or marker.is_symlink() or not marker.is_file():
+            raise Failure(f"{root / name} is in your project, and the lab's hidden tests need that name",
+                          expected=f"no {root / name} of yours: the harness copies its tests there for the run "
+                                   "and removes them after",
+                          hint=f"Rename your {root / name} (the package {name} is the lab's).")
+        _remove(target)
     wanted = None if files is None else set(files)
     shutil.copytree(source, target, ignore=None if wanted is None else
                     (lambda _folder, names: [n for n in names if n not in wanted]))
+    marker.write_text("The lab's hidden tests, copied for one run of the harness and removed after it.\n")
     for path in (target, *target.rglob("*")):  # the lab's own files, just copied: no links among them
         os.chmod(path, 0o755 if path.is_dir() else 0o644)
     try:

@@ -19,7 +19,7 @@ from harness.runs import ProjectRun
 from harness.validators.jmodule import maven_suite
 from harness.validators.jmodule.maven_suite import error_lines, judge, maven_command, reproduce_line
 from harness.validators.jmodule.surefire import parse_report, read_report
-from harness.validators.module.hidden_files import placed_in
+from harness.validators.module.hidden_files import COPY_MARKER, placed_in
 
 REPORT = """<?xml version="1.0" encoding="UTF-8"?>
 <testsuite xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" version="3.0.2"
@@ -121,7 +121,7 @@ class _Project:
         classes = [name.split(".", 1)[1] for name in argv[-2].removeprefix("-Dtest=").split(",")]
         self.runs.append(classes)
         placed = self.project_dir / "src/test/java/shelfgrading"
-        self.seen_sources.append(sorted(path.name for path in placed.iterdir()))
+        self.seen_sources.append(sorted(path.name for path in placed.iterdir() if path.name != COPY_MARKER))
         reports = self.project_dir / "target/surefire-reports"
         reports.mkdir(parents=True, exist_ok=True)
         for name, text in self.script(classes).items():
@@ -215,3 +215,23 @@ def test_the_reproduce_line_copies_the_hidden_tests_in_and_runs_one() -> None:
     assert line.endswith("mvn -B -Dtest='shelfgrading.BookTest#stripsTitleAndAuthor' test")
     assert maven_suite.hidden_classes(ctx) == ["BookTest", "CatalogTest", "LedgerTest", "PicksTest",
                                                "ResultTest", "TagTest"]
+
+
+def test_a_folder_of_the_learners_with_the_hidden_package_name_is_kept_and_named(tmp_path: Path) -> None:
+    """A check never deletes the learner's files: their own src/test/java/shelfgrading stays, and
+    the check says to rename it; a copy a killed run left (it carries the marker) is replaced."""
+    project_dir = tmp_path / "project"
+    mine = project_dir / "src/test/java/shelfgrading"
+    mine.mkdir(parents=True)
+    (mine / "MyTest.java").write_text("class MyTest {}")
+    ctx = _context(_Project(project_dir, lambda classes: {}), "run-mine")
+    with pytest.raises(Failure, match="src/test/java/shelfgrading is in your project"), \
+            placed_in(ctx, "shelfgrading", Path("src/test/java")):
+        pass
+    assert (mine / "MyTest.java").read_text() == "class MyTest {}"
+
+    (mine / "MyTest.java").unlink()
+    (mine / COPY_MARKER).write_text("left by a killed run")
+    with placed_in(ctx, "shelfgrading", Path("src/test/java")) as placed:
+        assert (project_dir / placed / "BookTest.java").is_file()
+    assert not mine.exists()
