@@ -1,0 +1,101 @@
+"""postgres/week-15's scenario (real PostgreSQL): what a defect overlay cannot prove. A run stopped
+while failover.sh runs (node1 killed, its folder kept for rejoin.sh; node2 running) leaves neither
+the script, nor node2, nor either server's folder, after Ctrl-C and after a killed harness. Under
+`harness grade` every check refuses with the reason (the lab is not graded in the jail yet)."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from types import SimpleNamespace
+
+import psutil
+import pytest
+
+from harness.outcomes import CannotCheck
+from harness.services import users
+from harness.validators.postgres import failover_scenario
+from tests.support.projects import ROOT, default_sigint, materialize
+from tests.support.waiting import HANG_S, wait_for
+
+
+def _script(marker: str) -> psutil.Process | None:
+    for proc in psutil.process_iter(["cmdline"]):
+        cmdline = proc.info["cmdline"] or []
+        if len(cmdline) == 2 and cmdline[1].endswith("/failover.sh"):
+            try:
+                if marker in Path(cmdline[1]).read_text():
+                    return proc
+            except OSError:
+                continue
+    return None
+
+
+def _postmaster(port: str) -> psutil.Process | None:
+    for proc in psutil.process_iter(["cmdline"]):
+        cmdline = proc.info["cmdline"] or []
+        if cmdline and cmdline[0].endswith("postgres") and "-p" in cmdline and \
+                cmdline[cmdline.index("-p") + 1] == port:
+            return proc
+    return None
+
+
+def _folder(postmaster: psutil.Process) -> Path:
+    cmdline = postmaster.cmdline()
+    return Path(cmdline[cmdline.index("-D") + 1]).parent
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL])
+def test_both_servers_the_script_and_the_folders_are_gone_after_ctrl_c_or_a_killed_harness(
+        tmp_path: Path, how: signal.Signals) -> None:
+    project = materialize("postgres", "week-15", tmp_path / "reference")
+    # The whole temporary path: the other signal's case may run at once on another worker.
+    marker = f"# cleanup-test {tmp_path}"
+    setup = project / "setup-standby.sh"
+    setup.write_text(f'{setup.read_text()}{marker}\necho "$PRIMARY_PORT" > "$HOME/primary-port"\n')
+    (project / "failover.sh").write_text(f'{marker}\necho "$STANDBY_PORT" > "$HOME/standby-port"\nsleep 300\n')
+    proc = subprocess.Popen([sys.executable, "-m", "harness.cli", "check", "week-15", "--track", "postgres",
+                             "--project", str(project), "--only", "pg.ha.promoted"],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=default_sigint)
+    try:
+        # node1's folder, found while it runs: setup-standby.sh (this test's, by its marker) wrote
+        # node1's port in node2's folder.
+        port_file = wait_for("setup-standby.sh wrote node1's port", lambda: next(
+            (p for p in Path(tempfile.gettempdir()).glob("harness-pg-*/primary-port")
+             if _ours(p, marker) and p.read_text().strip()), None))
+        node1_folder = _folder(wait_for("node1", lambda: _postmaster(port_file.read_text().strip())))
+        script = wait_for("failover.sh started", lambda: _script(marker))
+        home = Path(script.cmdline()[1]).parent
+        port = wait_for("failover.sh wrote node2's port", lambda: (home / "standby-port").is_file() and
+                        (home / "standby-port").read_text().strip())
+        node2 = wait_for("node2", lambda: _postmaster(str(port)))
+        node2_folder = _folder(node2)
+        assert not _postmaster(port_file.read_text().strip()), "node1 was killed before failover.sh ran"
+        assert (node1_folder / "data").is_dir(), "node1's folder is kept for rejoin.sh"
+        proc.send_signal(how)
+        proc.wait(timeout=HANG_S)
+        for what, gone in (("failover.sh", script), ("node2", node2)):
+            wait_for(f"{what} stopped",
+                     lambda p=gone: not p.is_running() or p.status() == psutil.STATUS_ZOMBIE)  # type: ignore[misc]
+        wait_for("the folders removed", lambda: not node1_folder.exists() and not node2_folder.exists())
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def _ours(port_file: Path, marker: str) -> bool:
+    try:
+        return marker in (port_file.parent / "setup-standby.sh").read_text()
+    except OSError:
+        return False
+
+
+def test_grading_refuses_with_the_reason(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv(users.SERVICE_UID_ENV, "12345")
+    ctx = SimpleNamespace(run_id="grade-test", app=SimpleNamespace(project_dir=tmp_path))
+    with pytest.raises(CannotCheck, match="not graded in the submission's jail yet"):
+        failover_scenario.record(ctx)  # type: ignore[arg-type]
