@@ -56,6 +56,13 @@ EXPECTED["schema-shadow"] = (MAX, "pass", "")
 # seeds with the app's rights, so the grab is refused, and the seed with it.
 EXPECTED["seed-trigger"] = (MAX - POINTS["db.indexes.filters"], "fail", "database access denied (must be superuser)")
 
+# The warmed-dependency cases (test_grade_warm_deps): a lockfile of other bytes and a linked
+# node_modules install their own and are graded as the reference they are; one that writes into
+# its copy of the dependencies breaks only its own app.
+EXPECTED["a-poisons-deps"] = (0.0, "error", "never ready")
+EXPECTED["b-changed-lockfile"] = (MAX, "pass", "")
+EXPECTED["c-linked-modules"] = (MAX, "pass", "")
+
 # Paths the write-outside submission tries; none may exist after grading.
 WRITE_TARGETS = ("/etc/harness-pwned", "/usr/local/harness-pwned", "/harness-pwned", "/root/harness-pwned",
                  "/var/tmp/harness-pwned", "/dev/shm/harness-pwned", "/tmp/harness-pwned",

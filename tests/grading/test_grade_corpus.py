@@ -6,8 +6,9 @@ every hostile one is contained and named, and nothing is left behind.
 Both gradings warm the lab's dependencies (--warm-deps): the reference, the defects and the
 hostile projects with the lab's lockfile get a copy instead of their install, the others
 install as their harness.toml says (path-hijack's [app] env is an install input, so it
-installs). A plain install in grading is proven here by path-hijack and by the other
-grading tests (test_grade_languages, test_grade_warm_deps).
+installs). A plain install in grading is proven here by path-hijack and by the
+warmed-dependency cases that install (test_grade_warm_deps reads this same grading, done once
+per session: corpus_grading.py), and by test_grade_languages.
 
 Needs root (cgroups, network namespaces, a uid per submission), as `harness grade` does.
 """
@@ -16,92 +17,16 @@ from __future__ import annotations
 
 import glob
 import json
-import os
-import shutil
-import subprocess
-import sys
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from tests.grading.corpus_grading import SHARDED, Gradings
 from tests.grading.expected import EXPECTED, LOADER_MARKERS, MAX, WRITE_TARGETS
-from tests.grading.support import (
-    DECOY,
-    LAB,
-    POLICY,
-    Graded,
-    build_submissions,
-    grade,
-    grading_alone,
-    home_template,
-    leftovers,
-    trap_listener,
-)
+from tests.grading.support import DECOY, LAB, Graded
 from tests.support.html import Page
-from tests.support.projects import ROOT
 
 pytestmark = pytest.mark.slow
-
-
-@dataclass
-class Gradings:
-    whole: Graded
-    merged: Graded
-    shards: list[Graded]
-    trap_hits: list[str]
-    before: list[str]
-    after: list[str]
-
-
-# What the sharded grading grades again: two projects that run every check, and hostile ones
-# that hit a limit, crash, or stop their own database. Two graders on one machine at once
-# (uids, cgroups, ports, databases apart) and the merge are what it proves; the rest of the
-# corpus says nothing more about them and would double the test's cost.
-SHARDED = ("reference", "defect-db.pool.bounded", "fork-bomb", "memory-bomb", "kills-own-db", "crash-mid-run",
-           "never-ready", "log-flood")
-
-
-def _part(folder: Path, names: tuple[str, ...], dest: Path) -> Path:
-    dest.mkdir()
-    for name in names:
-        shutil.copytree(folder / name, dest / name, symlinks=True)
-    return dest
-
-
-def _shards_at_once(folder: Path, base: list[str], out: Path) -> list[Graded]:
-    """Two matrix jobs on one machine, at the same time."""
-    procs = []
-    for k in (1, 2):
-        argv = [sys.executable, "-m", "harness.cli", "grade", str(folder), *base, "--shard", f"{k}/2",
-                "--out", str(out / f"grades-{k}")]
-        procs.append(subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                      env={**os.environ, "NO_COLOR": "1"}))
-    done = []
-    for k, proc in zip((1, 2), procs, strict=True):
-        stdout, stderr = proc.communicate(timeout=900)
-        done.append(Graded(proc.returncode, stdout, stderr, out / f"grades-{k}"))
-    return done
-
-
-@pytest.fixture(scope="module")
-def gradings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gradings]:
-    if os.geteuid() != 0:
-        pytest.fail("harness grade isolates submissions with root's tools: run this test as root")
-    root = tmp_path_factory.mktemp("grading")
-    home = home_template(root / "home")
-    with grading_alone(), trap_listener() as (port, hits):
-        before = leftovers()
-        folder = root / "submissions"
-        build_submissions(folder, trap_port=port)
-        base = ["--lab", LAB, "--weights", str(POLICY), "--home-template", str(home), "--seed", "18", "--warm-deps"]
-        whole = grade(str(folder), *base, "--jobs", "2", out=root / "whole")
-        shards = _shards_at_once(_part(folder, SHARDED, root / "part"), base, root)
-        merged = grade("--merge", str(shards[0].out), str(shards[1].out), out=root / "merged")
-        after = leftovers(before)
-    yield Gradings(whole, merged, shards, list(hits), before, after)
-    DECOY.unlink(missing_ok=True)
 
 
 def _rows(graded: Graded) -> dict[str, tuple[float, str, str]]:
@@ -158,9 +83,9 @@ def test_each_submission_has_its_reports(gradings: Gradings) -> None:
     # the one set they may copy is the lab's own, warmed from its starter.
     for graded in (gradings.whole, *gradings.shards):
         assert "warmed the lab's dependencies for its package-lock.json" in graded.stdout, graded.explain()
-        for log in graded.out.glob("*/grader.log"):
-            text = log.read_text(errors="replace")
-            assert "copied from the cache" not in text and "unchanged since the last" not in text, log
+        for each in graded.out.glob("*/grader.log"):
+            text = each.read_text(errors="replace")
+            assert "copied from the cache" not in text and "unchanged since the last" not in text, each
     copied = "install skipped: the dependencies for this package-lock.json were copied from the lab's warmed"
     for name in ("reference", *(n for n in EXPECTED if n.startswith("defect-")), "db-snoop", "crash-mid-run"):
         log = (out / name / "grader.log").read_text(errors="replace")

@@ -27,7 +27,7 @@ import psutil
 import pytest
 
 from tests.grading.expected import MAX
-from tests.grading.support import LAB, POLICY, Graded, grade, grading_alone, home_template, leftovers
+from tests.grading.support import LAB, POLICY, Graded, grade, grading_alone, leftovers
 from tests.support.projects import materialize
 
 pytestmark = pytest.mark.slow
@@ -108,11 +108,10 @@ class Run:
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
+def run(tmp_path_factory: pytest.TempPathFactory, warm_home: Path) -> Iterator[Run]:
     if os.geteuid() != 0:
         pytest.fail("harness grade isolates submissions with root's tools: run this test as root")
     root = tmp_path_factory.mktemp("db-isolation")
-    home = home_template(root / "home")
     for name in NAMES:
         materialize("node", "week-18", root / "submissions" / name)
     seen, stop = Seen(), threading.Event()
@@ -122,7 +121,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
         watcher.start()
         try:
             graded = grade(str(root / "submissions"), "--lab", LAB, "--weights", str(POLICY), "--home-template",
-                           str(home), "--seed", "18", "--jobs", "2", "--uid-range", f"{UIDS[0]}-{UIDS[1]}",
+                           str(warm_home), "--seed", "18", "--jobs", "2", "--uid-range", f"{UIDS[0]}-{UIDS[1]}",
                            out=root / "out")
         finally:
             stop.set()

@@ -14,14 +14,14 @@ import pytest
 from harness.proc.reaper import Reaper
 from harness.services.base import Mode, ServiceSettings
 from harness.services.postgres import start_local
-from tests.grading.support import LAB, build_submissions, grade, grading_alone, home_template, leftovers
+from tests.grading.support import LAB, build_submissions, grade, grading_alone, leftovers
 from tests.support.projects import materialize
 
 pytestmark = pytest.mark.slow
 
 
 @grading_alone()
-def test_shared_server_not_network_isolated_but_databases_apart(tmp_path: Path) -> None:
+def test_shared_server_not_network_isolated_but_databases_apart(tmp_path: Path, warm_home: Path) -> None:
     server = start_local(ServiceSettings(mode=Mode.LOCAL, run_id="external", reaper=Reaper()))
     try:
         folder = tmp_path / "submissions"
@@ -31,7 +31,7 @@ def test_shared_server_not_network_isolated_but_databases_apart(tmp_path: Path) 
         materialize("node", "week-18", folder / "victim")
         before = leftovers()
         graded = grade(str(folder), "--lab", LAB, "--services", "external", "--postgres-url", server.admin_url,
-                       "--jobs", "2", "--home-template", str(home_template(tmp_path / "home")), "--seed", "4",
+                       "--jobs", "2", "--home-template", str(warm_home), "--seed", "4",
                        out=tmp_path / "out")
         assert graded.code == 0, graded.explain()
         assert "NOT ISOLATED: network" in graded.stderr and "one shared Redis" in graded.stderr

@@ -1,10 +1,12 @@
-"""Grading is not tied to Node: a FastAPI + SQLAlchemy project (pip into a venv during
-install) and a Spring Boot project (Maven, then a JVM under the memory and process limits)
-are graded in the same jail, each reference in full and a defect losing exactly its
-check's points. So is a testing lab, whose seeded bugs are planted in copies inside the
-jailed project (written by the harness, run as the submission's user), and a module lab, whose
-hidden tests are copied in the same way. (What a grading
-leaves behind is counted by the corpus test; the grading tests take turns, see grading_alone.)
+"""Grading is not tied to Node: a FastAPI + SQLAlchemy project (its .venv copied from the
+dependencies pip installed once in the jail from its base project, see lab_gradings.py;
+python/week-01's submissions pip install their own) and a Spring Boot project (Maven, then a
+JVM under the memory and process limits) are graded in the same jail, each reference in full
+and a defect losing exactly its check's points. So is a testing lab, whose seeded bugs are
+planted in copies inside the jailed project (written by the harness, run as the submission's
+user), and a module lab, whose hidden tests are copied in the same way. (What a grading
+leaves behind is counted by the corpus test; the grading tests take turns, see grading_alone;
+each lab is graded once per session, lab_gradings.py, and other tests may read its grading.)
 
 Needs root (cgroups, network namespaces, a uid per submission), as `harness grade` does.
 """
@@ -12,12 +14,10 @@ Needs root (cgroups, network namespaces, a uid per submission), as `harness grad
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
-from tests.grading.support import grade, grading_alone
-from tests.support.projects import materialize
+from tests.grading.lab_gradings import LabGradings
 
 pytestmark = pytest.mark.slow
 
@@ -44,22 +44,11 @@ CASES = [
 ]
 
 
-@grading_alone()
 @pytest.mark.parametrize(("lab", "week", "defect", "full", "lost"), CASES)
 def test_a_lab_of_another_language_is_graded_in_the_jail(lab: str, week: str, defect: str, full: int, lost: int,
-                                                       tmp_path: Path) -> None:
-    track = lab.split("/", 1)[0]
-    folder = tmp_path / "submissions"
-    materialize(track, week, folder / "solved")
-    materialize(track, week, folder / "slipped", defect)
-    # A link to a private file of root's in the folder the harness writes the hidden files into:
-    # it stays a link, and the file stays private (the harness opens up only its own copy).
-    private = tmp_path / "private"
-    private.write_text("only root reads this")
-    private.chmod(0o600)
-    (folder / "solved" / ".harness").mkdir(exist_ok=True)
-    (folder / "solved" / ".harness" / "private").symlink_to(private)
-    graded = grade(str(folder), "--lab", lab, "--jobs", "2", "--seed", "7", out=tmp_path / "out")
+                                                       lab_gradings: LabGradings) -> None:
+    done = lab_gradings.get(lab, week, defect)
+    graded, private = done.graded, done.private
     assert graded.code == 0, graded.explain()  # grading worked; a failed check is a grade, not an error
     rows = {r["submission"]: r for r in graded.gradebook()}
     assert (rows["solved"]["score"], rows["solved"]["max_score"], rows["solved"]["status"]) == \

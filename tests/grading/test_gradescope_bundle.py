@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.grading.support import LAB, grade, grading_alone, home_template, leftovers
+from tests.grading.support import LAB, grade, grading_alone, leftovers
 from tests.support.projects import materialize
 
 pytestmark = pytest.mark.slow
@@ -39,7 +39,7 @@ def _run(root: Path, **env: str) -> dict[str, object]:
 
 
 @grading_alone()
-def test_run_autograder_grades_a_nested_upload(tmp_path: Path) -> None:
+def test_run_autograder_grades_a_nested_upload(tmp_path: Path, warm_home: Path) -> None:
     root = _autograder(tmp_path)
     materialize("node", "week-18", root / "submission" / "shelf-main")  # uploaded as a folder in a zip
     wrapper = tmp_path / "harness"
@@ -47,7 +47,7 @@ def test_run_autograder_grades_a_nested_upload(tmp_path: Path) -> None:
     wrapper.chmod(0o755)
     before = leftovers()
     data = _run(root, HARNESS_BIN=str(wrapper),
-                HARNESS_GRADE_ARGS=f"--home-template {home_template(tmp_path / 'home')} --seed 3")
+                HARNESS_GRADE_ARGS=f"--home-template {warm_home} --seed 3")
     assert data["score"] == 21.0, json.dumps(data, indent=2)[:3000]
     tests = data["tests"]
     assert isinstance(tests, list) and len(tests) == 8

@@ -1,0 +1,64 @@
+"""One grading per lab for the tests that read it: a lab's reference ("solved") and one defect
+("slipped") graded in the jail once per test session, whichever test asks first.
+
+Why shared: test_grade_languages grades python/week-11 with its dependencies warmed from the
+python/week-18 starter (its base project), and test_grade_warm_deps reads the same grading for
+the relocated virtualenv; grading it twice, with and without the warming, cost twice the
+same pip install and run and proved nothing more (python/week-01 proves a submission's own
+pip install into its .venv in the jail).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from harness.catalog import Catalog
+from tests.grading.support import Graded, grade, grading_alone
+from tests.support.projects import materialize
+
+# Labs graded with their dependencies warmed from another lab's starter (--warm-deps-from):
+# the submissions' install inputs match it, so each gets a copy of its .venv, relocated.
+WARMED_FROM = {"python/week-11": "python/week-18"}
+
+
+@dataclass(frozen=True)
+class LabGrading:
+    graded: Graded
+    private: Path  # root's private file, linked from solved/.harness/private
+
+
+def grade_lab(lab: str, week: str, defect: str, root: Path) -> LabGrading:
+    track = lab.split("/", 1)[0]
+    folder = root / "submissions"
+    materialize(track, week, folder / "solved")
+    materialize(track, week, folder / "slipped", defect)
+    # A link to a private file of root's in the folder the harness writes the hidden files into:
+    # it stays a link, and the file stays private (the harness opens up only its own copy).
+    private = root / "private"
+    private.write_text("only root reads this")
+    private.chmod(0o600)
+    (folder / "solved" / ".harness").mkdir(exist_ok=True)
+    (folder / "solved" / ".harness" / "private").symlink_to(private)
+    extra: list[str] = []
+    if lab in WARMED_FROM:
+        extra = ["--warm-deps-from", str(Catalog.load().resolve(WARMED_FROM[lab], None).folder / "starter")]
+    with grading_alone():
+        graded = grade(str(folder), "--lab", lab, "--jobs", "2", "--seed", "7", *extra, out=root / "out")
+    return LabGrading(graded, private)
+
+
+class LabGradings:
+    """Each (lab, week, defect) graded once, on first demand."""
+
+    def __init__(self, factory: pytest.TempPathFactory) -> None:
+        self._factory = factory
+        self._done: dict[tuple[str, str, str], LabGrading] = {}
+
+    def get(self, lab: str, week: str, defect: str) -> LabGrading:
+        key = (lab, week, defect)
+        if key not in self._done:
+            self._done[key] = grade_lab(lab, week, defect, self._factory.mktemp(lab.replace("/", "-")))
+        return self._done[key]
