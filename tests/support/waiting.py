@@ -41,3 +41,27 @@ def postmaster_with(conf_file: str, marker: str) -> tuple[psutil.Process, Path] 
         except OSError:
             continue
     return None
+
+
+def script_running(name: str, marker: str) -> psutil.Process | None:
+    """The `/bin/sh <folder>/<name>` process whose script holds `marker` (a learner's script the
+    harness runs: setup-replica.sh, failover.sh); None while there is none."""
+    for proc in psutil.process_iter(["cmdline"]):
+        cmdline = proc.info["cmdline"] or []
+        if len(cmdline) == 2 and cmdline[1].endswith(f"/{name}"):
+            try:
+                if marker in Path(cmdline[1]).read_text():
+                    return proc
+            except OSError:
+                continue
+    return None
+
+
+def postmaster_on(port: str) -> psutil.Process | None:
+    """The postmaster started with `-p port`; None while there is none."""
+    for proc in psutil.process_iter(["cmdline"]):
+        cmdline = proc.info["cmdline"] or []
+        if cmdline and cmdline[0].endswith("postgres") and "-p" in cmdline and \
+                cmdline[cmdline.index("-p") + 1] == port:
+            return proc
+    return None

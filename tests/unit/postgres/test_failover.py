@@ -19,28 +19,7 @@ from harness.outcomes import CannotCheck
 from harness.services import users
 from harness.validators.postgres import failover_scenario
 from tests.support.projects import ROOT, default_sigint, materialize
-from tests.support.waiting import HANG_S, wait_for
-
-
-def _script(marker: str) -> psutil.Process | None:
-    for proc in psutil.process_iter(["cmdline"]):
-        cmdline = proc.info["cmdline"] or []
-        if len(cmdline) == 2 and cmdline[1].endswith("/failover.sh"):
-            try:
-                if marker in Path(cmdline[1]).read_text():
-                    return proc
-            except OSError:
-                continue
-    return None
-
-
-def _postmaster(port: str) -> psutil.Process | None:
-    for proc in psutil.process_iter(["cmdline"]):
-        cmdline = proc.info["cmdline"] or []
-        if cmdline and cmdline[0].endswith("postgres") and "-p" in cmdline and \
-                cmdline[cmdline.index("-p") + 1] == port:
-            return proc
-    return None
+from tests.support.waiting import HANG_S, postmaster_on, script_running, wait_for
 
 
 def _folder(postmaster: psutil.Process) -> Path:
@@ -67,14 +46,14 @@ def test_both_servers_the_script_and_the_folders_are_gone_after_ctrl_c_or_a_kill
         port_file = wait_for("setup-standby.sh wrote node1's port", lambda: next(
             (p for p in Path(tempfile.gettempdir()).glob("harness-pg-*/primary-port")
              if _ours(p, marker) and p.read_text().strip()), None))
-        node1_folder = _folder(wait_for("node1", lambda: _postmaster(port_file.read_text().strip())))
-        script = wait_for("failover.sh started", lambda: _script(marker))
+        node1_folder = _folder(wait_for("node1", lambda: postmaster_on(port_file.read_text().strip())))
+        script = wait_for("failover.sh started", lambda: script_running("failover.sh", marker))
         home = Path(script.cmdline()[1]).parent
         port = wait_for("failover.sh wrote node2's port", lambda: (home / "standby-port").is_file() and
                         (home / "standby-port").read_text().strip())
-        node2 = wait_for("node2", lambda: _postmaster(str(port)))
+        node2 = wait_for("node2", lambda: postmaster_on(str(port)))
         node2_folder = _folder(node2)
-        assert not _postmaster(port_file.read_text().strip()), "node1 was killed before failover.sh ran"
+        assert not postmaster_on(port_file.read_text().strip()), "node1 was killed before failover.sh ran"
         assert (node1_folder / "data").is_dir(), "node1's folder is kept for rejoin.sh"
         proc.send_signal(how)
         proc.wait(timeout=HANG_S)

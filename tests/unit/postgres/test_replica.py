@@ -26,7 +26,7 @@ from harness.validators.postgres.replica import jailed
 from harness.validators.postgres.replica_pair import PRIMARY_OPTIONS
 from harness.validators.postgres.server import HARNESS_OPTIONS
 from tests.support.projects import ROOT, default_sigint, materialize
-from tests.support.waiting import HANG_S, wait_for
+from tests.support.waiting import HANG_S, postmaster_on, script_running, wait_for
 from tests.unit.postgres.direct import run_check
 
 _run = run_check
@@ -118,25 +118,6 @@ def test_hot_standby_off_fails_read_only_and_skips_the_reads(tmp_path: Path) -> 
 
 
 
-def _script(marker: str) -> psutil.Process | None:
-    for proc in psutil.process_iter(["cmdline"]):
-        cmdline = proc.info["cmdline"] or []
-        if len(cmdline) == 2 and cmdline[1].endswith("/setup-replica.sh"):
-            try:
-                if marker in Path(cmdline[1]).read_text():
-                    return proc
-            except OSError:
-                continue
-    return None
-
-
-def _postmaster(port: str) -> psutil.Process | None:
-    for proc in psutil.process_iter(["cmdline"]):
-        cmdline = proc.info["cmdline"] or []
-        if cmdline and cmdline[0].endswith("postgres") and "-p" in cmdline and \
-                cmdline[cmdline.index("-p") + 1] == port:
-            return proc
-    return None
 
 
 @pytest.mark.slow
@@ -151,11 +132,11 @@ def test_script_and_primary_are_gone_after_ctrl_c_or_a_killed_harness(tmp_path: 
                              "--project", str(project), "--only", "pg.replica.streaming"],
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=default_sigint)
     try:
-        script = wait_for("the script started", lambda: _script(marker))
+        script = wait_for("the script started", lambda: script_running("setup-replica.sh", marker))
         folder = Path(script.cmdline()[1]).parent
         port = wait_for("the script wrote the port", lambda: (folder / "primary-port").is_file() and
                      (folder / "primary-port").read_text().strip())
-        primary = wait_for("the primary found", lambda: _postmaster(str(port)))
+        primary = wait_for("the primary found", lambda: postmaster_on(str(port)))
         primary_folder = Path(primary.cmdline()[primary.cmdline().index("-D") + 1]).parent
         proc.send_signal(how)
         proc.wait(timeout=HANG_S)
