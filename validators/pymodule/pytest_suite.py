@@ -1,4 +1,5 @@
-"""The lab's hidden pytest suites, run on the learner's package.
+"""The lab's hidden pytest suites, run on the learner's package (shelfkit in python/week-01,
+shelfasync in python/week-04: a check names its lab's package).
 
 The lab's `hidden/tests/` folder (test files, a conftest.py that gives each test a budget, a
 pytest.ini) is placed in the project (validators/module/hidden_files.py) and one file of it
@@ -31,6 +32,7 @@ from ..module.hidden_files import HIDDEN, lab_hidden, placed
 
 PYTHON = ".venv/bin/python"
 PACKAGE = "shelfkit"
+ASYNC_PACKAGE = "shelfasync"  # python/week-04's
 TESTS = "tests"
 SUITE_BUDGET_S = 60.0
 # pytest cuts the short summary's lines to the terminal's width (80 when there is none): wide
@@ -98,8 +100,9 @@ def run_suite(ctx: CheckContext, file: str) -> SuiteResult:
     return read_suite(run, file)
 
 
-def judge_tests(ctx: CheckContext, file: str, subject: str, hint: str) -> Passed:
-    """Pass when every hidden test of `file` passes; else fail naming the tests that did not."""
+def judge_tests(ctx: CheckContext, file: str, subject: str, hint: str, package: str = PACKAGE) -> Passed:
+    """Pass when every hidden test of `file` passes; else fail naming the tests that did not.
+    `package` is what the tests import, named when they cannot."""
     result = run_suite(ctx, file)
     run, counts = result.run, result.counts
     reproduce = reproduce_line(lab_hidden(ctx), file, result.first_failing)
@@ -110,11 +113,11 @@ def judge_tests(ctx: CheckContext, file: str, subject: str, hint: str) -> Passed
                       reproduce=reproduce)
     if result.crash:
         raise Failure(f"the hidden tests of {subject} could not run: {result.crash.splitlines()[0]}",
-                      expected=f"{file} imports {PACKAGE} from the project folder and its tests run",
+                      expected=f"{file} imports {package} from the project folder and its tests run",
                       actual=result.crash,
-                      hint=(f"Python could not import the package: keep it in {PACKAGE}/ at the top of the project, "
+                      hint=(f"Python could not import the package: keep it in {package}/ at the top of the project, "
                             f"with an __init__.py that imports what LAB.md lists, and check that "
-                            f"{PYTHON} -c 'import {PACKAGE}' works."),
+                            f"{PYTHON} -c 'import {package}' works."),
                       reproduce=reproduce)
     total = sum(counts.values())
     bad = counts.get("failed", 0) + counts.get("error", 0)
