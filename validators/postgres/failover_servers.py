@@ -27,6 +27,8 @@ from harness.services import users
 from harness.services.base import free_port, wait_until
 from harness.services.postgres import SUPERUSER, LocalPostgres
 
+from .server import ping_standby
+
 SCRIPT_BYTES = 64 * 1024
 # Children of a killed postmaster notice its death and exit within milliseconds when idle.
 CHILDREN_GONE_S = 20.0
@@ -144,12 +146,7 @@ class Rejoined:
                    log_tail=partial(proc.tail, 20))
 
     def _ping(self) -> None:
-        try:
-            with psycopg.connect(self.admin_url, connect_timeout=2) as conn:
-                conn.execute("SELECT 1")
-        except psycopg.OperationalError as exc:
-            if "hot standby mode is disabled" not in str(exc).lower():
-                raise
+        ping_standby(self.admin_url)
 
     def log_tail(self, lines: int = 20) -> str:
         return self._proc.tail(lines) if self._proc else "\n".join(self._stopped_log.splitlines()[-lines:])

@@ -123,3 +123,14 @@ def own_server(ctx: CheckContext, *, options: Mapping[str, str],
             shutil.rmtree(path, ignore_errors=True)
             reaper.forget_path(path)
         reaper.close()
+
+
+def ping_standby(url: str) -> None:
+    """Raises while the server does not answer; a standby without hot standby answers by refusing
+    connections as such, which counts as up."""
+    try:
+        with psycopg.connect(url, connect_timeout=2) as conn:
+            conn.execute("SELECT 1")
+    except psycopg.OperationalError as exc:
+        if "hot standby mode is disabled" not in str(exc).lower():
+            raise

@@ -46,6 +46,8 @@ from harness.services import pg_template, users
 from harness.services.base import free_port, wait_until
 from harness.services.postgres import SUPERUSER, LocalPostgres
 
+from ..server import ping_standby
+
 SCRATCH = ".harness"
 FOLDER = "replica"
 # The harness's superuser on the primary while its `harness` is the standby's login (take_over).
@@ -235,12 +237,7 @@ class JailedStandby:
                     raise
 
     def _ping(self) -> None:
-        try:
-            with psycopg.connect(self.admin_url, connect_timeout=2) as conn:
-                conn.execute("SELECT 1")
-        except psycopg.OperationalError as exc:
-            if "hot standby mode is disabled" not in str(exc).lower():
-                raise
+        ping_standby(self.admin_url)
 
     def log_tail(self, lines: int = 20) -> str:
         return self._proc.tail(lines) if self._proc else "\n".join(self._stopped_log.splitlines()[-lines:])
