@@ -133,6 +133,31 @@ def test_the_cache_gives_another_project_a_copy_with_its_own_virtualenv_paths(tm
     assert "import uvicorn" in (third / ".venv" / "bin" / "uvicorn").read_text(), "copies, never links"
 
 
+def test_a_project_that_writes_into_a_linked_dependency_never_passes_it_on(tmp_path: Path) -> None:
+    """The cache hands out hard links: a write in place would reach the next project, so it is seen."""
+    store = DepStore(tmp_path / "cache")
+    env = _env(tmp_path)
+    reuse = DependencyReuse(store)
+    assert _install(_project(tmp_path / "first"), reuse, env) is None
+    second = _project(tmp_path / "second")
+    assert _skips(second, reuse, env)
+    linked = second / "node_modules" / "pg" / "index.js"
+    assert linked.stat().st_nlink > 1, "the second project's file is a link to the cache's, not a copy"
+    # Replacing a file (what npm, pip and Python's bytecode cache do) leaves the cache alone.
+    linked.unlink()
+    linked.write_text("module.exports = 'replaced'\n")
+    third = _project(tmp_path / "third")
+    assert _skips(third, reuse, env)
+    assert (third / "node_modules" / "pg" / "index.js").read_text() == "module.exports = {}\n"
+    # A write in place goes through the link into the cache's own file: never handed out again.
+    with (third / "node_modules" / "pg" / "index.js").open("a") as patched:
+        patched.write("module.exports.patched = true\n")
+    fourth = _project(tmp_path / "fourth")
+    assert not _skips(fourth, reuse, env), "the changed entry is dropped and the fourth project installs"
+    assert not (fourth / "node_modules").exists()
+    assert not list((tmp_path / "cache").glob("[!.]*")), "the entry is gone"
+
+
 def test_a_linked_or_special_manifest_is_never_read_and_never_reused(tmp_path: Path) -> None:
     env = _env(tmp_path)
     project = _project(tmp_path / "p")
