@@ -42,6 +42,7 @@ from harness.services.base import Mode, ServiceSettings
 from harness.services.postgres import LocalPostgres, start_local
 
 from . import failover_client as client
+from . import failover_promote as promote
 from . import failover_servers as servers
 from .conf import ConfFile, ConfRefused, lay_out, read_conf
 from .replica_pair import wait_for
@@ -87,6 +88,7 @@ class Record:
     unread: str = ""  # why node2's ids could not be read
     failover: servers.ScriptRun | None = None
     promoted_s: float | None = None  # by failover.sh, from the kill
+    never_asked: bool = False  # failover.sh exited without asking for a promotion (failover_promote.py)
     # When node2 became a primary (monotonic), by failover.sh or else by the harness itself, so
     # that the client and the rejoin are checked whatever failover.sh did; None: neither did.
     primary_at: float | None = None
@@ -319,13 +321,21 @@ def _scenario(rec: Record, node1: LocalPostgres, node2: LocalPostgres, data1: Pa
                                killed_at + PROMOTE_BOUND_S + HARNESS_PROMOTE_S + RESUME_BOUND_S)
         resume.start()
     promoted: list[float] = []
-    watcher = threading.Thread(target=_watch_promotion, args=(node2.admin_url, killed_at, promoted), daemon=True)
+    given_up = threading.Event()
+    watcher = threading.Thread(target=_watch_promotion, args=(node2.admin_url, killed_at, promoted, given_up),
+                               daemon=True)
     watcher.start()
     home2 = servers.home_for(data2, "failover")
     rec.failover = servers.run_script(FAILOVER, failover, home2, _env(
         node2, STANDBY_HOST="127.0.0.1", STANDBY_PORT=str(node2.port), STANDBY_DATA=str(data2),
         PGPASSFILE=str(_passfile(home2, password))), FAILOVER_BUDGET_S, reaper)
-    watcher.join(max(0.0, killed_at + PROMOTE_BOUND_S - time.monotonic()) + 1.0)
+    # failover.sh has exited and its processes are gone: when it asked for no promotion, none
+    # will come, and the bound need not be waited out (failover_promote.py).
+    bound = killed_at + PROMOTE_BOUND_S
+    if watcher.is_alive() and promote.never_requested(node2, data2, bound):
+        rec.never_asked = True
+        given_up.set()
+    watcher.join(max(0.0, bound - time.monotonic()) + 1.0)
     rec.promoted_s = promoted[0] if promoted else None
     rec.primary_at = killed_at + rec.promoted_s if rec.promoted_s is not None else _promote(node2)
     if resume is not None:
@@ -360,8 +370,10 @@ def _promote(node2: LocalPostgres) -> float | None:
     return time.monotonic() if row == (True,) else None
 
 
-def _watch_promotion(url: str, killed_at: float, promoted: list[float]) -> None:
+def _watch_promotion(url: str, killed_at: float, promoted: list[float], given_up: threading.Event) -> None:
     def out_of_recovery() -> bool:
+        if given_up.is_set():
+            return True
         try:
             with psycopg.connect(url, autocommit=True, connect_timeout=2, options=HARNESS_OPTIONS) as conn:
                 return conn.execute("SELECT pg_is_in_recovery()").fetchone() == (False,)
@@ -369,7 +381,7 @@ def _watch_promotion(url: str, killed_at: float, promoted: list[float]) -> None:
             return False
 
     reached, _ = wait_for(out_of_recovery, max(0.0, killed_at + PROMOTE_BOUND_S - time.monotonic()))
-    if reached:
+    if reached and not given_up.is_set():
         promoted.append(time.monotonic() - killed_at)
 
 

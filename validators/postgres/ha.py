@@ -57,6 +57,13 @@ def the_standby_is_promoted_in_time(ctx: CheckContext) -> Passed:
         raise Failure(f"{FAILOVER} failed: {run.verdict()}", expected="exit 0 with node2 promoted",
                       actual=run.verdict(), hint="Run it by hand on a standby of your own (the README shows how).",
                       evidence=evidence, reproduce=RUN_AGAIN.format(check=GATE))
+    if rec.promoted_s is None and rec.never_asked:
+        raise Failure(f"{FAILOVER} exited without promoting node2, and nothing asked it to promote",
+                      expected=f"pg_is_in_recovery() false on node2 within {PROMOTE_BOUND_S:.0f} s of the kill",
+                      actual=f"{FAILOVER} exited 0 after {run.seconds:.1f} s; node2 is still a standby, with no "
+                             "promote request in its folder or its log",
+                      hint="Promote it: pg_ctl promote -D \"$STANDBY_DATA\" (or SELECT pg_promote()).",
+                      evidence=evidence, reproduce=RUN_AGAIN.format(check=GATE))
     if rec.promoted_s is None:
         raise Failure(f"node2 was still in recovery {PROMOTE_BOUND_S:.0f} s after node1 was killed",
                       expected=f"pg_is_in_recovery() false on node2 within {PROMOTE_BOUND_S:.0f} s of the kill",

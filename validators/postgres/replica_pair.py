@@ -54,6 +54,8 @@ READER = "app_reader"
 RUN_AGAIN = "harness check week-08 --track postgres --only {check}"
 STREAMING = "pg.replica.streaming"
 READ_ONLY = "pg.replica.read_only"
+# The table whose rows pg.replica.read_only's running read sees while replay removes them.
+CONFLICT_TABLE = "CREATE TABLE public.conflict_probe AS SELECT g AS id FROM generate_series(1, 1000) AS g"
 # Nothing on the command line decides what the lab grades: the standby's own postgresql.conf and
 # postgresql.auto.conf (what the script wrote) set hot_standby, primary_conninfo and the rest.
 # fsync is off on both: throwaway clusters, and the checks measure replication, not the disk.
@@ -204,12 +206,17 @@ def _jailed_standby(ctx: CheckContext, text: str, primary: LocalPostgres, passwo
         raise
 
 
-def _create_logins(primary: LocalPostgres, password: str, reader_password: str) -> None:
+def _create_logins(primary: LocalPostgres, password: str, reader_password: str, *, conflict_rows: bool) -> None:
     with psycopg.connect(primary.admin_url, autocommit=True, connect_timeout=10, options=HARNESS_OPTIONS) as conn:
         conn.execute(sql.SQL("CREATE ROLE {} LOGIN REPLICATION PASSWORD {}").format(
             sql.Identifier(REPLICATION_USER), sql.Literal(pg_template.scram_verifier(password))))
         conn.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {} IN ROLE pg_read_all_data").format(
             sql.Identifier(READER), sql.Literal(pg_template.scram_verifier(reader_password))))
+        if conflict_rows:
+            # pg.replica.read_only's rows (conflict.py), made before the script copies the primary:
+            # the standby starts with them and no commit has to be replayed first (a standby with
+            # a recovery_min_apply_delay would hold that commit back by the whole delay).
+            conn.execute(CONFLICT_TABLE)
 
 
 def _wait_streaming(pair: Pair) -> dict[str, object] | None:
@@ -288,7 +295,7 @@ def replica_pair(ctx: CheckContext, check_id: str) -> Iterator[Pair]:
             raise CannotCheck(f"the harness's primary did not start: {exc.message}") from None
         try:
             reader_password = secrets.token_urlsafe(18)
-            _create_logins(primary, password, reader_password)
+            _create_logins(primary, password, reader_password, conflict_rows=check_id == READ_ONLY)
             superuser = unquote(urlsplit(primary.admin_url).password or "")
             primary_url = primary.admin_url
 

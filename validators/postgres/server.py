@@ -117,12 +117,33 @@ def own_server(ctx: CheckContext, *, options: Mapping[str, str],
         try:
             yield server, reaper
         finally:
+            _quiet_archiver(server)
             server.stop()
     finally:
         for path in paths:
             shutil.rmtree(path, ignore_errors=True)
             reaper.forget_path(path)
         reaper.close()
+
+
+def _quiet_archiver(server: LocalPostgres) -> None:
+    """Before the stop, once the check has judged: no archiving. On a fast shutdown the archiver
+    makes a last attempt at every finished segment, and a failing archive_command (another
+    machine's path) is tried three times a second apart: ~4 s more for each check of such a
+    project. The cluster is thrown away after, so nothing it would archive is wanted; a server
+    that does not answer stops as it would have."""
+    try:
+        with psycopg.connect(server.admin_url, autocommit=True, connect_timeout=5, options=HARNESS_OPTIONS) as conn:
+            row = conn.execute("SELECT current_setting('archive_mode')").fetchone()
+            if row is None or row[0] == "off":
+                return
+            # The archiver reads the reload before the shutdown asks for its last attempt (the
+            # postmaster passes SIGHUP on as it gets it, the shutdown's signal comes later).
+            conn.execute("ALTER SYSTEM SET archive_command = ''")
+            conn.execute("ALTER SYSTEM SET archive_library = ''")
+            conn.execute("SELECT pg_reload_conf()")
+    except psycopg.Error:
+        pass
 
 
 def ping_standby(url: str) -> None:

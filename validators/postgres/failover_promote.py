@@ -1,0 +1,76 @@
+"""Part of postgres/week-15's scenario: whether anything asked node2 to promote itself, so that a
+failover.sh that exited without promoting it is known at once instead of at PROMOTE_BOUND_S.
+
+Every way to promote a PostgreSQL 15 standby leaves a trace until the promotion has begun:
+pg_ctl promote and pg_promote() write the file `promote` in its data folder, and the startup
+process logs "received promote request" before it removes that file (promote_trigger_file, the
+other way, names a file anywhere: a standby with one set is never judged early). The log is
+read through a pipe, so the harness writes a line of its own to the same log after it saw the
+file gone: once that line is read, every line written before it was too. Whatever cannot be
+told (the file unreadable, the line not logged, lines dropped from the kept log) counts as a
+promotion under way, and the scenario waits for the bound as before. Nothing here depends on
+how fast the machine is: it reads what happened, not when."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from pathlib import Path
+
+import psycopg
+
+from harness.services.postgres import LocalPostgres
+
+from .server import HARNESS_OPTIONS
+
+REQUESTED = ("received promote request", "promote trigger file found")
+DROPPED = "lines not kept"
+KEPT_LINES = 100_000  # every line the server's log buffer holds
+POLL_S = 0.05
+
+
+def _file_present(data: Path) -> bool:
+    try:
+        (data / "promote").stat()
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True  # unreadable: cannot tell
+    return True
+
+
+def _mark(node: LocalPostgres, marker: str) -> bool:
+    """Log `marker` from a session of node2's; False when no line of level LOG reaches the log
+    from it, or promote_trigger_file names a file the harness cannot watch."""
+    try:
+        with psycopg.connect(node.admin_url, autocommit=True, connect_timeout=5, options=HARNESS_OPTIONS) as conn:
+            trigger = conn.execute("SELECT current_setting('promote_trigger_file', true)").fetchone()
+            if trigger is not None and trigger[0]:
+                return False
+            # A level set for the harness's role alone would log this line and not the startup
+            # process's: only the server-wide level counts.
+            level = conn.execute("SELECT source FROM pg_settings WHERE name = 'log_min_messages'").fetchone()
+            if level is None or level[0] in ("user", "database", "session", "client"):
+                return False
+            conn.execute(f"DO $$ BEGIN RAISE LOG '{marker}'; END $$")
+    except psycopg.Error:
+        return False
+    return True
+
+
+def never_requested(node: LocalPostgres, data: Path, until: float) -> bool:
+    """True: no promotion of `node` was asked for, and none can begin (the script that could have
+    asked has exited and its processes are gone). False: one was, or it cannot be told by `until`
+    (a monotonic time)."""
+    if _file_present(data):
+        return False
+    marker = f"harness promotion probe {secrets.token_hex(8)}"
+    if not _mark(node, marker):
+        return False
+    while True:
+        log = node.log_tail(KEPT_LINES)
+        if marker in log:
+            return DROPPED not in log and not any(line in log for line in REQUESTED)
+        if time.monotonic() >= until:
+            return False
+        time.sleep(POLL_S)
