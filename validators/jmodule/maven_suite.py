@@ -20,8 +20,11 @@ others read its reports). A check that asks again for classes it was already ser
 round of `harness check --repeat`) gets a new run, so each round judges a run of its own.
 
 A hidden class that does not compile (the learner changed a signature the README fixes) stops
-the compilation of all of them: a check whose classes have no report then runs its own classes
-alone, so that one wrong signature fails only its check.
+the compilation of all of them. When javac named only hidden classes, the shared run is made
+once more without those (one Maven run for every other check, not one per check), and their
+checks fail with the first run's errors. Any check whose classes still have no report (javac
+named the learner's own files, or reports a class's errors only once another's are gone) runs
+its own classes alone, so that one wrong signature fails only its check.
 """
 
 from __future__ import annotations
@@ -50,6 +53,9 @@ SUITE_BUDGET_S = 240.0
 SHOWN_FAILURES = 8
 ERROR_LINES = 12
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")  # Debian's Maven colours some lines even in batch mode
+# javac's error lines as Maven prints them: `[ERROR] /path/File.java:[12,5] message`.
+_ERROR_FILE = re.compile(r"^\[ERROR\]\s+(\S+\.java):\[\d+,\d+\]", re.MULTILINE)
+_HIDDEN_FILE = re.compile(rf"(?:^|/){TEST_ROOT.as_posix()}/{PACKAGE}/(\w+)\.java$")
 _NOISE = re.compile(r"^\[ERROR\]\s*(?:$|->|COMPILATION ERROR|Re-run Maven|To see the full|For more information"
                     r"|Failed to execute goal|\[Help|After correcting)")
 
@@ -60,6 +66,8 @@ class SuiteRun:
     reports: dict[str, ClassReport]  # test class (simple name) -> its report; absent: none was written
     unreadable: dict[str, str]       # test class -> why its report could not be read
     served: set[tuple[str, ...]] = field(default_factory=set)  # the class groups judged from this run
+    # Hidden classes javac refused in the run of all of them, with that run: left out of this one.
+    broken: dict[str, ProjectRun] = field(default_factory=dict)
 
 
 _lock = threading.Lock()
@@ -83,9 +91,32 @@ def shared_run(ctx: CheckContext, classes: tuple[str, ...]) -> SuiteRun:
     with _lock:
         if key not in _runs or classes in _runs[key].served:
             _runs.clear()  # one project at a time: keep no other run's reports alive
-            _runs[key] = run_suite(ctx, hidden_classes(ctx))
+            _runs[key] = _without_broken(ctx, run_suite(ctx, hidden_classes(ctx)), hidden_classes(ctx))
         _runs[key].served.add(classes)
         return _runs[key]
+
+
+def refused_classes(output: str) -> set[str] | None:
+    """The hidden classes javac's errors name; None when an error names any other file (the
+    learner's own code), or none is named."""
+    files = set(_ERROR_FILE.findall(_ANSI.sub("", output)))
+    named = {match.group(1) for match in (_HIDDEN_FILE.search(path.replace("\\", "/")) for path in files) if match}
+    return named if files and len(named) == len(files) else None
+
+
+def _without_broken(ctx: CheckContext, first: SuiteRun, classes: list[str]) -> SuiteRun:
+    """`first` when every class has its report; else, when javac refused hidden classes only, one
+    run of the others, which remembers the refused ones with `first`."""
+    if first.run.exit_code is None or all(name in first.reports for name in classes):
+        return first
+    if "COMPILATION ERROR" not in first.run.output:
+        return first
+    refused = refused_classes(first.run.output)
+    rest = [name for name in classes if name not in (refused or set())]
+    if not refused or not rest or len(rest) == len(classes):
+        return first
+    second = run_suite(ctx, rest)
+    return SuiteRun(second.run, second.reports, second.unreadable, broken=dict.fromkeys(sorted(refused), first.run))
 
 
 def run_suite(ctx: CheckContext, classes: list[str] | tuple[str, ...]) -> SuiteRun:
@@ -137,7 +168,11 @@ def _remove_compiled(project: Path) -> None:
 def judge(ctx: CheckContext, classes: tuple[str, ...], subject: str, hint: str) -> Passed:
     """Pass when every hidden test of these classes passes; else fail naming those that did not."""
     suite = shared_run(ctx, classes)
-    if suite.run.exit_code is not None and any(name not in suite.reports for name in classes):
+    refused = [name for name in classes if name in suite.broken]
+    if refused:  # javac refused one of these in the run of all: that run's errors say why
+        suite = SuiteRun(suite.broken[refused[0]], {name: report for name, report in suite.reports.items()
+                                                    if name in classes}, suite.unreadable)
+    elif suite.run.exit_code is not None and any(name not in suite.reports for name in classes):
         suite = run_suite(ctx, classes)
     run = suite.run
     reproduce_all = reproduce_line(ctx, f"{PACKAGE}.{classes[0]}" if len(classes) == 1

@@ -115,6 +115,7 @@ class _Project:
     script: Callable[[list[str]], Mapping[str, str]]
     runs: list[list[str]] = field(default_factory=list)
     seen_sources: list[list[str]] = field(default_factory=list)
+    refused_file: str = "/p/src/test/java/shelfgrading/PicksTest.java"  # what javac names when PicksTest is placed
 
     def run_command(self, argv: Sequence[str], *, timeout_s: float, env: Mapping[str, str] | None = None,
                     cwd: Path | None = None) -> ProjectRun:
@@ -128,7 +129,7 @@ class _Project:
             (reports / f"TEST-shelfgrading.{name}.xml").write_text(text)
         compiled = self.project_dir / "target/test-classes/shelfgrading"
         compiled.mkdir(parents=True, exist_ok=True)
-        output = "[ERROR] COMPILATION ERROR :\n[ERROR] PicksTest.java:[21,47] incompatible types\n" * 2
+        output = f"[ERROR] COMPILATION ERROR :\n[ERROR] {self.refused_file}:[21,47] incompatible types\n" * 2
         return ProjectRun("mvn", 0, output if "PicksTest" in classes else "", 1.0)
 
 
@@ -168,10 +169,36 @@ def test_a_class_that_does_not_compile_fails_only_its_own_check(tmp_path: Path) 
     with pytest.raises(Failure) as failed:
         judge(ctx, ("ResultTest", "PicksTest"), "Result and Picks", hint="h")
     assert failed.value.message == "the hidden tests of Result and Picks do not compile with your code"
-    assert failed.value.actual == "[ERROR] PicksTest.java:[21,47] incompatible types"
-    # The shared run, then each check's classes alone, only their own sources placed.
+    assert failed.value.actual == "[ERROR] /p/src/test/java/shelfgrading/PicksTest.java:[21,47] incompatible types"
+    assert failed.value.expected is not None and failed.value.expected.startswith("PicksTest.java compile")
+    # The shared run, then one run of every class javac did not name, only their sources placed;
+    # the check of the refused class is judged from the first run's errors.
+    assert len(project.runs) == 2 and "PicksTest" in project.runs[0] and "CatalogTest" in project.runs[0]
+    assert "PicksTest" not in project.runs[1] and "ResultTest" in project.runs[1]
+    assert "PicksTest.java" not in project.seen_sources[1] and "CatalogTest.java" in project.seen_sources[1]
+
+
+def test_an_error_in_the_learners_own_file_leaves_each_check_to_run_its_classes_alone(tmp_path: Path) -> None:
+    def script(classes: list[str]) -> dict[str, str]:
+        return {} if "PicksTest" in classes else {name: _report(name) for name in classes}
+    # javac names a file of the learner's: which hidden class it stops is not known from the output.
+    project = _Project(tmp_path, script, refused_file="/p/src/main/java/dev/shelf/core/Picks.java")
+    ctx = _context(project, "run-compile-own")
+    assert isinstance(judge(ctx, ("CatalogTest",), "Catalog", hint="h"), Passed)
+    with pytest.raises(Failure) as failed:
+        judge(ctx, ("ResultTest", "PicksTest"), "Result and Picks", hint="h")
+    assert failed.value.message == "the hidden tests of Result and Picks do not compile with your code"
     assert project.runs[1:] == [["CatalogTest"], ["ResultTest", "PicksTest"]]
     assert project.seen_sources[1] == ["CatalogTest.java"]
+
+
+def test_javac_errors_name_the_hidden_classes_or_nothing() -> None:
+    hidden = "[ERROR] /p/src/test/java/shelfgrading/{}.java:[3,1] cannot find symbol\n"
+    assert maven_suite.refused_classes(hidden.format("PicksTest") + hidden.format("ResultTest")) == {
+        "PicksTest", "ResultTest"}
+    own = "[ERROR] /p/src/main/java/dev/shelf/core/Picks.java:[3,1] cannot find symbol\n"
+    assert maven_suite.refused_classes(hidden.format("PicksTest") + own) is None
+    assert maven_suite.refused_classes("[ERROR] COMPILATION ERROR :\n") is None
 
 
 def test_a_report_left_by_an_earlier_run_does_not_count(tmp_path: Path) -> None:
