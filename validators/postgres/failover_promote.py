@@ -27,6 +27,7 @@ REQUESTED = ("received promote request", "promote trigger file found")
 DROPPED = "lines not kept"
 KEPT_LINES = 100_000  # every line the server's log buffer holds
 POLL_S = 0.05
+UNLOGGED = ("fatal", "panic")  # log_min_messages levels that leave LOG lines out of the log
 
 
 def _file_present(data: Path) -> bool:
@@ -49,8 +50,8 @@ def _mark(node: LocalPostgres, marker: str) -> bool:
                 return False
             # A level set for the harness's role alone would log this line and not the startup
             # process's: only the server-wide level counts.
-            level = conn.execute("SELECT source FROM pg_settings WHERE name = 'log_min_messages'").fetchone()
-            if level is None or level[0] in ("user", "database", "session", "client"):
+            level = conn.execute("SELECT setting, source FROM pg_settings WHERE name = 'log_min_messages'").fetchone()
+            if level is None or level[0] in UNLOGGED or level[1] in ("user", "database", "session", "client"):
                 return False
             conn.execute(f"DO $$ BEGIN RAISE LOG '{marker}'; END $$")
     except psycopg.Error:
