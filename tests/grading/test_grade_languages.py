@@ -31,7 +31,7 @@ CASES = [
     # The same in Python: hidden pytest suites and mypy run with the submission's own .venv.
     ("python/week-01", "week-01", "pymodule.context.atomic", 9, 1),
     # Its asyncio sequel: the hidden suites run their own event loops inside the jail.
-    ("python/week-04", "week-04", "pymodule.pipeline.backpressure", 12, 2),
+    ("python/week-04", "week-04", "pymodule.pipeline.backpressure", 18, 2),
     # And in Java: the hidden JUnit 5 classes compiled into the submission's src/test/java and run
     # by its Maven offline (what its install downloaded into its own HOME); this defect's hidden
     # class does not compile, so the other checks rerun their classes alone.

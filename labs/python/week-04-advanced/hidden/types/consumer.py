@@ -10,7 +10,8 @@ import time
 from collections.abc import AsyncIterator
 from typing import assert_type
 
-from shelfasync import Pool, gather_limited, retry_async, run_pipeline, with_timeout
+import shelfasync
+from shelfasync import Pool, crawl, gather_limited, retry_async, run_pipeline, with_timeout
 
 
 class Page:
@@ -97,3 +98,11 @@ async def pooling() -> None:
         assert_type(page, Page)
     Pool(open_page, size="2")  # type: ignore[arg-type]
     Pool(Page, size=2)  # type: ignore[arg-type]
+
+
+async def crawling() -> None:
+    # crawl: each URL's page, or the error that URL gave.
+    assert_type(await crawl(["http://127.0.0.1:8080/a"], limit=2, timeout=1.5),
+                dict[str, shelfasync.Page | Exception])
+    assert_type(await shelfasync.fetch("http://127.0.0.1:8080/a"), shelfasync.Page)
+    await crawl(["http://127.0.0.1:8080/a"], limit="2", timeout=1)  # type: ignore[arg-type]
