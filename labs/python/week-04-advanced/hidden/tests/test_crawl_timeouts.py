@@ -107,8 +107,15 @@ def test_cancelling_the_crawl_cancels_every_request() -> None:
         try:
             urls = [server.url(f"/never/{n}") for n in range(3)]
             task = asyncio.ensure_future(crawl(urls, limit=2, timeout=60))
-            async with asyncio.timeout(DEADLINE_S):
-                await server.wait_for(lambda: len(server.requests) >= 2)
+            asked = asyncio.ensure_future(server.wait_for(lambda: len(server.requests) >= 2))
+            done, _ = await asyncio.wait({task, asked}, timeout=DEADLINE_S, return_when=asyncio.FIRST_COMPLETED)
+            if task in done:
+                asked.cancel()
+                task.result()  # the crawl's own error, when it raised one
+                pytest.fail(f"crawl returned while its URLs never answer (requests seen: {server.requests})")
+            if asked not in done:
+                asked.cancel()
+                pytest.fail(f"with limit=2 and 3 URLs, the server saw {len(server.requests)} requests, not 2")
             await settle()
             started = len(server.requests)
             task.cancel()
