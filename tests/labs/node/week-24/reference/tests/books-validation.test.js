@@ -10,7 +10,7 @@ test('a negative copies_total gets 422, on POST and on PATCH', async () => {
   const body = { title: 'Negative', isbn: unique('isbn'), author_id: by.id, copies_total: -1 };
   assertProblem(await call('POST', '/v1/books', { body }), 422);
 
-  const created = await book({ copies_total: 2 });
+  const created = await book({ copies_total: 2 }, by.id);
   assertProblem(await call('PATCH', `/v1/books/${created.id}`, { body: { copies_total: -1 } }), 422);
   const read = await call('GET', `/v1/books/${created.id}`);
   assert.equal(read.body.copies_total, 2);

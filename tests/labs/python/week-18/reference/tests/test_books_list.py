@@ -1,5 +1,5 @@
-"""GET /v1/books: filters, sorts and the cursor. Each test lists only the books it made,
-under a tag, an author or a word of its own."""
+"""GET /v1/books: filters, sorts and the cursor. Each test lists only the books it made (or
+this file's `six`), under a tag, an author or a word of its own."""
 
 import pytest
 
@@ -62,30 +62,34 @@ def test_filters_combine(client):
     assert [b["id"] for b in listed(client, tag=tag, author_id=author["id"])["items"]] == [both["id"]]
 
 
-@pytest.mark.parametrize(("sort", "titles"), [("title", ["a", "b", "c"]), ("-title", ["c", "b", "a"])])
-def test_sort_by_title(client, sort, titles):
-    tag = fresh("tag")
-    for title in ("b", "c", "a"):
-        new_book(client, title=title, tags=[tag])
+@pytest.fixture(scope="module")
+def six(client):
+    """Six books under a tag of their own, made once for the tests below, which only read them:
+    shared titles and years, and books without a year, so that a cursor must not skip or repeat."""
+    tag, author = fresh("tag"), new_author(client)
+    made = [new_book(client, author_id=author["id"], tags=[tag], title=title, year=year)
+            for title, year in [("b", 2000), ("a", 1990), ("b", None), ("a", 2000), ("c", 1990), ("a", None)]]
+    return tag, made
+
+
+@pytest.mark.parametrize(("sort", "titles"), [("title", ["a", "a", "a", "b", "b", "c"]),
+                                              ("-title", ["c", "b", "b", "a", "a", "a"])])
+def test_sort_by_title(client, six, sort, titles):
+    tag, _ = six
     assert [b["title"] for b in listed(client, tag=tag, sort=sort)["items"]] == titles
 
 
 @pytest.mark.parametrize("sort", [None, "title", "-title", "year"])
-def test_walking_the_pages_returns_every_book_once_in_order(client, sort):
-    tag = fresh("tag")
-    # Shared titles and years, and books without a year: the cursor must not skip or repeat.
-    made = [new_book(client, tags=[tag], title=title, year=year)
-            for title, year in [("b", 2000), ("a", 1990), ("b", None), ("a", 2000), ("c", 1990), ("a", None)]]
+def test_walking_the_pages_returns_every_book_once_in_order(client, six, sort):
+    tag, made = six
     params = {"tag": tag, "limit": 2, **({"sort": sort} if sort else {})}
     seen = walk(client, **params)
     assert sorted(b["id"] for b in seen) == sorted(b["id"] for b in made)
     assert seen == listed(client, tag=tag, limit=100, **({"sort": sort} if sort else {}))["items"]
 
 
-def test_a_cursor_of_another_sort_answers_422(client):
-    tag = fresh("tag")
-    for _ in range(2):
-        new_book(client, tags=[tag])
+def test_a_cursor_of_another_sort_answers_422(client, six):
+    tag, _ = six
     cursor = listed(client, tag=tag, sort="title", limit=1)["next_cursor"]
     assert_problem(client.get("/v1/books", params={"tag": tag, "sort": "year", "cursor": cursor}), 422)
 

@@ -20,17 +20,17 @@ def test_a_page_holds_exactly_limit_books_and_points_to_the_next(client):
 
 
 def test_a_page_as_large_as_the_list_has_no_next_cursor(client):
-    tag = fresh("tag")
-    made = [new_book(client, tags=[tag])["id"] for _ in range(3)]
+    tag, author = fresh("tag"), new_author(client)
+    made = [new_book(client, author_id=author["id"], tags=[tag])["id"] for _ in range(3)]
     page = client.get("/v1/books", params={"tag": tag, "limit": 3}).json()
     assert [b["id"] for b in page["items"]] == made
     assert page["next_cursor"] is None
 
 
 def test_limit_1_gives_one_book(client):
-    tag = fresh("tag")
+    tag, author = fresh("tag"), new_author(client)
     for _ in range(2):
-        new_book(client, tags=[tag])
+        new_book(client, author_id=author["id"], tags=[tag])
     page = client.get("/v1/books", params={"tag": tag, "limit": 1}).json()
     assert len(page["items"]) == 1
     assert page["next_cursor"]

@@ -3,17 +3,18 @@
 
 import pytest
 
-from factories import fresh, new_book
+from factories import fresh, new_author, new_book
 
 YEARS = [1990, 2005, None, 1875, 1990]
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def tagged(client):
-    """A tag of its own, on books with the years above."""
-    tag = fresh("tag")
+    """A tag of its own, on books (of one author) with the years above: made once for this
+    file, since its tests only read them."""
+    tag, author = fresh("tag"), new_author(client)
     for year in YEARS:
-        new_book(client, tags=[tag], year=year)
+        new_book(client, tags=[tag], year=year, author_id=author["id"])
     return tag
 
 
