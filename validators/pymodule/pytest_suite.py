@@ -94,8 +94,13 @@ def run_suite(ctx: CheckContext, file: str) -> SuiteResult:
     """Run the lab's hidden/tests/<file> with the project's pytest."""
     python = python_of(ctx)
     with placed(ctx, TESTS) as folder:
+        # --tb=native: pytest's own traceback styles parse each frame's source with ast, and on
+        # Python 3.11.7 a task's "exception was never retrieved" logged by the garbage collector in
+        # the middle of that parse ends the whole run in an INTERNALERROR (SystemError: AST
+        # constructor recursion depth mismatch): one unfinished function would hide every other
+        # test's verdict. Python's own tracebacks read lines only.
         run = ctx.app.run_command(
-            [python, "-m", "pytest", "-c", str(folder / "pytest.ini"), "-q", "-rfE", "--tb=short",
+            [python, "-m", "pytest", "-c", str(folder / "pytest.ini"), "-q", "-rfE", "--tb=native",
              "-p", "no:cacheprovider", str(folder / file)], timeout_s=SUITE_BUDGET_S, env=RUN_ENV)
     return read_suite(run, file)
 
@@ -137,7 +142,7 @@ def reproduce_line(hidden: Path, file: str, node_id: str) -> str:
     tests = PurePosixPath(HIDDEN) / TESTS
     target = node_id or str(tests / file)
     return (f"mkdir -p {HIDDEN} && cp -r {shlex.quote(str(hidden / TESTS))} {HIDDEN}/ && "
-            f"{PYTHON} -m pytest -c {tests}/pytest.ini -p no:cacheprovider {shlex.quote(target)}")
+            f"{PYTHON} -m pytest -c {tests}/pytest.ini -p no:cacheprovider --tb=native {shlex.quote(target)}")
 
 
 def _tail(output: str, lines: int = 15) -> str:

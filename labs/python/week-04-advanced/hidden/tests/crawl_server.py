@@ -14,13 +14,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-SETTLE_ROUNDS = 50
-
-
-async def settle() -> None:
-    """Let every task that can run, run (a request beyond the limit would arrive meanwhile)."""
-    for _ in range(SETTLE_ROUNDS):
-        await asyncio.sleep(0)
+from waits import settle
 
 
 class SlowServer:

@@ -10,17 +10,9 @@ from typing import TypeVar
 
 import pytest
 from shelfasync import gather_limited
+from waits import settle
 
 T = TypeVar("T")
-SETTLE_ROUNDS = 50
-
-
-async def settle() -> None:
-    """Let every task that can run do so until it waits again (no clock involved)."""
-    for _ in range(SETTLE_ROUNDS):
-        await asyncio.sleep(0)
-
-
 class Jobs:
     """Jobs that count how many run at once and each wait for its own gate."""
 

@@ -9,13 +9,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 from shelfasync import run_pipeline
-
-SETTLE_ROUNDS = 100
-
-
-async def settle() -> None:
-    for _ in range(SETTLE_ROUNDS):
-        await asyncio.sleep(0)
+from waits import settle
 
 
 class Source:

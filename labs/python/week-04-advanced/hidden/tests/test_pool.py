@@ -7,13 +7,7 @@ import asyncio
 
 import pytest
 from shelfasync import Pool
-
-SETTLE_ROUNDS = 50
-
-
-async def settle() -> None:
-    for _ in range(SETTLE_ROUNDS):
-        await asyncio.sleep(0)
+from waits import settle, until
 
 
 class Connection:
@@ -103,7 +97,7 @@ def test_a_cancelled_borrower_gives_the_resource_back() -> None:
                 await asyncio.Event().wait()
 
         task = asyncio.ensure_future(borrow())
-        await lent.wait()
+        await until(lent, task, "the borrower held the resource")
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task

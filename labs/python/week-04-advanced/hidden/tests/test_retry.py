@@ -9,6 +9,7 @@ import inspect
 
 import pytest
 from shelfasync import retry_async
+from waits import until
 
 
 class Flaky:
@@ -105,7 +106,7 @@ def test_a_cancelled_call_is_never_retried() -> None:
 
         sleep = Sleep()
         task = asyncio.ensure_future(retry_async(sleep=sleep)(fetch)())
-        await started.wait()
+        await until(started, task, "the first call of fetch started")
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task

@@ -8,6 +8,7 @@ import asyncio
 
 import pytest
 from shelfasync import with_timeout
+from waits import until
 
 
 class Slow:
@@ -94,7 +95,7 @@ def test_cancelling_the_caller_is_a_cancellation_not_a_timeout() -> None:
     async def main() -> None:
         slow = Slow()
         task = asyncio.ensure_future(with_timeout(slow(), 30))
-        await slow.started.wait()
+        await until(slow.started, task, "the awaitable started")
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
