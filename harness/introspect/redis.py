@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-import redis
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import redis
 
 
 class RedisProbe:
     def __init__(self, url: str) -> None:
+        # Imported here: most labs have no Redis, and every run of theirs would pay for the client.
+        import redis
+
         self.url = url
         self.client: redis.Redis = redis.Redis.from_url(url, decode_responses=True,
                                                                socket_timeout=10)

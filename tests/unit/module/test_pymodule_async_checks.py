@@ -60,7 +60,7 @@ def test_tasks_left_pending_fail_the_endings_suite_by_name(tmp_path: Path) -> No
     assert failed.value.message.startswith("5 of 5 hidden tests of run_pipeline()'s endings fail: test_")
     assert "tasks left pending" in (failed.value.actual or "")
     assert (failed.value.reproduce or "").split(" && ")[-1].startswith(
-        ".venv/bin/python -m pytest -c .harness/hidden/tests/pytest.ini -p no:cacheprovider "
+        ".venv/bin/python -m pytest -c .harness/hidden/tests/pytest.ini -p no:cacheprovider --tb=native "
         ".harness/hidden/tests/test_pipeline_cancel.py::test_")
 
 

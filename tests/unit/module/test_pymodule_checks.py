@@ -66,7 +66,7 @@ def test_a_failing_test_is_named_with_its_error_and_a_line_that_runs_it_alone(tm
                                "test_an_error_in_the_block_leaves_the_old_file_and_goes_on")
     assert "DID NOT RAISE" in (failure.actual or "")
     assert failure.reproduce is not None and failure.reproduce.endswith(
-        "pytest -c .harness/hidden/tests/pytest.ini -p no:cacheprovider "
+        "pytest -c .harness/hidden/tests/pytest.ini -p no:cacheprovider --tb=native "
         ".harness/hidden/tests/test_context.py::test_an_error_in_the_block_leaves_the_old_file_and_goes_on")
 
 
@@ -124,7 +124,7 @@ def test_the_tally_and_the_first_failing_test_are_read_from_pytests_summary() ->
 def test_a_test_id_with_spaces_and_brackets_is_quoted_in_the_reproduce_line() -> None:
     line = reproduce_line(Path("/lab dir/hidden"), "test_models.py", ".harness/hidden/tests/test_models.py::t[a b]")
     assert line == ("mkdir -p .harness/hidden && cp -r '/lab dir/hidden/tests' .harness/hidden/ && "
-                    ".venv/bin/python -m pytest -c .harness/hidden/tests/pytest.ini -p no:cacheprovider "
+                    ".venv/bin/python -m pytest -c .harness/hidden/tests/pytest.ini -p no:cacheprovider --tb=native "
                     "'.harness/hidden/tests/test_models.py::t[a b]'")
 
 
