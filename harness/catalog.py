@@ -170,7 +170,7 @@ class Catalog:
         manifest = lab.manifest()
         # Every command that runs a lab (check, grade, start) refuses one whose lab.toml its
         # checks cannot run with, before grading a class of submissions against it.
-        validate_checks(str(lab.manifest_path), manifest, load_validators())
+        validate_checks(str(lab.manifest_path), manifest, load_validators(e.id for e in manifest.checks))
         return manifest
 
 

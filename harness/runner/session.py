@@ -72,7 +72,7 @@ class CheckRequest:
 
 
 def plan(request: CheckRequest) -> list[Planned]:
-    registry = load_validators()
+    registry = load_validators(entry.id for entry in request.manifest.checks)
     # A lab that gives its checks what they do not declare, or does not start what they need,
     # is the lab's error: said here, before anything starts.
     lab_params = validate_checks(str(request.lab.manifest_path), request.manifest, registry)

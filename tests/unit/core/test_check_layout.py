@@ -96,3 +96,19 @@ def test_the_rules_name_each_offender_and_where_it_belongs() -> None:
         "validators/sql/headers/__init__.py registers no check but is named like the topic of "
         "security.headers.*: rename it to say what it does",
     ]
+
+
+def test_a_lab_loads_only_the_folders_its_check_ids_name() -> None:
+    """A fresh process, as every run is: the sql checks do not import the REST folder's
+    libraries, and an id no named folder registers loads them all (its error names the closest)."""
+    import subprocess
+
+    code = ("import sys; from harness.registry import load_validators, REGISTRY; "
+            "load_validators(['sql.join.inner', 'pg.config.starts']); "
+            "print('rest' if 'harness.validators.rest' in sys.modules else 'no rest', "
+            "'sql.join.inner' in REGISTRY, 'pg.config.starts' in REGISTRY); "
+            "load_validators(['sql.join.innr']); "
+            "print('rest' if 'harness.validators.rest' in sys.modules else 'no rest')")
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           cwd=Path(__file__).resolve().parents[3]).stdout.split("\n")
+    assert shown[:2] == ["no rest True True", "rest"], shown
