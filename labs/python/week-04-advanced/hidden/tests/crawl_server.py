@@ -40,6 +40,13 @@ class SlowServer:
         if self._server is not None:
             self._server.close()
 
+    async def __aenter__(self) -> SlowServer:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        self.close()
+
     def url(self, path: str) -> str:
         assert self._server is not None
         port = self._server.sockets[0].getsockname()[1]

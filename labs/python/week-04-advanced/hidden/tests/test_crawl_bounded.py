@@ -18,18 +18,15 @@ NO_DEADLINE_S = 60  # the crawl's own timeout, never reached by these tests
 
 
 async def crawl_held(limit: int, count: int) -> tuple[SlowServer, list[str], dict[str, Page | Exception]]:
-    server = SlowServer(hold=limit, expected=count)
-    await server.start()
-    urls = [server.url(f"/held/{n}") for n in range(count)]
-    try:
-        async with asyncio.timeout(DEADLINE_S):
-            results = await crawl(urls, limit=limit, timeout=NO_DEADLINE_S)
-    except TimeoutError:
-        pytest.fail(f"crawl(limit={limit}) did not finish: the server answers only once {min(limit, count)} "
-                    f"requests are in flight at once, and it saw at most {server.most_open} "
-                    f"(requests in all: {len(server.requests)} of {count})")
-    finally:
-        server.close()
+    async with SlowServer(hold=limit, expected=count) as server:
+        urls = [server.url(f"/held/{n}") for n in range(count)]
+        try:
+            async with asyncio.timeout(DEADLINE_S):
+                results = await crawl(urls, limit=limit, timeout=NO_DEADLINE_S)
+        except TimeoutError:
+            pytest.fail(f"crawl(limit={limit}) did not finish: the server answers only once {min(limit, count)} "
+                        f"requests are in flight at once, and it saw at most {server.most_open} "
+                        f"(requests in all: {len(server.requests)} of {count})")
     return server, urls, results
 
 
@@ -65,13 +62,9 @@ def test_a_limit_above_the_number_of_urls_fetches_them_all_at_once() -> None:
 
 def test_a_url_given_twice_is_fetched_once() -> None:
     async def main() -> None:
-        server = SlowServer()
-        await server.start()
-        try:
+        async with SlowServer() as server:
             one, two = server.url("/ok/1"), server.url("/ok/2")
             results = await crawl([one, two, one], limit=2, timeout=NO_DEADLINE_S)
-        finally:
-            server.close()
         assert list(results) == [one, two]
         assert sorted(server.requests) == ["/ok/1", "/ok/2"]
     asyncio.run(main())
@@ -79,15 +72,11 @@ def test_a_url_given_twice_is_fetched_once() -> None:
 
 def test_any_iterable_and_none() -> None:
     async def main() -> None:
-        server = SlowServer()
-        await server.start()
-        try:
+        async with SlowServer() as server:
             urls = [server.url(f"/ok/{n}") for n in range(3)]
             results = await crawl((url for url in urls), limit=2, timeout=NO_DEADLINE_S)
             assert list(results) == urls
             assert await crawl([], limit=2, timeout=NO_DEADLINE_S) == {}
-        finally:
-            server.close()
     asyncio.run(main())
 
 

@@ -43,9 +43,7 @@ async def wait_until_given_up(server: SlowServer, count: int) -> None:
 
 def test_a_url_that_never_answers_is_cut_at_the_timeout_and_its_request_cancelled() -> None:
     async def main() -> None:
-        server = SlowServer()
-        await server.start()
-        try:
+        async with SlowServer() as server:
             never = server.url("/never")
             oks = [server.url(f"/ok/{n}") for n in range(3)]
             results = await crawl_in_time(server, [never, *oks], limit=2)
@@ -54,16 +52,12 @@ def test_a_url_that_never_answers_is_cut_at_the_timeout_and_its_request_cancelle
                 assert isinstance(results[url], Page), f"{url}: {results[url]!r}"
             assert not left_running(server), "crawl returned with requests still running"
             await wait_until_given_up(server, 1)
-        finally:
-            server.close()
     asyncio.run(main())
 
 
 def test_each_url_gets_the_timeout_from_its_own_start_not_the_crawls() -> None:
     async def main() -> None:
-        server = SlowServer()
-        await server.start()
-        try:
+        async with SlowServer() as server:
             # With one slot, /ok/1 waits for /never's timeout before it starts: it still gets its own.
             never, ok = server.url("/never"), server.url("/ok/1")
             results = await crawl_in_time(server, [never, ok], limit=1)
@@ -72,24 +66,18 @@ def test_each_url_gets_the_timeout_from_its_own_start_not_the_crawls() -> None:
                 f"{ok}: {results[ok]!r}: the timeout counts from when a URL's request starts, not from when "
                 "the crawl does or while it waits for a slot")
             await wait_until_given_up(server, 1)
-        finally:
-            server.close()
     asyncio.run(main())
 
 
 def test_an_error_is_its_urls_result_and_the_others_complete() -> None:
     async def main() -> None:
-        server = SlowServer()
-        await server.start()
         with socket.socket() as closed:  # a port nothing listens on once this socket is gone
             closed.bind(("127.0.0.1", 0))
             refused = f"http://127.0.0.1:{closed.getsockname()[1]}/"
-        try:
+        async with SlowServer() as server:
             broken, error, ok = server.url("/broken"), server.url("/status/500"), server.url("/ok/1")
             urls = [refused, broken, "ftp://example.org/", error, ok]
             results = await crawl_in_time(server, urls, limit=2)
-        finally:
-            server.close()
         assert list(results) == urls
         assert isinstance(results[refused], OSError), f"{refused} (nothing listens): {results[refused]!r}"
         assert isinstance(results[broken], ValueError), f"{broken} (no response): {results[broken]!r}"
@@ -102,9 +90,7 @@ def test_an_error_is_its_urls_result_and_the_others_complete() -> None:
 
 def test_cancelling_the_crawl_cancels_every_request() -> None:
     async def main() -> None:
-        server = SlowServer()
-        await server.start()
-        try:
+        async with SlowServer() as server:
             urls = [server.url(f"/never/{n}") for n in range(3)]
             task = asyncio.ensure_future(crawl(urls, limit=2, timeout=60))
             asked = asyncio.ensure_future(server.wait_for(lambda: len(server.requests) >= 2))
@@ -123,6 +109,4 @@ def test_cancelling_the_crawl_cancels_every_request() -> None:
                 await task
             assert not left_running(server), "a request is still running once the cancelled crawl has ended"
             await wait_until_given_up(server, started)
-        finally:
-            server.close()
     asyncio.run(main())
