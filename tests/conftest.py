@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,6 +20,11 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "xdist_group(name): run the group's tests on one xdist worker")
 
 
+# First among the hooks: xdist's worker turns the xdist_group marker into its scheduling key
+# (a suffix of the nodeid) in its own pytest_collection_modifyitems, which otherwise runs
+# before this one and sees no marker: the grading tests then spread over both workers, wait
+# for each other's machine lock, and each worker grades the shared corpus again.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # Parametrized service modes: the docker ones carry the docker marker, so
     # `-m "not docker"` runs everything that needs no engine.
@@ -39,6 +45,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         # The lab a test proves, for the proof-time table (reports carry it to xdist's controller).
         if callspec is not None and "lab_id" in callspec.params:
             item.user_properties.append((timing.LAB_PROPERTY, callspec.params["lab_id"]))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_node_collection_finished(node: Any, ids: list[str]) -> None:
+    """In xdist's controller, with each worker's collection: under --dist loadgroup, a grading
+    test without its group's suffix would be scheduled apart from the others (see above) and
+    the run would quietly cost minutes more. Said at once instead."""
+    if node.config.getoption("dist") != "loadgroup":
+        return
+    stray = [nodeid for nodeid in ids if nodeid.startswith("tests/grading/") and not nodeid.endswith("@grading")]
+    if stray:
+        raise pytest.UsageError(
+            f"the grading tests are not in their xdist group ({stray[0]}): pytest-xdist's --dist loadgroup "
+            "does not work with this pytest (pyproject.toml's dev dependencies say which one it needs)")
 
 
 # Where the time goes: summed in the process that prints (xdist's controller, or the only
