@@ -21,6 +21,7 @@ from typing import Any
 
 from harness.layers import SKIPPED as LAYER_SKIPPED
 from harness.layers import lay_out
+from tests.support import timing
 from tests.support.locks import machine_lock
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -103,6 +104,7 @@ def harness(*args: str, cwd: Path | None = None, timeout: float = 600, env: dict
     results = None
     if results_path is not None and results_path.is_file():
         results = json.loads(results_path.read_text())
+        timing.record_run(results)
         if "--json" not in args:  # ours, not the caller's: leave nothing behind in /tmp
             results_path.unlink()
     return Run(proc.returncode, proc.stdout, proc.stderr, results)

@@ -5,11 +5,16 @@ Under xdist every worker's reports reach the controller (pytest_runtest_logrepor
 sums are made there, once. With HARNESS_TEST_TIMES set, each pytest run appends its sums to
 that file as a JSON line, and `python -m tests.support.timing FILE STEP=SECONDS...` prints the
 whole of scripts/test at its end: each step's wall time, then the groups of all its runs.
+Every harness run a test starts (tests/support/projects.py) adds its checks' and phases'
+seconds to a file beside it (record_run), so the table also says which checks and which
+phases of a run the proofs spend their time in, whatever lab they belong to.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -92,6 +97,49 @@ class Tally:
         return out
 
 
+RUNS_SUFFIX = ".runs"  # beside HARNESS_TEST_TIMES: one line per harness run, from any worker
+TOP_CHECKS = 15
+
+
+def record_run(results: Mapping[str, Any]) -> None:
+    """A harness run's seconds per check and per phase, when scripts/test collects them."""
+    target = os.environ.get("HARNESS_TEST_TIMES")
+    if not target:
+        return
+    checks = {str(t.get("id")): float(t.get("duration_s") or 0.0) for t in results.get("tests") or []}
+    line = json.dumps({"checks": checks, "phases": dict(results.get("timings_s") or {})}) + "\n"
+    with open(target + RUNS_SUFFIX, "a", encoding="utf-8") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # the workers append at once; a line is written whole
+        handle.write(line)
+
+
+def run_lines(path: Path) -> list[str]:
+    """The harness runs' seconds: per phase, and the checks that cost the most in all."""
+    if not path.is_file():
+        return []
+    phases: dict[str, float] = {}
+    checks: dict[str, float] = {}
+    counts: dict[str, int] = {}
+    runs = 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        run = json.loads(line)
+        runs += 1
+        for key, value in run["phases"].items():
+            phases[key] = phases.get(key, 0.0) + float(value)
+        for key, value in run["checks"].items():
+            checks[key] = checks.get(key, 0.0) + float(value)
+            counts[key] = counts.get(key, 0) + 1
+    out = [f"harness runs started by the tests: {runs}, seconds per phase (summed over the runs)"]
+    out += [f"  {key:<24} {phases[key]:>9.1f}" for key in sorted(phases, key=lambda k: -phases[k])]
+    out += [f"checks that cost the most (of {len(checks)}; seconds summed over the runs)",
+            f"  {'check':<40} {'runs':>5} {'seconds':>9}"]
+    for key in sorted(checks, key=lambda k: -checks[k])[:TOP_CHECKS]:
+        out.append(f"  {key:<40} {counts[key]:>5} {checks[key]:>9.1f}")
+    return out
+
+
 def append(path: Path, tally: Tally) -> None:
     with path.open("a", encoding="utf-8") as handle:
         handle.write(json.dumps(tally.to_json()) + "\n")
@@ -123,6 +171,7 @@ def report(path: Path, steps: Sequence[tuple[str, float]], cpu: Mapping[str, str
         lines.append(f"  {name:<{width}} {_minutes(seconds):>9}{shown}")
     if tally.seconds:
         lines += tally.lines()
+    lines += run_lines(path.with_name(path.name + RUNS_SUFFIX))
     return "\n".join(lines)
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.support.timing import Tally, append, group_of, report
+import pytest
+
+from tests.support.timing import Tally, append, group_of, record_run, report
 
 LABS = "tests/integration/test_labs.py"
 
@@ -61,3 +63,20 @@ def test_each_step_shows_the_machines_idle_and_stolen_cpu(tmp_path: Path) -> Non
     text = report(times, [("lint (ruff)", 2.5), ("pytest (not load)", 1500.0)], {"pytest (not load)": "31,4"})
     assert ["pytest", "(not", "load)", "25.0", "min", "31%", "4%"] in [line.split() for line in text.splitlines()]
     assert ["lint", "(ruff)", "2.5", "s"] in [line.split() for line in text.splitlines()]
+
+
+def test_the_closing_table_names_the_phases_and_checks_the_harness_runs_spent_on(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    times = tmp_path / "times"
+    monkeypatch.setenv("HARNESS_TEST_TIMES", str(times))
+    record_run({"tests": [{"id": "db.pool.bounded", "duration_s": 4.0},
+                          {"id": "rest.shelf.contract", "duration_s": 1.5}],
+                "timings_s": {"install": 0.5, "tests": 5.5}})
+    record_run({"tests": [{"id": "db.pool.bounded", "duration_s": 3.0}], "timings_s": {"tests": 3.0}})
+    lines = [line.split() for line in report(times, [("pytest", 10.0)]).splitlines()]
+    assert ["tests", "8.5"] in lines and ["install", "0.5"] in lines
+    assert ["db.pool.bounded", "2", "7.0"] in lines and ["rest.shelf.contract", "1", "1.5"] in lines
+    assert lines.index(["db.pool.bounded", "2", "7.0"]) < lines.index(["rest.shelf.contract", "1", "1.5"])
+    monkeypatch.delenv("HARNESS_TEST_TIMES")
+    record_run({"tests": [{"id": "x", "duration_s": 1.0}]})  # not collecting: nothing is written
+    assert "x" not in report(times, [("pytest", 10.0)]).split()
