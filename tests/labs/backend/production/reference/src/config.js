@@ -24,6 +24,17 @@ function jwtSecret() {
   return secret;
 }
 
+/**
+ * bcrypt's cost (log2 of its rounds): 10 unless BCRYPT_ROUNDS says otherwise (OWASP: at least
+ * 10; each step doubles every login's work). The test suite sets 4, bcrypt's lowest, as
+ * Laravel's phpunit.xml does: hashes it makes only have to match, not to resist anyone.
+ */
+function bcryptRounds() {
+  const rounds = positiveInt('BCRYPT_ROUNDS', 10);
+  if (rounds < 4 || rounds > 31) throw new Error(`BCRYPT_ROUNDS must be from 4 to 31 (bcrypt's range), got ${rounds}`);
+  return rounds;
+}
+
 function load() {
   return {
     port: positiveInt('PORT', 3000),
@@ -36,7 +47,8 @@ function load() {
     dbPoolMax: positiveInt('DB_POOL_MAX', 5),
     logLevel: process.env.LOG_LEVEL || 'info',
     cacheTtlS: positiveInt('CACHE_TTL_S', 60),
+    bcryptRounds: bcryptRounds(),
   };
 }
 
-module.exports = { load, positiveInt, jwtSecret };
+module.exports = { load, positiveInt, jwtSecret, bcryptRounds };

@@ -16,6 +16,10 @@ const { after } = require('node:test');
 process.env.LOG_LEVEL ??= 'silent';
 process.env.JWT_SECRET ??= 'a-secret-for-the-tests-only-0123456789abcdef';
 process.env.REDIS_URL ??= 'redis://127.0.0.1:6379/1';
+// bcrypt at its lowest cost: the suite hashes and compares passwords a few dozen times, and at
+// the production cost (10, 64 times the work) that alone was most of its run. What the tests
+// prove does not depend on the cost; tests/unit/config.test.js checks its default.
+process.env.BCRYPT_ROUNDS ??= '4';
 if (!process.env.DATABASE_URL) {
   throw new Error('the tests need DATABASE_URL: a PostgreSQL database of their own (it may be empty)');
 }

@@ -29,17 +29,18 @@ test('the write limiter lets 100 writes a second through, then answers 429 with 
   });
   const req = (client, method) => ({ method, caller: { id: client }, socket: { remoteAddress: '10.0.0.9' },
     get: () => undefined });
-  // The burst must fall within one wall-clock second: start just after a second begins, and
-  // try again (as another client) when a busy machine stretched it over two.
+  // The burst must fall within one wall-clock second. It takes a few milliseconds, so it
+  // usually does at once; when it crossed into the next second, try again (as another client)
+  // just after a second begins, as often as a busy machine needs: three times.
   for (let attempt = 1; ; attempt += 1) {
     const client = unique('writer');
     const answer = res();
     let passed = 0;
-    await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 5));
+    if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 5));
     const second = Math.floor(Date.now() / 1000);
     await Promise.all(Array.from({ length: limiters.WRITES_PER_SECOND + 5 },
       () => limiters.writeLimiter(req(client, 'POST'), answer, () => { passed += 1; })));
-    if (Math.floor(Date.now() / 1000) !== second && attempt < 3) continue;
+    if (Math.floor(Date.now() / 1000) !== second && attempt < 4) continue;
     assert.equal(passed, limiters.WRITES_PER_SECOND);
     assert.deepEqual(answer.answers, [429, 429, 429, 429, 429]);
     assert.equal(answer.headers['Retry-After'], '1');

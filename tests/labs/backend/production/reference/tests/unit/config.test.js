@@ -11,7 +11,7 @@ const saved = { ...process.env };
  * run after every test of every file.
  */
 function restore() {
-  for (const key of ['JWT_SECRET', 'DB_POOL_MAX', 'PORT', 'CACHE_TTL_S', 'REDIS_URL']) {
+  for (const key of ['JWT_SECRET', 'DB_POOL_MAX', 'PORT', 'CACHE_TTL_S', 'REDIS_URL', 'BCRYPT_ROUNDS']) {
     if (saved[key] === undefined) delete process.env[key];
     else process.env[key] = saved[key];
   }
@@ -21,9 +21,11 @@ test('the settings come from the environment, with defaults', (t) => {
   t.after(restore);
   process.env.PORT = '4321';
   delete process.env.DB_POOL_MAX;
+  delete process.env.BCRYPT_ROUNDS;
   const settings = config.load();
   assert.equal(settings.port, 4321);
   assert.equal(settings.dbPoolMax, 5);
+  assert.equal(settings.bcryptRounds, 10, 'production hashes at cost 10 unless told otherwise');
   assert.equal(settings.databaseUrl, process.env.DATABASE_URL);
 });
 
@@ -42,4 +44,14 @@ test('numbers must be positive integers', (t) => {
   process.env.DB_POOL_MAX = '0';
   assert.throws(() => config.load(), /DB_POOL_MAX/);
   assert.equal(config.positiveInt('NOT_SET_ANYWHERE', 7), 7);
+});
+
+test("bcrypt's cost is read from BCRYPT_ROUNDS, within bcrypt's range", (t) => {
+  t.after(restore);
+  for (const outside of ['3', '32', 'ten']) {
+    process.env.BCRYPT_ROUNDS = outside;
+    assert.throws(() => config.load(), /BCRYPT_ROUNDS must be/);
+  }
+  process.env.BCRYPT_ROUNDS = '12';
+  assert.equal(config.load().bcryptRounds, 12);
 });
