@@ -64,7 +64,11 @@ REJOIN_BUDGET_S = 90.0
 STREAMING_S = 30.0
 PROMOTE_BOUND_S = 20.0  # from the kill to node2 out of recovery
 RESUME_BOUND_S = 30.0  # from node2's promotion to the client's first write acknowledged again
-LOAD_S = 1.5  # writers on node1 before the freeze
+LOAD_S = 1.5  # writers on node1 before the freeze, at most: it ends once LOAD_COMMITS are acknowledged
+# The writers connected and committing steadily (each commit waited for node2 when it is synchronous):
+# the state the freeze needs. The writers make thousands a second here, so the wait ends within a
+# fraction of LOAD_S; a slow machine or a slow standby still gets the whole LOAD_S, as before.
+LOAD_COMMITS = 300  # 100 per writer on average
 FROZEN_S = 1.0  # writers on node1 with its WAL sender stopped, before the kill
 WRITERS = 3
 ANCHOR = "ha_anchor"  # a table whose file keeps its inode through pg_rewind, not through a new copy
@@ -303,7 +307,7 @@ def _scenario(rec: Record, node1: LocalPostgres, node2: LocalPostgres, data1: Pa
     acked = client.Acked()
     load = client.Load(lambda: login.connect(f"host=127.0.0.1 port={node1.port}"), WRITERS, acked, ids)
     load.start()
-    time.sleep(LOAD_S)
+    wait_for(lambda: len(acked.all()) >= LOAD_COMMITS, LOAD_S)  # either way the freeze comes next
     now = _walsender(node1)  # under load, as the commits see it
     if now is not None:
         sender, rec.sync_state = now
