@@ -44,6 +44,13 @@ class CheckSpec:
     # whose checks are all such does not start the app at all.
     needs_app: bool = True
     params: tuple[Param[Any], ...] = ()
+    # False for a check that reads nothing of the app's database either (the project's test
+    # runs get databases of their own): a run whose checks are all such skips the migrations.
+    app_database: bool = True
+
+    @property
+    def reads_app_database(self) -> bool:
+        return self.needs_app or self.app_database
 
     def declared(self, name: str) -> Param[Any]:
         """The parameter called `name`, or ParamError naming the closest one and all of them."""
@@ -75,6 +82,7 @@ class Registry:
         timeout_s: float = 120,
         needs_app: bool = True,
         params: Sequence[Param[Any]] = (),
+        app_database: bool = True,
     ) -> Callable[[F], F]:
         if not _ID.match(check_id):
             raise ValueError(f"check id {check_id!r} must look like area.topic.property")
@@ -102,7 +110,7 @@ class Registry:
                 return func(ctx)
 
             spec = CheckSpec(check_id, declared_check, title, doc, float(points), wanted, timeout_s, needs_app,
-                             declared)
+                             declared, app_database)
             self._checks[check_id] = spec
             return cast(F, declared_check)
 

@@ -153,7 +153,7 @@ class LabChecks(pytest.Collector):
             # The engine's own preparation, as `harness check` runs it: services, database, install,
             # migrate, the project's tests where the lab grades them, the app.
             with project_lock(project.root):
-                return engine.prepare(result, set(self.planned), needs_app=any(p.spec.needs_app for p in planned))
+                return engine.prepare(result, [p.spec for p in planned])
         except AppFailed as exc:
             return exc
 

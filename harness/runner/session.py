@@ -12,7 +12,7 @@ import platform
 import secrets
 import signal
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -149,8 +149,7 @@ class Session:
         started = time.monotonic()
         self.reaper.start()
         try:
-            ctx = self._prepare(result, {p.spec.id for p in planned},
-                                needs_app=any(p.spec.needs_app for p in planned))
+            ctx = self._prepare(result, [p.spec for p in planned])
             for item in planned:
                 self.reporter.check_started(item.spec.id, item.spec.title)
                 check = run_check(item, ctx, debug=request.debug)
@@ -203,17 +202,22 @@ class Session:
         result.timings["rounds_again"] = result.timings.get("rounds_again", 0.0) + seconds  # what --repeat costs
         self.reporter.phase_done(f"round {number} of {self.request.repeat}: {verdicts}", seconds)
 
-    def prepare(self, result: RunResult, planned_ids: set[str], *, needs_app: bool = True) -> CheckContext:
+    def prepare(self, result: RunResult, planned: Sequence[CheckSpec]) -> CheckContext:
         """Services up, the app installed, migrated and started, as run() does before its checks:
         for a caller that runs the checks itself (the pytest plugin). cleanup() undoes it."""
-        return self._prepare(result, planned_ids, needs_app=needs_app)
+        return self._prepare(result, planned)
 
     def cleanup(self) -> None:
         """Stop and remove whatever prepare() started (safe to call after a partial prepare)."""
         self._cleanup()
 
-    def _prepare(self, result: RunResult, planned_ids: set[str], *, needs_app: bool = True) -> CheckContext:
+    def _prepare(self, result: RunResult, planned: Sequence[CheckSpec]) -> CheckContext:
+        """What the planned checks need: the app started only when one talks to it, its
+        database migrated only when one talks to it or reads that database."""
         request, reporter = self.request, self.reporter
+        planned_ids = {spec.id for spec in planned}
+        needs_app = any(spec.needs_app for spec in planned)
+        migrate = any(spec.reads_app_database for spec in planned)
         self.settings = settings = ServiceSettings(
             mode=request.mode, run_id=request.run_id, reaper=self.reaper, urls=dict(request.urls),
             images=dict(request.images), progress=reporter.phase,
@@ -255,6 +259,11 @@ class Session:
         )
         for phase, action in (("install", app.install),
                               ("migrate", lambda: app.migrate(pg_probe.schema_snapshot if pg_probe else None))):
+            if phase == "migrate" and not migrate:
+                if app.migrate_command:
+                    reporter.phase("the migrations are not run: no check of this run uses the app's database "
+                                   "(the project's tests run on databases of their own)")
+                continue
             seconds = action()
             if seconds:
                 result.timings[phase] = seconds
