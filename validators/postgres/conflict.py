@@ -44,6 +44,11 @@ def protects_reads(pair: Pair) -> str:
         state: dict[str, str] = {}
 
         def settled() -> bool:
+            # Whether replay passed the cleanup is read before the read is tried again: replay
+            # passes it only once a read it conflicts with is cancelled (or its session ended),
+            # so a read that still answers after that was not. Read in the other order, a
+            # cancellation between the two would look like a read replay never touched.
+            replayed = _replayed(pair, vacuumed)
             try:
                 reader.execute("SELECT count(*) FROM public.conflict_probe")
             except psycopg.Error as exc:
@@ -53,12 +58,17 @@ def protects_reads(pair: Pair) -> str:
             if row and row[0] == "RecoveryConflictSnapshot":
                 state["protected"] = "replay waits for the running read (max_standby_streaming_delay)"
                 return True
-            if _replayed(pair, vacuumed):
+            if replayed:
                 state["protected"] = "replay passed the cleanup without cancelling the read (hot_standby_feedback)"
                 return True
             return False
         wait_for(settled, WAIT_S)  # what settled says is in `state`
-        if "cancelled" not in state:
+        if "cancelled" in state:
+            # Replay cancelled the read, or ended the session when it found it idle in its
+            # transaction (FATAL): closed here, as leaving the block would otherwise COMMIT on a
+            # session the server may already have ended, an error of its own.
+            reader.close()
+        else:
             reader.execute("ROLLBACK")  # replay goes on
         with pair.standby_conn() as conn:
             delay = conn.execute("SELECT current_setting('max_standby_streaming_delay'), "
