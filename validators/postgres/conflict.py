@@ -30,11 +30,33 @@ def _current_lsn(pair: Pair) -> str:
     return str(row[0]) if row else "0/0"
 
 
+def _waiting(pair: Pair) -> bool:
+    """Whether replay waits for a read it conflicts with. Asked on a connection of its own each
+    time: the harness's own queries on the standby take snapshots too, and with a delay of 0
+    replay cancels them (or ends their session) like any read, which says nothing yet."""
+    try:
+        with pair.standby_conn() as watch:
+            row = watch.execute("SELECT wait_event FROM pg_stat_activity WHERE backend_type = 'startup'").fetchone()
+    except psycopg.OperationalError:
+        return False
+    return bool(row and row[0] == "RecoveryConflictSnapshot")
+
+
+def _settings(pair: Pair) -> tuple[object, ...] | None:
+    """The standby's delay and feedback settings, for the message (None if replay cancelled the ask)."""
+    try:
+        with pair.standby_conn() as conn:
+            return conn.execute("SELECT current_setting('max_standby_streaming_delay'), "
+                                "current_setting('hot_standby_feedback')").fetchone()
+    except psycopg.OperationalError:
+        return None
+
+
 def protects_reads(pair: Pair) -> str:
     """What protected a running read from replay; raises Failure when replay cancelled it."""
     # public.conflict_probe was made on the primary before the standby was copied from it
     # (replica_pair.CONFLICT_TABLE): the standby has its rows from its start.
-    with pair.standby_conn() as reader, pair.standby_conn() as watch:
+    with pair.standby_conn() as reader:
         reader.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
         reader.execute("SELECT count(*) FROM public.conflict_probe")  # the snapshot sees every row
         with pair.primary_conn() as conn:
@@ -48,14 +70,16 @@ def protects_reads(pair: Pair) -> str:
             # passes it only once a read it conflicts with is cancelled (or its session ended),
             # so a read that still answers after that was not. Read in the other order, a
             # cancellation between the two would look like a read replay never touched.
-            replayed = _replayed(pair, vacuumed)
+            try:
+                replayed = _replayed(pair, vacuumed)
+            except psycopg.OperationalError:
+                return False  # see _waiting
             try:
                 reader.execute("SELECT count(*) FROM public.conflict_probe")
             except psycopg.Error as exc:
                 state["cancelled"] = " ".join(str(exc).split())
                 return True
-            row = watch.execute("SELECT wait_event FROM pg_stat_activity WHERE backend_type = 'startup'").fetchone()
-            if row and row[0] == "RecoveryConflictSnapshot":
+            if _waiting(pair):
                 state["protected"] = "replay waits for the running read (max_standby_streaming_delay)"
                 return True
             if replayed:
@@ -70,9 +94,7 @@ def protects_reads(pair: Pair) -> str:
             reader.close()
         else:
             reader.execute("ROLLBACK")  # replay goes on
-        with pair.standby_conn() as conn:
-            delay = conn.execute("SELECT current_setting('max_standby_streaming_delay'), "
-                                 "current_setting('hot_standby_feedback')").fetchone()
+        delay = _settings(pair)
     if "cancelled" in state:
         shown = f"max_standby_streaming_delay = {delay[0]}, hot_standby_feedback = {delay[1]}" if delay else ""
         raise Failure("replay on the standby cancelled a running read at once",
