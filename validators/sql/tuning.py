@@ -22,8 +22,7 @@ from harness.runner.confined import OutsideProject, read_inside
 
 ROWS = 1_000_000
 RUNS = 5  # runs per measurement; the median is kept
-EVENTS = """
-CREATE TABLE events (
+EVENTS_COLUMNS = """(
   id          bigint PRIMARY KEY,
   order_ref   text NOT NULL,
   user_id     integer NOT NULL,
@@ -32,6 +31,14 @@ CREATE TABLE events (
   created_at  timestamptz NOT NULL
 );
 """
+
+
+def events_table(*, unlogged: bool = False) -> str:
+    """The CREATE TABLE of events: UNLOGGED in a check's throwaway database, logged in the
+    script a learner reruns by hand (a table they keep should survive a crash)."""
+    return f"CREATE {'UNLOGGED ' if unlogged else ''}TABLE events {EVENTS_COLUMNS}"
+
+
 # Deterministic for a seed: setseed, and one process (no parallel workers) drawing random()
 # in id order. Rows arrive in id order, created_at at random: a day's rows are spread over
 # the whole table, as in a table that is not clustered by time. Two events at exactly midnight,
@@ -106,7 +113,7 @@ def _prepare(ctx: CheckContext, slow: dict[str, str]) -> State:
         # write no WAL (half the fill's time on 2 busy cores, and less for each index build).
         # Plans, buffers and rows are those of a logged table: the planner and the buffer counts
         # do not look at persistence, and VACUUM keeps the visibility map an index-only scan reads.
-        conn.execute(EVENTS.replace("CREATE TABLE", "CREATE UNLOGGED TABLE", 1))
+        conn.execute(events_table(unlogged=True))
         conn.execute("SET LOCAL max_parallel_workers_per_gather = 0")
         conn.execute("SELECT setseed(%s)", (fraction,))
         for statement in FILL.split(";"):
@@ -142,7 +149,7 @@ def _prepare(ctx: CheckContext, slow: dict[str, str]) -> State:
 def script(seed: int) -> str:
     """The events of a seed as a psql script (what a check run built, to rerun a query on)."""
     fraction = (seed % 1_000_000) / 1_000_000
-    return (f"BEGIN;\n{EVENTS}SET LOCAL max_parallel_workers_per_gather = 0;\nSELECT setseed({fraction});\n"
+    return (f"BEGIN;\n{events_table()}SET LOCAL max_parallel_workers_per_gather = 0;\nSELECT setseed({fraction});\n"
             f"{FILL};\nCOMMIT;\nVACUUM (ANALYZE) events;\n")
 
 
