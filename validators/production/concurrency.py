@@ -11,15 +11,12 @@ from harness.outcomes import Failure
 from harness.registry import CheckContext, check
 
 from ..security.account_setup import Accounts, bearer
-from ..shelf import values
 from .shared import admin_api, two_instances
 
 COPIES, MEMBERS = 5, 20
-# Members are registered and logged in SETUP_WORKERS at a time: each costs the app a password
-# hash (register, then login), twenty of each one after the other were most of the check's
-# time, and the app hashes on several threads or processes. The same members, emails and
-# passwords as one at a time (drawn in the same order from the run's seed); only the loans
-# below are timed against each other, and they still go out all at once.
+# Members are registered and logged in SETUP_WORKERS at a time (Accounts.members): twenty
+# password hashes of each kind one after the other were most of the check's time. Only the
+# loans below are timed against each other, and they still go out all at once.
 SETUP_WORKERS = 4
 
 
@@ -41,14 +38,7 @@ def loans_never_oversell_across_instances(ctx: CheckContext) -> None:
     first, second = two_instances(ctx)
     api, _ = admin_api(ctx)
     book = api.book(api.author().id, copies_total=COPIES)
-    accounts = Accounts(ctx)
-    wanted = [(accounts.new_email(), accounts.new_password(), values.person_name(ctx.rng)) for _ in range(MEMBERS)]
-    registered = ctx.http.concurrently(
-        [partial(accounts.register, email=email, password=password, name=name) for email, password, name in wanted],
-        workers=SETUP_WORKERS)
-    logged_in = ctx.http.concurrently([partial(accounts.login, account) for account in registered],
-                                      workers=SETUP_WORKERS)
-    members = list(zip(registered, logged_in, strict=True))
+    members = Accounts(ctx).members(MEMBERS, workers=SETUP_WORKERS)
 
     def borrow(index: int) -> httpx.Response:
         account, tokens = members[index]

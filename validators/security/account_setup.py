@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import httpx
@@ -113,6 +114,17 @@ class Accounts:
     def member(self) -> tuple[Account, Tokens]:
         account = self.register()
         return account, self.login(account)
+
+    def members(self, count: int, *, workers: int) -> list[tuple[Account, Tokens]]:
+        """`count` fresh members, registered then logged in `workers` at a time: each costs the
+        app a password hash, and it hashes on several threads or processes. Emails, passwords
+        and names are drawn first, in order from the run's seed: the same members as one at a time."""
+        wanted = [(self.new_email(), self.new_password(), values.person_name(self.ctx.rng)) for _ in range(count)]
+        registered = self.http.concurrently(
+            [partial(self.register, email=email, password=password, name=name) for email, password, name in wanted],
+            workers=workers)
+        logged_in = self.http.concurrently([partial(self.login, account) for account in registered], workers=workers)
+        return list(zip(registered, logged_in, strict=True))
 
     def admin(self) -> tuple[Account, Tokens]:
         """A fresh account, promoted through the database, then logged in (so the token says admin)."""
