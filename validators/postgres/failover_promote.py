@@ -14,6 +14,7 @@ how fast the machine is: it reads what happened, not when."""
 from __future__ import annotations
 
 import secrets
+import threading
 import time
 from pathlib import Path
 
@@ -21,6 +22,8 @@ import psycopg
 
 from harness.services.postgres import LocalPostgres
 
+from .failover_record import in_recovery
+from .replica_pair import wait_for
 from .server import HARNESS_OPTIONS
 
 REQUESTED = ("received promote request", "promote trigger file found")
@@ -75,3 +78,34 @@ def never_requested(node: LocalPostgres, data: Path, until: float) -> bool:
         if time.monotonic() >= until:
             return False
         time.sleep(POLL_S)
+
+
+HARNESS_PROMOTE_S = 30
+
+
+def promote_as_harness(node2: LocalPostgres) -> float | None:
+    """failover.sh did not promote node2: the harness does (pg_promote), so that the checks of the
+    client and of the rejoin still run. When node2 became a primary; None: it did not."""
+    try:
+        with psycopg.connect(node2.admin_url, autocommit=True, connect_timeout=5, options=HARNESS_OPTIONS) as conn:
+            row = conn.execute("SELECT pg_promote(true, %s)", (HARNESS_PROMOTE_S,)).fetchone()
+    except psycopg.Error:  # promoted meanwhile (failover.sh, after the bound) or not reachable
+        return time.monotonic() if in_recovery(node2.admin_url) is False else None
+    return time.monotonic() if row == (True,) else None
+
+
+def watch(url: str, killed_at: float, bound_s: float, promoted: list[float], given_up: threading.Event) -> None:
+    """Append to `promoted` the seconds from the kill to node2 out of recovery, if that comes
+    within `bound_s` of the kill and before `given_up` is set."""
+    def out_of_recovery() -> bool:
+        if given_up.is_set():
+            return True
+        try:
+            with psycopg.connect(url, autocommit=True, connect_timeout=2, options=HARNESS_OPTIONS) as conn:
+                return conn.execute("SELECT pg_is_in_recovery()").fetchone() == (False,)
+        except psycopg.Error:
+            return False
+
+    reached, _ = wait_for(out_of_recovery, max(0.0, killed_at + bound_s - time.monotonic()))
+    if reached and not given_up.is_set():
+        promoted.append(time.monotonic() - killed_at)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from harness.outcomes import Failure, Passed, Skip
 from harness.registry import CheckContext, check
 
-from .failover_scenario import (
+from .failover_record import (
     FAILOVER,
     GATE,
     NODE1,
@@ -17,8 +17,8 @@ from .failover_scenario import (
     RESUME_BOUND_S,
     RUN_AGAIN,
     Record,
-    record,
 )
+from .failover_scenario import record
 
 LOST = "pg.ha.no_lost_commits"
 RESUMES = "pg.ha.client_resumes"

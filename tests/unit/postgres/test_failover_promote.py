@@ -15,7 +15,7 @@ import pytest
 from harness.proc.reaper import Reaper
 from harness.services.base import Mode, ServiceSettings
 from harness.services.postgres import LocalPostgres, start_local
-from harness.validators.postgres import failover_promote, failover_scenario
+from harness.validators.postgres import failover_promote, failover_record
 from harness.validators.postgres.server import HARNESS_OPTIONS
 
 # Each case below is decided by what the log holds; the limit only bounds a case that cannot be
@@ -34,7 +34,7 @@ def _server(extra: Mapping[str, str]) -> Iterator[tuple[LocalPostgres, Path]]:
         return {}
 
     server = start_local(ServiceSettings(mode=Mode.LOCAL, run_id="rpromote", reaper=reaper),
-                         options={**failover_scenario.SERVER_OPTIONS, **extra}, prepare=prepare)
+                         options={**failover_record.SERVER_OPTIONS, **extra}, prepare=prepare)
     try:
         yield server, folder["data"]
     finally:
