@@ -66,6 +66,9 @@ class LabManifest:
     # the harness's defaults with the lab's [grading] table over them (a testing lab runs the
     # learner's suite eight times, with coverage, and needs more CPU time than an API lab).
     limits: Limits = field(default_factory=Limits)
+    # `java = 21`: the oldest Java the lab's code needs; the harness finds such a JDK for the
+    # install, the tests and the app (harness/runner/toolchain.py). None: whatever is on PATH.
+    java: int | None = None
 
 
 @dataclass(frozen=True)
@@ -221,8 +224,13 @@ def load_manifest(path: Path) -> LabManifest:
     if (bugs or repeat_tests) and not run_tests:
         raise ConfigError(file, "seeded bugs and repeated test runs need the project's tests: set run_tests = true",
                           key="app.run_tests")
+    java = data.get("java")
+    if java is not None and (not isinstance(java, int) or isinstance(java, bool) or not 8 <= java <= 99):
+        raise ConfigError(file, f"java must be a Java version, the oldest the lab needs (e.g. 21), got {java!r}",
+                          key="java")
     return LabManifest(services=tuple(services), checks=checks, clock=_clock(file, app), instances=instances,
-                       run_tests=run_tests, repeat_tests=repeat_tests, bugs=bugs, limits=_grading(file, data))
+                       run_tests=run_tests, repeat_tests=repeat_tests, bugs=bugs, limits=_grading(file, data),
+                       java=java)
 
 
 def _grading(file: str, data: Mapping[str, Any]) -> Limits:

@@ -44,6 +44,7 @@ from harness.proc.reaper import Reaper
 from harness.reporters.json_report import write_atomically
 from harness.runner.app import AppEnvironment, AppRunner
 from harness.runner.deps import DependencyReuse, InstallInputs, Reuse, reusable_dirs
+from harness.runner.toolchain import java_environment
 
 if TYPE_CHECKING:
     from harness.grading.runner import Grader
@@ -195,7 +196,9 @@ def _install(job: Job) -> dict[str, Any]:
     reaper = Reaper()
     reaper.start()
     try:
-        app = AppRunner(project, workdir=Path(job.workdir), app_env=AppEnvironment(port=0, service_urls={}),
+        java = java_environment(lab.manifest().java)  # the JDK the lab needs, as a check run finds it
+        app_env = AppEnvironment(port=0, service_urls={}, toolchain=java)
+        app = AppRunner(project, workdir=Path(job.workdir), app_env=app_env,
                         reaper=reaper, progress=lambda text: print(text, flush=True),
                         launcher=JailLauncher(job.jail) if job.jail else None,
                         log_limit_bytes=job.policy.limits.log_bytes, deps=recorder, lab_id=lab.id)

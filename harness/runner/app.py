@@ -11,7 +11,7 @@ import shlex
 import signal
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -79,6 +79,8 @@ class AppEnvironment:
     service_urls: Mapping[str, str]  # DATABASE_URL, REDIS_URL, MONGO_URL as the lab needs
     # More instances of the same app, on these ports (horizontal-scale checks).
     extra_ports: tuple[int, ...] = ()
+    # JAVA_HOME and PATH of the JDK the lab needs (runner/toolchain.py); the project's own env may override them.
+    toolchain: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def ports(self) -> tuple[int, ...]:
@@ -193,7 +195,8 @@ class AppRunner:
 
     # -- phases --------------------------------------------------------------------------
     def _env(self, *, with_services: bool) -> dict[str, str]:
-        extra = dict(self.config.app.env) if self.config.app is not None else {}
+        extra = dict(self.app_env.toolchain)
+        extra.update(self.config.app.env if self.config.app is not None else {})
         extra["PORT"] = str(self.app_env.port)
         if with_services:
             extra.update(self.app_env.service_urls)

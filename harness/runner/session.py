@@ -39,6 +39,7 @@ from harness.runner.balancer import Balancer
 from harness.runner.clock import FakeClock
 from harness.runner.deps import DependencyReuse
 from harness.runner.execute import Planned, not_run, run_check
+from harness.runner.toolchain import java_environment
 from harness.runs import Leftovers
 from harness.services import provision
 from harness.services.base import Mode, ServiceSettings, free_port
@@ -253,7 +254,8 @@ class Session:
         extra_ports = tuple(free_port() for _ in range(request.manifest.instances - 1))
         self.app = app = AppRunner(
             request.project, workdir=request.workdir, reaper=self.reaper, progress=reporter.phase,
-            app_env=AppEnvironment(port=free_port(), service_urls=urls, extra_ports=extra_ports),
+            app_env=AppEnvironment(port=free_port(), service_urls=urls, extra_ports=extra_ports,
+                                   toolchain=java_environment(request.manifest.java)),
             echo=reporter.note if request.debug else None, launcher=request.launcher, clock=self.clock,
             log_limit_bytes=request.log_limit_bytes, deps=request.deps, lab_id=request.lab.id,
         )
