@@ -473,6 +473,15 @@ class AppRunner:
                 time.sleep(interval)
                 interval = min(interval * 1.5, 0.5)
 
+    def restart(self) -> float:
+        """Stop every instance as the run's end does (SIGTERM, a grace, then SIGKILL) and start them
+        again on the same ports: for checks that a state outlives the process (a queued job, data
+        in Redis). Seconds until they answer their health route; AppFailed if they do not."""
+        self.stop()
+        self._proc, self._others = None, []
+        self.start()
+        return self.wait_ready()
+
     def stop(self) -> int | None:
         """Stop every instance; the first one's exit code."""
         if self._proc is None:
