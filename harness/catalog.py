@@ -62,6 +62,9 @@ class LabManifest:
     run_tests: bool = False  # run the project's own test suite ([tests] in harness.toml)
     repeat_tests: bool = False  # run it a second time on the same database (isolation)
     bugs: tuple[SeededBug, ...] = ()  # run it once more against each of these
+    # The harness runs a record feed on loopback for the app to stream from (its URL: FEED_URL),
+    # which the checks script and observe (harness/runner/feed.py).
+    feed: bool = False
     # What `harness grade` allows a submission when the instructor's policy does not say:
     # the harness's defaults with the lab's [grading] table over them (a testing lab runs the
     # learner's suite eight times, with coverage, and needs more CPU time than an API lab).
@@ -224,13 +227,16 @@ def load_manifest(path: Path) -> LabManifest:
     if (bugs or repeat_tests) and not run_tests:
         raise ConfigError(file, "seeded bugs and repeated test runs need the project's tests: set run_tests = true",
                           key="app.run_tests")
+    feed = app.get("feed", False)
+    if not isinstance(feed, bool):
+        raise ConfigError(file, f"feed must be true or false, got {feed!r}", key="app.feed")
     java = data.get("java")
     if java is not None and (not isinstance(java, int) or isinstance(java, bool) or not 8 <= java <= 99):
         raise ConfigError(file, f"java must be a Java version, the oldest the lab needs (e.g. 21), got {java!r}",
                           key="java")
     return LabManifest(services=tuple(services), checks=checks, clock=_clock(file, app), instances=instances,
                        run_tests=run_tests, repeat_tests=repeat_tests, bugs=bugs, limits=_grading(file, data),
-                       java=java)
+                       java=java, feed=feed)
 
 
 def _grading(file: str, data: Mapping[str, Any]) -> Limits:
@@ -244,7 +250,7 @@ def _grading(file: str, data: Mapping[str, Any]) -> Limits:
         raise ConfigError(file, str(exc), key="grading") from None
 
 
-_APP_KEYS = ("clock", "instances", "run_tests", "repeat_tests")
+_APP_KEYS = ("clock", "instances", "run_tests", "repeat_tests", "feed")
 _BUG_KEYS = ("check", "file", "find", "replace")
 
 

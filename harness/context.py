@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from harness.introspect.redis import RedisProbe
     from harness.proc.process import ManagedProcess
     from harness.registry import CheckSpec
+    from harness.runner.feed import Feed
 
 
 class AppHandle(Protocol):
@@ -87,6 +88,7 @@ class CheckContext:
     redis_probe: RedisProbe | None = None
     mongo_probe: MongoProbe | None = None
     clock_control: Clock | None = None
+    feed_server: Feed | None = None  # labs with [app] feed = true
     # Direct clients to each instance when the lab runs several; `http` then goes through
     # the balancer. With one instance this is [http].
     instances: list[AppClient] = field(default_factory=list)
@@ -134,6 +136,13 @@ class CheckContext:
         if self.clock_control is None:
             raise RuntimeError('this check moves the app\'s clock, but the lab does not set [app] clock = "faketime"')
         return self.clock_control
+
+    @property
+    def feed(self) -> Feed:
+        """The run's record feed, the app's upstream (FEED_URL)."""
+        if self.feed_server is None:
+            raise RuntimeError("this check needs the harness's feed, but the lab does not set [app] feed = true")
+        return self.feed_server
 
     def param(self, name: str) -> Any:
         """The running check's parameter: the lab's or `--param`'s value, else its declared default."""

@@ -39,6 +39,7 @@ from harness.runner.balancer import Balancer
 from harness.runner.clock import FakeClock
 from harness.runner.deps import DependencyReuse
 from harness.runner.execute import Planned, not_run, run_check
+from harness.runner.feed import Feed
 from harness.runner.toolchain import java_environment
 from harness.runs import Leftovers
 from harness.services import provision
@@ -134,6 +135,7 @@ class Session:
         self.test_databases: list[AppDatabase] = []
         self.settings: ServiceSettings | None = None
         self.clock: FakeClock | None = None
+        self.feed: Feed | None = None
         self.suite_leftovers: Leftovers | None = None
 
     def run(self) -> RunResult:
@@ -251,6 +253,9 @@ class Session:
             self.probes.append(mongo_probe)
         if request.manifest.clock == "faketime":
             self.clock = FakeClock.create()
+        if request.manifest.feed:
+            self.feed = Feed().start()
+            urls["FEED_URL"] = self.feed.url
         extra_ports = tuple(free_port() for _ in range(request.manifest.instances - 1))
         self.app = app = AppRunner(
             request.project, workdir=request.workdir, reaper=self.reaper, progress=reporter.phase,
@@ -290,8 +295,8 @@ class Session:
             self.client = self.instances[0]
         return CheckContext(http=self.client, app=app, run_id=request.run_id, seed=request.seed,
                             pg_probe=pg_probe, redis_probe=redis_probe, mongo_probe=mongo_probe,
-                            clock_control=self.clock, note=reporter.note, instances=self.instances,
-                            lab_id=request.lab.id, suite_leftovers=self.suite_leftovers)
+                            clock_control=self.clock, feed_server=self.feed, note=reporter.note,
+                            instances=self.instances, lab_id=request.lab.id, suite_leftovers=self.suite_leftovers)
 
     def _project_tests(self, app: AppRunner, urls: dict[str, str], planned_ids: set[str], result: RunResult) -> None:
         """The project's own suite; then again on the same database, and against each seeded bug, as the lab asks."""
@@ -339,6 +344,8 @@ class Session:
             self.app.stop()
         if self.clock is not None:
             self.clock.close()
+        if self.feed is not None:
+            self.feed.stop()
         for probe in self.probes:
             with contextlib.suppress(Exception):
                 probe.close()
