@@ -1,0 +1,120 @@
+package shelfgrading;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.shelf.fanout.FanOut;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * FanOut.all's results, errors and timeout as the README gives them. No test waits on a clock to
+ * judge: calls meet at latches, so a test passes as soon as the behaviour is right and fails by
+ * its @Timeout when it is not. How many calls are in flight at once, and on which kind of thread,
+ * is the check jmodule.threads.virtual's, against a slow endpoint of the harness.
+ */
+@Timeout(10)
+class FanOutTest {
+
+    private static final Duration LONG = Duration.ofSeconds(30);
+    private static final Duration SHORT = Duration.ofMillis(200);
+
+    @Test
+    void resultsAreInTheOrderOfTheCallsNotOfTheirEnds() throws Exception {
+        CountDownLatch lastDone = new CountDownLatch(1);
+        List<Callable<String>> calls = List.of(
+                () -> {
+                    lastDone.await(); // the first call ends only once the last has
+                    return "first";
+                },
+                () -> "second",
+                () -> {
+                    lastDone.countDown();
+                    return "third";
+                });
+        assertEquals(List.of("first", "second", "third"), FanOut.all(calls, LONG));
+    }
+
+    @Test
+    void noCallsGiveNoResults() throws Exception {
+        assertEquals(List.of(), FanOut.all(List.<Callable<String>>of(), LONG));
+    }
+
+    @Test
+    void aFailedCallEndsTheWaitWithItsExceptionAndInterruptsTheOthers() throws Exception {
+        IOException boom = new IOException("the catalog is down");
+        AtomicInteger interrupted = new AtomicInteger();
+        AtomicInteger running = new AtomicInteger();
+        CountDownLatch slowStarted = new CountDownLatch(2);
+        Callable<String> slow = () -> {
+            running.incrementAndGet();
+            try {
+                slowStarted.countDown();
+                Thread.sleep(LONG);
+                return "never";
+            } catch (InterruptedException e) {
+                interrupted.incrementAndGet();
+                throw e;
+            } finally {
+                running.decrementAndGet();
+            }
+        };
+        Callable<String> failing = () -> {
+            slowStarted.await();
+            throw boom;
+        };
+        ExecutionException thrown = assertThrows(ExecutionException.class,
+                () -> FanOut.all(List.of(slow, failing, slow), LONG));
+        assertSame(boom, thrown.getCause(), "the cause is the failed call's own exception");
+        assertEquals(0, running.get(), "calls still running when FanOut.all threw");
+        assertEquals(2, interrupted.get(), "the two slow calls are interrupted");
+    }
+
+    @Test
+    void theTimeoutInterruptsTheCallsStillRunningBeforeItIsThrown() throws Exception {
+        AtomicInteger interrupted = new AtomicInteger();
+        AtomicInteger running = new AtomicInteger();
+        Callable<String> never = () -> {
+            running.incrementAndGet();
+            try {
+                Thread.sleep(LONG);
+                return "never";
+            } catch (InterruptedException e) {
+                interrupted.incrementAndGet();
+                throw e;
+            } finally {
+                running.decrementAndGet();
+            }
+        };
+        Callable<String> quick = () -> "quick";
+        assertThrows(TimeoutException.class, () -> FanOut.all(List.of(quick, never, never, never), SHORT));
+        assertEquals(0, running.get(), "calls still running when FanOut.all threw");
+        assertEquals(3, interrupted.get(), "the three calls still running are interrupted");
+    }
+
+    @Test
+    void nullsAreRefused() {
+        assertThrows(NullPointerException.class, () -> FanOut.all(null, LONG));
+        assertThrows(NullPointerException.class, () -> FanOut.all(List.of(() -> "x"), null));
+        List<Callable<String>> withNull = Arrays.asList(() -> "x", null);
+        assertThrows(NullPointerException.class, () -> FanOut.all(withNull, LONG));
+    }
+
+    @Test
+    void theCallerKeepsItsThreadFree() throws Exception {
+        Thread caller = Thread.currentThread();
+        List<Callable<Boolean>> calls = List.of(() -> Thread.currentThread() == caller);
+        assertFalse(FanOut.all(calls, LONG).get(0), "a call ran on the caller's own thread");
+    }
+}
