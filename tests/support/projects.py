@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -21,6 +22,7 @@ from typing import Any
 
 from harness.layers import SKIPPED as LAYER_SKIPPED
 from harness.layers import lay_out
+from harness.runner.toolchain import java_environment
 from tests.support import timing
 from tests.support.locks import machine_lock
 
@@ -64,8 +66,11 @@ def warm_maven_cache(project: Path) -> None:
     with machine_lock("maven"):
         if done.exists():
             return
+        # The JDK the pom compiles for, as the harness finds one for a lab's `java = N`.
+        release = re.search(r"<maven\.compiler\.release>(\d+)<", pom.read_text(encoding="utf-8"))
+        env = {**os.environ, **java_environment(int(release.group(1)) if release else None)}
         build = subprocess.run(["mvn", "-q", "-B", "-DskipTests", "package"], cwd=project,
-                               capture_output=True, text=True, timeout=900)
+                               capture_output=True, text=True, timeout=900, env=env)
         assert build.returncode == 0, f"mvn package in {project} failed:\n{build.stdout}{build.stderr}"
         shutil.rmtree(project / "target", ignore_errors=True)
         done.touch()
