@@ -72,6 +72,10 @@ class LabManifest:
     # `java = 21`: the oldest Java the lab's code needs; the harness finds such a JDK for the
     # install, the tests and the app (harness/runner/toolchain.py). None: whatever is on PATH.
     java: int | None = None
+    # `processes = ["catalog"]`: services of the learner's own beside the app, each started from the
+    # project's [processes.<name>] before it, on a port of its own, and reached by the app through
+    # a recording proxy of the harness's at <NAME>_URL (harness/runner/processes.py).
+    processes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -234,9 +238,14 @@ def load_manifest(path: Path) -> LabManifest:
     if java is not None and (not isinstance(java, int) or isinstance(java, bool) or not 8 <= java <= 99):
         raise ConfigError(file, f"java must be a Java version, the oldest the lab needs (e.g. 21), got {java!r}",
                           key="java")
+    processes = app.get("processes", [])
+    if not isinstance(processes, list) or not all(isinstance(p, str) and _PROCESS_NAME.fullmatch(p)
+                                                  for p in processes) or len(set(processes)) != len(processes):
+        raise ConfigError(file, f"processes must be a list of distinct lowercase names, got {processes!r}",
+                          key="app.processes")
     return LabManifest(services=tuple(services), checks=checks, clock=_clock(file, app), instances=instances,
                        run_tests=run_tests, repeat_tests=repeat_tests, bugs=bugs, limits=_grading(file, data),
-                       java=java, feed=feed)
+                       java=java, feed=feed, processes=tuple(processes))
 
 
 def _grading(file: str, data: Mapping[str, Any]) -> Limits:
@@ -250,7 +259,9 @@ def _grading(file: str, data: Mapping[str, Any]) -> Limits:
         raise ConfigError(file, str(exc), key="grading") from None
 
 
-_APP_KEYS = ("clock", "instances", "run_tests", "repeat_tests", "feed")
+_APP_KEYS = ("clock", "instances", "run_tests", "repeat_tests", "feed", "processes")
+# A process's name becomes its variable's (catalog: CATALOG_URL): lowercase, digits, '_'.
+_PROCESS_NAME = re.compile(r"[a-z][a-z0-9_]{0,30}")
 _BUG_KEYS = ("check", "file", "find", "replace")
 
 

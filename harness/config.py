@@ -57,6 +57,17 @@ class AppConfig:
 
 
 @dataclass(frozen=True)
+class ProcessConfig:
+    """`[processes.<name>]`: a service of the project's own that the app calls (a microservices
+    lab's catalog), started before the app from the same install, on a port of its own ($PORT)."""
+
+    start: str
+    health: str = "/health"
+    ready_timeout_s: float = 60.0
+    env: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class TestsConfig:
     """The project's own test suite, for labs that grade it (the testing labs, the capstone)."""
 
@@ -90,6 +101,7 @@ class ProjectConfig:
     app: AppConfig | None
     images: ServiceImages = ServiceImages()
     tests: TestsConfig | None = None
+    processes: Mapping[str, ProcessConfig] = field(default_factory=dict)
     # Said to the learner before the run (an [app] that an app-less track does not use).
     warnings: tuple[str, ...] = ()
 
@@ -98,7 +110,8 @@ class ProjectConfig:
         return self.root / CONFIG_NAME
 
 
-_TOP_KEYS = ("track", "app", "services", "tests")
+_TOP_KEYS = ("track", "app", "services", "tests", "processes")
+_PROCESS_KEYS = ("start", "health", "ready_timeout", "env")
 _TESTS_KEYS = ("command", "coverage", "timeout", "rerun")
 _APP_KEYS = (
     "start", "install", "build", "migrate", "health",
@@ -176,19 +189,7 @@ def parse_config(root: Path, data: Mapping[str, Any], file: str) -> ProjectConfi
     if not health.startswith("/"):
         raise ConfigError(file, f"must be a path starting with '/', got {health!r}", key="app.health",
                           suggestion="/" + health)
-    env = app_table.get("env", {})
-    if not isinstance(env, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in env.items()
-    ):
-        raise ConfigError(file, "must be a table of string values, e.g. env = { NODE_ENV = \"production\" }",
-                          key="app.env")
-    for name, value in env.items():
-        if not _ENV_NAME.fullmatch(name):
-            raise ConfigError(file, f"{name!r} is not a variable name: letters, digits and '_', not starting "
-                                    "with a digit", key="app.env")
-        if "\0" in value:
-            raise ConfigError(file, f"the value of {name} holds a NUL character, which no environment can hold",
-                              key="app.env")
+    env = _env(file, app_table, "app.env")
     app = AppConfig(
         start=_string(file, app_table, "start", "app.", required=False),
         install=_string(file, app_table, "install", "app.", required=False),
@@ -198,10 +199,51 @@ def parse_config(root: Path, data: Mapping[str, Any], file: str) -> ProjectConfi
         install_timeout_s=_duration(file, app_table, "install_timeout", 600.0),
         migrate_timeout_s=_duration(file, app_table, "migrate_timeout", 120.0),
         ready_timeout_s=_duration(file, app_table, "ready_timeout", 60.0),
-        env=dict(env),
+        env=env,
     )
     return ProjectConfig(root=root, track=track, app=app, images=_images(file, data),
-                         tests=_tests(file, data.get("tests")))
+                         tests=_tests(file, data.get("tests")), processes=_processes(file, data.get("processes", {})))
+
+
+def _env(file: str, table: Mapping[str, Any], key: str) -> dict[str, str]:
+    env = table.get("env", {})
+    if not isinstance(env, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in env.items()
+    ):
+        raise ConfigError(file, "must be a table of string values, e.g. env = { NODE_ENV = \"production\" }",
+                          key=key)
+    for name, value in env.items():
+        if not _ENV_NAME.fullmatch(name):
+            raise ConfigError(file, f"{name!r} is not a variable name: letters, digits and '_', not starting "
+                                    "with a digit", key=key)
+        if "\0" in value:
+            raise ConfigError(file, f"the value of {name} holds a NUL character, which no environment can hold",
+                              key=key)
+    return dict(env)
+
+
+def _processes(file: str, table: Any) -> dict[str, ProcessConfig]:
+    """`[processes.<name>]` tables; whether the lab wants them is the runner's to say."""
+    if not isinstance(table, dict):
+        raise ConfigError(file, "must be a table of tables: [processes.catalog] start = \"...\"", key="processes")
+    found = {}
+    for name, entry in table.items():
+        prefix = f"processes.{name}."
+        if not isinstance(entry, dict):
+            raise ConfigError(file, "must be a table with a start command", key=f"processes.{name}")
+        _reject_unknown(file, entry, _PROCESS_KEYS, prefix)
+        health = _string(file, entry, "health", prefix, required=False) or "/health"
+        if not health.startswith("/"):
+            raise ConfigError(file, f"must be a path starting with '/', got {health!r}", key=prefix + "health")
+        ready = 60.0
+        if "ready_timeout" in entry:
+            try:
+                ready = parse_duration(entry["ready_timeout"])
+            except ValueError as exc:
+                raise ConfigError(file, str(exc), key=prefix + "ready_timeout") from None
+        found[name] = ProcessConfig(start=_string(file, entry, "start", prefix, required=True) or "",
+                                    health=health, ready_timeout_s=ready, env=_env(file, entry, prefix + "env"))
+    return found
 
 
 def _images(file: str, data: Mapping[str, Any]) -> ServiceImages:

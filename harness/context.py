@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from harness.proc.process import ManagedProcess
     from harness.registry import CheckSpec
     from harness.runner.feed import Feed
+    from harness.runner.processes import NamedProcess
 
 
 class AppHandle(Protocol):
@@ -54,6 +55,10 @@ class AppHandle(Protocol):
     def log_tail(self, lines: int = 20) -> str: ...
 
     def restart(self) -> float: ...
+
+    def process(self, name: str) -> NamedProcess: ...
+
+    def terminate(self, grace_s: float) -> int | None: ...
 
     def run_command(self, argv: Sequence[str], *, timeout_s: float, env: Mapping[str, str] | None = None,
                     cwd: Path | None = None) -> ProjectRun: ...

@@ -6,6 +6,7 @@ the project's, not the harness's: they end the run with the app's last log lines
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import signal
@@ -28,8 +29,10 @@ from harness.runner.bugs import SeedError, clear_leftovers, discard, seeded_copy
 from harness.runner.clock import FakeClock
 from harness.runner.confined import OutsideProject, read_inside
 from harness.runner.deps import DependencyReuse, inputs, source_snapshot
+from harness.runner.processes import NamedProcess, ProcessFailed, missing
 from harness.runner.testlog import FailureDigest
 from harness.runs import BugRun, MigrateRun, ProjectRun, TestRun
+from harness.services.base import free_port
 
 LOG_LINES = 25
 # What the app inherits from the harness's environment; everything else it must be told.
@@ -112,8 +115,11 @@ class AppRunner:
         log_limit_bytes: int | None = None,
         deps: DependencyReuse | None = None,
         lab_id: str = "",
+        processes: Sequence[str] = (),
     ) -> None:
         self.config = config
+        self._wanted = tuple(processes)  # the lab's named processes (runner/processes.py)
+        self._named: dict[str, NamedProcess] = {}
         self._deps = deps  # None: every run installs (grading, and when asked)
         self._lab_id = lab_id
         self.workdir = workdir
@@ -185,8 +191,15 @@ class AppRunner:
         return None if self._proc is None else self._proc.poll()
 
     def log_tail(self, lines: int = 20) -> str:
-        """The last lines of every instance (one after the other when there are several)."""
-        return "\n".join(p.tail(lines) for p in self._instances() if p.tail(lines))
+        """The last lines of every instance (one after the other when there are several), then of
+        each named process under its name."""
+        own = [p.tail(lines) for p in self._instances() if p.tail(lines)]
+        named = [f"[{name}]\n{p.tail(lines)}" for name, p in self._named.items() if p.tail(lines)]
+        return "\n".join(own + named)
+
+    def process(self, name: str) -> NamedProcess:
+        """A named process of the lab's, once started (checks kill it and start it again)."""
+        return self._named[name]
 
     @property
     def log_limit_reached(self) -> bool:
@@ -407,12 +420,14 @@ class AppRunner:
             raise AppFailed("a check of this run needs the app running, but harness.toml's [app] has no start "
                             "command", phase="start",
                             fixes=["Add one: start = \"node src/server.js\" (it must listen on $PORT)"])
+        urls = self._start_processes()
         ports = self.app_env.ports
         self._progress(f"starting: {command}" + (f" ({len(ports)} instances)" if len(ports) > 1 else ""))
         user, group = self._launcher.account()
         for index, port in enumerate(ports):
             env = self._env(with_services=True)
             env["PORT"] = str(port)
+            env.update(urls)
             if self._clock is not None:  # only the running app: install and migrate keep real time
                 env.update(self._clock.environment())
             name = "app" if len(ports) == 1 else f"app{index + 1}"
@@ -482,8 +497,66 @@ class AppRunner:
         self.start()
         return self.wait_ready()
 
+    def _start_processes(self) -> dict[str, str]:
+        """The lab's named processes, each started and ready before the app; the app's <NAME>_URL for each."""
+        absent = missing(self._wanted, self.config.processes)
+        if absent:
+            first = absent[0]
+            raise AppFailed(f"this lab runs a {first} process beside the app, but harness.toml has no "
+                            f"[processes.{first}] table saying how to start it", phase="start",
+                            fixes=[f"Add it, for example:\n[processes.{first}]\n"
+                                   f"start = \"node {first}/src/server.js\"\nhealth = \"/health\""])
+        for name in self._wanted:
+            if name not in self._named:
+                self._named[name] = NamedProcess(name, self.config.processes[name], free_port(),
+                                                 self._spawn, lambda proc: self._reaper.forget_process_group(proc.pid))
+            named = self._named[name]
+            if named.alive():
+                continue
+            self._progress(f"starting the {name} process: {named.config.start}")
+            try:
+                named.start()
+            except ProcessFailed as exc:
+                raise AppFailed(exc.message, phase="start", log_tail=exc.log_tail, fixes=exc.fixes) from None
+        return {p.variable: p.proxy.url for p in self._named.values()}
+
+    def _spawn(self, name: str, command: str, extra: Mapping[str, str]) -> ManagedProcess:
+        """A named process, started as the app is: its account, launcher, environment and log cap."""
+        user, group = self._launcher.account()
+        env = self._env(with_services=True)
+        env.update(extra)
+        argv, env = self._shell(command, "start", env)
+        proc = ManagedProcess(name, argv, cwd=self.workdir, env=env, on_line=self._prefixed(name),
+                              on_start=self._reaper.process_group, user=user, group=group,
+                              log_limit_bytes=self._log_limit)
+        proc.start()
+        return proc
+
+    def terminate(self, grace_s: float) -> int | None:
+        """SIGTERM to the app (its first instance) and wait for it to exit by itself: its exit code,
+        or None when it was still running after `grace_s` (then it is killed). restart() brings it back."""
+        proc = self._proc
+        if proc is None:
+            return None
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        deadline = time.monotonic() + grace_s
+        while (code := proc.poll()) is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        if code is None:
+            proc.stop(grace_s=0.0)
+        return code
+
     def stop(self) -> int | None:
-        """Stop every instance; the first one's exit code."""
+        """Stop every instance, then the named processes; the first instance's exit code."""
+        try:
+            return self._stop_instances()
+        finally:
+            for named in self._named.values():
+                named.close()
+            self._named.clear()
+
+    def _stop_instances(self) -> int | None:
         if self._proc is None:
             return None
         codes = []

@@ -263,6 +263,7 @@ class Session:
                                    toolchain=java_environment(request.manifest.java)),
             echo=reporter.note if request.debug else None, launcher=request.launcher, clock=self.clock,
             log_limit_bytes=request.log_limit_bytes, deps=request.deps, lab_id=request.lab.id,
+            processes=request.manifest.processes,
         )
         for phase, action in (("install", app.install),
                               ("migrate", lambda: app.migrate(pg_probe.schema_snapshot if pg_probe else None))):

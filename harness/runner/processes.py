@@ -1,0 +1,241 @@
+"""Named processes: services of the learner's own that the app calls (a gateway's catalog).
+
+A lab lists them (`[app] processes = ["catalog"]` in lab.toml), the project says how to start
+each (`[processes.catalog]` in harness.toml). Each gets a port of its own in PORT and starts
+before the app, from the same install, with the same account, launcher (a grading jail),
+environment and log cap as the app; the run ends them with the app, also on Ctrl-C.
+
+The app does not reach a process directly: it gets <NAME>_URL, the address of a recording proxy
+of the harness's in front of the process. The proxy lets checks see what the app sends (headers
+such as traceparent), count the app's calls while the process is down (a circuit breaker stops
+making them), and hold the process's answers back for a while (requests in flight at a SIGTERM).
+While the process is down the proxy closes the app's connection without an answer, as a dead
+upstream behind any TCP proxy looks.
+"""
+
+from __future__ import annotations
+
+import http.client
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import httpx
+
+from harness.config import ProcessConfig
+from harness.durations import format_duration
+from harness.errors import ExitCode, HarnessError
+from harness.proc.process import ManagedProcess
+
+LOG_LINES = 25
+# Headers that belong to one connection, never forwarded (RFC 9110, 7.6.1).
+HOP_BY_HOP = frozenset({"connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding",
+                        "upgrade", "content-length", "host"})
+
+
+class ProcessFailed(HarnessError):
+    """A named process did not start or did not answer its health route: the project's to fix."""
+
+    exit_code = ExitCode.CHECK_FAILED
+
+    def __init__(self, message: str, *, log_tail: str, fixes: Sequence[str] = ()) -> None:
+        super().__init__(message, fixes=fixes)
+        self.log_tail = log_tail
+
+
+@dataclass(frozen=True)
+class Seen:
+    """One request the app sent through the proxy; header names in lowercase."""
+
+    method: str
+    path: str
+    headers: Mapping[str, str]
+    forwarded: bool  # False: the process was down (the app's connection was closed unanswered)
+
+
+class RecordingProxy:
+    """An HTTP/1.1 proxy on 127.0.0.1 in front of one process; one thread per connection."""
+
+    def __init__(self, upstream_port: int) -> None:
+        self.upstream_port = upstream_port
+        self.delay_s = 0.0  # how long each request waits before it is forwarded
+        self._lock = threading.Lock()
+        self._seen: list[Seen] = []
+        self._held = 0
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass  # the app's calls are recorded, not printed
+
+            def _forward(self) -> None:
+                proxy._forward(self)
+
+            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _forward
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self.port = int(self._server.server_address[1])
+        self._thread = threading.Thread(target=self._server.serve_forever, name="process-proxy", daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        if self._thread.is_alive():
+            self._server.shutdown()
+        self._server.server_close()
+
+    def seen(self) -> list[Seen]:
+        with self._lock:
+            return list(self._seen)
+
+    @property
+    def held(self) -> int:
+        """Requests inside the proxy now: received from the app, not yet answered."""
+        with self._lock:
+            return self._held
+
+    def _forward(self, handler: BaseHTTPRequestHandler) -> None:
+        length = int(handler.headers.get("Content-Length") or 0)
+        body = handler.rfile.read(length) if length > 0 else None
+        headers = {k.lower(): v for k, v in handler.headers.items()}
+        with self._lock:
+            self._held += 1
+        try:
+            if self.delay_s > 0:
+                time.sleep(self.delay_s)
+            try:
+                status, reason, reply_headers, data = self._upstream(handler.command, handler.path, headers, body)
+            except OSError:
+                self._record(Seen(handler.command, handler.path, headers, forwarded=False))
+                handler.close_connection = True  # closed unanswered: what a dead upstream looks like
+                return
+            self._record(Seen(handler.command, handler.path, headers, forwarded=True))
+            handler.send_response_only(status, reason)
+            for name, value in reply_headers:
+                if name.lower() not in HOP_BY_HOP:
+                    handler.send_header(name, value)
+            handler.send_header("Content-Length", str(len(data)))
+            handler.end_headers()
+            if handler.command != "HEAD":
+                handler.wfile.write(data)
+        finally:
+            with self._lock:
+                self._held -= 1
+
+    def _upstream(self, method: str, path: str, headers: Mapping[str, str],
+                  body: bytes | None) -> tuple[int, str, list[tuple[str, str]], bytes]:
+        conn = http.client.HTTPConnection("127.0.0.1", self.upstream_port, timeout=30)
+        try:
+            sent = {k: v for k, v in headers.items() if k not in HOP_BY_HOP}
+            sent["host"] = f"127.0.0.1:{self.upstream_port}"
+            conn.request(method, path, body=body, headers=sent)
+            response = conn.getresponse()
+            return response.status, response.reason, response.getheaders(), response.read()
+        except http.client.HTTPException as exc:
+            raise OSError(str(exc)) from exc
+        finally:
+            conn.close()
+
+    def _record(self, seen: Seen) -> None:
+        with self._lock:
+            self._seen.append(seen)
+
+
+Spawn = Callable[[str, str, Mapping[str, str]], ManagedProcess]
+
+
+class NamedProcess:
+    """One named process, its port and its proxy; started, killed and started again by checks."""
+
+    def __init__(self, name: str, config: ProcessConfig, port: int, spawn: Spawn,
+                 on_stop: Callable[[ManagedProcess], None]) -> None:
+        self.name = name
+        self.config = config
+        self.port = port
+        self.proxy = RecordingProxy(port)
+        self.proxy.start()
+        self._spawn = spawn
+        self._on_stop = on_stop
+        self._proc: ManagedProcess | None = None
+
+    @property
+    def url(self) -> str:
+        """The process's own address (the app is given the proxy's)."""
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def variable(self) -> str:
+        return f"{self.name.upper()}_URL"
+
+    def alive(self) -> bool:
+        return self._proc is not None and self._proc.alive()
+
+    def tail(self, lines: int = 20) -> str:
+        return self._proc.tail(lines) if self._proc is not None else ""
+
+    def start(self) -> float:
+        """Start it and wait until its health route answers 200: seconds from start to ready."""
+        self._proc = self._spawn(self.name, self.config.start, {"PORT": str(self.port), **self.config.env})
+        return self._wait_ready(self._proc)
+
+    def kill(self) -> int | None:
+        """SIGKILL, no grace: a crash, as far as the app can tell."""
+        return self._stop(grace_s=0.0)
+
+    def _stop(self, grace_s: float) -> int | None:
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return None
+        code = proc.stop(grace_s=grace_s)
+        self._on_stop(proc)
+        return code
+
+    def close(self) -> None:
+        self._stop(grace_s=5.0)
+        self.proxy.stop()
+
+    def _wait_ready(self, proc: ManagedProcess) -> float:
+        budget, health = self.config.ready_timeout_s, self.config.health
+        deadline = time.monotonic() + budget
+        last, interval = "no answer yet", 0.05
+        with httpx.Client(timeout=2.0) as client:
+            while True:
+                code = proc.poll()
+                if code is not None:
+                    proc.join_output(1.0)
+                    raise ProcessFailed(
+                        f"the {self.name} process exited with code {code} before it was ready: an HTTP server is "
+                        f"expected to keep running (its start command: {self.config.start})",
+                        log_tail=proc.tail(LOG_LINES),
+                        fixes=[f"Run [processes.{self.name}] start yourself with PORT set, and read the error"])
+                try:
+                    response = client.get(self.url + health)
+                    if response.status_code == 200:
+                        return time.monotonic() - proc.started_at
+                    last = f"GET {health} answered {response.status_code}"
+                except httpx.HTTPError as exc:
+                    last = f"GET {health}: {type(exc).__name__}"
+                if time.monotonic() >= deadline:
+                    raise ProcessFailed(
+                        f"the {self.name} process did not answer GET {health} with 200 within "
+                        f"{format_duration(budget)} ([processes.{self.name}] ready_timeout); last seen: {last}",
+                        log_tail=proc.tail(LOG_LINES),
+                        fixes=[f"Listen on the port in the PORT environment variable ({self.port} in this run)",
+                               f"Answer GET {health} with 200 once it is ready ([processes.{self.name}] health)"])
+                time.sleep(interval)
+                interval = min(interval * 1.5, 0.5)
+
+
+def missing(wanted: Sequence[str], configured: Mapping[str, ProcessConfig]) -> list[str]:
+    """The lab's processes the project's harness.toml does not say how to start."""
+    return [name for name in wanted if name not in configured]
