@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from harness.introspect.mongo import MongoProbe
     from harness.introspect.pg import PgProbe
     from harness.introspect.redis import RedisProbe
+    from harness.oauth.provider import OAuthProvider
     from harness.proc.process import ManagedProcess
     from harness.registry import CheckSpec
     from harness.runner.feed import Feed
@@ -94,6 +95,7 @@ class CheckContext:
     mongo_probe: MongoProbe | None = None
     clock_control: Clock | None = None
     feed_server: Feed | None = None  # labs with [app] feed = true
+    oauth_provider: OAuthProvider | None = None  # labs with the service "oauth"
     # Direct clients to each instance when the lab runs several; `http` then goes through
     # the balancer. With one instance this is [http].
     instances: list[AppClient] = field(default_factory=list)
@@ -148,6 +150,13 @@ class CheckContext:
         if self.feed_server is None:
             raise RuntimeError("this check needs the harness's feed, but the lab does not set [app] feed = true")
         return self.feed_server
+
+    @property
+    def oauth(self) -> OAuthProvider:
+        """The run's OpenID provider, the app's identity provider (OAUTH_ISSUER)."""
+        if self.oauth_provider is None:
+            raise RuntimeError('this check needs the harness\'s OAuth provider, but the lab\'s services lack "oauth"')
+        return self.oauth_provider
 
     def param(self, name: str) -> Any:
         """The running check's parameter: the lab's or `--param`'s value, else its declared default."""

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 __all__ = ["SERVICES", "CheckContext", "CheckFunc", "CheckSpec", "Registry", "check", "load_validators"]
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*){2}$")
-SERVICES = frozenset({"postgres", "redis", "mongodb"})
+SERVICES = frozenset({"postgres", "redis", "mongodb", "oauth"})
 
 
 # A check raises Failure (or Skip, CannotCheck) when the property does not hold; it returns

@@ -29,6 +29,7 @@ from harness.httpclient import AppClient
 from harness.introspect.mongo import MongoProbe
 from harness.introspect.pg import PgProbe
 from harness.introspect.redis import RedisProbe
+from harness.oauth.provider import CALLBACK_PATH, OAuthProvider
 from harness.outcomes import Failure, RunResult
 from harness.params import ParamError
 from harness.proc.reaper import Reaper
@@ -136,6 +137,7 @@ class Session:
         self.settings: ServiceSettings | None = None
         self.clock: FakeClock | None = None
         self.feed: Feed | None = None
+        self.oauth: OAuthProvider | None = None
         self.suite_leftovers: Leftovers | None = None
 
     def run(self) -> RunResult:
@@ -226,8 +228,10 @@ class Session:
             images=dict(request.images), progress=reporter.phase,
         )
         t = time.monotonic()
-        self.services = services = provision.start(settings, request.manifest.services)
-        if request.manifest.services:
+        # "oauth" is no server to provision: the harness runs its provider itself, below.
+        servers = tuple(s for s in request.manifest.services if s != "oauth")
+        self.services = services = provision.start(settings, servers)
+        if servers:
             result.timings["services_ready"] = time.monotonic() - t
             result.environment["services"] = services.describe()
             result.environment["services_mode"] = f"{services.decision.mode.value} ({services.decision.reason})"
@@ -256,10 +260,14 @@ class Session:
         if request.manifest.feed:
             self.feed = Feed().start()
             urls["FEED_URL"] = self.feed.url
+        app_port = free_port()
+        if "oauth" in request.manifest.services:
+            self.oauth = OAuthProvider(redirect_uri=f"http://127.0.0.1:{app_port}{CALLBACK_PATH}").start()
+            urls.update(self.oauth.env())
         extra_ports = tuple(free_port() for _ in range(request.manifest.instances - 1))
         self.app = app = AppRunner(
             request.project, workdir=request.workdir, reaper=self.reaper, progress=reporter.phase,
-            app_env=AppEnvironment(port=free_port(), service_urls=urls, extra_ports=extra_ports,
+            app_env=AppEnvironment(port=app_port, service_urls=urls, extra_ports=extra_ports,
                                    toolchain=java_environment(request.manifest.java)),
             echo=reporter.note if request.debug else None, launcher=request.launcher, clock=self.clock,
             log_limit_bytes=request.log_limit_bytes, deps=request.deps, lab_id=request.lab.id,
@@ -296,8 +304,9 @@ class Session:
             self.client = self.instances[0]
         return CheckContext(http=self.client, app=app, run_id=request.run_id, seed=request.seed,
                             pg_probe=pg_probe, redis_probe=redis_probe, mongo_probe=mongo_probe,
-                            clock_control=self.clock, feed_server=self.feed, note=reporter.note,
-                            instances=self.instances, lab_id=request.lab.id, suite_leftovers=self.suite_leftovers)
+                            clock_control=self.clock, feed_server=self.feed, oauth_provider=self.oauth,
+                            note=reporter.note, instances=self.instances, lab_id=request.lab.id,
+                            suite_leftovers=self.suite_leftovers)
 
     def _project_tests(self, app: AppRunner, urls: dict[str, str], planned_ids: set[str], result: RunResult) -> None:
         """The project's own suite; then again on the same database, and against each seeded bug, as the lab asks."""
@@ -347,6 +356,8 @@ class Session:
             self.clock.close()
         if self.feed is not None:
             self.feed.stop()
+        if self.oauth is not None:
+            self.oauth.stop()
         for probe in self.probes:
             with contextlib.suppress(Exception):
                 probe.close()
