@@ -16,13 +16,11 @@ from __future__ import annotations
 import secrets
 import threading
 import time
-from pathlib import Path
+from collections.abc import Callable
 
 import psycopg
 
-from harness.services.postgres import LocalPostgres
-
-from .failover_record import in_recovery
+from .failover_record import Node, in_recovery
 from .replica_pair import wait_for
 from .server import HARNESS_OPTIONS
 
@@ -33,17 +31,7 @@ POLL_S = 0.05
 UNLOGGED = ("fatal", "panic")  # log_min_messages levels that leave LOG lines out of the log
 
 
-def _file_present(data: Path) -> bool:
-    try:
-        (data / "promote").stat()
-    except FileNotFoundError:
-        return False
-    except OSError:
-        return True  # unreadable: cannot tell
-    return True
-
-
-def _mark(node: LocalPostgres, marker: str) -> bool:
+def _mark(node: Node, marker: str) -> bool:
     """Log `marker` from a session of node2's; False when no line of level LOG reaches the log
     from it, or promote_trigger_file names a file the harness cannot watch."""
     try:
@@ -62,11 +50,11 @@ def _mark(node: LocalPostgres, marker: str) -> bool:
     return True
 
 
-def never_requested(node: LocalPostgres, data: Path, until: float) -> bool:
+def never_requested(node: Node, requested: Callable[[], bool], until: float) -> bool:
     """True: no promotion of `node` was asked for, and none can begin (the script that could have
     asked has exited and its processes are gone). False: one was, or it cannot be told by `until`
-    (a monotonic time)."""
-    if _file_present(data):
+    (a monotonic time). `requested`: whether the `promote` file is in node2's folder (Ops)."""
+    if requested():
         return False
     marker = f"harness promotion probe {secrets.token_hex(8)}"
     if not _mark(node, marker):
@@ -83,7 +71,7 @@ def never_requested(node: LocalPostgres, data: Path, until: float) -> bool:
 HARNESS_PROMOTE_S = 30
 
 
-def promote_as_harness(node2: LocalPostgres) -> float | None:
+def promote_as_harness(node2: Node) -> float | None:
     """failover.sh did not promote node2: the harness does (pg_promote), so that the checks of the
     client and of the rejoin still run. When node2 became a primary; None: it did not."""
     try:

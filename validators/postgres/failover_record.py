@@ -4,11 +4,14 @@ failover_promote.py, failover_rejoin.py) all use."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import psycopg
 
+from harness.outcomes import CannotCheck
 from harness.services.postgres import LocalPostgres
 
 from . import failover_client as client
@@ -56,6 +59,7 @@ class Record:
     """What the scenario saw; each check reads its part."""
 
     problem: SetupFailed | None = None
+    cannot: CannotCheck | None = None  # the harness could not run the scenario (every check says so)
     sync_state: str = ""  # node2's in node1's pg_stat_replication before the kill
     acked: int = 0
     acked_frozen: int = 0  # acknowledged while node1's WAL sender was stopped
@@ -86,12 +90,62 @@ class Record:
     node1_port: int = 0
 
 
+class Node(Protocol):
+    """A server of the scenario as its parts use it: LocalPostgres (check), JailedNode (grade)."""
+
+    port: int
+    admin_url: str
+
+    def log_tail(self, lines: int = 20) -> str: ...
+
+
+class Restartable(Node, Protocol):
+    """node1 started again on its rewound folder."""
+
+    def start(self, timeout_s: float) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+class Ops(Protocol):
+    """What the scenario does to the servers' processes and folders, and how it runs the learner's
+    scripts: failover_servers.CheckOps (harness check: the unprivileged account) or
+    failover_jail.JailOps (harness grade: the submission's jail)."""
+
+    data1: Path
+    data2: Path
+
+    def script(self, name: str, text: str, env: Mapping[str, str], budget_s: float) -> servers.ScriptRun:
+        """`env`: the script's own variables; PATH, LC_ALL, HOME and PGPASSFILE are added."""
+        ...
+
+    def freeze(self, sender: int) -> None:
+        """SIGSTOP node1's process `sender` (its pid as node1 reports it)."""
+        ...
+
+    def kill_node1(self) -> None: ...
+
+    def promote_requested(self) -> bool:
+        """Whether node2's folder holds a `promote` file (or it cannot be told)."""
+        ...
+
+    def anchor_inode(self, relpath: str) -> int | None:
+        """The inode of node1's file `relpath` (inside its folder), None when there is none."""
+        ...
+
+    def rejoined(self) -> Restartable: ...
+
+
 def admin(url: str) -> psycopg.Connection[tuple[object, ...]]:
     return psycopg.connect(url, autocommit=True, connect_timeout=10, options=SETUP_OPTIONS)
 
 
+def passfile_line(password: str) -> str:
+    return f"127.0.0.1:*:*:{REPLICATION_USER}:{password}\n"
+
+
 def passfile(home: Path, password: str) -> Path:
-    return servers.write_private(home, "servers.pgpass", f"127.0.0.1:*:*:{REPLICATION_USER}:{password}\n")
+    return servers.write_private(home, "servers.pgpass", passfile_line(password))
 
 
 def script_env(primary: LocalPostgres, **more: str) -> dict[str, str]:

@@ -6,17 +6,13 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import os
 import time
-from pathlib import Path
 
 import psycopg
 
 from harness.errors import ServiceError
-from harness.proc.reaper import Reaper
 from harness.registry import CheckContext
 from harness.runner.confined import OutsideProject, read_inside
-from harness.services.postgres import LocalPostgres
 
 from . import failover_client as client
 from . import failover_servers as servers
@@ -26,44 +22,42 @@ from .failover_record import (
     REJOIN,
     REJOIN_BUDGET_S,
     REPLICATION_USER,
-    SERVER_OPTIONS,
     STREAMING_S,
+    Node,
+    Ops,
     Record,
     admin,
     in_recovery,
-    passfile,
-    script_env,
 )
 from .replica_pair import wait_for
 from .server import HARNESS_OPTIONS
 
 
-def anchor_inode(url: str, data: Path) -> int:
+def anchor_path(url: str) -> str:
+    """The anchor table's file, relative to the server's folder (the same on every copy)."""
     with admin(url) as conn:
         row = conn.execute("SELECT pg_relation_filepath(%s)", (f"public.{ANCHOR}",)).fetchone()
     assert row is not None
-    return os.stat(data / str(row[0])).st_ino
+    return str(row[0])
 
 
-def rejoin(rec: Record, ctx: CheckContext, node1: LocalPostgres, node2: LocalPostgres, data1: Path, inode: int,
-            password: str, conninfo: str, login: client.Login, ids: itertools.count[int],
-            reaper: Reaper) -> None:
+def rejoin(rec: Record, ctx: CheckContext, ops: Ops, node2: Node, inode: int | None, conninfo: str,
+           login: client.Login, ids: itertools.count[int]) -> None:
     try:
         text = read_inside(ctx.app.project_dir, REJOIN, servers.SCRIPT_BYTES)
     except (OSError, OutsideProject) as exc:
         rec.rejoin_problem = f"the project has no readable {REJOIN} ({exc})"
         return
-    home = servers.home_for(data1, "rejoin")
-    rec.rejoin = servers.run_script(REJOIN, text, home, script_env(
-        node1, OLD_PRIMARY_DATA=str(data1), OLD_PRIMARY_NAME=NODE1, NEW_PRIMARY_HOST="127.0.0.1",
-        NEW_PRIMARY_PORT=str(node2.port), REPLICATION_USER=REPLICATION_USER,
-        PGPASSFILE=str(passfile(home, password))), REJOIN_BUDGET_S, reaper)
+    rec.rejoin = ops.script(REJOIN, text, {
+        "OLD_PRIMARY_DATA": str(ops.data1), "OLD_PRIMARY_NAME": NODE1, "NEW_PRIMARY_HOST": "127.0.0.1",
+        "NEW_PRIMARY_PORT": str(node2.port), "REPLICATION_USER": REPLICATION_USER}, REJOIN_BUDGET_S)
     if not rec.rejoin.ok:
         return
-    with contextlib.suppress(OSError):
-        rec.rewound_in_place = False
-        rec.rewound_in_place = anchor_file_inode(data1, node2) == inode
-    rejoined = servers.Rejoined(node1, data1, SERVER_OPTIONS, reaper)
+    rec.rewound_in_place = False
+    with contextlib.suppress(psycopg.Error):
+        # The path as node2 names it now; the file's inode read by the harness itself.
+        rec.rewound_in_place = inode is not None and ops.anchor_inode(anchor_path(node2.admin_url)) == inode
+    rejoined = ops.rejoined()
     try:
         try:
             rejoined.start(STREAMING_S)
@@ -87,14 +81,7 @@ def rejoin(rec: Record, ctx: CheckContext, node1: LocalPostgres, node2: LocalPos
         rejoined.stop()
 
 
-def anchor_file_inode(data1: Path, node2: LocalPostgres) -> int:
-    with psycopg.connect(node2.admin_url, autocommit=True, connect_timeout=5, options=HARNESS_OPTIONS) as conn:
-        row = conn.execute("SELECT pg_relation_filepath(%s)", (f"public.{ANCHOR}",)).fetchone()
-    assert row is not None
-    return os.stat(data1 / str(row[0])).st_ino
-
-
-def streams_to(node2: LocalPostgres, name: str) -> bool:
+def streams_to(node2: Node, name: str) -> bool:
     with psycopg.connect(node2.admin_url, autocommit=True, connect_timeout=5, options=HARNESS_OPTIONS) as conn:
         return conn.execute("SELECT 1 FROM pg_stat_replication WHERE application_name = %s AND state = 'streaming'",
                             (name,)).fetchone() is not None

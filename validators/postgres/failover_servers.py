@@ -115,6 +115,48 @@ def kill_primary(primary: LocalPostgres, data: Path, frozen: list[int]) -> None:
     primary.halt()
 
 
+class CheckOps:
+    """harness check: the scripts as the unprivileged account, each in a folder beside the server's
+    folder it acts on; node1 killed and started again by the harness (failover_record.Ops)."""
+
+    def __init__(self, node1: LocalPostgres, data1: Path, data2: Path, pgpass: str, options: Mapping[str, str],
+                 reaper: Reaper) -> None:
+        self._node1, self.data1, self.data2 = node1, data1, data2
+        self._pgpass, self._options, self._reaper = pgpass, options, reaper
+        self._frozen: list[int] = []
+
+    def script(self, name: str, text: str, env: Mapping[str, str], budget_s: float) -> ScriptRun:
+        home = home_for(self.data2 if name == "failover.sh" else self.data1, name.removesuffix(".sh"))
+        full = {"PATH": f"{self._node1.binaries.bindir}:/usr/bin:/bin", "LC_ALL": "C", **env,
+                "PGPASSFILE": str(write_private(home, "servers.pgpass", self._pgpass))}
+        return run_script(name, text, home, full, budget_s, self._reaper)
+
+    def freeze(self, sender: int) -> None:
+        os.kill(sender, signal.SIGSTOP)
+        self._frozen.append(sender)
+
+    def kill_node1(self) -> None:
+        kill_primary(self._node1, self.data1, self._frozen)
+
+    def promote_requested(self) -> bool:
+        try:
+            (self.data2 / "promote").stat()
+        except FileNotFoundError:
+            return False
+        except OSError:
+            return True  # unreadable: cannot tell
+        return True
+
+    def anchor_inode(self, relpath: str) -> int | None:
+        try:
+            return os.stat(self.data1 / relpath).st_ino
+        except OSError:
+            return None
+
+    def rejoined(self) -> Rejoined:
+        return Rejoined(self._node1, self.data1, self._options, self._reaper)
+
+
 class Rejoined:
     """The old primary's postgres, started again on its own (rewound) data folder as a standby;
     stopped (fast shutdown, then SIGKILL) by stop(). Its folder stays the primary object's."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import psycopg
@@ -52,6 +52,11 @@ def _until() -> float:
     return time.monotonic() + UNTIL_S
 
 
+def _requested(data: Path) -> Callable[[], bool]:
+    """As harness check reads node2's folder (failover_servers.CheckOps.promote_requested)."""
+    return lambda: (data / "promote").exists()
+
+
 def _sql(server: LocalPostgres, statement: str) -> None:
     with psycopg.connect(server.admin_url, autocommit=True, options=HARNESS_OPTIONS) as conn:
         conn.execute(statement)
@@ -59,14 +64,14 @@ def _sql(server: LocalPostgres, statement: str) -> None:
 
 def test_nothing_asked_is_told_at_once(node: tuple[LocalPostgres, Path]) -> None:
     server, data = node
-    assert failover_promote.never_requested(server, data, _until())
+    assert failover_promote.never_requested(server, _requested(data), _until())
 
 
 def test_a_promote_file_not_yet_read_is_a_promotion_under_way(node: tuple[LocalPostgres, Path]) -> None:
     server, data = node
     (data / "promote").write_text("")
     try:
-        assert not failover_promote.never_requested(server, data, _until())
+        assert not failover_promote.never_requested(server, _requested(data), _until())
     finally:
         (data / "promote").unlink()
 
@@ -75,10 +80,10 @@ def test_a_promote_request_in_the_log_is_a_promotion_under_way(node: tuple[Local
     server, data = node
     # The line the startup process logs when it takes the request (here written by a session).
     _sql(server, "DO $$ BEGIN RAISE LOG 'received promote request'; END $$")
-    assert not failover_promote.never_requested(server, data, _until())
+    assert not failover_promote.never_requested(server, _requested(data), _until())
 
 
 @pytest.mark.parametrize("extra", [{"log_min_messages": "fatal"}, {"promote_trigger_file": "/nonexistent/go"}])
 def test_what_the_log_cannot_show_is_never_judged_early(extra: dict[str, str]) -> None:
     with _server(extra) as (server, data):
-        assert not failover_promote.never_requested(server, data, _until())
+        assert not failover_promote.never_requested(server, _requested(data), _until())

@@ -29,7 +29,7 @@ import shutil
 import signal
 import stat
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import partial
 from pathlib import Path
 from urllib.parse import quote
@@ -85,17 +85,19 @@ def take_over(primary: LocalPostgres, options: str) -> tuple[str, str]:
 
 
 class Scratch:
-    """`<project>/.harness/replica/<token>/`, the submission's own; made and removed by root
-    through descriptors, so a link the submission put on the way is never followed."""
+    """`<project>/.harness/<folder>/<token>/`, the submission's own (`replica` for week-08, `ha`
+    for week-15's two servers); made, read and removed by root through descriptors, so a link
+    the submission put on the way is never followed."""
 
-    def __init__(self, project: Path) -> None:
+    def __init__(self, project: Path, folder: str = FOLDER) -> None:
         owner = os.stat(project)
         if owner.st_uid == 0:
             raise CannotCheck("the graded project belongs to root: its script would have no account of its own")
         self.uid, self.gid = owner.st_uid, owner.st_gid
         self.project = project
+        self.folder = folder
         self.name = secrets.token_hex(8)
-        self.path = project / SCRATCH / FOLDER / self.name
+        self.path = project / SCRATCH / folder / self.name
         parent = self._parent(create=True)
         try:
             os.mkdir(self.name, 0o700, dir_fd=parent)
@@ -114,7 +116,7 @@ class Scratch:
         either name is removed (unlink never follows it) and a folder made in its place."""
         fd = os.open(self.project, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
         try:
-            for name in (SCRATCH, FOLDER):
+            for name in (SCRATCH, self.folder):
                 if create:
                     with contextlib.suppress(FileNotFoundError):
                         if not stat.S_ISDIR(os.stat(name, dir_fd=fd, follow_symlinks=False).st_mode):
@@ -131,36 +133,86 @@ class Scratch:
             raise
         return fd
 
-    def write(self, name: str, text: str) -> Path:
-        """A new file of the submission's (mode 0600) in the folder, never through a link."""
+    def _folder(self) -> int:
         parent = self._parent(create=False)
         try:
-            folder = os.open(self.name, _DIR_FLAGS, dir_fd=parent)
+            return os.open(self.name, _DIR_FLAGS, dir_fd=parent)
         finally:
             os.close(parent)
+
+    def write(self, name: str, text: str, *, publish: bool = False) -> Path:
+        """A new file of the submission's (mode 0600) in the folder, never through a link.
+        `publish`: written under another name first and renamed, so that a reader in the jail
+        never sees it half written."""
+        folder = self._folder()
         try:
-            fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600,
+            made = f".{name}.{secrets.token_hex(4)}" if publish else name
+            fd = os.open(made, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600,
                          dir_fd=folder)
+            with os.fdopen(fd, "w") as handle:
+                os.fchown(handle.fileno(), self.uid, self.gid)
+                handle.write(text)
+            if publish:  # rename never follows a link at either name
+                os.rename(made, name, src_dir_fd=folder, dst_dir_fd=folder)
         finally:
             os.close(folder)
-        with os.fdopen(fd, "w") as handle:
-            os.fchown(handle.fileno(), self.uid, self.gid)
-            handle.write(text)
         return self.path / name
 
-    def has_cluster(self) -> bool:
-        """Whether data/PG_VERSION is a regular file, reached without following a link."""
-        fds: list[int] = []
+    def _walk(self, parts: Sequence[str]) -> tuple[list[int], str]:
+        """Descriptors of the folders on the way to parts[-1] (the caller closes them), each
+        opened without following a link; a part that is empty, `.` or `..` is refused."""
+        if not parts or any(part in ("", ".", "..") or "/" in part for part in parts):
+            raise OSError(errno.EINVAL, f"not a plain path inside the folder: {'/'.join(parts)}")
+        fds = [self._folder()]
         try:
-            fds.append(self._parent(create=False))
-            for name in (self.name, "data"):
+            for name in parts[:-1]:
                 fds.append(os.open(name, _DIR_FLAGS, dir_fd=fds[-1]))
-            return stat.S_ISREG(os.stat("PG_VERSION", dir_fd=fds[-1], follow_symlinks=False).st_mode)
+        except BaseException:
+            for fd in fds:
+                os.close(fd)
+            raise
+        return fds, parts[-1]
+
+    def lstat(self, *parts: str) -> os.stat_result | None:
+        """The file at parts (inside the folder), itself and not what a link names; None when
+        it is not there or cannot be reached without following a link."""
+        try:
+            fds, last = self._walk(parts)
         except OSError:
-            return False
+            return None
+        try:
+            return os.stat(last, dir_fd=fds[-1], follow_symlinks=False)
+        except OSError:
+            return None
         finally:
             for fd in fds:
                 os.close(fd)
+
+    def tail(self, name: str, max_bytes: int) -> tuple[str, bool]:
+        """The last `max_bytes` of the regular file `name` in the folder (a link, a pipe or a
+        device is not read), and whether there was more before them."""
+        try:
+            fds, last = self._walk([name])
+        except OSError:
+            return "", False
+        try:
+            fd = os.open(last, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=fds[-1])
+        except OSError:
+            return "", False
+        finally:
+            for folder in fds:
+                os.close(folder)
+        with os.fdopen(fd, "rb") as handle:
+            size = os.fstat(fd).st_size
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return "", False
+            handle.seek(max(0, size - max_bytes))
+            return handle.read(max_bytes).decode("utf-8", "replace"), size > max_bytes
+
+    def has_cluster(self, data: str = "data") -> bool:
+        """Whether <data>/PG_VERSION is a regular file, reached without following a link."""
+        found = self.lstat(data, "PG_VERSION")
+        return found is not None and stat.S_ISREG(found.st_mode)
 
     def remove(self) -> None:
         """The folder and what the script and the server left in it; then .harness/replica and
@@ -177,7 +229,7 @@ class Scratch:
             os.close(parent)
         top = os.open(self.project, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
         try:
-            for name in (f"{SCRATCH}/{FOLDER}", SCRATCH):
+            for name in (f"{SCRATCH}/{self.folder}", SCRATCH):
                 try:
                     os.rmdir(name, dir_fd=top)
                 except OSError:
@@ -186,7 +238,7 @@ class Scratch:
             os.close(top)
 
 
-def check_account(ctx: CheckContext, scratch: Scratch) -> None:
+def check_account(ctx: CheckContext, scratch: Scratch, script: str = "setup-replica.sh") -> None:
     """The launcher runs the script as the project's own uid: not root, not a server's account."""
     run = ctx.app.run_command(["/usr/bin/id", "-u"], timeout_s=30, cwd=scratch.path)
     uid = run.output.strip()
@@ -194,7 +246,7 @@ def check_account(ctx: CheckContext, scratch: Scratch) -> None:
     forbidden = {0, *(account.uid for account in (users.service_run().account, users.current()) if account)}
     if run.exit_code != 0 or not uid.isdigit() or int(uid) in forbidden or int(uid) != scratch.uid:
         raise CannotCheck(f"a graded script would run as uid {uid or '?'} (exit {run.exit_code}), not as the "
-                          f"submission's own uid {scratch.uid}: setup-replica.sh is not run")
+                          f"submission's own uid {scratch.uid}: {script} is not run")
 
 
 class JailedStandby:
