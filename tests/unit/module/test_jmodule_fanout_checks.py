@@ -9,9 +9,9 @@ import threading
 import pytest
 
 from harness.outcomes import Failure
-from validators.jmodule.holding_endpoint import HoldingEndpoint, Observed
-from validators.jmodule.module import parse_description
-from validators.jmodule.threads import judge
+from harness.validators.jmodule.holding_endpoint import HoldingEndpoint, Observed
+from harness.validators.jmodule.module import parse_description
+from harness.validators.jmodule.threads import judge
 
 DESCRIBED = """\
 dev.shelf.fanout@1.0.0 file:///p/target/classes/
