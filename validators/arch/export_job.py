@@ -59,7 +59,11 @@ def status_of(ctx: CheckContext, accepted: Accepted) -> tuple[httpx.Response, di
     return response, body
 
 
-def wait_done(ctx: CheckContext, accepted: Accepted) -> dict[str, Any]:
+WORKER_HINT = ("A worker must take queued exports, write the file and mark the job done; look at the app's log for "
+               "its error.")
+
+
+def wait_done(ctx: CheckContext, accepted: Accepted, *, hint: str = WORKER_HINT) -> dict[str, Any]:
     """Poll the status URL until "done"; fails on "failed" or when DONE_WITHIN_S runs out."""
     deadline = time.monotonic() + DONE_WITHIN_S
     interval = 0.05
@@ -71,8 +75,7 @@ def wait_done(ctx: CheckContext, accepted: Accepted) -> dict[str, Any]:
             state = "failed" if body["status"] == "failed" else f"still {body['status']} after {DONE_WITHIN_S:.0f} s"
             raise Failure(f"the export job {state}", expected="\"status\": \"done\" and a download_url",
                           actual=describe(response),
-                          hint="A worker must take queued exports, write the file and mark the job done; "
-                               "look at the app's log for its error.",
+                          hint=hint,
                           reproduce=curl_for(accepted.response.request) + f"; then GET {accepted.status_path}")
         time.sleep(interval)
         interval = min(interval * 1.5, 0.5)

@@ -63,4 +63,8 @@ def export_survives_a_restart(ctx: CheckContext) -> None:
                                     "the export, dies with the process."),
                       reproduce=curl_for(accepted.response.request)
                       + f"; restart the app; curl http://127.0.0.1:$PORT{accepted.status_path}")
-    wait_done(ctx, accepted)
+    wait_done(ctx, accepted, hint=ctx.hint(
+        "The process was killed, perhaps while its worker ran this job: a job cut short must be pending again "
+        "for the next process within seconds (a transaction holding the job's row until it commits does that).",
+        node="BullMQ takes a stalled job back only after stalledInterval (30 s by default): lower it, with "
+             "lockDuration, to a few seconds."))
