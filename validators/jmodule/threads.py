@@ -88,7 +88,8 @@ def threads_virtual(ctx: CheckContext) -> Passed:
         command = probe_command((folder / "ThreadsProbe.java").as_posix(), endpoint.port)
         run = ctx.app.run_command(command, timeout_s=PROBE_BUDGET_S)
         seen = endpoint.observed()
-    reproduce = ("A server that holds each request until 2000 are in flight, then: "
-                 f"java --module-path target/classes --add-modules {MODULE} ThreadsProbe.java PORT {CALLS} "
-                 f"{CALL_TIMEOUT_S} (the lab's hidden/probe/ThreadsProbe.java)")
+    # The endpoint is the harness's: the whole check is what a learner reruns.
+    reproduce = (f"harness check week-05 --track java --only jmodule.threads.virtual (it runs "
+                 f"`java --module-path target/classes --add-modules {MODULE} ThreadsProbe.java PORT {CALLS} "
+                 f"{CALL_TIMEOUT_S}` against its endpoint)")
     return judge(seen, run.output, run.exit_code, reproduce)
