@@ -492,7 +492,7 @@ class AppRunner:
         """Stop every instance as the run's end does (SIGTERM, a grace, then SIGKILL) and start them
         again on the same ports: for checks that a state outlives the process (a queued job, data
         in Redis). Seconds until they answer their health route; AppFailed if they do not."""
-        self.stop()
+        self._stop_instances()  # the named processes it calls keep running (start() skips a live one)
         self._proc, self._others = None, []
         self.start()
         return self.wait_ready()
@@ -532,20 +532,24 @@ class AppRunner:
         proc.start()
         return proc
 
-    def terminate(self, grace_s: float) -> int | None:
-        """SIGTERM to the app (its first instance) and wait for it to exit by itself: its exit code,
-        or None when it was still running after `grace_s` (then it is killed). restart() brings it back."""
+    def terminate(self, grace_s: float) -> bool:
+        """SIGTERM to the app's first instance (its process group: the start command and what it
+        started, as an orchestrator signals a container) and wait until every process of it exited by
+        itself: False when one was still running after `grace_s` (then all are killed). restart()
+        brings the app back."""
         proc = self._proc
         if proc is None:
-            return None
+            return True
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(proc.pid, signal.SIGTERM)
         deadline = time.monotonic() + grace_s
-        while (code := proc.poll()) is None and time.monotonic() < deadline:
+        while time.monotonic() < deadline:
+            # The leader stays in the list until it is reaped: gone means it exited, nothing else left.
+            if proc.poll() is not None and len(proc.group_pids()) <= 1:
+                return True
             time.sleep(0.02)
-        if code is None:
-            proc.stop(grace_s=0.0)
-        return code
+        proc.stop(grace_s=0.0)
+        return False
 
     def stop(self) -> int | None:
         """Stop every instance, then the named processes; the first instance's exit code."""
