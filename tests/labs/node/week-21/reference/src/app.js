@@ -14,7 +14,9 @@ app.get('/health', (req, res) => {
   res.json({ status: 'ok' });
 });
 
+app.use('/v1/auth/oauth', require('./routes/oauth'));
 app.use('/v1/auth', require('./routes/auth'));
+app.use('/v1/me/api-keys', require('./routes/apiKeys'));
 app.use('/v1/me', require('./routes/me'));
 app.use('/v1/authors', require('./routes/authors'));
 app.use('/v1/books', require('./routes/books'));

@@ -1,9 +1,18 @@
 'use strict';
 // authenticate: every protected route's gate. requireAdmin: after it, on catalog writes.
 const { verifyAccess } = require('./tokens');
+const apiKeys = require('../repos/apiKeys');
 const { unauthorizedError, forbiddenError } = require('../http/problem');
 
-function authenticate(req, res, next) {
+// A Bearer access token, or an API key in X-API-Key (for scripts and integrations).
+async function authenticate(req, res, next) {
+  const key = req.get('x-api-key');
+  if (key !== undefined) {
+    const owner = await apiKeys.authenticate(key);
+    if (!owner) return next(unauthorizedError('the API key is not valid'));
+    req.user = owner;
+    return next();
+  }
   const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(req.get('authorization') || '');
   const user = match ? verifyAccess(match[1]) : null;
   if (!user) return next(unauthorizedError());
