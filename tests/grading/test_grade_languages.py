@@ -47,6 +47,9 @@ CASES = [
     # No app: PostgreSQL servers of the check's own with the learner's conf.d, pg_hba.conf and SQL.
     ("postgres/week-29", "week-29", "pg.rls.tenants", 10, 3),
     ("postgres/week-22", "week-22", "pg.perf.same_results", 9, 2),
+    # Both servers and the three scripts of a failover in one jail of the submission's, the
+    # harness a client of them (validators/postgres/failover_jail.py).
+    ("postgres/week-15", "week-15", "pg.ha.rejoined", 11, 3),
 ]
 
 

@@ -214,15 +214,17 @@ class Jail:
         """The learner's script, as check mode runs it (failover_servers.run_script): /bin/sh in
         the folder, within its budget, and what it left running in its process group stopped
         when it exits."""
-        path = self.scratch.write(name, text)
+        # A script that ran before may have left a file of that name: replaced, never followed.
+        path = self.scratch.write(name, text, publish=True)
+        started = time.monotonic()
         command = _quote_env({"PATH": self.path(), "LC_ALL": "C", "HOME": str(self.scratch.path), **env}) + (
             # timeout makes its own process group: the script's background processes are in it.
             f"timeout -k 2 {budget_s:.0f} /bin/sh {shlex.quote(str(path))} &\n"
             "job=$!\nwait \"$job\"\ncode=$?\nkill -9 \"-$job\" 2>/dev/null\nexit \"$code\"\n")
         try:
             code, output, seconds = self.run(command, budget_s + 2)
-        except JailGone as exc:
-            return ScriptRun(name, None, str(exc), budget_s, budget_s)
+        except JailGone as exc:  # it, or something it started, ended the driver
+            return ScriptRun(name, None, "", time.monotonic() - started, budget_s, lost=str(exc))
         if code in (124, 137) and seconds >= budget_s:
             code = None  # stopped at the end of its budget
         return ScriptRun(name, code, output, seconds, budget_s)

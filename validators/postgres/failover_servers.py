@@ -41,12 +41,15 @@ class ScriptRun:
     output: str
     seconds: float
     budget_s: float
+    lost: str = ""  # why no exit code came back at all (grading: the jail stopped answering)
 
     @property
     def ok(self) -> bool:
         return self.code == 0
 
     def verdict(self) -> str:
+        if self.lost:
+            return f"{self.name} did not report back: {self.lost}"
         if self.code is None:
             return f"{self.name} did not finish within {self.budget_s:.0f} s (it was stopped)"
         return f"{self.name} exited with code {self.code} after {self.seconds:.1f} s"
