@@ -12,6 +12,7 @@ import shlex
 import signal
 import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -134,6 +135,7 @@ class AppRunner:
         self._proc: ManagedProcess | None = None
         self._others: list[ManagedProcess] = []  # instances 2..n, when the lab runs several
         self._commands: list[ManagedProcess] = []  # a check's long-running processes (start_command)
+        self._starter: ThreadPoolExecutor | None = None  # the thread restart() starts instances from
         self._migrate_runs: list[MigrateRun] = []
         self._test_run: TestRun | None = None
         self._repeat_run: TestRun | None = None
@@ -491,10 +493,16 @@ class AppRunner:
     def restart(self) -> float:
         """Stop every instance as the run's end does (SIGTERM, a grace, then SIGKILL) and start them
         again on the same ports: for checks that a state outlives the process (a queued job, data
-        in Redis). Seconds until they answer their health route; AppFailed if they do not."""
+        in Redis). Seconds until they answer their health route; AppFailed if they do not.
+
+        The new instances are started from a thread of the runner's own, never the check's: in a
+        grading jail bwrap runs with --die-with-parent, whose signal comes when the *thread* that
+        started it ends, and a check's thread ends with the check."""
         self._stop_instances()  # the named processes it calls keep running (start() skips a live one)
         self._proc, self._others = None, []
-        self.start()
+        if self._starter is None:
+            self._starter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="app-restart")
+        self._starter.submit(self.start).result()
         return self.wait_ready()
 
     def _start_processes(self) -> dict[str, str]:
@@ -559,6 +567,9 @@ class AppRunner:
             for named in self._named.values():
                 named.close()
             self._named.clear()
+            if self._starter is not None:
+                self._starter.shutdown()
+                self._starter = None
 
     def _stop_instances(self) -> int | None:
         if self._proc is None:
