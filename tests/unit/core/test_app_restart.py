@@ -3,10 +3,14 @@ its health route (what arch.jobs.durable relies on), and the new process's log i
 
 from __future__ import annotations
 
+import shutil
 import sys
+import threading
+import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from harness.config import parse_config
 from harness.proc.reaper import Reaper
@@ -47,6 +51,38 @@ def test_restart_starts_a_new_process_on_the_same_port(tmp_path: Path) -> None:
         assert runner.alive()
         assert before != after, "a new process answers"
         assert f"serving {after}" in runner.log_tail(5) and f"serving {before}" not in runner.log_tail(5)
+    finally:
+        runner.stop()
+        reaper.close()
+
+
+@pytest.mark.skipif(shutil.which("setpriv") is None, reason="util-linux's setpriv sets the parent-death signal")
+def test_an_app_restarted_from_a_checks_thread_outlives_the_thread(tmp_path: Path) -> None:
+    """A grading jail's bwrap dies with the thread that started it (--die-with-parent, a
+    parent-death signal): setpriv --pdeathsig does the same here, without a jail."""
+    (tmp_path / "server.py").write_text(SERVER)
+    start = f"exec setpriv --pdeathsig KILL -- {sys.executable} server.py"
+    config = parse_config(tmp_path, {"track": "node", "app": {"start": start, "health": "/health"}}, "harness.toml")
+    port = free_port()
+    reaper = Reaper()
+    runner = AppRunner(config, workdir=tmp_path, app_env=AppEnvironment(port=port, service_urls={}),
+                       reaper=reaper, progress=lambda _message: None)
+    try:
+        runner.start()
+        runner.wait_ready()
+        check = threading.Thread(target=runner.restart)  # as a check runs: a thread that ends
+        check.start()
+        check.join()
+        # join() returns before the thread is gone from the kernel, and the parent-death signal comes
+        # as it goes: wait for that state. A SIGKILL sent then is taken before the app's next system
+        # call returns, so an answer after it says none was sent.
+        task = Path(f"/proc/self/task/{check.native_id}")
+        deadline = time.monotonic() + 10.0
+        while task.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert not task.exists()
+        assert httpx.get(f"http://127.0.0.1:{port}/health").status_code == 200
+        assert runner.alive(), runner.log_tail(5)
     finally:
         runner.stop()
         reaper.close()
