@@ -157,7 +157,9 @@ class OAuthProvider:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, name="oauth-provider", daemon=True).start()
+        # A short poll: stop() waits for the serving loop to notice, at every run's end.
+        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                         name="oauth-provider", daemon=True).start()
         self._key_ready.start()
         return self
 

@@ -128,7 +128,7 @@ def callback_checks_state(ctx: CheckContext) -> None:
             reproduce=curl_for(replay.request))
 
 
-@check("security.oauth.account_linked", points=3, services={"oauth", "postgres"})
+@check("security.oauth.account_linked", points=3, services={"oauth"})
 def accounts_link_by_subject(ctx: CheckContext) -> None:
     """A provider sign-in gives the app's own tokens for an account linked by the provider's subject.
 
