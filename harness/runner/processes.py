@@ -63,6 +63,7 @@ class RecordingProxy:
         self.delay_s = 0.0  # how long each request waits before it is forwarded
         self._lock = threading.Lock()
         self._seen: list[Seen] = []
+        self._received: list[str] = []  # the path of every request, as it arrives
         self._held = 0
         proxy = self
 
@@ -98,6 +99,11 @@ class RecordingProxy:
         with self._lock:
             return list(self._seen)
 
+    def received(self) -> list[str]:
+        """The path of every request received so far, answered or not (the record keeps the answered)."""
+        with self._lock:
+            return list(self._received)
+
     @property
     def held(self) -> int:
         """Requests inside the proxy now: received from the app, not yet answered."""
@@ -110,6 +116,7 @@ class RecordingProxy:
         headers = {k.lower(): v for k, v in handler.headers.items()}
         with self._lock:
             self._held += 1
+            self._received.append(handler.path)
         try:
             if self.delay_s > 0:
                 time.sleep(self.delay_s)

@@ -1,0 +1,91 @@
+"""A circuit breaker: the gateway stops calling a dead service, and calls it again once it is back."""
+
+from __future__ import annotations
+
+import httpx
+
+from harness.httpclient import curl_for
+from harness.outcomes import Failure
+from harness.registry import CheckContext, check
+
+from .shared import PARAMS, calls, dependency, ensure_running, start_again, wait_until
+
+# The lab's contract: the circuit opens after at most OPEN_AFTER failed calls in a row, stays
+# open at least a second (CONFIRM requests, sent back to back, fall well inside it), and tries
+# the service again at most 3 s after it opened: CLOSE_WITHIN_S from the service's return.
+OPEN_AFTER = 5
+MAX_REQUESTS = 12
+CONFIRM = 5
+CLOSE_WITHIN_S = 5.0
+
+
+@check("micro.breaker.opens_and_closes", points=3, params=PARAMS, app_database=False)
+def breaker_opens_and_closes(ctx: CheckContext) -> None:
+    """The gateway's circuit breaker opens fast when the service dies and closes when it returns.
+
+    The harness kills the service (SIGKILL): within 5 failed calls the gateway stops calling it
+    and answers 503 at once; the harness starts the service again, and the gateway answers 200
+    again within seconds, without being restarted.
+    """
+    named, route = dependency(ctx), str(ctx.param("route"))
+    hint = ctx.hint(
+        f"Wrap the calls to the {named.name} service in a circuit breaker: count failed calls (errors, "
+        "timeouts, 5xx), open after a few in a row and answer 503 without calling, then let one trial call "
+        "through after a second or two and close on its success.",
+        node="opossum (new CircuitBreaker(fn, { resetTimeout: 1000, volumeThreshold: 3 })) or a small class of "
+             "your own around fetch.",
+        java="Resilience4j's @CircuitBreaker (slidingWindowSize, minimumNumberOfCalls, waitDurationInOpenState).")
+    before = ctx.http.get(route)
+    if before.status_code != 200:
+        raise Failure(f"GET {route} answered {before.status_code} while the {named.name} service was up",
+                      expected="200", hint=f"Answer {route} from the {named.name} service.",
+                      reproduce=curl_for(before.request))
+    try:
+        named.kill()
+        start, statuses = len(named.proxy.seen()), []
+        opened = False
+        response: httpx.Response = before
+        for _ in range(MAX_REQUESTS):
+            made = len(calls(named, start))
+            response = ctx.http.get(route)
+            statuses.append(response.status_code)
+            if response.status_code < 500:
+                raise Failure(f"GET {route} answered {response.status_code} while the {named.name} service was "
+                              "down", expected="503: the service is unavailable", actual=f"statuses: {statuses}",
+                              hint=hint, reproduce=curl_for(response.request))
+            if len(calls(named, start)) == made:
+                opened = True
+                break
+        failed = len(calls(named, start))
+        if not opened or failed > OPEN_AFTER:
+            raise Failure(f"the circuit did not open: with the {named.name} service dead, the gateway called it "
+                          f"{failed} times in {len(statuses)} requests",
+                          expected=f"no more calls after at most {OPEN_AFTER} failed ones in a row",
+                          actual=f"statuses: {statuses}", hint=hint, reproduce=curl_for(response.request))
+        made = len(calls(named, start))
+        for _ in range(CONFIRM):
+            response = ctx.http.get(route)
+            statuses.append(response.status_code)
+            if response.status_code != 503:
+                raise Failure(f"with the circuit open, GET {route} answered {response.status_code}",
+                              expected="503 at once, without calling the service", actual=f"statuses: {statuses}",
+                              hint=hint, reproduce=curl_for(response.request))
+        if len(calls(named, start)) != made:
+            raise Failure(f"the circuit did not stay open: {len(calls(named, start)) - made} of {CONFIRM} requests "
+                          f"sent right after it opened called the {named.name} service again",
+                          expected="an open circuit for at least a second, then one trial call",
+                          actual=f"statuses: {statuses}", hint=hint, reproduce=curl_for(response.request))
+        start_again(named)
+        last: list[int] = []
+
+        def answers() -> bool:
+            last[:] = [ctx.http.get(route).status_code]
+            return last[0] == 200
+
+        if not wait_until(answers, CLOSE_WITHIN_S):
+            raise Failure(f"the circuit did not close: {CLOSE_WITHIN_S:g} s after the {named.name} service was back, "
+                          f"GET {route} still answered {last[0] if last else 'nothing'}",
+                          expected="200 once a trial call (at most 3 s after the circuit opened) succeeds",
+                          hint=hint, reproduce=curl_for(before.request))
+    finally:
+        ensure_running(named)

@@ -1,0 +1,70 @@
+"""Liveness and readiness: two questions, two answers."""
+
+from __future__ import annotations
+
+from harness.httpclient import curl_for
+from harness.outcomes import Failure
+from harness.params import Param
+from harness.registry import CheckContext, check
+
+from .shared import PARAMS, dependency, ensure_running, start_again, wait_until
+
+# How long a readiness probe may take to notice (the lab's contract: it asks the service now).
+NOTICE_WITHIN_S = 5.0
+
+
+@check("micro.health.ready_vs_live", points=2, app_database=False, params=[
+    *PARAMS,
+    Param("live", str, "/health/live", "the liveness route: 200 while the process works"),
+    Param("ready", str, "/health/ready", "the readiness route: 200 only while it can serve"),
+])
+def readiness_is_not_liveness(ctx: CheckContext) -> None:
+    """Readiness follows the service the gateway needs; liveness does not.
+
+    With the service up both answer 200. With the service killed, readiness turns 503 within
+    seconds while liveness stays 200 (a restart would not help), and readiness is 200 again once
+    the service is back.
+    """
+    named = dependency(ctx)
+    live, ready = str(ctx.param("live")), str(ctx.param("ready"))
+    hint = ctx.hint(
+        f"Liveness ({live}) says the process works: answer 200 whatever the {named.name} service does, or an "
+        f"orchestrator restarts a healthy gateway. Readiness ({ready}) says it can serve: ask the {named.name} "
+        "service (its health route, a short timeout) and answer 503 when it does not answer.",
+        java="Spring Boot: management.endpoint.health.group.readiness.include=readinessState,catalog with a "
+             "HealthIndicator for the catalog; liveness keeps livenessState only.")
+    for path in (live, ready):
+        response = ctx.http.get(path)
+        if response.status_code != 200:
+            raise Failure(f"GET {path} answered {response.status_code} with the {named.name} service up",
+                          expected="200", hint=hint, reproduce=curl_for(response.request))
+    seen: dict[str, int] = {}
+
+    def probe(path: str) -> int:
+        status = ctx.http.get(path).status_code
+        seen[path] = status
+        if path == live and status != 200:
+            raise Failure(f"GET {live} answered {status} while only the {named.name} service was down",
+                          expected="200: the gateway itself works", hint=hint,
+                          reproduce=f"curl -i http://127.0.0.1:$PORT{live}")
+        return status
+
+    try:
+        named.kill()
+        if not wait_until(lambda: probe(live) == 200 and probe(ready) != 200, NOTICE_WITHIN_S):
+            raise Failure(f"GET {ready} still answered {seen.get(ready)} {NOTICE_WITHIN_S:g} s after the "
+                          f"{named.name} service died", expected="503: not ready, the service it needs is gone",
+                          hint=hint, reproduce=f"curl -i http://127.0.0.1:$PORT{ready}")
+        if seen[ready] != 503:
+            raise Failure(f"GET {ready} answered {seen[ready]} with the {named.name} service down",
+                          expected="503", hint=hint, reproduce=f"curl -i http://127.0.0.1:$PORT{ready}")
+        if not ctx.app.alive():
+            raise Failure(f"the gateway exited when the {named.name} service died", evidence=ctx.app.log_tail(15),
+                          hint="A dependency that is down is an answer (503), not a reason to exit.")
+        start_again(named)
+        if not wait_until(lambda: probe(ready) == 200, NOTICE_WITHIN_S):
+            raise Failure(f"GET {ready} still answered {seen.get(ready)} {NOTICE_WITHIN_S:g} s after the "
+                          f"{named.name} service was back", expected="200 again", hint=hint,
+                          reproduce=f"curl -i http://127.0.0.1:$PORT{ready}")
+    finally:
+        ensure_running(named)

@@ -1,0 +1,59 @@
+"""What the microservices checks share: the dependency process, its proxy's record, restarts."""
+
+from __future__ import annotations
+
+import time
+
+from harness.outcomes import Failure
+from harness.params import Param
+from harness.registry import CheckContext
+from harness.runner.processes import NamedProcess, ProcessFailed, Seen
+
+DEPENDENCY = Param("dependency", str, "catalog", "the named process the gateway calls (lab.toml [app] processes)")
+ROUTE = Param("route", str, "/products", "a gateway route answered by calling the dependency")
+PARAMS = [DEPENDENCY, ROUTE]
+# How often a check asks again while it waits for a state (a breaker's trial, a readiness probe).
+POLL_S = 0.1
+
+
+def dependency(ctx: CheckContext) -> NamedProcess:
+    name = str(ctx.param("dependency"))
+    try:
+        return ctx.app.process(name)
+    except KeyError:
+        raise RuntimeError(f"the lab runs no process named {name!r}: add it to lab.toml [app] processes") from None
+
+
+def calls(named: NamedProcess, since: int = 0) -> list[Seen]:
+    """The gateway's calls to the dependency from record `since` on, its health route's left out
+    (a readiness probe may ask it at any time)."""
+    health = named.config.health
+    return [s for s in named.proxy.seen()[since:] if not s.path.startswith(health)]
+
+
+def start_again(named: NamedProcess) -> float:
+    """The dependency started again after a check killed it; a start that fails is the project's."""
+    try:
+        return named.start()
+    except ProcessFailed as exc:
+        raise Failure(f"the {named.name} process did not start again: {exc.message}",
+                      evidence=exc.log_tail,
+                      hint="It must start as often as it is asked to, on the same port.") from None
+
+
+def ensure_running(named: NamedProcess) -> None:
+    """What a check leaves behind: the dependency up, for the checks after it."""
+    if not named.alive():
+        start_again(named)
+
+
+def wait_until(predicate: object, within_s: float) -> bool:
+    """Poll `predicate` (a callable) until it is true or `within_s` has passed."""
+    assert callable(predicate)
+    deadline = time.monotonic() + within_s
+    while True:
+        if predicate():
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(POLL_S)

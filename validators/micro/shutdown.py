@@ -1,0 +1,117 @@
+"""Graceful shutdown: on SIGTERM the gateway finishes the requests in flight, then exits."""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+from harness.outcomes import CannotCheck, Failure, Passed
+from harness.registry import CheckContext, check
+from harness.runner.processes import NamedProcess
+
+from .shared import PARAMS, dependency, ensure_running, wait_until
+
+# A short bounded load (the harness's generator, harness/load): RATE requests a second for
+# DURATION, each on a connection of its own (Connection: close), so that a request is either
+# taken by the gateway or refused, never caught on an idle keep-alive connection mid-close.
+RATE = 40
+DURATION = "2500ms"
+# The service's answers are held this long at the harness's proxy: every request the gateway
+# takes is in flight for that long, and the SIGTERM comes once IN_FLIGHT are.
+HOLD_S = 0.4
+IN_FLIGHT = 6
+IN_FLIGHT_WITHIN_S = 10.0  # the generator's start, then a fraction of a second at RATE
+# The lab's contract: exit within 10 s of the SIGTERM (an orchestrator's grace is 30 s).
+EXIT_WITHIN_S = 10.0
+# The generator's error kinds do not tell a request refused after the SIGTERM (fine: the listener
+# is closed) from one dropped in flight (its client reconnects, and is refused): the check counts
+# instead the requests the gateway took, from the service's side (one call each), against the 200s.
+
+def _calls(named: NamedProcess, since: int) -> list[str]:
+    """The calls the gateway made to the service from `since` on (answered or held), its health route's left out."""
+    return [path for path in named.proxy.received()[since:] if not path.startswith(named.config.health)]
+
+
+SCENARIO = """\
+[defaults]
+headers = {{ Connection = "close" }}
+expect_status = [200]
+
+[[route]]
+path = "{route}"
+"""
+
+
+@check("micro.shutdown.graceful", points=3, params=PARAMS, app_database=False, timeout_s=90)
+def sigterm_drops_no_request(ctx: CheckContext) -> Passed:
+    """On SIGTERM the gateway answers every request in flight, then exits.
+
+    Under a short load, with requests in flight (the service's answers held back a moment), the
+    harness sends the gateway SIGTERM: every request it had taken is answered 200, later ones
+    are refused (not reset), and the process exits by itself within 10 s. The harness then
+    starts it again.
+    """
+    from harness.load.api import LoadError, UsageError, bench
+
+    named, route = dependency(ctx), str(ctx.param("route"))
+    hint = ctx.hint(
+        "On SIGTERM stop accepting connections (close the listening socket), let the requests already "
+        "taken finish, then exit; keep a last-resort timer shorter than the orchestrator's grace.",
+        node="process.on('SIGTERM', () => server.close(() => process.exit(0))); server.close() alone lets "
+             "in-flight requests finish; without a handler Node dies at once. In a Dockerfile use the exec "
+             "form CMD [\"node\", ...] so that node, not a shell, gets the signal.",
+        java="Spring Boot: server.shutdown=graceful and spring.lifecycle.timeout-per-shutdown-phase=10s.")
+    outcome: dict[str, Any] = {}
+
+    def load(scenario: Path) -> None:
+        try:
+            outcome["result"] = bench(ctx.app.base_url, rate=RATE, duration=DURATION, scenario=scenario)
+        except (LoadError, UsageError) as exc:
+            outcome["error"] = exc
+
+    with tempfile.TemporaryDirectory(prefix="harness-shutdown-") as folder:
+        scenario = Path(folder) / "scenario.toml"
+        scenario.write_text(SCENARIO.format(route=route), encoding="utf-8")
+        named.proxy.delay_s = HOLD_S
+        since = len(named.proxy.received())
+        worker = threading.Thread(target=load, args=(scenario,), name="shutdown-load", daemon=True)
+        try:
+            worker.start()
+            if not wait_until(lambda: named.proxy.held >= IN_FLIGHT or not worker.is_alive(), IN_FLIGHT_WITHIN_S) \
+                    or named.proxy.held < IN_FLIGHT:
+                worker.join()
+                if "error" in outcome:
+                    raise CannotCheck(f"the load generator did not run: {outcome['error']}")
+                raise Failure(f"under {RATE} requests a second to GET {route}, fewer than {IN_FLIGHT} calls to the "
+                              f"{named.name} service were ever in flight at once",
+                              hint=f"Answer {route} by calling the {named.name} service.")
+            in_flight = named.proxy.held
+            # Every request the gateway took before the signal called the service once: answered or held.
+            taken = len(_calls(named, since))
+            exited = ctx.app.terminate(EXIT_WITHIN_S)
+            tail = ctx.app.log_tail(15)  # the gateway that got the signal: restart() starts another
+            worker.join()
+        finally:
+            named.proxy.delay_s = 0.0
+    seconds = ctx.app.restart()
+    ctx.note(f"the gateway was started again ({seconds:.1f} s)")
+    ensure_running(named)
+    if "error" in outcome:
+        raise CannotCheck(f"the load generator did not run: {outcome['error']}")
+    result = outcome["result"]
+    answered = int(result["requests"]) - int(result["errors"])
+    summary = (f"{taken} requests taken before the SIGTERM ({in_flight} of them in flight), {answered} answered "
+               f"200; errors by kind: {result.get('errors_by_kind') or 'none'}")
+    if not exited:
+        raise Failure(f"the gateway did not exit within {EXIT_WITHIN_S:g} s of SIGTERM", actual=summary, hint=hint,
+                      evidence=tail)
+    if answered < taken:
+        raise Failure(f"requests were dropped when the gateway got SIGTERM: {taken - answered} of the {taken} it "
+                      "had taken were never answered 200",
+                      expected="every request the gateway had taken answered 200; later ones refused",
+                      actual=summary, hint=hint, evidence=tail,
+                      reproduce=f"harness bench http://127.0.0.1:$PORT{route} --rate {RATE} --duration 10s, and "
+                                "kill -TERM the gateway's pid while it runs")
+    return Passed(f"no request dropped: {summary}; {result.get('requests', '?')} requests in all")

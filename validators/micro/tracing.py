@@ -1,0 +1,90 @@
+"""W3C Trace Context: the gateway takes part in its caller's trace when it calls a service."""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from harness import expect
+from harness.httpclient import curl_for
+from harness.outcomes import Failure
+from harness.registry import CheckContext, check
+
+from .shared import PARAMS, calls, dependency
+
+TRACEPARENT = re.compile(r"^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$")
+# A vendor entry in W3C tracestate form: the gateway must pass it on as it came.
+TRACESTATE = "harness=check,vendor2=opaque-value"
+
+
+def _nonzero_hex(length: int) -> str:
+    while True:
+        value = secrets.token_hex(length // 2)
+        if value.strip("0"):
+            return value
+
+
+@check("micro.trace.propagated", points=2, params=PARAMS, app_database=False)
+def trace_context_is_propagated(ctx: CheckContext) -> None:
+    """The gateway passes W3C Trace Context on to the service it calls, as a participant.
+
+    A request with a traceparent reaches the dependency in the same trace (same trace id and
+    flags) with a span id of the gateway's own as its parent, and with its tracestate unchanged;
+    a request without one starts a new, valid trace.
+    """
+    named, route = dependency(ctx), str(ctx.param("route"))
+    trace_id, span_id = _nonzero_hex(32), _nonzero_hex(16)
+    sent = f"00-{trace_id}-{span_id}-01"
+    since = len(named.proxy.seen())
+    response = ctx.http.get(route, headers={"traceparent": sent, "tracestate": TRACESTATE})
+    expect.status(response, 200, what=f"GET {route} with a traceparent")
+    made = calls(named, since)
+    if not made:
+        raise Failure(f"GET {route} was answered without a call to the {named.name} service",
+                      hint=f"Answer {route} from the {named.name} service (its address is in "
+                           f"{named.variable}), not from a copy in the gateway.", reproduce=curl_for(response.request))
+    general = ("Read traceparent from the incoming request, keep its trace id and flags, put a new span id "
+               "of the gateway's (16 hex digits, not all zero) in its place, and send the result as the "
+               "traceparent of every call the request makes; pass tracestate on unchanged.")
+    hint = ctx.hint(general, node="With fetch: fetch(url, { headers: { traceparent, tracestate } }); "
+                                  "@opentelemetry/instrumentation-http and -undici do it for you.",
+                    java="Micrometer Tracing or the OpenTelemetry agent propagate it through RestClient/WebClient "
+                         "built from the auto-configured builder.")
+    for call in made:
+        got = call.headers.get("traceparent")
+        problem = None
+        match = TRACEPARENT.fullmatch(got or "")
+        if got is None:
+            problem = "it had no traceparent header"
+        elif match is None:
+            problem = f"its traceparent {got!r} is not version-00 W3C form (00-<32 hex>-<16 hex>-<2 hex>)"
+        elif match.group(1) != trace_id:
+            problem = f"its trace id {match.group(1)} is not the caller's {trace_id}: the trace is broken in two"
+        elif match.group(2) == span_id:
+            problem = ("its parent id is the caller's span id: the gateway forwarded the header as it came "
+                       "instead of naming its own span as the parent")
+        elif not match.group(2).strip("0"):
+            problem = "its parent id is all zeros, which W3C forbids"
+        elif match.group(3) != "01":
+            problem = f"its flags {match.group(3)} are not the caller's 01 (sampled)"
+        elif call.headers.get("tracestate") != TRACESTATE:
+            problem = f"its tracestate {call.headers.get('tracestate')!r} is not the one sent"
+        if problem:
+            raise Failure(f"the gateway's call {call.method} {call.path} to the {named.name} service did not carry "
+                          f"the caller's trace: {problem}",
+                          expected=f"traceparent 00-{trace_id}-<a span id of the gateway's>-01, tracestate "
+                                   f"{TRACESTATE}", actual=f"traceparent {got!r}, tracestate "
+                                   f"{call.headers.get('tracestate')!r}", hint=hint,
+                          reproduce=curl_for(response.request))
+
+    since = len(named.proxy.seen())
+    response = ctx.http.get(route)
+    expect.status(response, 200, what=f"GET {route} without a traceparent")
+    for call in calls(named, since):
+        got = call.headers.get("traceparent")
+        match = TRACEPARENT.fullmatch(got or "")
+        if match is None or not match.group(1).strip("0") or not match.group(2).strip("0") \
+                or match.group(1) == trace_id:
+            raise Failure(f"a request without a traceparent reached the {named.name} service without a new trace",
+                          expected="traceparent 00-<a new trace id>-<a span id>-<flags>, ids not all zeros",
+                          actual=f"traceparent {got!r}", hint=hint, reproduce=curl_for(response.request))
