@@ -193,7 +193,10 @@ class Jail:
         self._count += 1
         n = self._count
         started = time.monotonic()
-        self.scratch.write(f"cmd.{n}", text, publish=True)
+        try:
+            self.scratch.write(f"cmd.{n}", text, publish=True)
+        except OSError as exc:  # what ran in the jail put something else in its place
+            raise JailGone(f"command {n} could not be handed to the scenario's jail ({exc})") from None
         deadline = started + wait_s + ANSWER_S
         interval = 0.01
         while True:
@@ -214,9 +217,12 @@ class Jail:
         """The learner's script, as check mode runs it (failover_servers.run_script): /bin/sh in
         the folder, within its budget, and what it left running in its process group stopped
         when it exits."""
-        # A script that ran before may have left a file of that name: replaced, never followed.
-        path = self.scratch.write(name, text, publish=True)
         started = time.monotonic()
+        try:
+            # A script that ran before may have left a file of that name: replaced, never followed.
+            path = self.scratch.write(name, text, publish=True)
+        except OSError as exc:
+            return ScriptRun(name, None, "", 0.0, budget_s, lost=f"it could not be put in its folder ({exc})")
         command = _quote_env({"PATH": self.path(), "LC_ALL": "C", "HOME": str(self.scratch.path), **env}) + (
             # timeout makes its own process group: the script's background processes are in it.
             f"timeout -k 2 {budget_s:.0f} /bin/sh {shlex.quote(str(path))} &\n"
@@ -306,7 +312,10 @@ class JailedNode:
             for key, value in self._options.items():
                 args += ["-c", f"{key}={value}"]
             # The server outlives the command: the driver's jail keeps it, its log in the folder.
-            code, output, _ = self._jail.run(f"{shlex.join(args)} >>{shlex.quote(self._log)} 2>&1 &\n", 10.0)
+            try:
+                code, output, _ = self._jail.run(f"{shlex.join(args)} >>{shlex.quote(self._log)} 2>&1 &\n", 10.0)
+            except JailGone as exc:
+                raise ServiceError(f"{self.name} was not started: {exc}", log_tail=self.log_tail(20)) from None
             if code != 0:
                 raise ServiceError(f"{self.name} was not started (exit {code})", log_tail=output)
             self.admin_url = f"postgresql://{SUPERUSER}:{quote(self._password)}@127.0.0.1:{self.port}/postgres"

@@ -15,7 +15,9 @@ their folders are gone before that first check returns.
 
 Its parts: failover_record.py (names, bounds, the record), failover_servers.py (the servers and
 the learner's scripts), failover_client.py (the writers), failover_promote.py (whether and when
-node2 was promoted) and failover_rejoin.py (node1 back as a standby).
+node2 was promoted) and failover_rejoin.py (node1 back as a standby). Under `harness grade` the
+servers and scripts run in the submission's jail instead (failover_graded.py, failover_jail.py);
+from the two streaming servers on, the scenario is the same code (scenario(), through an Ops).
 """
 
 from __future__ import annotations
