@@ -33,6 +33,7 @@ class FeedStream:
 
     lines: tuple[bytes, ...]
     hold_after: int | None  # pause after this many lines until release()
+    pace_s: float = 0.0  # after the pause, wait this long before each further line
     path: str = ""
     local_port: int = 0  # the feed's side of the connection
     peer_port: int = 0  # the app's side
@@ -109,8 +110,8 @@ class Feed:
         for stream in list(self.streams):
             stream.release()
 
-    def plan(self, lines: Sequence[bytes], hold_after: int | None = None) -> FeedStream:
-        stream = FeedStream(tuple(lines), hold_after)
+    def plan(self, lines: Sequence[bytes], hold_after: int | None = None, pace_s: float = 0.0) -> FeedStream:
+        stream = FeedStream(tuple(lines), hold_after, pace_s)
         with self._lock:
             self._plans.append(stream)
         return stream
@@ -146,6 +147,9 @@ class Feed:
             for index, line in enumerate(stream.lines):
                 if stream.hold_after is not None and index == stream.hold_after and not self._hold(conn, stream):
                     return
+                if stream.pace_s and stream.hold_after is not None and index >= stream.hold_after \
+                        and not self._pause(conn, stream):
+                    return
                 if not self._write(conn, stream, line):
                     return
                 stream.lines_written += 1
@@ -168,6 +172,16 @@ class Feed:
             if self._stopping.is_set() or _peer_closed(conn):
                 stream.closed_by_peer = True
                 return False
+        return True
+
+    def _pause(self, conn: socket.socket, stream: FeedStream) -> bool:
+        """A trickle's gap between lines; False when the app closed the connection meanwhile."""
+        deadline = time.monotonic() + stream.pace_s
+        while time.monotonic() < deadline:
+            if self._stopping.is_set() or _peer_closed(conn):
+                stream.closed_by_peer = True
+                return False
+            time.sleep(min(_POLL_S, stream.pace_s))
         return True
 
     def _write(self, conn: socket.socket, stream: FeedStream, line: bytes) -> bool:
