@@ -30,13 +30,14 @@ def the_first_book_arrives_before_the_feed_ends(ctx: CheckContext) -> None:
         with reading(ctx, FIRST_LINE_S) as response:
             status = f"{response.status_code} {response.headers.get('content-type', '')}"
             lines = response.iter_lines()
+            # The feed cannot send more than FIRST books before release(): a line read here
+            # was sent before the feed's end.
             first = next((parse_line(line) for line in lines if line.strip()), None)
-            paused_then = stream.holding
             stream.release()
             for _ in lines:  # the rest, so that the app finishes the stream normally
                 pass
     except httpx.TimeoutException:
-        paused_then = stream.holding
+        pass
     finally:
         stream.release()
         ctx.feed.forget_plans()
@@ -51,14 +52,6 @@ def the_first_book_arrives_before_the_feed_ends(ctx: CheckContext) -> None:
             actual=f"{status}; no line" if status else "not even the response's headers",
             hint="Do not collect the feed (collectList(), reduce(), a List in the controller) before "
                  "answering: return the Flux, so each book is written and flushed as it comes.",
-            reproduce=REPRODUCE,
-        )
-    if not paused_then:
-        raise Failure(
-            "the first book reached the client only after the feed had been released",
-            expected=f"a line while the feed waits after {FIRST} of {COUNT}",
-            actual=f"{stream.lines_written} books written by the feed when the first line came",
-            hint="Return the Flux itself; do not buffer it (buffer(n), collectList()) before writing.",
             reproduce=REPRODUCE,
         )
     if not isinstance(first, dict) or first.get("isbn") != records[0]["isbn"]:
