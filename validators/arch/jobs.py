@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import time
+from typing import Any
+
+import httpx
+import psycopg
+
 from harness.errors import HarnessError
 from harness.httpclient import curl_for
-from harness.outcomes import Failure
+from harness.outcomes import Failure, Passed
 from harness.registry import CheckContext, check
 
 from ..shelf.api import ShelfApi
 from .export_job import require_book_in_download, start_export, wait_done
 
+BLOCK_WAIT_S = 3.0  # for the job to block on the locked books table: a worker polling every second has it
 QUEUE_HINT = ("Keep jobs where a restart cannot lose them: a queue in Redis (BullMQ, RQ, Celery) or a jobs "
               "table in PostgreSQL, with the job's status beside it; the worker takes them up again when it "
               "starts.")
@@ -36,24 +43,36 @@ def export_runs_in_the_background(ctx: CheckContext) -> None:
 
 
 @check("arch.jobs.durable", points=2, services={"postgres", "redis"}, timeout_s=90)
-def export_survives_a_restart(ctx: CheckContext) -> None:
-    """An export asked for just before the app restarts is still known after it, and gets done.
+def export_survives_a_restart(ctx: CheckContext) -> Passed:
+    """An export in flight when the app is killed is still known after a restart, and gets done.
 
-    Asks for an export and, as soon as the 202 arrives, restarts the app as a crash would
-    (SIGTERM, and no wait for a graceful stop; a new process on the same port). The status
+    Locks the books table (ACCESS EXCLUSIVE, in a transaction of the app's role), asks for an
+    export (the 202 must not wait for books), waits up to 3 s for the job to block on the
+    lock (its worker has taken it), then restarts the app as a crash would: SIGTERM, no wait
+    for a graceful stop, a new process on the same port. Then it releases the lock. The status
     URL must still answer and reach "done": a job or status kept in the process's memory is
-    lost with it, and a job its worker was running when the process died must be taken up
-    again. (What the download holds is arch.jobs.export's.)
+    lost with it, and a job its worker was running must be taken up again.
     """
-    accepted = start_export(ctx)
-    try:
-        ctx.app.restart()
-    except HarnessError as exc:
-        raise Failure("the app did not come back after a restart",
-                      expected="the app ready again after SIGTERM and a new start", actual=str(exc),
-                      hint="Start with the jobs of the previous process still queued: the app's log says why it "
-                           "did not.",
-                      reproduce="start the app, POST /v1/exports, stop it (kill -TERM) and start it again") from None
+    in_flight = False
+    if ctx.pg.relation("books") is None:  # no books table to hold: the restart alone
+        accepted = start_export(ctx)
+        _restart(ctx)
+    else:
+        with ctx.pg.transaction() as conn:
+            conn.execute("SET LOCAL lock_timeout = '5s'")
+            conn.execute("LOCK TABLE books IN ACCESS EXCLUSIVE MODE")
+            try:
+                accepted = start_export(ctx)
+            except httpx.TimeoutException:
+                raise Failure("POST /v1/exports did not answer while the books table was locked",
+                              expected="202 at once: the request queues the job, a worker reads the books",
+                              actual="no answer within the client's timeout", hint=QUEUE_HINT,
+                              reproduce="psql: BEGIN; LOCK TABLE books; then curl -X POST "
+                                        "http://localhost:$PORT/v1/exports -d '{}'") from None
+            in_flight = _wait_for_a_waiter(conn)
+            _restart(ctx)
+        # The transaction ends here: the killed worker's statement runs on, fails to answer a
+        # dead client, and its backend ends with whatever it held.
     probe = ctx.http.get(accepted.status_path)
     if probe.status_code == 404:
         raise Failure("after a restart, the app no longer knows the export it accepted",
@@ -64,7 +83,36 @@ def export_survives_a_restart(ctx: CheckContext) -> None:
                       reproduce=curl_for(accepted.response.request)
                       + f"; restart the app; curl http://127.0.0.1:$PORT{accepted.status_path}")
     wait_done(ctx, accepted, hint=ctx.hint(
-        "The process was killed, perhaps while its worker ran this job: a job cut short must be pending again "
-        "for the next process within seconds (a transaction holding the job's row until it commits does that).",
+        "The process was killed while its worker ran this job (or before it took it): the job must be pending "
+        "again for the next process within seconds (a transaction that holds the job's row until it commits "
+        "does that) and the next process's worker must take it.",
         node="BullMQ takes a stalled job back only after stalledInterval (30 s by default): lower it, with "
-             "lockDuration, to a few seconds."))
+             "lockDuration, to a few seconds. A job run with setImmediate in the request's process is never "
+             "taken up again."))
+    when = "while its worker waited for the books table" if in_flight else "before its worker took it"
+    return Passed(f"the export asked for just before the app was killed ({when}) was done after the restart")
+
+
+def _wait_for_a_waiter(conn: psycopg.Connection[Any]) -> bool:
+    """Whether a session (the export's worker) came to wait for the books lock within BLOCK_WAIT_S.
+    A worker that has not taken the job by then finds it queued after the restart: also fine."""
+    deadline = time.monotonic() + BLOCK_WAIT_S
+    while True:
+        row = conn.execute("SELECT pg_catalog.count(*) FROM pg_catalog.pg_locks "
+                           "WHERE relation = 'books'::regclass AND NOT granted").fetchone()
+        if row is not None and row[0] > 0:
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.02)
+
+
+def _restart(ctx: CheckContext) -> None:
+    try:
+        ctx.app.restart()
+    except HarnessError as exc:
+        raise Failure("the app did not come back after a restart",
+                      expected="the app ready again after SIGTERM and a new start", actual=str(exc),
+                      hint="Start with the jobs of the previous process still queued, and without waiting for "
+                           "the books table: the app's log says why it did not.",
+                      reproduce="start the app, POST /v1/exports, stop it (kill -TERM) and start it again") from None
