@@ -1,4 +1,5 @@
-"""Checks by area, a folder each: rest, db, security, production (the capstone), testing (a
-project's own tests), sql (query tasks and schema design) and postgres (servers the DBA track
-configures: the pg.* checks). `shelf/` holds no checks: the Shelf API client
-and generated values the checks share."""
+"""Checks by area, a folder each: rest, db, security, production (the capstone), arch (a cache,
+background jobs and GraphQL around the Shelf, for every track), testing (a project's own
+tests), sql (query tasks and schema design) and postgres (servers the DBA track configures:
+the pg.* checks). `shelf/` holds no checks: the Shelf API client and generated values the
+checks share."""
