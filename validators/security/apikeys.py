@@ -80,10 +80,11 @@ def api_keys_rotate_and_revoke(ctx: CheckContext) -> None:
     _works(ctx, old, account.id, "a new API key does not authenticate GET /v1/me (X-API-Key)")
     near_miss = old[:-1] + ("A" if old[-1] != "A" else "B")
     _refused(_as(ctx, near_miss), "a key that differs from a real one in its last character was accepted")
-    new_id, new = _key(ctx, ctx.http.post(f"{KEYS}/{old_id}/rotate", headers=bearer(tokens.access)),
-                       f"POST {KEYS}/{{id}}/rotate")
+    rotated = ctx.http.post(f"{KEYS}/{old_id}/rotate", headers=bearer(tokens.access))
+    new_id, new = _key(ctx, rotated, f"POST {KEYS}/{{id}}/rotate")
     if new == old or new_id == old_id:
-        raise Failure("rotating returned the same key", expected="a new key and id", actual=new, hint=HINT)
+        raise Failure("rotating returned the same key", expected="a new key and id", actual=new, hint=HINT,
+                      reproduce=curl_for(rotated.request))
     _works(ctx, new, account.id, "the rotated (new) key does not authenticate")
     _works(ctx, old, account.id, "right after rotation the old key no longer works: clients need the grace "
            f"period ({grace} s) to switch")

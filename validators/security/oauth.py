@@ -75,7 +75,7 @@ def code_flow_uses_pkce(ctx: CheckContext) -> None:
     # The provider accepted it, so these hold; said here so the evidence names what the app sent.
     if not VERIFIER.match(verifier) or s256(verifier) != second.params["code_challenge"]:
         raise Failure("the provider accepted a code_verifier that does not match", expected="S256(verifier) = "
-                      "challenge", actual=verifier, hint=PKCE_HINT)
+                      "challenge", actual=verifier, hint=PKCE_HINT, reproduce=curl_for(response.request))
 
 
 def _judge_state(ctx: CheckContext, first: str | None, second: str | None, response: httpx.Response) -> None:
@@ -138,21 +138,22 @@ def accounts_link_by_subject(ctx: CheckContext) -> None:
     """
     user = new_user(ctx)
     _, _, response = signed_in(ctx, user)
-    first = _me(ctx, tokens_from(response, what="the OAuth callback").access)
+    first, seen = _me(ctx, tokens_from(response, what="the OAuth callback").access)
     if str(first.get("email", "")).lower() != user.email.lower():
         raise Failure("GET /v1/me after the sign-in is not the provider's user", expected=f"email {user.email}",
-                      actual=str(first), hint="Create (or find) the account from the id_token's sub and e-mail.")
+                      actual=str(first), hint="Create (or find) the account from the id_token's sub and e-mail.",
+                      reproduce=curl_for(seen.request))
     moved = new_user(ctx)
     moved = type(user)(sub=user.sub, email=moved.email, name=user.name)
     _, _, response = signed_in(ctx, moved)
-    again = _me(ctx, tokens_from(response, what="the OAuth callback").access)
+    again, _ = _me(ctx, tokens_from(response, what="the OAuth callback").access)
     if str(again.get("id")) != str(first.get("id")):
         raise Failure(
             "the same provider user (same sub) with a new e-mail got another account: accounts are linked by "
             "e-mail, which changes and which the provider may not have verified",
             expected=f"account {first.get('id')} again", actual=str(again),
             hint="Store (issuer, sub) with the account, e.g. an oauth_identities table, and look it up by them "
-                 "(OpenID Connect Core §5.7).")
+                 "(OpenID Connect Core §5.7).", reproduce=curl_for(response.request))
     victim = Accounts(ctx).register()
     intruder = new_user(ctx, email=victim.email, verified=False)
     started = start(ctx)
@@ -160,9 +161,10 @@ def accounts_link_by_subject(ctx: CheckContext) -> None:
     answer = callback(ctx, returned.target, started.response.cookies)
     if answer.status_code >= 500:
         raise Failure("a provider user whose e-mail belongs to a member crashed the callback", expected="409 "
-                      "(or a new account)", actual=describe(answer), reproduce=curl_for(answer.request))
+                      "(or a new account)", actual=describe(answer), reproduce=curl_for(answer.request),
+                      hint="A unique e-mail that is taken is a 409 (catch the conflict), not a 500.")
     if answer.status_code == 200:
-        who = _me(ctx, tokens_from(answer, what="the OAuth callback").access)
+        who, _ = _me(ctx, tokens_from(answer, what="the OAuth callback").access)
         if str(who.get("id")) == str(victim.id):
             raise Failure(
                 f"a provider user with the unverified e-mail {victim.email} was signed in as the member who "
@@ -172,9 +174,9 @@ def accounts_link_by_subject(ctx: CheckContext) -> None:
                 reproduce=curl_for(answer.request))
 
 
-def _me(ctx: CheckContext, access: str) -> dict[str, object]:
+def _me(ctx: CheckContext, access: str) -> tuple[dict[str, object], httpx.Response]:
     response = ctx.http.get(ME, headers=bearer(access))
     expect.status(response, 200, what=f"GET {ME} with the access token of the OAuth sign-in",
                   hint="The callback's access_token must work like a password login's.")
-    return expect.json_object(response, what=f"GET {ME}")
+    return expect.json_object(response, what=f"GET {ME}"), response
 

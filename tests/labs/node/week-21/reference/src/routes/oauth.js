@@ -4,6 +4,7 @@ const express = require('express');
 const crypto = require('node:crypto');
 const oauth = require('../auth/oauth');
 const accounts = require('../repos/accounts');
+const identities = require('../repos/identities');
 const tokens = require('../auth/tokens');
 const { HttpError, unauthorizedError } = require('../http/problem');
 
@@ -50,7 +51,7 @@ router.get('/callback', async (req, res) => {
     if (err.refused) throw unauthorizedError(err.message);
     throw err;
   }
-  const member = await accounts.linkIdentity(oauth.issuer(), claims);
+  const member = await identities.linkIdentity(oauth.issuer(), claims);
   if (!member) throw new HttpError(409, 'an account with this e-mail exists: log in with its password');
   res.json({
     access_token: tokens.signAccess(member),
