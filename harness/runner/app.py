@@ -6,7 +6,6 @@ the project's, not the harness's: they end the run with the app's last log lines
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shlex
 import signal
@@ -30,7 +29,7 @@ from harness.runner.bugs import SeedError, clear_leftovers, discard, seeded_copy
 from harness.runner.clock import FakeClock
 from harness.runner.confined import OutsideProject, read_inside
 from harness.runner.deps import DependencyReuse, inputs, source_snapshot
-from harness.runner.processes import NamedProcess, ProcessFailed, missing
+from harness.runner.processes import NamedProcess, ProcessFailed, missing, signal_tree
 from harness.runner.testlog import FailureDigest
 from harness.runs import BugRun, MigrateRun, ProjectRun, TestRun
 from harness.services.base import free_port
@@ -121,6 +120,7 @@ class AppRunner:
         self.config = config
         self._wanted = tuple(processes)  # the lab's named processes (runner/processes.py)
         self._named: dict[str, NamedProcess] = {}
+        self._spawner: ThreadPoolExecutor | None = None  # starts them, in a thread that outlives checks
         self._deps = deps  # None: every run installs (grading, and when asked)
         self._lab_id = lab_id
         self.workdir = workdir
@@ -529,7 +529,13 @@ class AppRunner:
         return {p.variable: p.proxy.url for p in self._named.values()}
 
     def _spawn(self, name: str, command: str, extra: Mapping[str, str]) -> ManagedProcess:
-        """A named process, started as the app is: its account, launcher, environment and log cap."""
+        """A named process, started as the app is: its account, launcher, environment and log cap; from
+        a thread of the runner's own, never a check's (a jail dies with the thread that started it)."""
+        if self._spawner is None:
+            self._spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="process-start")
+        return self._spawner.submit(self._spawn_here, name, command, extra).result()
+
+    def _spawn_here(self, name: str, command: str, extra: Mapping[str, str]) -> ManagedProcess:
         user, group = self._launcher.account()
         env = self._env(with_services=True)
         env.update(extra)
@@ -548,8 +554,7 @@ class AppRunner:
         proc = self._proc
         if proc is None:
             return True
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(proc.pid, signal.SIGTERM)
+        signal_tree(proc.pid, signal.SIGTERM)  # in a grading jail: the processes inside it, not bwrap
         deadline = time.monotonic() + grace_s
         while time.monotonic() < deadline:
             # The leader stays in the list until it is reaped: gone means it exited, nothing else left.
@@ -570,6 +575,9 @@ class AppRunner:
             if self._starter is not None:
                 self._starter.shutdown()
                 self._starter = None
+            if self._spawner is not None:
+                self._spawner.shutdown()
+                self._spawner = None
 
     def _stop_instances(self) -> int | None:
         if self._proc is None:

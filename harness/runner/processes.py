@@ -16,6 +16,7 @@ upstream behind any TCP proxy looks.
 from __future__ import annotations
 
 import http.client
+import os
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -28,6 +29,7 @@ from harness.config import ProcessConfig
 from harness.durations import format_duration
 from harness.errors import ExitCode, HarnessError
 from harness.proc.process import ManagedProcess
+from harness.proc.procfs import PROC, processes
 
 LOG_LINES = 25
 # Headers that belong to one connection, never forwarded (RFC 9110, 7.6.1).
@@ -241,6 +243,34 @@ class NamedProcess:
                                f"Answer GET {health} with 200 once it is ready ([processes.{self.name}] health)"])
                 time.sleep(interval)
                 interval = min(interval * 1.5, 0.5)
+
+
+# The grading jail's own processes (harness/grading/jail.py): a SIGTERM to bwrap ends the whole jail at
+# once, its pid 1 passing no signal on, so a signal meant for the app goes past them.
+JAIL_PROCESSES = frozenset({"bwrap"})
+
+
+def signal_tree(leader: int, sig: int) -> int:
+    """Send `sig` to `leader` and every process below it, the jail's own left out: the start command
+    and what it started, as an orchestrator signals a container's process. How many got it."""
+    children: dict[int, list[int]] = {}
+    for pid, fields in processes():
+        children.setdefault(int(fields[1]), []).append(pid)
+    tree, todo = [], [leader]
+    while todo:
+        pid = todo.pop()
+        tree.append(pid)
+        todo.extend(children.get(pid, []))
+    sent = 0
+    for pid in tree:
+        try:
+            if (PROC / str(pid) / "comm").read_text().strip() in JAIL_PROCESSES:
+                continue
+            os.kill(pid, sig)
+            sent += 1
+        except (OSError, ProcessLookupError):
+            continue  # gone meanwhile
+    return sent
 
 
 def missing(wanted: Sequence[str], configured: Mapping[str, ProcessConfig]) -> list[str]:
