@@ -109,6 +109,7 @@ def graphql_authors_are_batched(ctx: CheckContext) -> None:
             actual="; ".join(f"{s.calls}x {' '.join(s.query.split())[:100]}" for s in reads),
             hint=ctx.hint("Batch the author lookups of one request: a DataLoader per request, or a JOIN in the "
                           "books query.", node="new DataLoader(ids => ...) created per request in the GraphQL "
-                          "context; its batch function runs one SELECT ... WHERE id = ANY($1)."),
+                          "context, its batch function one SELECT ... WHERE id = ANY($1) (with Fastify's "
+                          "mercurius: its loaders option)."),
             reproduce=curl_for(response.request),
         )
