@@ -60,7 +60,16 @@ def export_survives_a_restart(ctx: CheckContext) -> Passed:
     else:
         with ctx.pg.transaction() as conn:
             conn.execute("SET LOCAL lock_timeout = '5s'")
-            conn.execute("LOCK TABLE books IN ACCESS EXCLUSIVE MODE")
+            try:
+                conn.execute("LOCK TABLE books IN ACCESS EXCLUSIVE MODE")
+            except psycopg.errors.LockNotAvailable:
+                raise Failure("the books table stayed in use for 5 s while the app had nothing to do",
+                              expected="no transaction of the app open between requests",
+                              actual="LOCK TABLE books waited 5 s (lock_timeout) for a session of the app",
+                              hint="A transaction left open (a client never released, a BEGIN without COMMIT) "
+                                   "holds its locks: end every transaction in the request that began it.",
+                              reproduce="psql: SELECT pid, state, query FROM pg_stat_activity "
+                                        "WHERE state = 'idle in transaction'") from None
             try:
                 accepted = start_export(ctx)
             except httpx.TimeoutException:
