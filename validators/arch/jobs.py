@@ -28,7 +28,7 @@ def _new_book(ctx: CheckContext) -> tuple[str, str]:
     return book.id, str(book.body.get("title"))
 
 
-@check("arch.jobs.export", points=2, services={"postgres", "redis"})
+@check("arch.jobs.export", points=2, services={"postgres"})
 def export_runs_in_the_background(ctx: CheckContext) -> None:
     """POST /v1/exports answers 202 with a status URL; the job gets done and its download holds the books.
 
@@ -42,7 +42,7 @@ def export_runs_in_the_background(ctx: CheckContext) -> None:
     require_book_in_download(ctx, done, book_id, title, accepted.status_path)
 
 
-@check("arch.jobs.durable", points=2, services={"postgres", "redis"}, timeout_s=90)
+@check("arch.jobs.durable", points=2, services={"postgres"}, timeout_s=90)
 def export_survives_a_restart(ctx: CheckContext) -> Passed:
     """An export in flight when the app is killed is still known after a restart, and gets done.
 
