@@ -554,7 +554,8 @@ class AppRunner:
         proc = self._proc
         if proc is None:
             return True
-        signal_tree(proc.pid, signal.SIGTERM)  # in a grading jail: the processes inside it, not bwrap
+        # The start command's own processes: not the jail's, nor the harness's shell around the command.
+        signal_tree(proc.pid, signal.SIGTERM, wrapper=["/bin/sh", "-c", self._app.start or ""])
         deadline = time.monotonic() + grace_s
         while time.monotonic() < deadline:
             # The leader stays in the list until it is reaped: gone means it exited, nothing else left.

@@ -250,9 +250,11 @@ class NamedProcess:
 JAIL_PROCESSES = frozenset({"bwrap"})
 
 
-def signal_tree(leader: int, sig: int) -> int:
-    """Send `sig` to `leader` and every process below it, the jail's own left out: the start command
-    and what it started, as an orchestrator signals a container's process. How many got it."""
+def signal_tree(leader: int, sig: int, wrapper: Sequence[str] = ()) -> int:
+    """Send `sig` to `leader` and every process below it: what the start command started, as an
+    orchestrator signals a container's process. Left out: the jail's own processes, and `wrapper`
+    (the harness's `/bin/sh -c <start>` around the command): a shell dies of SIGTERM at once, and in
+    a jail the end of pid 1's child ends every process of it. How many got the signal."""
     children: dict[int, list[int]] = {}
     for pid, fields in processes():
         children.setdefault(int(fields[1]), []).append(pid)
@@ -265,6 +267,9 @@ def signal_tree(leader: int, sig: int) -> int:
     for pid in tree:
         try:
             if (PROC / str(pid) / "comm").read_text().strip() in JAIL_PROCESSES:
+                continue
+            if wrapper and (PROC / str(pid) / "cmdline").read_bytes().split(b"\0")[:-1] == \
+                    [part.encode() for part in wrapper]:
                 continue
             os.kill(pid, sig)
             sent += 1
