@@ -1,0 +1,99 @@
+"""Named processes beside the app (lab.toml [app] processes, harness.toml [processes.<name>]): started
+first, each on its port, the app told <NAME>_URL (the recording proxy); one that never starts is
+the project's error with its last lines; all of them stopped with the app."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from harness.config import parse_config
+from harness.errors import ConfigError
+from harness.proc.reaper import Reaper
+from harness.runner.app import AppEnvironment, AppFailed, AppRunner
+from harness.services.base import free_port
+
+# Answers /health; GET /via answers what CATALOG_URL/item answers (the app), else its own name.
+SERVER = """
+import http.server, os, sys, urllib.request
+name = sys.argv[1]
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        if self.path == "/via":
+            body = urllib.request.urlopen(os.environ["CATALOG_URL"] + "/item").read()
+        else:
+            body = f"{name} {os.getpid()}".encode()
+        self.send_response(200)
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *args):
+        pass
+print(name, "serving", flush=True)
+http.server.HTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler).serve_forever()
+"""
+
+
+def _runner(tmp_path: Path, processes: dict[str, Any], wanted: tuple[str, ...] = ("catalog",)) -> AppRunner:
+    (tmp_path / "server.py").write_text(SERVER)
+    config = parse_config(tmp_path, {"track": "node", "app": {"start": f"{sys.executable} server.py gateway"},
+                                     "processes": processes}, "harness.toml")
+    return AppRunner(config, workdir=tmp_path, app_env=AppEnvironment(port=free_port(), service_urls={}),
+                     reaper=Reaper(), progress=lambda _message: None, processes=wanted)
+
+
+def test_the_app_reaches_its_process_through_the_proxy_and_both_stop(tmp_path: Path) -> None:
+    runner = _runner(tmp_path, {"catalog": {"start": f"{sys.executable} server.py catalog"}})
+    try:
+        runner.start()
+        runner.wait_ready()
+        catalog = runner.process("catalog")
+        answer = httpx.get(runner.base_url + "/via").text
+        assert answer.startswith("catalog ")
+        assert [s.path for s in catalog.proxy.seen()] == ["/item"]
+        assert "catalog serving" in runner.log_tail(10)
+        catalog.kill()
+        assert not catalog.alive()
+        assert catalog.start() >= 0.0 and httpx.get(runner.base_url + "/via").text != answer
+        pid = int(httpx.get(catalog.url + "/").text.split()[1])
+    finally:
+        runner.stop()
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+
+
+def test_a_process_that_exits_is_the_projects_error_with_its_last_lines(tmp_path: Path) -> None:
+    runner = _runner(tmp_path, {"catalog": {"start": f"{sys.executable} -c \"print('no catalog today'); exit(3)\""}})
+    try:
+        with pytest.raises(AppFailed) as failed:
+            runner.start()
+        assert failed.value.phase == "start" and "catalog process exited with code 3" in failed.value.message
+        assert "no catalog today" in failed.value.log_tail
+        assert not runner.started, "the app is not started without the process it calls"
+    finally:
+        runner.stop()
+
+
+def test_a_lab_process_the_project_does_not_start_is_named(tmp_path: Path) -> None:
+    runner = _runner(tmp_path, {})
+    with pytest.raises(AppFailed, match=r"no \[processes.catalog\] table"):
+        runner.start()
+    runner.stop()
+
+
+def test_a_process_table_is_checked_like_app() -> None:
+    with pytest.raises(ConfigError, match="start"):
+        parse_config(Path("/tmp"), {"track": "node", "app": {"start": "x"}, "processes": {"catalog": {}}}, "h.toml")
+    with pytest.raises(ConfigError, match="strat"):
+        parse_config(Path("/tmp"), {"track": "node", "app": {"start": "x"},
+                                    "processes": {"catalog": {"strat": "x"}}}, "h.toml")
+    config = parse_config(Path("/tmp"), {"track": "node", "app": {"start": "x"}, "processes": {
+        "catalog": {"start": "node c.js", "health": "/ready", "ready_timeout": "5s", "env": {"A": "1"}}}}, "h.toml")
+    catalog = config.processes["catalog"]
+    assert (catalog.start, catalog.health, catalog.ready_timeout_s, dict(catalog.env)) == \
+        ("node c.js", "/ready", 5.0, {"A": "1"})

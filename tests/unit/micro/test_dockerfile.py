@@ -1,0 +1,47 @@
+"""micro.docker.builds reads a Dockerfile as Docker does: continuations, stages, exec form."""
+
+from __future__ import annotations
+
+from validators.micro.docker import parse, problems
+
+GOOD = """\
+# syntax=docker/dockerfile:1
+FROM node:20-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci \\
+    --omit=dev
+FROM node:20-slim
+COPY --from=deps /app/node_modules node_modules
+CMD ["node", "gateway/src/server.js"]
+"""
+
+
+def test_a_pinned_multi_stage_file_in_exec_form_reads_well() -> None:
+    dockerfile = parse("gateway/Dockerfile", GOOD)
+    assert problems(dockerfile) == []
+    assert dockerfile.base_images() == ["node:20-slim", "node:20-slim"]
+    assert ("RUN", "npm ci      --omit=dev") in dockerfile.instructions
+
+
+def test_a_later_stage_built_from_an_earlier_one_needs_no_image() -> None:
+    text = "FROM node:20-slim AS build\nRUN true\nFROM build\nCMD [\"node\", \"x.js\"]\n"
+    assert parse("Dockerfile", text).base_images() == ["node:20-slim"]
+
+
+def test_shell_form_latest_and_no_command_are_each_named() -> None:
+    shell = problems(parse("Dockerfile", "FROM node:20-slim\nCMD node server.js\n"))
+    assert len(shell) == 1 and 'exec form CMD ["node", "server.js"]' in shell[0]
+    assert any("latest" in p for p in problems(parse("Dockerfile", "FROM node\nCMD [\"node\"]\n")))
+    assert any("latest" in p for p in problems(parse("Dockerfile", "FROM node:latest\nCMD [\"node\"]\n")))
+    assert any("no CMD" in p for p in problems(parse("Dockerfile", "FROM node:20\nRUN true\n")))
+
+
+def test_only_the_last_stage_starts_the_image() -> None:
+    text = "FROM node:20 AS a\nCMD [\"node\", \"a.js\"]\nFROM node:20\nRUN true\n"
+    assert any("last stage has no CMD" in p for p in problems(parse("Dockerfile", text)))
+
+
+def test_a_digest_pins_too() -> None:
+    text = "FROM node@sha256:" + "a" * 64 + "\nENTRYPOINT [\"node\", \"s.js\"]\n"
+    assert problems(parse("Dockerfile", text)) == []
