@@ -177,7 +177,7 @@ BUILDS_IMAGES = {"micro.docker.builds": "node:20-slim"}
 
 
 def _expected(checked: set[str]) -> dict[str, str]:
-    from validators.micro.docker import base_image_problem, engine_problem
+    from harness.validators.micro.docker import base_image_problem, engine_problem
 
     return {c: "skip" if c in BUILDS_IMAGES and (engine_problem() or base_image_problem(BUILDS_IMAGES[c]))
             else "pass" for c in checked}

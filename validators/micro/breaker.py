@@ -19,7 +19,7 @@ CONFIRM = 5
 CLOSE_WITHIN_S = 5.0
 
 
-@check("micro.breaker.opens_and_closes", points=3, params=PARAMS, app_database=False)
+@check("micro.breaker.opens_and_closes", points=3, params=PARAMS)
 def breaker_opens_and_closes(ctx: CheckContext) -> None:
     """The gateway's circuit breaker opens fast when the service dies and closes when it returns.
 
@@ -27,7 +27,7 @@ def breaker_opens_and_closes(ctx: CheckContext) -> None:
     and answers 503 at once; the harness starts the service again, and the gateway answers 200
     again within seconds, without being restarted.
     """
-    named, route = dependency(ctx), str(ctx.param("route"))
+    named, route = dependency(ctx, str(ctx.param("dependency"))), str(ctx.param("route"))
     hint = ctx.hint(
         f"Wrap the calls to the {named.name} service in a circuit breaker: count failed calls (errors, "
         "timeouts, 5xx), open after a few in a row and answer 503 without calling, then let one trial call "

@@ -131,7 +131,7 @@ def _read(root: Path, name: str) -> str:
     return path.read_text(encoding="utf-8", errors="replace")
 
 
-@check("micro.docker.builds", points=2, needs_app=False, app_database=False, timeout_s=2 * BUILD_TIMEOUT_S, params=[
+@check("micro.docker.builds", points=2, needs_app=False, timeout_s=2 * BUILD_TIMEOUT_S, params=[
     Param("dockerfiles", str, "gateway/Dockerfile,catalog/Dockerfile", "one Dockerfile per service, comma-separated"),
     Param("context", str, ".", "the build context, from the project's folder"),
 ])

@@ -7,14 +7,14 @@ from harness.outcomes import Failure
 from harness.params import Param
 from harness.registry import CheckContext, check
 
-from .shared import PARAMS, dependency, ensure_running, start_again, wait_until
+from .shared import DEPENDENCY, dependency, ensure_running, start_again, wait_until
 
 # How long a readiness probe may take to notice (the lab's contract: it asks the service now).
 NOTICE_WITHIN_S = 5.0
 
 
-@check("micro.health.ready_vs_live", points=2, app_database=False, params=[
-    *PARAMS,
+@check("micro.health.ready_vs_live", points=2, params=[
+    DEPENDENCY,
     Param("live", str, "/health/live", "the liveness route: 200 while the process works"),
     Param("ready", str, "/health/ready", "the readiness route: 200 only while it can serve"),
 ])
@@ -25,7 +25,7 @@ def readiness_is_not_liveness(ctx: CheckContext) -> None:
     seconds while liveness stays 200 (a restart would not help), and readiness is 200 again once
     the service is back.
     """
-    named = dependency(ctx)
+    named = dependency(ctx, str(ctx.param("dependency")))
     live, ready = str(ctx.param("live")), str(ctx.param("ready"))
     hint = ctx.hint(
         f"Liveness ({live}) says the process works: answer 200 whatever the {named.name} service does, or an "

@@ -16,8 +16,8 @@ PARAMS = [DEPENDENCY, ROUTE]
 POLL_S = 0.1
 
 
-def dependency(ctx: CheckContext) -> NamedProcess:
-    name = str(ctx.param("dependency"))
+def dependency(ctx: CheckContext, name: str) -> NamedProcess:
+    """The named process the gateway calls: its `dependency` parameter."""
     try:
         return ctx.app.process(name)
     except KeyError:

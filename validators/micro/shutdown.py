@@ -44,7 +44,7 @@ path = "{route}"
 """
 
 
-@check("micro.shutdown.graceful", points=3, params=PARAMS, app_database=False, timeout_s=90)
+@check("micro.shutdown.graceful", points=3, params=PARAMS, timeout_s=90)
 def sigterm_drops_no_request(ctx: CheckContext) -> Passed:
     """On SIGTERM the gateway answers every request in flight, then exits.
 
@@ -55,7 +55,7 @@ def sigterm_drops_no_request(ctx: CheckContext) -> Passed:
     """
     from harness.load.api import LoadError, UsageError, bench
 
-    named, route = dependency(ctx), str(ctx.param("route"))
+    named, route = dependency(ctx, str(ctx.param("dependency"))), str(ctx.param("route"))
     hint = ctx.hint(
         "On SIGTERM stop accepting connections (close the listening socket), let the requests already "
         "taken finish, then exit; keep a last-resort timer shorter than the orchestrator's grace.",

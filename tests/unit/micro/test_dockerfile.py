@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from validators.micro.docker import parse, problems
+from harness.validators.micro.docker import parse, problems
 
 GOOD = """\
 # syntax=docker/dockerfile:1

@@ -24,7 +24,7 @@ def _nonzero_hex(length: int) -> str:
             return value
 
 
-@check("micro.trace.propagated", points=2, params=PARAMS, app_database=False)
+@check("micro.trace.propagated", points=2, params=PARAMS)
 def trace_context_is_propagated(ctx: CheckContext) -> None:
     """The gateway passes W3C Trace Context on to the service it calls, as a participant.
 
@@ -32,7 +32,7 @@ def trace_context_is_propagated(ctx: CheckContext) -> None:
     flags) with a span id of the gateway's own as its parent, and with its tracestate unchanged;
     a request without one starts a new, valid trace.
     """
-    named, route = dependency(ctx), str(ctx.param("route"))
+    named, route = dependency(ctx, str(ctx.param("dependency"))), str(ctx.param("route"))
     trace_id, span_id = _nonzero_hex(32), _nonzero_hex(16)
     sent = f"00-{trace_id}-{span_id}-01"
     since = len(named.proxy.seen())
