@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 # in the feed's side of the connection stays small, and a stalled reader stalls the feed soon.
 SEND_BUFFER = 32 * 1024
 _HEAD_LIMIT = 16 * 1024
+# Not counted in FeedStream.written, which counts the lines' bytes only.
+RESPONSE_HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\nConnection: close\r\n\r\n"
 _POLL_S = 0.05
 
 
@@ -143,7 +145,7 @@ class Feed:
                 return
             stream.path = head
             stream._connected.set()
-            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\nConnection: close\r\n\r\n")
+            conn.sendall(RESPONSE_HEAD)
             for index, line in enumerate(stream.lines):
                 if stream.hold_after is not None and index == stream.hold_after and not self._hold(conn, stream):
                     return
