@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from harness.introspect.pg import PgProbe, Statement, shape
-from harness.outcomes import CannotCheck
+from harness.outcomes import CannotCheck, Failure
 
 T = TypeVar("T")
 SETTLE_S = 1.0  # seconds at most for the app's connections to go idle after an action
@@ -41,6 +41,19 @@ def require_statements(pg: PgProbe) -> None:
             fix="Use --services local or docker (the harness enables it), or start your server with "
                 "shared_preload_libraries=pg_stat_statements; the harness installs the extension in a schema of "
                 "its own (harness_stats), which needs a superuser --postgres-url.",
+        )
+
+
+def require_tables(pg: PgProbe, *tables: str) -> None:
+    """The tables a check finds statements by (Window.touching) are there by those names: without
+    them, "no statement reads books" would hold of any app, and the check would measure nothing."""
+    missing = [table for table in tables if pg.relation(table) is None]
+    if missing:
+        raise Failure(
+            f"the app's database has no table named {', '.join(missing)}: this check counts the statements "
+            "that read it",
+            expected=f"the tables the lab's contract names ({', '.join(tables)}), as the app's search_path finds them",
+            hint="Name the tables as the lab's README (the Shelf contract) does: the harness inspects them by name.",
         )
 
 

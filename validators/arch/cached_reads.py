@@ -11,7 +11,7 @@ import httpx
 
 from harness import expect
 from harness.httpclient import AppClient, curl_for
-from harness.introspect.statements import observe, require_statements
+from harness.introspect.statements import observe, require_statements, require_tables
 from harness.outcomes import Failure
 from harness.registry import CheckContext
 
@@ -34,6 +34,7 @@ class CachedRead:
 def read_twice(ctx: CheckContext, path: str, warm: AppClient, repeat: AppClient) -> CachedRead:
     """GET `path` through `warm`, then through `repeat` inside a pg_stat_statements window."""
     require_statements(ctx.pg)
+    require_tables(ctx.pg, "books")
     keys_before = ctx.redis.keys()
     first = warm.get(path)
     expect.status(first, 200, what=f"GET {path}")

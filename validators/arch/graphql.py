@@ -8,7 +8,7 @@ import httpx
 
 from harness import expect
 from harness.httpclient import curl_for
-from harness.introspect.statements import observe, require_statements
+from harness.introspect.statements import observe, require_statements, require_tables
 from harness.outcomes import Failure
 from harness.registry import CheckContext, check
 
@@ -86,6 +86,7 @@ def graphql_authors_are_batched(ctx: CheckContext) -> None:
     with its own author.
     """
     require_statements(ctx.pg)
+    require_tables(ctx.pg, "books", "authors")
     api = ShelfApi(ctx)
     tag = ctx.unique("batch")
     made = {}
