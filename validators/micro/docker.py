@@ -156,11 +156,11 @@ def each_service_has_an_image(ctx: CheckContext) -> Passed:
     what = f"{', '.join(names)} read well (pinned base image, exec-form CMD)"
     why_not = engine_problem()
     if why_not is None:
-        absent = [image for d in files for image in d.base_images()
-                  if "$" not in image and base_image_problem(image)]
+        absent = sorted({image for d in files for image in d.base_images()
+                         if "$" not in image and base_image_problem(image)})
         if absent:
-            why_not = (f"the base image{'s' if len(absent) > 1 else ''} {', '.join(sorted(set(absent)))} "
-                       "is not on this machine, and the harness pulls nothing")
+            why_not = (f"the base image{'s' if len(absent) > 1 else ''} {', '.join(absent)} "
+                       f"{'are' if len(absent) > 1 else 'is'} not on this machine, and the harness pulls nothing")
     if why_not is not None:
         raise Skip(f"{what}, but no image was built: {why_not}. Build them where Docker runs: "
                    + "; ".join(f"docker build -f {n} {context}" for n in names))
