@@ -63,7 +63,7 @@ class LabManifest:
     repeat_tests: bool = False  # run it a second time on the same database (isolation)
     bugs: tuple[SeededBug, ...] = ()  # run it once more against each of these
     # The harness runs a record feed on loopback for the app to stream from (its URL: FEED_URL),
-    # which the checks script and observe (harness/runner/feed.py).
+    # which the checks script and observe (harness/services/feed.py).
     feed: bool = False
     # What `harness grade` allows a submission when the instructor's policy does not say:
     # the harness's defaults with the lab's [grading] table over them (a testing lab runs the

@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     from harness.oauth.provider import OAuthProvider
     from harness.proc.process import ManagedProcess
     from harness.registry import CheckSpec
-    from harness.runner.feed import Feed
     from harness.runner.processes import NamedProcess
+    from harness.services.feed import Feed
 
 
 class AppHandle(Protocol):

@@ -40,11 +40,11 @@ from harness.runner.balancer import Balancer
 from harness.runner.clock import FakeClock
 from harness.runner.deps import DependencyReuse
 from harness.runner.execute import Planned, not_run, run_check
-from harness.runner.feed import Feed
 from harness.runner.toolchain import java_environment
 from harness.runs import Leftovers
 from harness.services import provision
 from harness.services.base import Mode, ServiceSettings, free_port
+from harness.services.feed import Feed
 from harness.services.postgres import AppDatabase
 
 

@@ -1,4 +1,5 @@
-"""A record feed on loopback: the upstream a streaming lab's app reads from (`[app] feed = true`).
+"""A record feed on loopback: the upstream a streaming lab's app reads from (`[app] feed = true`),
+provided to the app by URL as the services are.
 
 The app gets its address as FEED_URL and fetches newline-delimited JSON from it. A check
 scripts what the next connection is served (`Feed.plan`: the lines, and whether to pause after
