@@ -1,2 +1,2 @@
 """Streaming checks (java/week-28, WebFlux): the app streams the harness's record feed
-(harness/runner/feed.py) to a client the harness controls, and the checks watch both ends."""
+(harness/services/feed.py) to a client the harness controls, and the checks watch both ends."""

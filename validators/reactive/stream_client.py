@@ -15,7 +15,7 @@ import httpx
 
 from harness.context import CheckContext
 from harness.outcomes import Failure
-from harness.runner.feed import FeedStream
+from harness.services.feed import FeedStream
 
 PATH = "/v1/books/stream"
 FEED_PATH = "/v1/feed/books"

@@ -1,4 +1,4 @@
-"""The record feed (harness/runner/feed.py) and the socket queues the streaming checks read
+"""The record feed (harness/services/feed.py) and the socket queues the streaming checks read
 (validators/reactive/socket_queues.py), on real loopback sockets: what a check sees of a
 reader that reads, pauses, stops reading or leaves."""
 
@@ -13,7 +13,7 @@ import pytest
 
 from harness.catalog import load_manifest
 from harness.errors import ConfigError
-from harness.runner.feed import RESPONSE_HEAD, Feed, wait_for
+from harness.services.feed import RESPONSE_HEAD, Feed, wait_for
 from harness.validators.reactive import socket_queues
 
 LINES = [f'{{"n":{i}}}\n'.encode() for i in range(10)]

@@ -13,7 +13,7 @@ from harness.context import CheckContext
 from harness.outcomes import CannotCheck, Failure, Passed
 from harness.params import Param
 from harness.registry import check
-from harness.runner.feed import FeedStream
+from harness.services.feed import FeedStream
 
 from .. import book_lines, socket_queues
 from ..stream_client import REPRODUCE, Stalled, wait_asked
@@ -85,7 +85,7 @@ def _figures(sample: Sample) -> dict[str, int]:
             "held_in_app": sample.held, "max_held": MAX_HELD}
 
 
-@check("reactive.stream.backpressure", points=2, timeout_s=120, app_database=False,
+@check("reactive.stream.backpressure", points=2, timeout_s=120,
        params=[Param("max_held", int, MAX_HELD, "the most records a stalled stream may hold inside the app")])
 def a_stalled_client_stalls_the_feed(ctx: CheckContext) -> Passed:
     """A client that stops reading makes the app stop reading the feed (memory stays bounded)."""

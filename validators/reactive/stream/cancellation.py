@@ -5,7 +5,7 @@ from __future__ import annotations
 from harness.context import CheckContext
 from harness.outcomes import Failure
 from harness.registry import check
-from harness.runner.feed import wait_for
+from harness.services.feed import wait_for
 
 from .. import book_lines
 from ..stream_client import CONNECT_S, REPRODUCE, Stalled, wait_asked
@@ -19,7 +19,7 @@ TRICKLE = 200
 PACE_S = 0.05
 
 
-@check("reactive.stream.cancellation", points=2, timeout_s=60, app_database=False)
+@check("reactive.stream.cancellation", points=2, timeout_s=60)
 def a_client_that_leaves_cancels_the_feed(ctx: CheckContext) -> None:
     """When the client disconnects, the app cancels its request to the feed (closes that connection)."""
     count = FIRST + TRICKLE

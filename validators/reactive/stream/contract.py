@@ -18,7 +18,7 @@ COUNT = 12
 READ_S = 15.0
 
 
-@check("reactive.stream.contract", points=1, timeout_s=60, app_database=False)
+@check("reactive.stream.contract", points=1, timeout_s=60)
 def the_stream_passes_the_feed_on_as_ndjson(ctx: CheckContext) -> None:
     """GET /v1/books/stream answers 200 application/x-ndjson: the feed's books, one per line, in order."""
     records = book_lines.books(ctx, COUNT)

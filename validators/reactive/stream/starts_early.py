@@ -19,7 +19,7 @@ FIRST = 3
 FIRST_LINE_S = 10.0
 
 
-@check("reactive.stream.starts_early", points=2, timeout_s=60, app_database=False)
+@check("reactive.stream.starts_early", points=2, timeout_s=60)
 def the_first_book_arrives_before_the_feed_ends(ctx: CheckContext) -> None:
     """The stream sends each book as it arrives: the first reaches the client while the feed is still going."""
     records = book_lines.books(ctx, COUNT)
