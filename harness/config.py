@@ -62,7 +62,7 @@ class ProcessConfig:
     lab's catalog), started before the app from the same install, on a port of its own ($PORT)."""
 
     start: str
-    health: str = "/health"
+    health: str = "/health"  # "": it serves no HTTP (a queue's worker), ready once started
     ready_timeout_s: float = 60.0
     env: Mapping[str, str] = field(default_factory=dict)
 
@@ -232,9 +232,12 @@ def _processes(file: str, table: Any) -> dict[str, ProcessConfig]:
         if not isinstance(entry, dict):
             raise ConfigError(file, "must be a table with a start command", key=f"processes.{name}")
         _reject_unknown(file, entry, _PROCESS_KEYS, prefix)
-        health = _string(file, entry, "health", prefix, required=False) or "/health"
-        if not health.startswith("/"):
-            raise ConfigError(file, f"must be a path starting with '/', got {health!r}", key=prefix + "health")
+        # "": no HTTP route (a queue's worker), ready once started
+        health = "" if entry.get("health") == "" else _string(file, entry, "health", prefix, required=False)
+        health = "/health" if health is None else health
+        if health and not health.startswith("/"):
+            raise ConfigError(file, f"must be a path starting with '/', or \"\" for a process that serves no "
+                              f"HTTP (a worker), got {health!r}", key=prefix + "health")
         ready = 60.0
         if "ready_timeout" in entry:
             try:

@@ -490,16 +490,22 @@ class AppRunner:
                 time.sleep(interval)
                 interval = min(interval * 1.5, 0.5)
 
-    def restart(self) -> float:
+    def restart(self, *, processes: bool = False) -> float:
         """Stop every instance as the run's end does (SIGTERM, a grace, then SIGKILL) and start them
         again on the same ports: for checks that a state outlives the process (a queued job, data
         in Redis). Seconds until they answer their health route; AppFailed if they do not.
+        `processes`: the named processes are killed too (SIGKILL, a crash) and started again first,
+        for a check that the whole deployment's state outlives it (a job whose worker is a process
+        of its own); else they keep running, as the upstreams of a gateway do.
 
         The new instances are started from a thread of the runner's own, never the check's: in a
         grading jail bwrap runs with --die-with-parent, whose signal comes when the *thread* that
         started it ends, and a check's thread ends with the check."""
         self._stop_instances()  # the named processes it calls keep running (start() skips a live one)
         self._proc, self._others = None, []
+        if processes:
+            for named in self._named.values():
+                named.kill()
         if self._starter is None:
             self._starter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="app-restart")
         self._starter.submit(self.start).result()

@@ -215,6 +215,8 @@ class NamedProcess:
 
     def _wait_ready(self, proc: ManagedProcess) -> float:
         budget, health = self.config.ready_timeout_s, self.config.health
+        if not health:  # a worker serves no HTTP: nothing to wait for, its queue keeps the work meanwhile
+            return time.monotonic() - proc.started_at
         deadline = time.monotonic() + budget
         last, interval = "no answer yet", 0.05
         with httpx.Client(timeout=2.0) as client:

@@ -49,7 +49,8 @@ def export_survives_a_restart(ctx: CheckContext) -> Passed:
     Locks the books table (ACCESS EXCLUSIVE, in a transaction of the app's role), asks for an
     export (the 202 must not wait for books), waits up to 3 s for the job to block on the
     lock (its worker has taken it), then restarts the app as a crash would: SIGTERM, no wait
-    for a graceful stop, a new process on the same port. Then it releases the lock. The status
+    for a graceful stop, a new process on the same port; the lab's named processes (a worker of
+    its own) are killed and started again too. Then it releases the lock. The status
     URL must still answer and reach "done": a job or status kept in the process's memory is
     lost with it, and a job its worker was running must be taken up again.
     """
@@ -118,7 +119,9 @@ def _wait_for_a_waiter(conn: psycopg.Connection[Any]) -> bool:
 
 def _restart(ctx: CheckContext) -> None:
     try:
-        ctx.app.restart()
+        # A worker that runs as a process of its own (harness.toml [processes.worker]) dies with the app:
+        # else the killed app's job would be done by a worker that never stopped, and prove nothing.
+        ctx.app.restart(processes=True)
     except HarnessError as exc:
         raise Failure("the app did not come back after a restart",
                       expected="the app ready again after SIGTERM and a new start", actual=str(exc),

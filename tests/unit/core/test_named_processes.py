@@ -101,3 +101,52 @@ def test_a_process_table_is_checked_like_app() -> None:
     catalog = config.processes["catalog"]
     assert (catalog.start, catalog.health, catalog.ready_timeout_s, dict(catalog.env)) == \
         ("node c.js", "/ready", 5.0, {"A": "1"})
+
+
+# A queue's worker: no HTTP, it appends its pid to workers.txt and waits for work.
+WORKER = "import os, time\nopen('workers.txt', 'a').write(f'{os.getpid()}\\n')\nwhile True: time.sleep(60)\n"
+
+
+def _workers(tmp_path: Path, count: int) -> list[int]:
+    """The pids the worker processes wrote, once `count` of them have (each starts in its own time)."""
+    deadline = time.monotonic() + 30.0
+    while True:
+        path = tmp_path / "workers.txt"
+        pids = [int(line) for line in path.read_text().split()] if path.exists() else []
+        if len(pids) >= count or time.monotonic() >= deadline:
+            return pids
+        time.sleep(0.02)
+
+
+def _gone(pid: int) -> bool:
+    """Whether `pid` ended (a zombie not yet reaped by its adopter counts as ended)."""
+    deadline = time.monotonic() + 10.0
+    while (fields := stat_fields(pid)) is not None and fields[0] != "Z" and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return fields is None or fields[0] == "Z"
+
+
+def test_a_worker_without_http_restarts_with_the_app_only_when_asked(tmp_path: Path) -> None:
+    (tmp_path / "worker.py").write_text(WORKER)
+    runner = _runner(tmp_path, {"worker": {"start": f"{sys.executable} worker.py", "health": ""}}, ("worker",))
+    try:
+        runner.start()
+        runner.wait_ready()
+        [first] = _workers(tmp_path, 1)
+        runner.restart()  # the app alone: a gateway's upstreams keep running
+        assert runner.process("worker").alive() and _workers(tmp_path, 1) == [first]
+        runner.restart(processes=True)  # a crash of the deployment: the worker dies mid-job too
+        pids = _workers(tmp_path, 2)
+        assert len(pids) == 2 and pids[1] != first and runner.process("worker").alive()
+        assert _gone(first), f"the first worker {first} outlived restart(processes=True)"
+    finally:
+        runner.stop()
+
+
+def test_health_may_be_empty_for_a_process_that_serves_no_http() -> None:
+    config = parse_config(Path("/tmp"), {"track": "python", "app": {"start": "x"}, "processes": {
+        "worker": {"start": "python -m shelf.worker", "health": ""}}}, "h.toml")
+    assert config.processes["worker"].health == ""
+    with pytest.raises(ConfigError, match="starting with '/'"):
+        parse_config(Path("/tmp"), {"track": "python", "app": {"start": "x"},
+                                    "processes": {"worker": {"start": "x", "health": "ready"}}}, "h.toml")
