@@ -25,7 +25,7 @@ from harness.registry import load_validators
 if TYPE_CHECKING:
     from harness.registry import Registry
 
-SERVICES = ("postgres", "redis", "mongodb", "oauth")  # oauth: the harness's own provider (harness/oauth)
+SERVICES = ("postgres", "redis", "mongodb", "oauth")  # oauth: the harness's own provider (harness/services/oauth.py)
 # How the app's wall clock runs: "faketime" lets checks move it (harness/runner/clock.py).
 CLOCKS = ("real", "faketime")
 _WEEK = re.compile(r"^(?:week-?)?(\d{1,2})$")

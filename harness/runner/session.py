@@ -29,7 +29,6 @@ from harness.httpclient import AppClient
 from harness.introspect.mongo import MongoProbe
 from harness.introspect.pg import PgProbe
 from harness.introspect.redis import RedisProbe
-from harness.oauth.provider import CALLBACK_PATH, OAuthProvider
 from harness.outcomes import Failure, RunResult
 from harness.params import ParamError
 from harness.proc.reaper import Reaper
@@ -45,6 +44,7 @@ from harness.runs import Leftovers
 from harness.services import provision
 from harness.services.base import Mode, ServiceSettings, free_port
 from harness.services.feed import Feed
+from harness.services.oauth import CALLBACK_PATH, OAuthProvider
 from harness.services.postgres import AppDatabase
 
 

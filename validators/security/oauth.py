@@ -1,6 +1,6 @@
 """Sign-in with an OpenID provider: the authorization code flow with PKCE, state, and linking.
 
-The provider is the harness's own (harness/oauth/provider.py, the lab's service "oauth"):
+The provider is the harness's own (harness/services/oauth.py, the lab's service "oauth"):
 it records every request the app sends it, so these checks judge what the app *sent*, not
 only what it answered. The browser and the user are played by validators/security/oauth_flow.py.
 Sources: RFC 6749 §10.12 (CSRF and state), RFC 7636 (PKCE), RFC 9700 (OAuth 2.0 Security
@@ -15,9 +15,9 @@ import httpx
 
 from harness import expect
 from harness.httpclient import curl_for, describe
-from harness.oauth.provider import CHALLENGE, VERIFIER, s256
 from harness.outcomes import Failure
 from harness.registry import CheckContext, check
+from harness.services.oauth import CHALLENGE, VERIFIER, s256
 
 from .account_setup import ME, Accounts, bearer, tokens_from
 from .oauth_flow import START_HINT, callback, exchange_failure, new_user, sign_in_at_provider, signed_in, start

@@ -1,7 +1,7 @@
 """The harness as the browser and the user of an OAuth sign-in (validators/security/oauth.py).
 
 The contract (the lab's README): GET /v1/auth/oauth/login answers a redirect (302, 303 or
-307) to the provider's authorization endpoint; the provider (harness/oauth/provider.py)
+307) to the provider's authorization endpoint; the provider (harness/services/oauth.py)
 shows its login page, the "user" signs in, and the provider redirects to OAUTH_REDIRECT_URI
 with a code and the state; GET on that callback answers 200 with the app's own tokens, as
 POST /v1/auth/login does. Every step fails with what the app sent and what came back.
@@ -16,9 +16,9 @@ import httpx
 
 from harness import expect
 from harness.httpclient import curl_for, describe
-from harness.oauth.provider import LOGIN_REQUEST, User
 from harness.outcomes import Failure
 from harness.registry import CheckContext
+from harness.services.oauth import LOGIN_REQUEST, User
 
 from ..shelf import values
 

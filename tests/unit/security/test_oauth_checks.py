@@ -16,9 +16,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import httpx
 import pytest
 
-from harness.oauth.provider import CALLBACK_PATH, OAuthProvider, s256
 from harness.outcomes import Failure
 from harness.registry import CheckContext
+from harness.services.oauth import CALLBACK_PATH, OAuthProvider, s256
 from harness.validators.security.apikeys import api_keys_rotate_and_revoke
 from harness.validators.security.oauth import accounts_link_by_subject, callback_checks_state, code_flow_uses_pkce
 

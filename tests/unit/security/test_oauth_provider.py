@@ -12,8 +12,8 @@ from urllib.parse import parse_qsl, urlsplit
 import httpx
 import pytest
 
-from harness.oauth.provider import LOGIN_REQUEST, OAuthProvider, s256
-from harness.oauth.rsa import RsaKey
+from harness.services.oauth import LOGIN_REQUEST, OAuthProvider, s256
+from harness.services.oauth_rsa import RsaKey
 
 REDIRECT = "http://127.0.0.1:9/v1/auth/oauth/callback"
 

@@ -32,7 +32,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from harness.oauth.rsa import RsaKey, shared_key
+from harness.services.oauth_rsa import RsaKey, shared_key
 
 # Where the app receives the code: its redirect URI is the app's address and this path.
 CALLBACK_PATH = "/v1/auth/oauth/callback"
