@@ -17,7 +17,7 @@ from .shared import PARAMS, dependency, ensure_running, wait_until
 # DURATION, each on a connection of its own (Connection: close), so that a request is either
 # taken by the gateway or refused, never caught on an idle keep-alive connection mid-close.
 RATE = 40
-DURATION = "2500ms"
+DURATION = "2s"
 # The service's answers are held this long at the harness's proxy: every request the gateway
 # takes is in flight for that long, and the SIGTERM comes once IN_FLIGHT are.
 HOLD_S = 0.4
