@@ -32,8 +32,9 @@ def breaker_opens_and_closes(ctx: CheckContext) -> None:
         f"Wrap the calls to the {named.name} service in a circuit breaker: count failed calls (errors, "
         "timeouts, 5xx), open after a few in a row and answer 503 without calling, then let one trial call "
         "through after a second or two and close on its success.",
-        node="opossum (new CircuitBreaker(fn, { resetTimeout: 1000, volumeThreshold: 3 })) or a small class of "
-             "your own around fetch.",
+        node="opossum judges a percentage of a rolling window, where earlier successes dilute the failures: "
+             "new CircuitBreaker(fn, { errorThresholdPercentage: 1, volumeThreshold: 3, resetTimeout: 1000 }); or "
+             "a small class of your own that counts failures in a row.",
         java="Resilience4j's @CircuitBreaker (slidingWindowSize, minimumNumberOfCalls, waitDurationInOpenState).")
     before = ctx.http.get(route)
     if before.status_code != 200:
