@@ -48,6 +48,11 @@ CASES = [
     ("node/week-08", "week-08", "web.tls.harness_cert", 16, 2),
     # Express with its middleware (npm ci in the install jail); a check reads the app's log.
     ("node/week-11", "week-11", "middleware.request_id.echoed_and_logged", 13, 2),
+    # Two processes of the submission's in one jail (the gateway, and the catalog it reaches through
+    # the harness's proxy), the catalog killed and started again from the checks' threads, and a
+    # SIGTERM that must reach the gateway past bwrap and the harness's shell (its in-flight requests
+    # answered). The Dockerfile check is skipped where no node:20-slim image is on the machine: 10.
+    ("node/week-31", "week-31", "micro.shutdown.graceful", 10, 3),
     # No app: PostgreSQL servers of the check's own with the learner's conf.d, pg_hba.conf and SQL.
     ("postgres/week-29", "week-29", "pg.rls.tenants", 10, 3),
     ("postgres/week-22", "week-22", "pg.perf.same_results", 9, 2),
