@@ -25,10 +25,19 @@ def dependency(ctx: CheckContext, name: str) -> NamedProcess:
 
 
 def calls(named: NamedProcess, since: int = 0) -> list[Seen]:
-    """The gateway's calls to the dependency from record `since` on, its health route's left out
-    (a readiness probe may ask it at any time)."""
+    """The gateway's answered calls to the dependency from record `since` on, its health route's
+    left out (a readiness probe may ask it at any time)."""
+    return [s for s in named.proxy.seen()[since:] if not probes_health(named, s.path)]
+
+
+def received(named: NamedProcess, since: int = 0) -> list[str]:
+    """The paths of the gateway's calls from `since` on, answered or still held, health left out."""
+    return [path for path in named.proxy.received()[since:] if not probes_health(named, path)]
+
+
+def probes_health(named: NamedProcess, path: str) -> bool:
     health = named.config.health
-    return [s for s in named.proxy.seen()[since:] if not s.path.startswith(health)]
+    return bool(health) and path.startswith(health)
 
 
 def start_again(named: NamedProcess) -> float:

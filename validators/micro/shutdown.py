@@ -9,9 +9,8 @@ from typing import Any
 
 from harness.outcomes import CannotCheck, Failure, Passed
 from harness.registry import CheckContext, check
-from harness.runner.processes import NamedProcess
 
-from .shared import PARAMS, dependency, ensure_running, wait_until
+from .shared import PARAMS, dependency, ensure_running, received, wait_until
 
 # A short bounded load (the harness's generator, harness/load): RATE requests a second for
 # DURATION, each on a connection of its own (Connection: close), so that a request is either
@@ -29,11 +28,6 @@ EXIT_WITHIN_S = 10.0
 # is closed) from one dropped in flight (its client reconnects, and is refused): the check counts
 # instead the requests the gateway took, from the service's side (one call each), against the 200s.
 
-def _calls(named: NamedProcess, since: int) -> list[str]:
-    """The calls the gateway made to the service from `since` on (answered or held), its health route's left out."""
-    return [path for path in named.proxy.received()[since:] if not path.startswith(named.config.health)]
-
-
 SCENARIO = """\
 [defaults]
 headers = {{ Connection = "close" }}
@@ -49,8 +43,8 @@ def sigterm_drops_no_request(ctx: CheckContext) -> Passed:
     """On SIGTERM the gateway answers every request in flight, then exits.
 
     Under a short load, with requests in flight (the service's answers held back a moment), the
-    harness sends the gateway SIGTERM: every request it had taken is answered 200, later ones
-    are refused (not reset), and the process exits by itself within 10 s. The harness then
+    harness sends the gateway SIGTERM: every request it had taken is answered 200 (later ones
+    may be refused), and its processes exit by themselves within 10 s. The harness then
     starts it again.
     """
     from harness.load.api import LoadError, UsageError, bench
@@ -89,7 +83,7 @@ def sigterm_drops_no_request(ctx: CheckContext) -> Passed:
                               hint=f"Answer {route} by calling the {named.name} service.")
             in_flight = named.proxy.held
             # Every request the gateway took before the signal called the service once: answered or held.
-            taken = len(_calls(named, since))
+            taken = len(received(named, since))
             exited = ctx.app.terminate(EXIT_WITHIN_S)
             tail = ctx.app.log_tail(15)  # the gateway that got the signal: restart() starts another
             worker.join()
