@@ -4,16 +4,22 @@ The provider signs id_tokens that any OpenID client must be able to verify, and 
 one algorithm every client supports (OpenID Connect Core §15.1; Spring Security's default).
 The harness has no crypto package, and a test provider needs no hardened implementation: a
 key pair from Miller-Rabin primes and the textbook signature (RFC 8017 §8.2) are enough. A key
-takes about a tenth of a second to make, so one is made per harness process and shared.
+takes 0.2 to 0.6 s of CPU to make, so it is made once and kept in the user's cache (mode 0600):
+it signs only what a provider on loopback tells the app under test, for one run at a time.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
+import json
+import os
 import secrets
 import threading
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+
+from harness import cache
 
 BITS = 2048
 _E = 65537
@@ -98,10 +104,33 @@ _shared: RsaKey | None = None
 _lock = threading.Lock()
 
 
+def _cached() -> RsaKey | None:
+    try:
+        fields = json.loads((cache.root("oauth") / "rs256.json").read_text())
+        key = RsaKey(int(fields["n"]), int(fields["e"]), int(fields["d"]), str(fields["kid"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    # A damaged file must not make a provider whose signatures fail: one round trip proves it.
+    return key if key.n.bit_length() == BITS and key.verify(b"probe", key.sign(b"probe")) else None
+
+
+def _keep(key: RsaKey) -> None:
+    folder = cache.root("oauth")
+    with contextlib.suppress(OSError):  # no cache (a read-only home): the next run makes its own
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary = folder / f"rs256.{os.getpid()}.tmp"
+        with os.fdopen(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as out:
+            json.dump({k: str(v) for k, v in asdict(key).items()}, out)
+        temporary.replace(folder / "rs256.json")
+
+
 def shared_key() -> RsaKey:
-    """This process's signing key, made on first use."""
+    """The signing key: this process's, else the cached one, else a new one (then cached)."""
     global _shared
     with _lock:
         if _shared is None:
-            _shared = RsaKey.generate()
+            _shared = _cached()
+            if _shared is None:
+                _shared = RsaKey.generate()
+                _keep(_shared)
         return _shared

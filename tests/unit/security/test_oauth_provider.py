@@ -141,3 +141,21 @@ def test_rsa_signatures_are_pkcs1_v15_sha256() -> None:
     assert len(signature) == key.size and key.verify(b"message", signature)
     assert not key.verify(b"messagf", signature)
     assert key.jwk()["e"] == "AQAB"
+
+
+def test_the_key_is_kept_in_the_cache_and_a_damaged_one_is_made_anew(tmp_path: Any,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from harness.services import oauth_rsa
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(oauth_rsa, "_shared", None)
+    made = oauth_rsa.shared_key()
+    kept = tmp_path / "harness" / "oauth" / "rs256.json"
+    assert kept.stat().st_mode & 0o777 == 0o600
+    monkeypatch.setattr(oauth_rsa, "_shared", None)
+    assert oauth_rsa.shared_key() == made  # read back, not made again
+    fields = json.loads(kept.read_text())
+    kept.write_text(json.dumps({**fields, "d": str(int(fields["d"]) + 2)}))
+    monkeypatch.setattr(oauth_rsa, "_shared", None)
+    again = oauth_rsa.shared_key()
+    assert again != made and again.verify(b"x", again.sign(b"x"))
