@@ -17,7 +17,7 @@ from harness import expect
 from harness.httpclient import curl_for, describe
 from harness.outcomes import Failure
 from harness.registry import CheckContext, check
-from harness.services.oauth import CHALLENGE, VERIFIER, s256
+from harness.services.oauth import CHALLENGE, VERIFIER, User, s256
 
 from .account_setup import ME, Accounts, bearer, tokens_from
 from .oauth_flow import START_HINT, callback, exchange_failure, new_user, sign_in_at_provider, signed_in, start
@@ -143,8 +143,7 @@ def accounts_link_by_subject(ctx: CheckContext) -> None:
         raise Failure("GET /v1/me after the sign-in is not the provider's user", expected=f"email {user.email}",
                       actual=str(first), hint="Create (or find) the account from the id_token's sub and e-mail.",
                       reproduce=curl_for(seen.request))
-    moved = new_user(ctx)
-    moved = type(user)(sub=user.sub, email=moved.email, name=user.name)
+    moved = User(sub=user.sub, email=new_user(ctx).email, name=user.name)
     _, _, response = signed_in(ctx, moved)
     again, _ = _me(ctx, tokens_from(response, what="the OAuth callback").access)
     if str(again.get("id")) != str(first.get("id")):

@@ -81,9 +81,10 @@ def sign_in_at_provider(ctx: CheckContext, started: Started, user: User) -> Retu
         answer = browser.post(f"{ctx.oauth.issuer}/login", data={
             "request_id": found.group(1), "sub": user.sub, "email": user.email, "name": user.name,
             "email_verified": "true" if user.email_verified else "false"})
-    location = answer.headers.get("location", "")
-    query = dict(parse_qsl(urlsplit(location).query, keep_blank_values=True))
-    url = urlsplit(location)
+    url = urlsplit(answer.headers.get("location", ""))
+    query = dict(parse_qsl(url.query, keep_blank_values=True))
+    if "code" not in query:  # the provider's own login cannot fail for a page it just showed
+        raise RuntimeError(f"the harness's provider did not issue a code: {answer.status_code} {answer.text[:200]}")
     return Returned(f"{url.path}?{url.query}", query["code"], query.get("state"))
 
 
