@@ -101,6 +101,11 @@ class ServiceRun:
                 "--", *argv]
 
 
+def grading(env: Mapping[str, str] | None = None) -> bool:
+    """Whether this run grades a submission: the orchestrator set the service uid of its jail."""
+    return bool((os.environ if env is None else env).get(SERVICE_UID_ENV))
+
+
 def service_run(env: Mapping[str, str] | None = None) -> ServiceRun:
     """The grading orchestrator's choice when it made one, else `current()` unconfined."""
     env = os.environ if env is None else env

@@ -3,6 +3,8 @@
 What a file says is checked everywhere. The build itself needs a Docker engine and the
 Dockerfile's base images on this machine (nothing is pulled: a registry may be out of reach):
 without them the check is skipped, saying what was checked and what was not, never passed.
+Under `harness grade` no image is built either: a build runs the submission's RUN lines on the
+machine's Docker engine, as root in a container, outside the submission's jail.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from pathlib import Path
 from harness.outcomes import Failure, Passed, Skip
 from harness.params import Param
 from harness.registry import CheckContext, check
+from harness.runner.confined import OutsideProject, read_inside
+from harness.services import users
 
 MAX_BYTES = 64 * 1024
 BUILD_TIMEOUT_S = 300.0
@@ -120,15 +124,21 @@ def base_image_problem(image: str) -> str | None:
 
 
 def _read(root: Path, name: str) -> str:
-    path = root / name
-    inside = root.resolve() in path.resolve().parents
-    if not inside or path.is_symlink() or not path.is_file():
-        raise Failure(f"no {name} in the project", expected=f"a Dockerfile at {name}",
-                      hint=f"Write {name}: FROM a pinned base image, copy the lockfile and install, copy the "
-                           "service's code, and start it with CMD in exec form.")
-    if path.stat().st_size > MAX_BYTES:
-        raise Failure(f"{name} is larger than {MAX_BYTES // 1024} KB: not a Dockerfile")
-    return path.read_text(encoding="utf-8", errors="replace")
+    """The Dockerfile's text, read as data: no link followed, a regular file, a size cap."""
+    try:
+        return read_inside(root, name, MAX_BYTES)
+    except OutsideProject as exc:
+        if "larger than" in str(exc):
+            raise Failure(f"{name} is larger than {MAX_BYTES // 1024} KB: not a Dockerfile") from None
+        raise _missing(name, str(exc)) from None
+    except OSError as exc:
+        raise _missing(name, exc.strerror or str(exc)) from None
+
+
+def _missing(name: str, why: str) -> Failure:
+    return Failure(f"no {name} in the project ({why})", expected=f"a Dockerfile at {name}",
+                   hint=f"Write {name}: FROM a pinned base image, copy the lockfile and install, copy the "
+                        "service's code, and start it with CMD in exec form.")
 
 
 @check("micro.docker.builds", points=2, needs_app=False, timeout_s=2 * BUILD_TIMEOUT_S, params=[
@@ -154,7 +164,8 @@ def each_service_has_an_image(ctx: CheckContext) -> Passed:
                                "CMD [\"node\", \"src/server.js\"] (a JSON array), so that it gets SIGTERM itself.",
                           reproduce=f"docker build -f {dockerfile.path} {context}")
     what = f"{', '.join(names)} read well (pinned base image, exec-form CMD)"
-    why_not = engine_problem()
+    why_not = ("this run grades a submission, and a build would run its RUN lines on the machine's Docker "
+               "engine outside its jail") if users.grading() else engine_problem()
     if why_not is None:
         absent = sorted({image for d in files for image in d.base_images()
                          if "$" not in image and base_image_problem(image)})

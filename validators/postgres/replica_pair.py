@@ -12,7 +12,6 @@ says why and how). Every server is registered with a cleanup sidecar, as every l
 from __future__ import annotations
 
 import contextlib
-import os
 import secrets
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -129,7 +128,7 @@ class Pair:
 
 def _grading() -> bool:
     """Set by the grading orchestrator, with a jail for the submission's commands (grading/runner.py)."""
-    return bool(os.environ.get(users.SERVICE_UID_ENV))
+    return users.grading()
 
 
 def _script_text(ctx: CheckContext) -> str:

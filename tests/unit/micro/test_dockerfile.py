@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from harness.outcomes import Failure, Skip
+from harness.services import users
+from harness.validators.micro import docker
 from harness.validators.micro.docker import parse, problems
 
 GOOD = """\
@@ -45,3 +53,38 @@ def test_only_the_last_stage_starts_the_image() -> None:
 def test_a_digest_pins_too() -> None:
     text = "FROM node@sha256:" + "a" * 64 + "\nENTRYPOINT [\"node\", \"s.js\"]\n"
     assert problems(parse("Dockerfile", text)) == []
+
+
+def _ctx(project: Path) -> SimpleNamespace:
+    params = {"dockerfiles": "gateway/Dockerfile", "context": "."}
+    return SimpleNamespace(app=SimpleNamespace(project_dir=project), run_id="r1", param=params.__getitem__)
+
+
+def _project(tmp_path: Path) -> Path:
+    (tmp_path / "gateway").mkdir(parents=True)
+    (tmp_path / "gateway" / "Dockerfile").write_text(GOOD)
+    return tmp_path
+
+
+def test_grading_builds_no_image_even_where_an_engine_and_the_base_image_are(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(users.SERVICE_UID_ENV, "12345")
+    monkeypatch.setattr(docker, "engine_problem", lambda: None)
+    monkeypatch.setattr(docker, "base_image_problem", lambda image: None)
+
+    def no_build(argv: list[str], timeout_s: float) -> None:
+        raise AssertionError(f"docker {' '.join(argv)} ran while grading")
+
+    monkeypatch.setattr(docker, "_docker", no_build)
+    with pytest.raises(Skip, match=r"grades a submission.*outside its jail"):
+        docker.each_service_has_an_image(_ctx(_project(tmp_path)))  # type: ignore[arg-type]
+
+
+def test_a_dockerfile_that_is_a_link_is_not_read(tmp_path: Path) -> None:
+    project = _project(tmp_path / "project")
+    secret = tmp_path / "elsewhere"
+    secret.write_text(GOOD)
+    (project / "gateway" / "Dockerfile").unlink()
+    (project / "gateway" / "Dockerfile").symlink_to(secret)
+    with pytest.raises(Failure, match="no gateway/Dockerfile in the project"):
+        docker.each_service_has_an_image(_ctx(project))  # type: ignore[arg-type]
