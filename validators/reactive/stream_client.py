@@ -54,11 +54,13 @@ class Stalled:
         self.port = int(self.sock.getsockname()[1])
         self.sock.sendall(f"GET {PATH} HTTP/1.1\r\nHost: localhost:{self.app_port}\r\n"
                           "Accept: application/x-ndjson\r\n\r\n".encode())
+        # From here on it only peeks: a peek never waits (a socket with a timeout would).
+        self.sock.setblocking(False)
 
     def unread(self, size: int) -> bytes:
         try:
             return self.sock.recv(max(size, 1), socket.MSG_PEEK | socket.MSG_DONTWAIT)
-        except BlockingIOError:
+        except OSError:  # nothing there yet (BlockingIOError), or the app reset the connection
             return b""
 
     def close(self) -> None:
