@@ -28,7 +28,7 @@ CASES = [
     # feed (harness/services/feed.py) inside the submission's network namespace, where the
     # backpressure check reads the app's socket queues; this defect's unbounded buffer shows there.
     # (It took the place of java/week-09, which proved the same Maven build and JVM in the jail.)
-    ("java/week-28", "week-28", "reactive.stream.backpressure", 7, 2),
+    ("java/week-28", "week-28", "reactive.stream.backpressure", 9, 2),
     ("node/week-24", "week-24", "testing.catches.page_limit", 10, 1),
     # A module lab: no app, the lab's hidden files copied in by the harness and run as the submission.
     ("node/week-01", "week-01", "module.limiter.bounded", 10, 2),
