@@ -74,7 +74,7 @@ class LabManifest:
     java: int | None = None
     # `processes = ["catalog"]`: services of the learner's own beside the app, each started from the
     # project's [processes.<name>] before it, on a port of its own, and reached by the app through
-    # a recording proxy of the harness's at <NAME>_URL (harness/runner/processes.py).
+    # a recording proxy of the harness's at <NAME>_URL (harness/proc/named.py).
     processes: tuple[str, ...] = ()
 
 

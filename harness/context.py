@@ -20,9 +20,9 @@ if TYPE_CHECKING:
     from harness.introspect.mongo import MongoProbe
     from harness.introspect.pg import PgProbe
     from harness.introspect.redis import RedisProbe
+    from harness.proc.named import NamedProcess
     from harness.proc.process import ManagedProcess
     from harness.registry import CheckSpec
-    from harness.runner.processes import NamedProcess
     from harness.services.feed import Feed
     from harness.services.oauth import OAuthProvider
 

@@ -23,13 +23,13 @@ from harness.config import AppConfig, ProjectConfig
 from harness.durations import format_duration
 from harness.errors import ExitCode, HarnessError
 from harness.introspect import coverage
+from harness.proc.named import NamedProcess, ProcessFailed, missing, signal_tree
 from harness.proc.process import ManagedProcess, run_to_end
 from harness.proc.reaper import Reaper
 from harness.runner.bugs import SeedError, clear_leftovers, discard, seeded_copy
 from harness.runner.clock import FakeClock
 from harness.runner.confined import OutsideProject, read_inside
 from harness.runner.deps import DependencyReuse, inputs, source_snapshot
-from harness.runner.processes import NamedProcess, ProcessFailed, missing, signal_tree
 from harness.runner.testlog import FailureDigest
 from harness.runs import BugRun, MigrateRun, ProjectRun, TestRun
 from harness.services.base import free_port
@@ -118,7 +118,7 @@ class AppRunner:
         processes: Sequence[str] = (),
     ) -> None:
         self.config = config
-        self._wanted = tuple(processes)  # the lab's named processes (runner/processes.py)
+        self._wanted = tuple(processes)  # the lab's named processes (proc/named.py)
         self._named: dict[str, NamedProcess] = {}
         self._spawner: ThreadPoolExecutor | None = None  # starts them, in a thread that outlives checks
         self._deps = deps  # None: every run installs (grading, and when asked)

@@ -6,8 +6,8 @@ import time
 
 from harness.outcomes import Failure
 from harness.params import Param
+from harness.proc.named import NamedProcess, ProcessFailed, Seen
 from harness.registry import CheckContext
-from harness.runner.processes import NamedProcess, ProcessFailed, Seen
 
 DEPENDENCY = Param("dependency", str, "catalog", "the named process the gateway calls (lab.toml [app] processes)")
 ROUTE = Param("route", str, "/products", "a gateway route answered by calling the dependency")

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from harness.runner.processes import RecordingProxy
+from harness.proc.named import RecordingProxy
 from harness.services.base import free_port
 
 
