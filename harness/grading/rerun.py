@@ -19,10 +19,11 @@ from typing import Any
 from harness.outcomes import CheckResult, RunResult, Status
 from harness.reporters.json_report import harness_status
 
-# Checks whose verdict depends on the machine being otherwise idle: they run a load
-# generator (harness.load) against the app. tests/unit/grading/test_rerun.py keeps this in
-# step with the validators that use harness.load.
-ALONE_IF_INCONCLUSIVE = frozenset({"prod.load.rps"})
+# Checks that run a load generator (harness.load) against the app: prod.load.rps's verdict
+# depends on the machine being otherwise idle, and micro.shutdown.graceful's load must run for
+# its SIGTERM to find requests in flight. tests/unit/grading/test_rerun.py keeps this in step
+# with the validators that use harness.load.
+ALONE_IF_INCONCLUSIVE = frozenset({"prod.load.rps", "micro.shutdown.graceful"})
 ENVIRONMENT = "environment"
 
 
