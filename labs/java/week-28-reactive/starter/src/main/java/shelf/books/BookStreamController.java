@@ -17,10 +17,11 @@ public class BookStreamController {
     }
 
     /**
-     * TODO (tasks 2-4): GET /v1/books/stream, 200 application/x-ndjson: the feed's books, one
+     * TODO (tasks 2-5): GET /v1/books/stream, 200 application/x-ndjson: the feed's books, one
      * JSON object per line, in the feed's order, each sent as soon as it arrived (never the
      * whole list at the end), read from the feed only as fast as the client reads, and the
-     * feed's connection closed when the client goes away. One request to the feed per stream.
+     * feed's connection closed when the client goes away. One request to the feed per stream,
+     * and no thread held while a stream waits for its feed.
      */
     @GetMapping("/v1/books/stream")
     public Flux<Book> stream() {
