@@ -46,8 +46,8 @@ def a_client_that_leaves_cancels_the_feed(ctx: CheckContext) -> None:
             + (" to its end" if stream.finished else ""),
             expected="the feed's connection closed by the app within a few books of the client leaving (the "
                      "response's cancel reaching the WebClient)",
-            actual=f"{after} of the {TRICKLE} books the feed trickled after the client left were taken by the "
-                   f"app; the feed's connection {'ended by the feed' if stream.finished else 'still open'}",
+            actual=f"the feed wrote {after} of the {TRICKLE} books of its trickle to the app's connection after the "
+                   f"client left; that connection {'ended by the feed' if stream.finished else 'still open'}",
             hint="Keep one chain from the WebClient to the response: a subscribe() of your own (into a Sinks, a "
                  "list), publish().autoConnect() or cache() keeps reading after the client left, so nothing "
                  "cancels it. Return the Flux (share() if you must share it) and let WebFlux cancel.",
