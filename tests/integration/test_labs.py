@@ -245,6 +245,7 @@ GOLDEN = {
     "backend/production": {"prod.ci.pipeline"},
     "sql/week-25": {"sql.design.unique", "sql.design.normalized"},
     "postgres/week-01": {"pg.config.ssd"},
+    "java/week-28": {"reactive.stream.cancellation"},
 }
 
 
