@@ -129,14 +129,19 @@ class RecordingProxy:
                 handler.close_connection = True  # closed unanswered: what a dead upstream looks like
                 return
             self._record(Seen(handler.command, handler.path, headers, forwarded=True))
-            handler.send_response_only(status, reason)
-            for name, value in reply_headers:
-                if name.lower() not in HOP_BY_HOP:
-                    handler.send_header(name, value)
-            handler.send_header("Content-Length", str(len(data)))
-            handler.end_headers()
-            if handler.command != "HEAD":
-                handler.wfile.write(data)
+            try:
+                handler.send_response_only(status, reason)
+                for name, value in reply_headers:
+                    if name.lower() not in HOP_BY_HOP:
+                        handler.send_header(name, value)
+                handler.send_header("Content-Length", str(len(data)))
+                handler.end_headers()
+                if handler.command != "HEAD":
+                    handler.wfile.write(data)
+            except OSError:
+                # The app hung up first (it died, or stopped without waiting for its call): its
+                # loss, recorded above; not a traceback on the harness's output.
+                handler.close_connection = True
         finally:
             with self._lock:
                 self._held -= 1
