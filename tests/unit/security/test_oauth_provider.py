@@ -123,8 +123,7 @@ def test_a_good_exchange_gives_a_signed_id_token_and_userinfo(provider: OAuthPro
     assert claims["sub"] == "u-42" and claims["aud"] == provider.client_id and claims["nonce"] == "n-1"
     assert claims["iss"] == provider.issuer and claims["exp"] > claims["iat"]
     jwk = httpx.get(f"{provider.issuer}/jwks").json()["keys"][0]
-    n = int.from_bytes(base64.urlsafe_b64decode(jwk["n"] + "=" * (-len(jwk["n"]) % 4)), "big")
-    public = RsaKey(n, 65537, 0, jwk["kid"])
+    public = RsaKey.from_jwk(jwk)
     head, body_part, signature = body["id_token"].split(".")
     raw = base64.urlsafe_b64decode(signature + "=" * (-len(signature) % 4))
     assert public.verify(f"{head}.{body_part}".encode(), raw)
@@ -143,19 +142,13 @@ def test_rsa_signatures_are_pkcs1_v15_sha256() -> None:
     assert key.jwk()["e"] == "AQAB"
 
 
-def test_the_key_is_kept_in_the_cache_and_a_damaged_one_is_made_anew(tmp_path: Any,
-                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_one_key_per_process_its_public_half_read_back_from_the_jwk(monkeypatch: pytest.MonkeyPatch) -> None:
     from harness.services import oauth_rsa
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.setattr(oauth_rsa, "_shared", None)
     made = oauth_rsa.shared_key()
-    kept = tmp_path / "harness" / "oauth" / "rs256.json"
-    assert kept.stat().st_mode & 0o777 == 0o600
-    monkeypatch.setattr(oauth_rsa, "_shared", None)
-    assert oauth_rsa.shared_key() == made  # read back, not made again
-    fields = json.loads(kept.read_text())
-    kept.write_text(json.dumps({**fields, "d": str(int(fields["d"]) + 2)}))
-    monkeypatch.setattr(oauth_rsa, "_shared", None)
-    again = oauth_rsa.shared_key()
-    assert again != made and again.verify(b"x", again.sign(b"x"))
+    assert oauth_rsa.shared_key() is made and made.size == oauth_rsa.BITS // 8
+    public = RsaKey.from_jwk(made.jwk())
+    assert public.kid == made.kid and public.verify(b"x", made.sign(b"x"))
+    with pytest.raises(ValueError, match="a public key signs nothing"):
+        public.sign(b"x")
