@@ -78,7 +78,8 @@ def problems(dockerfile: Dockerfile) -> list[str]:
             continue
         tagged = "@" in image or ":" in image.rsplit("/", 1)[-1]
         if not tagged or image.endswith(":latest"):
-            found.append(f"FROM {image}: name a version (node:20-slim), not whatever 'latest' is today")
+            found.append(f"FROM {image}: name a version (node:20-slim, eclipse-temurin:17-jre), not "
+                         "whatever 'latest' is today")
     last_stage = names[len(names) - 1 - names[::-1].index("FROM"):] if "FROM" in names else []
     starts = [(n, a) for n, a in dockerfile.instructions[len(names) - len(last_stage):] if n in ("CMD", "ENTRYPOINT")]
     if not starts:
@@ -160,8 +161,11 @@ def each_service_has_an_image(ctx: CheckContext) -> Passed:
         found = problems(dockerfile)
         if found:
             raise Failure(f"{dockerfile.path} is not ready: {found[0]}", actual="\n".join(found),
-                          hint="Pin the base image's version and start the service in exec form: "
-                               "CMD [\"node\", \"src/server.js\"] (a JSON array), so that it gets SIGTERM itself.",
+                          hint=ctx.hint("Pin the base image's version and start the service in exec form (a JSON "
+                                        "array), so that it gets SIGTERM itself.",
+                                        node='FROM node:20-slim, CMD ["node", "gateway/src/server.js"].',
+                                        java='FROM eclipse-temurin:17-jre (a JDK or Maven stage builds the jar), '
+                                             'CMD ["java", "-jar", "gateway.jar"].'),
                           reproduce=f"docker build -f {dockerfile.path} {context}")
     what = f"{', '.join(names)} read well (pinned base image, exec-form CMD)"
     why_not = ("this run grades a submission, and a build would run its RUN lines on the machine's Docker "

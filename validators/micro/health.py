@@ -31,8 +31,10 @@ def readiness_is_not_liveness(ctx: CheckContext) -> None:
         f"Liveness ({live}) says the process works: answer 200 whatever the {named.name} service does, or an "
         f"orchestrator restarts a healthy gateway. Readiness ({ready}) says it can serve: ask the {named.name} "
         "service (its health route, a short timeout) and answer 503 when it does not answer.",
-        java="Spring Boot: management.endpoint.health.group.readiness.include=readinessState,catalog with a "
-             "HealthIndicator for the catalog; liveness keeps livenessState only.")
+        java="Two @GetMapping routes of your own, or Actuator's health groups named after the routes: "
+             "management.endpoints.web.base-path=/, management.endpoint.health.probes.enabled=true, "
+             "management.endpoint.health.group.live.include=livenessState and ...group.ready.include="
+             "readinessState,catalog with a HealthIndicator bean named catalog.")
     for path in (live, ready):
         response = ctx.http.get(path)
         if response.status_code != 200:
