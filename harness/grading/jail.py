@@ -33,7 +33,7 @@ for that step only.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -122,8 +122,8 @@ class JailLauncher:
     def account(self) -> tuple[int | None, int | None]:
         return None, None  # dropped inside the chain, after the root-only steps
 
-    def wrap(self, argv: list[str], *, phase: str, cwd: Path,
-             env: Mapping[str, str]) -> tuple[list[str], dict[str, str]]:
+    def wrap(self, argv: list[str], *, phase: str, cwd: Path, env: Mapping[str, str],
+             readable: Sequence[Path] = ()) -> tuple[list[str], dict[str, str]]:
         """The chain that runs `argv`, and the fixed environment its first (root) step gets;
         `env`, the submission's environment, is applied by the last step only."""
         spec = self.spec
@@ -145,7 +145,7 @@ class JailLauncher:
                       "--no-new-privs", "--"]
         inner = self._inner_env(env)
         store = spec.warm_store if phase == COPY else None
-        chain += self._bwrap(install, cwd, procs, inner, store) if spec.bwrap else self._env(inner)
+        chain += self._bwrap(install, cwd, procs, inner, store, readable) if spec.bwrap else self._env(inner)
         return chain + argv, dict(tools.ROOT_ENV)
 
     def _inner_env(self, env: Mapping[str, str]) -> dict[str, str]:
@@ -157,7 +157,7 @@ class JailLauncher:
         return inner
 
     def _bwrap(self, install: bool, cwd: Path, procs: tuple[str, ...], env: Mapping[str, str],
-               store: str | None = None) -> list[str]:
+               store: str | None = None, readable: Sequence[Path] = ()) -> list[str]:
         spec = self.spec
         # bwrap starts the command in --chdir, not in the directory it was started from: a
         # command run elsewhere in the project (a seeded bug's copy) must name its folder.
@@ -173,6 +173,12 @@ class JailLauncher:
                 args += ["--ro-bind", path, path]
         if store is not None:  # inside the hidden grading folder: seen again, read-only
             args += ["--ro-bind", store, store]
+        # The harness's own folders the command reads (the fake clock's offset file, written by
+        # the harness as it moves the app's clock): seen read-only, over the private /tmp and the
+        # hidden grading folder they may lie in. Never a folder of the submission's: only the
+        # harness names these, and it writes into them outside the jail.
+        for folder in readable:
+            args += ["--ro-bind", str(folder), str(folder)]
         views = cgroup_views(procs)
         if views:
             args += ["--tmpfs", str(MOUNT)]

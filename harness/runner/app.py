@@ -58,18 +58,20 @@ class Launcher(Protocol):
     `wrap` gets the command and the environment the project's command should see, and
     returns what to start and with which environment: a jail starts a chain of root steps
     that must never see the project's variables (its PATH, LD_PRELOAD), so it hands them
-    to the chain's last step and gives the first one a fixed environment.
+    to the chain's last step and gives the first one a fixed environment. `readable`: folders
+    of the harness's own the command must read (the fake clock's offset file), which a jail
+    shows it read-only.
     """
 
-    def wrap(self, argv: list[str], *, phase: str, cwd: Path,
-             env: Mapping[str, str]) -> tuple[list[str], dict[str, str]]: ...
+    def wrap(self, argv: list[str], *, phase: str, cwd: Path, env: Mapping[str, str],
+             readable: Sequence[Path] = ()) -> tuple[list[str], dict[str, str]]: ...
 
     def account(self) -> tuple[int | None, int | None]: ...
 
 
 class DirectLauncher:
-    def wrap(self, argv: list[str], *, phase: str, cwd: Path,
-             env: Mapping[str, str]) -> tuple[list[str], dict[str, str]]:
+    def wrap(self, argv: list[str], *, phase: str, cwd: Path, env: Mapping[str, str],
+             readable: Sequence[Path] = ()) -> tuple[list[str], dict[str, str]]:
         return argv, dict(env)  # the process starts in cwd
 
     def account(self) -> tuple[int | None, int | None]:
@@ -217,9 +219,10 @@ class AppRunner:
             extra.update(self.app_env.service_urls)
         return base_environment(extra)
 
-    def _shell(self, command: str, phase: str, env: Mapping[str, str],
-               cwd: Path | None = None) -> tuple[list[str], dict[str, str]]:
-        return self._launcher.wrap(["/bin/sh", "-c", command], phase=phase, cwd=cwd or self.workdir, env=env)
+    def _shell(self, command: str, phase: str, env: Mapping[str, str], cwd: Path | None = None,
+               readable: Sequence[Path] = ()) -> tuple[list[str], dict[str, str]]:
+        return self._launcher.wrap(["/bin/sh", "-c", command], phase=phase, cwd=cwd or self.workdir, env=env,
+                                   readable=readable)
 
     def _run(self, phase: str, command: str, timeout_s: float, *, with_services: bool) -> tuple[int | None, str, float]:
         user, group = self._launcher.account()
@@ -430,10 +433,12 @@ class AppRunner:
             env = self._env(with_services=True)
             env["PORT"] = str(port)
             env.update(urls)
+            readable: tuple[Path, ...] = ()
             if self._clock is not None:  # only the running app: install and migrate keep real time
                 env.update(self._clock.environment())
+                readable = (self._clock.directory,)  # its offset file, which a jail's private /tmp hides
             name = "app" if len(ports) == 1 else f"app{index + 1}"
-            argv, env = self._shell(command, "start", env)
+            argv, env = self._shell(command, "start", env, readable=readable)
             proc = ManagedProcess(
                 name, argv, cwd=self.workdir, env=env,
                 on_line=self._prefixed(name), on_start=self._reaper.process_group, user=user, group=group,

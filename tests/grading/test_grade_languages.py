@@ -53,6 +53,9 @@ CASES = [
     # SIGTERM that must reach the gateway past bwrap and the harness's shell (its in-flight requests
     # answered). The Dockerfile check is skipped where no node:20-slim image is on the machine: 10.
     ("node/week-31", "week-31", "micro.shutdown.graceful", 10, 3),
+    # The app under libfaketime in the jail: the clock's offset file, written by the harness as it
+    # moves the app's clock, is bound read-only over the jail's private /tmp (the expiry checks).
+    ("node/week-21", "week-21", "security.jwt.expiry_enforced", 50, 3),
     # No app: PostgreSQL servers of the check's own with the learner's conf.d, pg_hba.conf and SQL.
     ("postgres/week-29", "week-29", "pg.rls.tenants", 10, 3),
     ("postgres/week-22", "week-22", "pg.perf.same_results", 9, 2),

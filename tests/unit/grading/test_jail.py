@@ -124,3 +124,16 @@ def test_the_copy_of_warmed_dependencies_counts_as_install_without_network_and_s
     assert chain.index("/s/deps/k1") > chain.index("/s")
     for phase in ("install", "start", "migrate"):
         assert "/s/deps/k1" not in _wrap(spec, phase), f"the store is seen by the copy alone, not by {phase}"
+
+
+def test_a_folder_of_the_harness_the_app_reads_is_seen_read_only_over_the_private_tmp() -> None:
+    # The fake clock's offset file (/tmp/harness-clock-*/offset, or under the hidden grading
+    # folder): the app under libfaketime reads it on every clock call, the harness rewrites it.
+    clock = Path("/s/0001/tmp/harness-clock-x1")
+    chain = JailLauncher(SPEC, tool=_tool).wrap(CMD, phase="start", cwd=WORK, env=ENV, readable=[clock])[0]
+    binds = [chain[i + 1:i + 3] for i, word in enumerate(chain) if word == "--ro-bind"]
+    assert [str(clock), str(clock)] in binds
+    bind = chain.index(str(clock))
+    assert chain.index("/tmp") < bind and max(i for i, w in enumerate(chain) if w == "/s") < bind, \
+        "bound after the tmpfs mounts that would hide it"
+    assert ["--bind", str(clock)] not in [chain[i:i + 2] for i in range(len(chain) - 1)], "never writable"
