@@ -39,7 +39,9 @@ def breaker_opens_and_closes(ctx: CheckContext) -> None:
         node="opossum judges a percentage of a rolling window, where earlier successes dilute the failures: "
              "new CircuitBreaker(fn, { errorThresholdPercentage: 1, volumeThreshold: 3, resetTimeout: 1000 }); or "
              "a small class of your own that counts failures in a row.",
-        java="Resilience4j's @CircuitBreaker (slidingWindowSize, minimumNumberOfCalls, waitDurationInOpenState).")
+        java="One Resilience4j CircuitBreaker bean for every request; its defaults (minimumNumberOfCalls 100) never "
+             "open within 5 calls: slidingWindowSize(5), minimumNumberOfCalls(3), waitDurationInOpenState(1s), "
+             "permittedNumberOfCallsInHalfOpenState(1).")
     before = ctx.http.get(route)
     if before.status_code != 200:
         raise Failure(f"GET {route} answered {before.status_code} while the {named.name} service was up",
