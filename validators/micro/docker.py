@@ -138,8 +138,8 @@ def _read(root: Path, name: str) -> str:
 
 def _missing(name: str, why: str) -> Failure:
     return Failure(f"no {name} in the project ({why})", expected=f"a Dockerfile at {name}",
-                   hint=f"Write {name}: FROM a pinned base image, copy the lockfile and install, copy the "
-                        "service's code, and start it with CMD in exec form.")
+                   hint=f"Write {name}: FROM a pinned base image, copy the dependency manifest (package-lock.json, "
+                        "pom.xml) and install, copy the service's code, and start it with CMD in exec form.")
 
 
 @check("micro.docker.builds", points=2, needs_app=False, timeout_s=2 * BUILD_TIMEOUT_S, params=[
