@@ -57,12 +57,20 @@ class Seen:
     forwarded: bool  # False: the process was down (the app's connection was closed unanswered)
 
 
+# A hold that nobody releases (a check that failed meanwhile) ends by itself after this long.
+HOLD_MAX_S = 30.0
+
+
 class RecordingProxy:
     """An HTTP/1.1 proxy on 127.0.0.1 in front of one process; one thread per connection."""
 
     def __init__(self, upstream_port: int) -> None:
         self.upstream_port = upstream_port
-        self.delay_s = 0.0  # how long each request waits before it is forwarded
+        # Open: requests are forwarded as they come. hold() closes it: each request then waits
+        # inside the proxy until release() (at most HOLD_MAX_S), so that a check can have as many
+        # calls in flight as it needs, counted by `held`, however fast the machine sends them.
+        self._gate = threading.Event()
+        self._gate.set()
         self._lock = threading.Lock()
         self._seen: list[Seen] = []
         self._received: list[str] = []  # the path of every request, as it arrives
@@ -106,6 +114,14 @@ class RecordingProxy:
         with self._lock:
             return list(self._received)
 
+    def hold(self) -> None:
+        """From now on, keep each request inside until release()."""
+        self._gate.clear()
+
+    def release(self) -> None:
+        """Forward the requests held, and every later one as it comes."""
+        self._gate.set()
+
     @property
     def held(self) -> int:
         """Requests inside the proxy now: received from the app, not yet answered."""
@@ -120,8 +136,7 @@ class RecordingProxy:
             self._held += 1
             self._received.append(handler.path)
         try:
-            if self.delay_s > 0:
-                time.sleep(self.delay_s)
+            self._gate.wait(HOLD_MAX_S)
             try:
                 status, reason, reply_headers, data = self._upstream(handler.command, handler.path, headers, body)
             except OSError:

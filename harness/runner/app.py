@@ -557,16 +557,18 @@ class AppRunner:
         proc.start()
         return proc
 
-    def terminate(self, grace_s: float) -> bool:
+    def terminate(self, grace_s: float, after_signal: Callable[[], None] | None = None) -> bool:
         """SIGTERM to the app's first instance (its process group: the start command and what it
         started, as an orchestrator signals a container) and wait until every process of it exited by
         itself: False when one was still running after `grace_s` (then all are killed). restart()
-        brings the app back."""
+        brings the app back. `after_signal` runs once the signal is sent, before the wait."""
         proc = self._proc
         if proc is None:
             return True
         # The start command's own processes: not the jail's, nor the harness's shell around the command.
         signal_tree(proc.pid, signal.SIGTERM, wrapper=["/bin/sh", "-c", self._app.start or ""])
+        if after_signal is not None:
+            after_signal()
         deadline = time.monotonic() + grace_s
         while time.monotonic() < deadline:
             # The leader stays in the list until it is reaped: gone means it exited, nothing else left.

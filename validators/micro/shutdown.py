@@ -17,11 +17,13 @@ from .shared import PARAMS, dependency, ensure_running, received, wait_until
 # taken by the gateway or refused, never caught on an idle keep-alive connection mid-close.
 RATE = 40
 DURATION = "2s"
-# The service's answers are held this long at the harness's proxy: every request the gateway
-# takes is in flight for that long, and the SIGTERM comes once IN_FLIGHT are.
+# The service's answers are held at the harness's proxy until the SIGTERM: every request the
+# gateway takes stays in flight, and the SIGTERM comes once IN_FLIGHT are (a count, however
+# fast the machine sends them). The answers are released HOLD_S after the signal, while a
+# graceful gateway still waits for them and an abrupt one is already gone.
 HOLD_S = 0.4
 IN_FLIGHT = 6
-IN_FLIGHT_WITHIN_S = 10.0  # the generator's start, then a fraction of a second at RATE
+IN_FLIGHT_WITHIN_S = 10.0  # the generator's start, then IN_FLIGHT requests at RATE
 # The lab's contract: exit within 10 s of the SIGTERM (an orchestrator's grace is 30 s).
 EXIT_WITHIN_S = 10.0
 # The generator's error kinds do not tell a request refused after the SIGTERM (fine: the listener
@@ -68,8 +70,9 @@ def sigterm_drops_no_request(ctx: CheckContext) -> Passed:
     with tempfile.TemporaryDirectory(prefix="harness-shutdown-") as folder:
         scenario = Path(folder) / "scenario.toml"
         scenario.write_text(SCENARIO.format(route=route), encoding="utf-8")
-        named.proxy.delay_s = HOLD_S
+        named.proxy.hold()
         since = len(named.proxy.received())
+        released = threading.Timer(HOLD_S, named.proxy.release)
         worker = threading.Thread(target=load, args=(scenario,), name="shutdown-load", daemon=True)
         try:
             worker.start()
@@ -84,11 +87,12 @@ def sigterm_drops_no_request(ctx: CheckContext) -> Passed:
             in_flight = named.proxy.held
             # Every request the gateway took before the signal called the service once: answered or held.
             taken = len(received(named, since))
-            exited = ctx.app.terminate(EXIT_WITHIN_S)
+            exited = ctx.app.terminate(EXIT_WITHIN_S, after_signal=released.start)
             tail = ctx.app.log_tail(15)  # the gateway that got the signal: restart() starts another
             worker.join()
         finally:
-            named.proxy.delay_s = 0.0
+            released.cancel()
+            named.proxy.release()
     seconds = ctx.app.restart()
     ctx.note(f"the gateway was started again ({seconds:.1f} s)")
     ensure_running(named)

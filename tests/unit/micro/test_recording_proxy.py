@@ -67,9 +67,9 @@ def test_a_dead_process_looks_dead() -> None:
         proxy.stop()
 
 
-def test_held_counts_the_requests_waiting_inside(upstream: http.server.ThreadingHTTPServer) -> None:
+def test_held_counts_the_requests_waiting_inside_until_released(upstream: http.server.ThreadingHTTPServer) -> None:
     proxy = RecordingProxy(int(upstream.server_address[1]))
-    proxy.delay_s = 0.3
+    proxy.hold()
     proxy.start()
     done: list[int] = []
     try:
@@ -77,12 +77,14 @@ def test_held_counts_the_requests_waiting_inside(upstream: http.server.Threading
                    for _ in range(3)]
         for worker in workers:
             worker.start()
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 10  # only a hang becomes a failure: the three stay held
         while proxy.held < 3 and time.monotonic() < deadline:
             time.sleep(0.01)
         assert proxy.held == 3 and proxy.seen() == []  # received, not yet answered
+        proxy.release()
         for worker in workers:
             worker.join()
         assert done == [200, 200, 200] and proxy.held == 0 and len(proxy.seen()) == 3
+        assert httpx.get(proxy.url + "/products").status_code == 200, "released: later requests go straight on"
     finally:
         proxy.stop()
