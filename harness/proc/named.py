@@ -23,11 +23,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import httpx
-
 from harness.config import ProcessConfig
 from harness.durations import format_duration
 from harness.errors import ExitCode, HarnessError
+from harness.proc.health import NotReady, wait_healthy
 from harness.proc.process import ManagedProcess
 from harness.proc.procfs import PROC, processes
 
@@ -237,34 +236,21 @@ class NamedProcess:
         budget, health = self.config.ready_timeout_s, self.config.health
         if not health:  # a worker serves no HTTP: nothing to wait for, its queue keeps the work meanwhile
             return time.monotonic() - proc.started_at
-        deadline = time.monotonic() + budget
-        last, interval = "no answer yet", 0.05
-        with httpx.Client(timeout=2.0) as client:
-            while True:
-                code = proc.poll()
-                if code is not None:
-                    proc.join_output(1.0)
-                    raise ProcessFailed(
-                        f"the {self.name} process exited with code {code} before it was ready: an HTTP server is "
-                        f"expected to keep running (its start command: {self.config.start})",
-                        log_tail=proc.tail(LOG_LINES),
-                        fixes=[f"Run [processes.{self.name}] start yourself with PORT set, and read the error"])
-                try:
-                    response = client.get(self.url + health)
-                    if response.status_code == 200:
-                        return time.monotonic() - proc.started_at
-                    last = f"GET {health} answered {response.status_code}"
-                except httpx.HTTPError as exc:
-                    last = f"GET {health}: {type(exc).__name__}"
-                if time.monotonic() >= deadline:
-                    raise ProcessFailed(
-                        f"the {self.name} process did not answer GET {health} with 200 within "
-                        f"{format_duration(budget)} ([processes.{self.name}] ready_timeout); last seen: {last}",
-                        log_tail=proc.tail(LOG_LINES),
-                        fixes=[f"Listen on the port in the PORT environment variable ({self.port} in this run)",
-                               f"Answer GET {health} with 200 once it is ready ([processes.{self.name}] health)"])
-                time.sleep(interval)
-                interval = min(interval * 1.5, 0.5)
+        try:
+            return wait_healthy(proc, self.url + health, health, budget)
+        except NotReady as not_ready:
+            if not_ready.exit_code is not None:
+                raise ProcessFailed(
+                    f"the {self.name} process exited with code {not_ready.exit_code} before it was ready: an HTTP "
+                    f"server is expected to keep running (its start command: {self.config.start})",
+                    log_tail=proc.tail(LOG_LINES),
+                    fixes=[f"Run [processes.{self.name}] start yourself with PORT set, and read the error"]) from None
+            raise ProcessFailed(
+                f"the {self.name} process did not answer GET {health} with 200 within "
+                f"{format_duration(budget)} ([processes.{self.name}] ready_timeout); last seen: {not_ready.last}",
+                log_tail=proc.tail(LOG_LINES),
+                fixes=[f"Listen on the port in the PORT environment variable ({self.port} in this run)",
+                       f"Answer GET {health} with 200 once it is ready ([processes.{self.name}] health)"]) from None
 
 
 # The grading jail's own processes (harness/grading/jail.py): a SIGTERM to bwrap ends the whole jail at

@@ -16,13 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-import httpx
-
 from harness.catalog import SeededBug
 from harness.config import AppConfig, ProjectConfig
 from harness.durations import format_duration
 from harness.errors import ExitCode, HarnessError
 from harness.introspect import coverage
+from harness.proc.health import NotReady, wait_healthy
 from harness.proc.named import NamedProcess, ProcessFailed, missing, signal_tree
 from harness.proc.process import ManagedProcess, run_to_end
 from harness.proc.reaper import Reaper
@@ -460,40 +459,25 @@ class AppRunner:
     def _wait_one(self, proc: ManagedProcess, base_url: str) -> float:
         budget = self._app.ready_timeout_s
         health = self._app.health
-        url = base_url + health
-        deadline = time.monotonic() + budget
-        last = "no answer yet"
-        interval = 0.05
-        with httpx.Client(timeout=2.0) as client:
-            while True:
-                code = proc.poll()
-                if code is not None:
-                    proc.join_output(1.0)
-                    raise AppFailed(
-                        f"your app exited with code {code} before it was ready: an HTTP server is expected "
-                        f"to keep running (start command: {self._app.start})",
-                        phase="start", log_tail=proc.tail(LOG_LINES),
-                        fixes=["Run the start command yourself with PORT and DATABASE_URL set, and read the error"],
-                    )
-                try:
-                    response = client.get(url)
-                    if response.status_code == 200:
-                        return time.monotonic() - proc.started_at
-                    last = f"GET {health} answered {response.status_code}"
-                except httpx.HTTPError as exc:
-                    last = f"GET {health}: {type(exc).__name__}" + (f" ({exc})" if str(exc) else "")
-                if time.monotonic() >= deadline:
-                    raise AppFailed(
-                        f"your app did not answer GET {health} with 200 within {format_duration(budget)} "
-                        f"(app.ready_timeout); last seen: {last}",
-                        phase="start", log_tail=proc.tail(LOG_LINES),
-                        fixes=[f"Listen on the port in the PORT environment variable ({base_url.rsplit(':', 1)[1]} "
-                               "in this run)",
-                               f"Answer GET {health} with 200 once the app is ready",
-                               "If the app needs longer to start, raise app.ready_timeout in harness.toml"],
-                    )
-                time.sleep(interval)
-                interval = min(interval * 1.5, 0.5)
+        try:
+            return wait_healthy(proc, base_url + health, health, budget)
+        except NotReady as not_ready:
+            if not_ready.exit_code is not None:
+                raise AppFailed(
+                    f"your app exited with code {not_ready.exit_code} before it was ready: an HTTP server is "
+                    f"expected to keep running (start command: {self._app.start})",
+                    phase="start", log_tail=proc.tail(LOG_LINES),
+                    fixes=["Run the start command yourself with PORT and DATABASE_URL set, and read the error"],
+                ) from None
+            raise AppFailed(
+                f"your app did not answer GET {health} with 200 within {format_duration(budget)} "
+                f"(app.ready_timeout); last seen: {not_ready.last}",
+                phase="start", log_tail=proc.tail(LOG_LINES),
+                fixes=[f"Listen on the port in the PORT environment variable ({base_url.rsplit(':', 1)[1]} "
+                       "in this run)",
+                       f"Answer GET {health} with 200 once the app is ready",
+                       "If the app needs longer to start, raise app.ready_timeout in harness.toml"],
+            ) from None
 
     def restart(self, *, processes: bool = False) -> float:
         """Stop every instance as the run's end does (SIGTERM, a grace, then SIGKILL) and start them
