@@ -9,7 +9,7 @@ records that it stalled and answers everything, so that the caller finishes and 
 say what it saw. `stall_s` only bounds how long a failing caller is waited for: a passing one is
 released by its own last request.
 
-It runs on its own event loop in a thread, on 127.0.0.1 only, as harness/runner/balancer.py does.
+It runs on its own event loop in a thread, on 127.0.0.1 only (harness/loopback.py).
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ import asyncio
 import contextlib
 import re
 import resource
-import threading
 from dataclasses import dataclass
+
+from harness.loopback import LoopbackServer
 
 _REQUEST = re.compile(rb"^GET /hold/(\d{1,9}) HTTP/1\.[01]\r?$")
 HEADER_LIMIT = 8 * 1024
@@ -34,15 +35,13 @@ class Observed:
     malformed: int   # connections that sent something other than `GET /hold/<n>`
 
 
-class HoldingEndpoint:
+class HoldingEndpoint(LoopbackServer):
     def __init__(self, want: int, stall_s: float) -> None:
         if want < 1 or stall_s <= 0:
             raise ValueError("want >= 1 and stall_s > 0")
+        super().__init__("holding-endpoint")
         self.want = want
         self.stall_s = stall_s
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, name="holding-endpoint", daemon=True)
-        self._server: asyncio.base_events.Server | None = None
         self._released: asyncio.Event | None = None
         self._watch: asyncio.Task[None] | None = None
         self._held = 0
@@ -51,17 +50,15 @@ class HoldingEndpoint:
         self._malformed = 0
         self._stalled = False
         self._last_arrival = 0.0
-        self.port = 0
 
     def start(self) -> None:
         _room_for_sockets(self.want)
-        self._thread.start()
-        self.port = asyncio.run_coroutine_threadsafe(self._listen(), self._loop).result(timeout=10)
+        super().start()
 
     def observed(self) -> Observed:
         async def read() -> Observed:
             return Observed(self.want, self._peak, self._requests, self._stalled, self._malformed)
-        return asyncio.run_coroutine_threadsafe(read(), self._loop).result(timeout=10)
+        return self.call(read())
 
     async def _listen(self) -> int:
         self._released = asyncio.Event()
@@ -105,27 +102,10 @@ class HoldingEndpoint:
         except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
             pass
         except asyncio.CancelledError:
-            pass  # stop() cancels what is still open; see balancer.py on why not to re-raise
+            pass  # stop() cancels what is still open: ends quietly (harness/loopback.py)
         finally:
             with contextlib.suppress(Exception):
                 writer.close()
-
-    def stop(self) -> None:
-        async def shutdown() -> None:
-            if self._server is not None:
-                self._server.close()
-            pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
-            for task in pending:
-                task.cancel()
-            await asyncio.gather(*pending, return_exceptions=True)
-
-        if self._thread.is_alive():
-            with contextlib.suppress(Exception):
-                asyncio.run_coroutine_threadsafe(shutdown(), self._loop).result(timeout=5)
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join(timeout=5)
-        if not self._loop.is_running():
-            self._loop.close()
 
     def __enter__(self) -> HoldingEndpoint:
         self.start()
