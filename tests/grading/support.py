@@ -13,7 +13,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -193,3 +193,29 @@ def leftovers(before: list[str] | None = None, settle_s: float = 5.0) -> list[st
         if not found or before is None or time.monotonic() > deadline:
             return found
         time.sleep(0.25)
+
+
+@contextmanager
+def looking(look: Callable[[], None], interval_s: float = 0.05) -> Iterator[None]:
+    """Call `look` every `interval_s` in a thread of its own until the block ends: what a
+    grading's processes are seen as (their uids) while it runs."""
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.is_set():
+            look()
+            stop.wait(interval_s)
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(5)
+
+
+def checks_of(out: Path, submission: str) -> dict[str, dict[str, object]]:
+    """A graded submission's check results by id, from its results.json."""
+    results = json.loads((out / submission / "results.json").read_text())
+    return {check["id"]: check for check in results["tests"]}

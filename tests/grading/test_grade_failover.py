@@ -17,10 +17,8 @@ Needs root (cgroups, network namespaces, a uid per submission), as `harness grad
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,7 +27,7 @@ import psutil
 import pytest
 
 from harness.grading.workspace import DEFAULT_UIDS
-from tests.grading.support import grade, grading_alone, leftovers
+from tests.grading.support import checks_of, grade, grading_alone, leftovers, looking
 from tests.support.projects import materialize
 
 pytestmark = pytest.mark.slow
@@ -53,35 +51,22 @@ def _kind(cmdline: list[str]) -> str | None:
     return None
 
 
+def _look(seen: dict[str, set[int]]) -> None:
+    for proc in psutil.process_iter(["cmdline", "uids"]):
+        try:
+            kind, uids = _kind(proc.info["cmdline"] or []), proc.info["uids"]
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+        if kind is not None and uids is not None:
+            seen.setdefault(kind, set()).add(uids.real)
+
+
 @contextmanager
 def watching() -> Iterator[dict[str, set[int]]]:
     """The real uids of the scenario's scripts and servers, seen while the grading runs."""
     seen: dict[str, set[int]] = {}
-    stop = threading.Event()
-
-    def watch() -> None:
-        while not stop.is_set():
-            for proc in psutil.process_iter(["cmdline", "uids"]):
-                try:
-                    kind, uids = _kind(proc.info["cmdline"] or []), proc.info["uids"]
-                except (psutil.NoSuchProcess, psutil.AccessDenied):
-                    continue
-                if kind is not None and uids is not None:
-                    seen.setdefault(kind, set()).add(uids.real)
-            stop.wait(0.05)
-
-    thread = threading.Thread(target=watch, daemon=True)
-    thread.start()
-    try:
+    with looking(lambda: _look(seen)):
         yield seen
-    finally:
-        stop.set()
-        thread.join(5)
-
-
-def _checks(out: Path, submission: str) -> dict[str, dict[str, object]]:
-    results = json.loads((out / submission / "results.json").read_text())
-    return {check["id"]: check for check in results["tests"]}
 
 
 @grading_alone()
@@ -118,7 +103,7 @@ def test_week_15_hostile_scripts_stay_in_their_jail(tmp_path: Path) -> None:
     assert all(low <= uid <= high for uid in set().union(*seen.values())), seen
 
     # escape: its attempts, as its failure shows them; none found outside.
-    promoted = _checks(graded.out, "escape")["pg.ha.promoted"]
+    promoted = checks_of(graded.out, "escape")["pg.ha.promoted"]
     evidence = str(promoted.get("evidence") or "")
     assert "failover.sh exited with code 3" in str(promoted.get("message")), promoted
     for marker in MARKERS:
@@ -128,17 +113,17 @@ def test_week_15_hostile_scripts_stay_in_their_jail(tmp_path: Path) -> None:
     assert "0 of another uid, 0 of another uid signalled" in evidence, evidence
 
     # links: node1's files were replaced; nothing of what the links name was read or removed.
-    rejoined = _checks(graded.out, "links")["pg.ha.rejoined"]
+    rejoined = checks_of(graded.out, "links")["pg.ha.rejoined"]
     assert "replaced node1's files instead of rewinding them" in str(rejoined.get("message")), rejoined
     texts = "".join(path.read_text() for path in graded.out.rglob("*") if path.is_file() and path.suffix in
                     (".json", ".txt", ".xml", ".log", ".csv", ".html"))
     assert shadow not in texts
 
     # lingers: stopped at the end of its budget; what it left running went with the jail.
-    assert "did not finish within 60 s" in str(_checks(graded.out, "lingers")["pg.ha.promoted"].get("message"))
+    assert "did not finish within 60 s" in str(checks_of(graded.out, "lingers")["pg.ha.promoted"].get("message"))
 
     # kill-all: it ended its own jail; the harness says so and goes on.
-    gone = _checks(graded.out, "kill-all")
+    gone = checks_of(graded.out, "kill-all")
     assert "did not report back" in str(gone["pg.ha.promoted"].get("message")), gone["pg.ha.promoted"]
     for skipped in ("pg.ha.client_resumes", "pg.ha.rejoined"):
         assert "node2 never became a primary" in str(gone[skipped].get("message")), gone[skipped]

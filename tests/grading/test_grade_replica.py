@@ -16,14 +16,12 @@ Needs root (cgroups, network namespaces, a uid per submission), as `harness grad
 from __future__ import annotations
 
 import glob
-import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,7 +33,7 @@ import pytest
 
 from harness.grading.cgroups import PREFIX
 from harness.grading.workspace import DEFAULT_UIDS
-from tests.grading.support import grade, grading_alone, leftovers
+from tests.grading.support import checks_of, grade, grading_alone, leftovers, looking
 from tests.support.projects import ROOT, default_sigint, materialize
 
 pytestmark = pytest.mark.slow
@@ -91,25 +89,8 @@ def _look(seen: Seen) -> None:
 @contextmanager
 def watching() -> Iterator[Seen]:
     seen = Seen()
-    stop = threading.Event()
-
-    def watch() -> None:
-        while not stop.is_set():
-            _look(seen)
-            stop.wait(0.05)
-
-    thread = threading.Thread(target=watch, daemon=True)
-    thread.start()
-    try:
+    with looking(lambda: _look(seen)):
         yield seen
-    finally:
-        stop.set()
-        thread.join(5)
-
-
-def _checks(out: Path, submission: str) -> dict[str, dict[str, object]]:
-    results = json.loads((out / submission / "results.json").read_text())
-    return {check["id"]: check for check in results["tests"]}
 
 
 @grading_alone()
@@ -145,7 +126,7 @@ def test_week_08_is_graded_in_the_jail_and_a_hostile_standby_stays_in_it(tmp_pat
     assert seen.primaries and not seen.primaries & learners and 0 not in seen.primaries, seen
 
     # The escape's attempts, from the script (the grade shows them) and from its standby's hooks.
-    streaming = _checks(graded.out, "escape")["pg.replica.streaming"]
+    streaming = checks_of(graded.out, "escape")["pg.replica.streaming"]
     evidence = str(streaming.get("evidence") or "")
     for marker in MARKERS:
         assert f"write {marker}: denied" in evidence, evidence
@@ -160,19 +141,22 @@ def test_week_08_is_graded_in_the_jail_and_a_hostile_standby_stays_in_it(tmp_pat
         assert not marker.exists(), f"{marker} was written"
 
     # The standby that would read /etc/shadow: refused by its own account, and the grade says so.
-    refused = _checks(graded.out, "include-shadow")["pg.replica.streaming"]
+    refused = checks_of(graded.out, "include-shadow")["pg.replica.streaming"]
     text = f"{refused.get('message')}\n{refused.get('evidence')}"
     assert "the standby did not start" in text and '"/etc/shadow": Permission denied' in text, text
 
     assert after == [], after
 
 
-def _standbys() -> list[psutil.Process]:
+def _standbys() -> list[tuple[psutil.Process, Path]]:
+    """The standby's processes and their folders, read from the command line seen when found: a
+    child the postmaster has just forked still shows the postmaster's, then renames itself."""
     found = []
     for proc in psutil.process_iter(["cmdline"]):
         try:
-            if _kind(proc.info["cmdline"] or []) == "standby":
-                found.append(proc)
+            cmdline = proc.info["cmdline"] or []
+            if _kind(cmdline) == "standby":
+                found.append((proc, Path(cmdline[cmdline.index("-D") + 1]).parent))
         except psutil.NoSuchProcess:
             continue
     return found
@@ -195,10 +179,10 @@ def test_a_grading_stopped_while_a_standby_runs_leaves_nothing(tmp_path: Path, h
             assert proc.poll() is None, "the grading ended before a standby was seen"
             assert time.monotonic() < deadline, f"no standby within {HANG_S:.0f} s"
             time.sleep(0.05)
-        folders = [Path(p.cmdline()[p.cmdline().index("-D") + 1]).parent for p in standbys]
+        folders = [folder for _, folder in standbys]
         proc.send_signal(how)
         proc.wait(timeout=HANG_S)
-        for standby in standbys:
+        for standby, _ in standbys:
             standby.wait(timeout=HANG_S)  # gone and reaped: a zombie would still be waited for
         # A killed grader's cleanup sidecar removes its folders after it died: waited for.
         while any(f.exists() for f in folders):

@@ -73,11 +73,13 @@ def test_held_counts_the_requests_waiting_inside_until_released(upstream: http.s
     proxy.start()
     done: list[int] = []
     try:
-        workers = [threading.Thread(target=lambda: done.append(httpx.get(proxy.url + "/products").status_code))
-                   for _ in range(3)]
+        # Held until released, however long the three take to arrive: no read timeout of the client's
+        # may end one meanwhile (httpx's default is 5 s), only the test's own bound below.
+        workers = [threading.Thread(target=lambda: done.append(
+            httpx.get(proxy.url + "/products", timeout=60).status_code)) for _ in range(3)]
         for worker in workers:
             worker.start()
-        deadline = time.monotonic() + 10  # only a hang becomes a failure: the three stay held
+        deadline = time.monotonic() + 30  # only a hang becomes a failure: the three stay held
         while proxy.held < 3 and time.monotonic() < deadline:
             time.sleep(0.01)
         assert proxy.held == 3 and proxy.seen() == []  # received, not yet answered
