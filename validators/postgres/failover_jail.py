@@ -33,7 +33,7 @@ import os
 import shlex
 import signal
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 from urllib.parse import quote
@@ -321,7 +321,7 @@ class JailedNode:
             self.admin_url = f"postgresql://{SUPERUSER}:{quote(self._password)}@127.0.0.1:{self.port}/postgres"
             try:
                 wait_until(f"{self.name} (in the submission's jail)", self._ping, timeout_s=timeout_s,
-                           alive=self._alive, log_tail=partial(self.log_tail, 20))
+                           alive=self._alive_since_start(), log_tail=partial(self.log_tail, 20))
                 return
             except ServiceError:
                 again = "could not bind" in self.log_tail(50) and attempt < 2
@@ -329,8 +329,21 @@ class JailedNode:
                 if not again:
                     raise
 
-    def _alive(self) -> bool:
-        return self._jail.postmaster(self.data) is not None
+    def _alive_since_start(self) -> Callable[[], bool]:
+        """Whether the server just started is still there. The driver starts it in the background:
+        until the shell's child has become the postmaster there is none to see, and that is no exit
+        (seen on a busy machine: 'exited before it became ready' with an empty log). Once seen, gone
+        means exited; never seen, a FATAL line in its log says it will not come."""
+        seen = False
+
+        def alive() -> bool:
+            nonlocal seen
+            if self._jail.postmaster(self.data) is not None:
+                seen = True
+                return True
+            return not seen and "FATAL:" not in self.log_tail(50)
+
+        return alive
 
     def _ping(self) -> None:
         ping_standby(self.admin_url)
