@@ -27,12 +27,23 @@ def wait_for(what: str, condition: Callable[[], T | None], interval_s: float = 0
     return value
 
 
+def _forked_copy(proc: psutil.Process, cmdline: list[str]) -> bool:
+    """A child that has just forked and not yet exec'd or renamed itself shows its parent's command
+    line (a postmaster's new backend, a script's next command): it is not the process looked for."""
+    try:
+        parent = proc.parent()
+        return parent is not None and parent.cmdline() == cmdline
+    except (psutil.NoSuchProcess, psutil.AccessDenied):
+        return False
+
+
 def postmaster_with(conf_file: str, marker: str) -> tuple[psutil.Process, Path] | None:
     """The postmaster whose data folder holds `conf_file` (a path inside it) with `marker` in its
     text, and the folder around its cluster; None while there is none."""
     for proc in psutil.process_iter(["pid", "cmdline"]):
         cmdline = proc.info["cmdline"] or []
-        if len(cmdline) < 3 or not cmdline[0].endswith("postgres") or "-D" not in cmdline:
+        if len(cmdline) < 3 or not cmdline[0].endswith("postgres") or "-D" not in cmdline \
+                or _forked_copy(proc, cmdline):
             continue
         data = Path(cmdline[cmdline.index("-D") + 1])
         try:
@@ -48,7 +59,7 @@ def script_running(name: str, marker: str) -> psutil.Process | None:
     harness runs: setup-replica.sh, failover.sh); None while there is none."""
     for proc in psutil.process_iter(["cmdline"]):
         cmdline = proc.info["cmdline"] or []
-        if len(cmdline) == 2 and cmdline[1].endswith(f"/{name}"):
+        if len(cmdline) == 2 and cmdline[1].endswith(f"/{name}") and not _forked_copy(proc, cmdline):
             try:
                 if marker in Path(cmdline[1]).read_text():
                     return proc
@@ -62,6 +73,6 @@ def postmaster_on(port: str) -> psutil.Process | None:
     for proc in psutil.process_iter(["cmdline"]):
         cmdline = proc.info["cmdline"] or []
         if cmdline and cmdline[0].endswith("postgres") and "-p" in cmdline and \
-                cmdline[cmdline.index("-p") + 1] == port:
+                cmdline[cmdline.index("-p") + 1] == port and not _forked_copy(proc, cmdline):
             return proc
     return None
