@@ -68,7 +68,7 @@ class CrashWatch(Silent):
     def check_finished(self, check: CheckResult, result: RunResult) -> None:
         app = self.session.app if self.session else None
         # An app never started (no check of the run needed it) cannot have crashed.
-        if app is None or not app.started or self.signals.crashed_during or app.alive():
+        if app is None or not app.started or self.signals.crashed_during or not app.exited():
             return
         self.signals.crashed_during = check.id
         self.signals.app_exit = app.exit_code()

@@ -134,31 +134,35 @@ class RecordingProxy:
         with self._lock:
             self._held += 1
             self._received.append(handler.path)
+        reply: tuple[int, str, list[tuple[str, str]], bytes] | None = None
         try:
             self._gate.wait(HOLD_MAX_S)
-            try:
-                status, reason, reply_headers, data = self._upstream(handler.command, handler.path, headers, body)
-            except OSError:
-                self._record(Seen(handler.command, handler.path, headers, forwarded=False))
-                handler.close_connection = True  # closed unanswered: what a dead upstream looks like
-                return
-            self._record(Seen(handler.command, handler.path, headers, forwarded=True))
-            try:
-                handler.send_response_only(status, reason)
-                for name, value in reply_headers:
-                    if name.lower() not in HOP_BY_HOP:
-                        handler.send_header(name, value)
-                handler.send_header("Content-Length", str(len(data)))
-                handler.end_headers()
-                if handler.command != "HEAD":
-                    handler.wfile.write(data)
-            except OSError:
-                # The app hung up first (it died, or stopped without waiting for its call): its
-                # loss, recorded above; not a traceback on the harness's output.
-                handler.close_connection = True
+            reply = self._upstream(handler.command, handler.path, headers, body)
+        except OSError:
+            pass  # no answer: recorded as not forwarded
         finally:
+            # No longer held once the answer is known, before it goes out: whoever got the answer
+            # then sees `held` without this request, and the record with it.
             with self._lock:
                 self._held -= 1
+                self._seen.append(Seen(handler.command, handler.path, headers, forwarded=reply is not None))
+        if reply is None:
+            handler.close_connection = True  # closed unanswered: what a dead upstream looks like
+            return
+        status, reason, reply_headers, data = reply
+        try:
+            handler.send_response_only(status, reason)
+            for name, value in reply_headers:
+                if name.lower() not in HOP_BY_HOP:
+                    handler.send_header(name, value)
+            handler.send_header("Content-Length", str(len(data)))
+            handler.end_headers()
+            if handler.command != "HEAD":
+                handler.wfile.write(data)
+        except OSError:
+            # The app hung up first (it died, or stopped without waiting for its call): its
+            # loss, recorded above; not a traceback on the harness's output.
+            handler.close_connection = True
 
     def _upstream(self, method: str, path: str, headers: Mapping[str, str],
                   body: bytes | None) -> tuple[int, str, list[tuple[str, str]], bytes]:
@@ -173,10 +177,6 @@ class RecordingProxy:
             raise OSError(str(exc)) from exc
         finally:
             conn.close()
-
-    def _record(self, seen: Seen) -> None:
-        with self._lock:
-            self._seen.append(seen)
 
 
 Spawn = Callable[[str, str, Mapping[str, str]], ManagedProcess]

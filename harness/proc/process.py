@@ -123,7 +123,8 @@ class ManagedProcess:
     def alive(self) -> bool:
         return self._proc is not None and self._peek() is None
 
-    def _wait_exit(self, timeout_s: float) -> int | None:
+    def wait_exit(self, timeout_s: float) -> int | None:
+        """The exit code once it has exited, None if still running after `timeout_s` (not reaped)."""
         deadline = time.monotonic() + timeout_s
         pause = 0.002
         while (code := self._peek()) is None:
@@ -136,7 +137,7 @@ class ManagedProcess:
     def wait(self, timeout_s: float) -> int:
         """The exit code; raises subprocess.TimeoutExpired when still running."""
         assert self._proc is not None
-        code = self._wait_exit(timeout_s)
+        code = self.wait_exit(timeout_s)
         if code is None:
             raise subprocess.TimeoutExpired(self.argv, timeout_s)
         self.join_output(2.0)
@@ -164,9 +165,9 @@ class ManagedProcess:
             return None
         if self._peek() is None:
             self._signal_group(self._stop_signal)
-            if self._wait_exit(grace_s) is None:
+            if self.wait_exit(grace_s) is None:
                 self._signal_group(signal.SIGKILL)
-                self._wait_exit(10)
+                self.wait_exit(10)
         # Children that ignored the signal, or outlived their parent, still hold the group;
         # the unreaped leader keeps the group id ours until the wait() below.
         self._signal_group(signal.SIGKILL)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shlex
 import signal
+import socket
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -101,6 +102,17 @@ def base_environment(extra: Mapping[str, str]) -> dict[str, str]:
     return env
 
 
+def _accepting(port: int) -> bool:
+    """Whether something listens on the loopback port (a full backlog counts as listening)."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1.0):
+            return True
+    except TimeoutError:
+        return True
+    except OSError:
+        return False
+
+
 class AppRunner:
     def __init__(
         self,
@@ -189,6 +201,16 @@ class AppRunner:
 
     def alive(self) -> bool:
         return self._proc is not None and all(p.alive() for p in self._instances())
+
+    def exited(self, settle_s: float = 3.0) -> bool:
+        """Whether an instance has stopped by itself. One whose port refuses connections is given
+        `settle_s` to end: its listener closes the moment it dies, while the process the harness
+        started (a jail's wrapper around it) may take a moment longer, and a verdict read in that
+        moment would miss the crash."""
+        for proc, port in zip(self._instances(), self.app_env.ports, strict=False):
+            if proc.alive() and not _accepting(port):
+                proc.wait_exit(settle_s)
+        return self._proc is not None and not self.alive()
 
     def exit_code(self) -> int | None:
         return None if self._proc is None else self._proc.poll()
