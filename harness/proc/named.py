@@ -208,6 +208,10 @@ class NamedProcess:
     def alive(self) -> bool:
         return self._proc is not None and self._proc.alive()
 
+    def exit_code(self) -> int | None:
+        """Its exit code once it has ended by itself; None while it runs (or was never started)."""
+        return self._proc.poll() if self._proc is not None else None
+
     def tail(self, lines: int = 20) -> str:
         return self._proc.tail(lines) if self._proc is not None else ""
 

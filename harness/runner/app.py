@@ -476,7 +476,21 @@ class AppRunner:
         ready = 0.0
         for proc, url in zip(self._instances(), self.instance_urls, strict=True):
             ready = max(ready, self._wait_one(proc, url))
+        self._processes_running()
         return ready
+
+    def _processes_running(self) -> None:
+        """A named process with no health route (a worker) was never waited for: one that died while
+        the app started (an import error, a wrong queue URL) is named here, not by the checks that
+        find their jobs never done."""
+        for name, named in self._named.items():
+            code = named.exit_code()
+            if code is not None:
+                raise AppFailed(
+                    f"the {name} process exited with code {code} while the app started: it is expected to keep "
+                    f"running beside the app (its start command: {named.config.start})",
+                    phase="start", log_tail=named.tail(LOG_LINES),
+                    fixes=[f"Run [processes.{name}] start yourself with the app's environment, and read the error"])
 
     def _wait_one(self, proc: ManagedProcess, base_url: str) -> float:
         budget = self._app.ready_timeout_s

@@ -143,6 +143,42 @@ def test_a_worker_without_http_restarts_with_the_app_only_when_asked(tmp_path: P
         runner.stop()
 
 
+# A worker that fails at once, and an app whose start waits until that worker's process has ended
+# (its pid a zombie the harness has not reaped, or gone): the app is ready only after the crash.
+FAILING_WORKER = ("import os\nopen('worker.pid', 'w').write(str(os.getpid()))\n"
+                  "print('worker: no queue at QUEUE_URL')\nraise SystemExit(4)\n")
+AFTER_THE_WORKER = """
+import os, pathlib, time
+pid = pathlib.Path("worker.pid")
+while not pid.exists() or not pid.read_text():
+    time.sleep(0.01)
+stat = pathlib.Path("/proc", pid.read_text(), "stat")
+while stat.exists() and stat.read_text().rsplit(")", 1)[1].split()[0] != "Z":
+    time.sleep(0.01)
+exec(open("server.py").read())
+"""
+
+
+def test_a_worker_that_dies_while_the_app_starts_is_named_before_any_check(tmp_path: Path) -> None:
+    (tmp_path / "worker.py").write_text(FAILING_WORKER)
+    (tmp_path / "after.py").write_text(AFTER_THE_WORKER)
+    (tmp_path / "server.py").write_text(SERVER)
+    config = parse_config(tmp_path, {"track": "python", "app": {"start": f"{sys.executable} after.py gateway"},
+                                     "processes": {"worker": {"start": f"exec {sys.executable} worker.py",
+                                                              "health": ""}}}, "harness.toml")
+    runner = AppRunner(config, workdir=tmp_path, app_env=AppEnvironment(port=free_port(), service_urls={}),
+                       reaper=Reaper(), progress=lambda _message: None, processes=("worker",))
+    try:
+        runner.start()
+        with pytest.raises(AppFailed) as failed:
+            runner.wait_ready()
+        assert failed.value.phase == "start"
+        assert "the worker process exited with code 4 while the app started" in failed.value.message
+        assert "worker: no queue at QUEUE_URL" in failed.value.log_tail
+    finally:
+        runner.stop()
+
+
 def test_health_may_be_empty_for_a_process_that_serves_no_http() -> None:
     config = parse_config(Path("/tmp"), {"track": "python", "app": {"start": "x"}, "processes": {
         "worker": {"start": "python -m shelf.worker", "health": ""}}}, "h.toml")
