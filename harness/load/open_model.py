@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import random
+import ssl
 import time
 from collections.abc import Callable
 from urllib.parse import urlsplit
@@ -27,11 +28,10 @@ from urllib.parse import urlsplit
 import gevent  # type: ignore[import-untyped]  # gevent ships no type information
 import gevent.event  # type: ignore[import-untyped]
 import gevent.lock  # type: ignore[import-untyped]
-import gevent.queue  # type: ignore[import-untyped]
 import psutil
-from geventhttpclient import HTTPClient
 
 from harness.load.channel import Channel
+from harness.load.http import Connection, prepare
 from harness.load.kinds import error_kind, status_kind
 from harness.load.recorder import Partial
 from harness.load.scenario import Route
@@ -40,43 +40,47 @@ from harness.load.spec import RunSpec
 
 
 class _Pool:
-    """Keep-alive connections, most recently used first (keeps the hot set small)."""
+    """Keep-alive connections to one target, most recently used first (keeps the hot set small).
+
+    Idle connections sit in a plain list: greenlets switch only when they block, so a
+    pop or an append needs no lock (a gevent queue cost more than the list per request).
+    The semaphore only caps how many are in use; it blocks once the cap is reached.
+    """
 
     def __init__(self, spec: RunSpec, target: str) -> None:
         parts = urlsplit(target)
         self._host = parts.hostname or "127.0.0.1"
-        self._tls = parts.scheme == "https"
-        self._port = parts.port or (443 if self._tls else 80)
+        tls = parts.scheme == "https"
+        self._port = parts.port or (443 if tls else 80)
+        self._tls = ssl.create_default_context() if tls else None
         self._timeout = spec.timeout
-        self._idle: gevent.queue.LifoQueue = gevent.queue.LifoQueue()
+        self._idle: list[Connection] = []
         self._slots = gevent.lock.BoundedSemaphore(spec.max_connections)
         self.opened = 0
         self.waits = 0
+        # Each route's request bytes for this target, built once (http.prepare says why).
+        self.requests = {r.name: prepare(r.method, r.path, r.body, dict(r.headers), self._host,
+                                         self._port, tls) for r in spec.routes}
 
-    def acquire(self) -> HTTPClient:
+    def acquire(self) -> Connection:
         if not self._slots.acquire(blocking=False):
             self.waits += 1
             self._slots.acquire()
-        try:
-            client: HTTPClient = self._idle.get_nowait()
-        except gevent.queue.Empty:
-            self.opened += 1
-            client = HTTPClient(
-                self._host, self._port, ssl=self._tls, concurrency=1,
-                connection_timeout=self._timeout, network_timeout=self._timeout,
-            )
-        return client
+        if self._idle:
+            return self._idle.pop()
+        self.opened += 1
+        return Connection(self._host, self._port, self._tls, self._timeout)
 
-    def release(self, client: HTTPClient, broken: bool) -> None:
+    def release(self, connection: Connection, broken: bool) -> None:
         if broken:
-            client.close()
+            connection.close()
         else:
-            self._idle.put(client)
+            self._idle.append(connection)
         self._slots.release()
 
     def close(self) -> None:
-        while not self._idle.empty():
-            self._idle.get_nowait().close()
+        while self._idle:
+            self._idle.pop().close()
 
 
 class _Picker:
@@ -107,7 +111,6 @@ def run_open(spec: RunSpec, channel: Channel) -> Partial:
     pools = [_Pool(spec, target) for target in spec.targets]
     turn = itertools.cycle(pools).__next__
     picker = _Picker(spec.routes, spec.seed)
-    headers = {r.name: dict(r.headers) for r in spec.routes}
     inflight = [0]
     drained = gevent.event.Event()
     drained.set()
@@ -120,22 +123,19 @@ def run_open(spec: RunSpec, channel: Channel) -> Partial:
     def one(route: Route, intended: float, pool: _Pool) -> None:
         started = perf() - t0
         partial.on_dispatch(intended, started)
-        client = pool.acquire()
+        connection = pool.acquire()
+        # Taken before the connect (a new connection opens inside exchange), as before.
         sent = perf() - t0
         error: str | None = None
-        broken = False
         try:
-            response = client.request(route.method, route.path, body=route.body,
-                                      headers=headers[route.name])
-            response.read()
-            if not route.is_success(response.status_code):
-                error = status_kind(response.status_code, route.expect_status)
-            broken = response.should_close()
+            status, broken = connection.exchange(pool.requests[route.name])
+            if not route.is_success(status):
+                error = status_kind(status, route.expect_status)
         except Exception as exc:  # every failure is a measurement, never a crash
             error = error_kind(exc)
             broken = True
         ended = perf() - t0
-        pool.release(client, broken)
+        pool.release(connection, broken)
         partial.on_complete(route.name, intended, sent, ended, error)
         inflight[0] -= 1
         if inflight[0] == 0:
