@@ -34,6 +34,7 @@ from harness.load.channel import Channel
 from harness.load.http import Connection, prepare
 from harness.load.kinds import error_kind, status_kind
 from harness.load.recorder import Partial
+from harness.load.runners import Runners
 from harness.load.scenario import Route
 from harness.load.schedule import Schedule
 from harness.load.spec import RunSpec
@@ -142,7 +143,8 @@ def run_open(spec: RunSpec, channel: Channel) -> Partial:
             drained.set()
 
     ticker = gevent.spawn(tick, channel, lambda: partial, process, t0, spec.duration)
-    spawn = gevent.spawn_raw
+    runners = Runners(one)
+    spawn = runners.start
     sleep = gevent.sleep
     for position, (_, offset) in enumerate(schedule.for_worker(*mine)):
         ahead = t0 + offset - perf()
@@ -154,7 +156,7 @@ def run_open(spec: RunSpec, channel: Channel) -> Partial:
             break
         inflight[0] += 1
         drained.clear()
-        spawn(one, picker.next(), offset, turn())
+        spawn(picker.next(), offset, turn())
     # In-flight requests end by themselves within the request timeout.
     drained.wait(timeout=spec.timeout + 2.0)
     if inflight[0]:
