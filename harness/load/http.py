@@ -16,6 +16,13 @@ regex, building and encoding the head) and on a pool inside our own pool. Here:
 
 Timeouts are the socket's: connect, and each send and read, as HTTPClient's
 ``connection_timeout`` and ``network_timeout``.
+
+Where it differs from HTTPClient, on purpose: only a reused connection is retried (a fresh
+one that closes unanswered is the target's answer, and HTTPClient's second try on another
+fresh one named it the same); a route's request that cannot be built (an invalid path or
+header) stops the run at its start instead of failing each request alike; a body sent
+with ``Expect: 100-continue`` goes out at once (the interim 100 is skipped), as the
+generator never waits to be told to send what it was scheduled to send.
 """
 
 from __future__ import annotations

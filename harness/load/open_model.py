@@ -1,8 +1,9 @@
 """The open-model generator (runs inside a gevent-patched child process only).
 
 Request i is due at t0 + schedule(i). The scheduler greenlet sleeps until it is due and
-starts it on a greenlet of its own, whatever the earlier requests are doing; the
-request takes an idle keep-alive connection (or opens one, up to ``max_connections``).
+starts it on a greenlet of its own (a runner, reused from request to request:
+runners.py), whatever the earlier requests are doing; the request takes an idle
+keep-alive connection (http.py; or opens one, up to ``max_connections``).
 Three clocks per request:
 
 * latency  = response end - intended send   (what a user of the system waits)
