@@ -32,7 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from harness.load.engine import LoadRun, free_port  # noqa: E402
+from harness.load.engine import LoadRun  # noqa: E402
+from harness.proc.ports import free_port  # noqa: E402
 from harness.load.result import Limits, build_result  # noqa: E402
 from harness.load.scenario import scenario_for_url  # noqa: E402
 from harness.load.spec import RunSpec  # noqa: E402

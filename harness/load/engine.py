@@ -18,7 +18,6 @@ import json
 import os
 import queue
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -33,6 +32,7 @@ from harness.load import cpusplit
 from harness.load.recorder import Partial
 from harness.load.schedule import Schedule
 from harness.load.spec import RunSpec
+from harness.proc.ports import free_port
 
 _READY_TIMEOUT = 60.0  # seconds for children to import Locust/gevent (and workers to join)
 _START_MARGIN = 0.3  # seconds between the start line and t0: every child gets it in time
@@ -86,13 +86,6 @@ class _Child:
         except OSError:
             return ""
         return "\n".join(text.strip().splitlines()[-lines:])
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def _child_env() -> dict[str, str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -11,6 +10,7 @@ from typing import TypeVar
 
 from harness.config import ServiceImages
 from harness.errors import ServiceError
+from harness.proc.ports import free_port as free_port  # where the services and the runner import it from
 from harness.proc.reaper import Reaper
 
 T = TypeVar("T")
@@ -54,12 +54,6 @@ def resolve_images(flags: dict[str, str | None], project: ServiceImages | None, 
         if value:
             chosen[service] = value
     return chosen
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def wait_until(
