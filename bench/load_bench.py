@@ -33,10 +33,10 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from harness.load.engine import LoadRun  # noqa: E402
-from harness.proc.ports import free_port  # noqa: E402
 from harness.load.result import Limits, build_result  # noqa: E402
 from harness.load.scenario import scenario_for_url  # noqa: E402
 from harness.load.spec import RunSpec  # noqa: E402
+from harness.proc.ports import free_port  # noqa: E402
 
 GENERATOR_CORE, TARGET_CORE = 0, 1
 NGINX_CONF = """worker_processes 1;
