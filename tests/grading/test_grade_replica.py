@@ -63,7 +63,12 @@ def _kind(cmdline: list[str]) -> str | None:
     if len(cmdline) >= 2 and cmdline[0] == "/bin/sh" and "/.harness/replica/" in cmdline[1]:
         return "script" if cmdline[1].endswith("/setup-replica.sh") else "hook"
     if cmdline and cmdline[0].endswith("/postgres") and "-D" in cmdline:
-        return "standby" if "/.harness/replica/" in cmdline[cmdline.index("-D") + 1] else "primary"
+        data = cmdline[cmdline.index("-D") + 1] if cmdline.index("-D") + 1 < len(cmdline) else ""
+        if "/.harness/replica/" in data:
+            return "standby"
+        # The grading's own primaries keep their data in its scratch folder: the servers of the
+        # tests running beside this one (other workers' labs, as root's test accounts) are not them.
+        return "primary" if PREFIX in data else None
     return None
 
 
