@@ -55,8 +55,8 @@ def one_run(project: Path, rate: float, services: str, out: Path) -> dict[str, A
                    idle=split["idle_percent"], rps=figures["achieved_rps"], p95=figures["p95_ms"],
                    parties=cpusplit.describe(split))
     elif found := _SIDES.search(text):
-        app, services, harness, outside, idle = (float(v) for v in found.groups())
-        row.update(app=app, services=services, harness=harness, outside=outside, idle=idle)
+        app, databases, harness, outside, idle = (float(v) for v in found.groups())  # `services`: the mode
+        row.update(app=app, services=databases, harness=harness, outside=outside, idle=idle)
         if summary := _SUMMARY.search(text):
             row.update(rps=float(summary.group(1)), p95=float(summary.group(2)))
     if per_request := _PER_REQUEST.search(text):
