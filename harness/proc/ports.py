@@ -40,14 +40,18 @@ def _kernel_port() -> int:
 
 
 def _make(folder: Path) -> None:
-    """The folder, writable by every account (a grader's submissions run as others) and sticky, as /tmp."""
-    if folder.is_dir():
-        return
+    """The folder, writable by every account (a grader's submissions run as others) and sticky, as /tmp.
+    One found there must be a real, sticky folder of root's or this account's: a link or a folder
+    planted by another account would have a root harness create and remove files where it says."""
     try:
         folder.mkdir()
+        os.chmod(folder, 0o1777)  # not what mkdir's mode gives: the umask takes from that
     except FileExistsError:
-        return
-    os.chmod(folder, 0o1777)  # not what mkdir's mode gives: the umask takes from that
+        pass
+    found = os.lstat(folder)
+    if not stat.S_ISDIR(found.st_mode) or found.st_uid not in (0, os.geteuid()) \
+            or not found.st_mode & stat.S_ISVTX:
+        raise PermissionError(f"{folder} is not a sticky folder of root's or this account's")
 
 
 def _holder(path: Path) -> str | None:

@@ -31,6 +31,7 @@ def test_a_port_handed_out_is_claimed_by_this_process_and_not_handed_out_again(t
 def test_a_live_runs_claim_is_passed_over_and_a_dead_runs_is_taken_over(tmp_path: Path) -> None:
     folder = tmp_path / "ports"
     folder.mkdir()
+    folder.chmod(0o1777)  # as the harness makes it
     other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
         (folder / "40001").write_text(_tag_of(other.pid))
@@ -45,6 +46,7 @@ def test_a_live_runs_claim_is_passed_over_and_a_dead_runs_is_taken_over(tmp_path
 def test_a_claim_half_written_is_taken_over(tmp_path: Path) -> None:
     folder = tmp_path / "ports"
     folder.mkdir()
+    folder.chmod(0o1777)  # as the harness makes it
     (folder / "40002").write_text("")
     assert claim(40002, folder)
 
@@ -60,9 +62,18 @@ def test_without_a_folder_to_claim_in_the_kernel_decides(tmp_path: Path) -> None
 def test_a_link_or_fifo_in_the_folder_is_never_followed_nor_read(tmp_path: Path) -> None:
     folder = tmp_path / "ports"
     folder.mkdir()
+    folder.chmod(0o1777)  # as the harness makes it
     secret = tmp_path / "secret"
     secret.write_text("")  # an empty claim would be taken over: a link to it must not be
     (folder / "40003").symlink_to(secret)
     os.mkfifo(folder / "40004")  # reading it would block
     assert not claim(40003, folder) and not claim(40004, folder)
     assert (folder / "40003").is_symlink() and secret.read_text() == ""
+
+
+def test_a_folder_planted_as_a_link_is_not_claimed_in(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "ports").symlink_to(elsewhere)
+    port = free_port(tmp_path / "ports")
+    assert list(elsewhere.iterdir()) == [] and port > 0, "the kernel's word alone, nothing written through the link"
