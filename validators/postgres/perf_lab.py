@@ -78,6 +78,10 @@ ROLE_OPTIONS = f"{SESSION} -c statement_timeout=30s -c lock_timeout=10s"
 PGBENCH_SECONDS = 1
 PGBENCH_CLIENTS = 2
 PGBENCH_BUDGET_S = 60.0
+# A statement at least this many times slower per call after the changes is measured again, up to
+# this many times (pg.perf.no_regression's bound is 3x: the re-measure starts under it).
+SLOWER_AGAIN = 2.0
+AGAIN_ROUNDS = 2
 
 
 class SetupFailed(Exception):
@@ -371,8 +375,11 @@ def _run_report(conn: psycopg.Connection[tuple[object, ...]], text: str) -> list
         return conn.execute(text.encode(), prepare=True).fetchall()
 
 
-def _reports(lab: Lab, side: Side, texts: dict[str, str], sets: list[dict[str, str]]) -> None:
+def _reports(lab: Lab, side: Side, texts: dict[str, str], sets: list[dict[str, str]],
+             only: set[str] | None = None) -> None:
     for report in shop.REPORTS:
+        if only is not None and report.name not in only:
+            continue
         text = texts[report.name]
         with lab.login(READER) as conn:
             with _rewrite_errors(report.name, text), conn.transaction():
@@ -463,6 +470,44 @@ def _side(lab: Lab, texts: dict[str, str], sets: list[dict[str, str]], seed: int
     return side
 
 
+def _slower(before: Stat, after: Stat) -> bool:
+    return after.mean_ms >= SLOWER_AGAIN * before.mean_ms
+
+
+def _again(lab: Lab, before: Side, after: Side, texts: dict[str, str], sets: list[dict[str, str]], seed: int,
+           folder: Path) -> None:
+    """A statement slower per call after the changes than before, measured again: each keeps its
+    best run (its buffers per call do not depend on the run). A moment the cores were busy
+    elsewhere (the checks share them with everything else the machine runs) slows one run by 3-4x;
+    a rewrite that does more work per call slows every run. Nothing is measured again on a project
+    with no such statement."""
+    for _ in range(AGAIN_ROUNDS):
+        reports = {name for name, stat in after.reports.items() if _slower(before.reports[name], stat)}
+        workload = [q for q, stat in after.workload.items()
+                    if q in before.workload and _slower(before.workload[q], stat)]
+        if not reports and not workload:
+            return
+        again = Side()
+        if reports:
+            _reports(lab, again, texts, sets, only=reports)
+        if workload:
+            _pgbench(lab, again, seed, folder)
+        for name, stat in again.reports.items():
+            after.reports[name] = _best_time(after.reports[name], stat)
+        for q in workload:
+            if q in again.workload:
+                after.workload[q] = _best_time(after.workload[q], again.workload[q])
+
+
+def _best_time(first: Stat, rerun: Stat) -> Stat:
+    """The first run's buffers and calls, the better run's time per call: a workload's later run
+    finds the table in another state (pages pruned, indexes grown), so its buffers are not the
+    same measure."""
+    if not rerun.calls or rerun.mean_ms >= first.mean_ms:
+        return first
+    return Stat(first.query, first.calls, rerun.mean_ms * first.calls, first.blocks)
+
+
 # --- the learner's changes -----------------------------------------------------------------------
 
 def first_line(exc: BaseException) -> str:
@@ -550,6 +595,7 @@ def _measure(ctx: CheckContext) -> Measured:
             if result.rewritten:
                 result.changed.append("rewrites")
             result.after = _side(lab, project.rewrites, sets, ctx.seed, folder)
+            _again(lab, result.before, result.after, project.rewrites, sets, ctx.seed, folder)
             if set(result.before.workload) - set(result.after.workload):
                 raise SetupFailed("pg_stat_statements does not see the workload's statements as the same ones "
                                   "after your changes (their query ids differ)",

@@ -101,6 +101,34 @@ def test_a_regression_is_more_work_per_call_or_much_more_time_and_faster_stateme
     assert sorted(r["blocks_per_call_after"] for r in worse) == [8.0, 16.0]
 
 
+def test_a_statement_much_slower_after_is_measured_again_and_keeps_its_best_time_not_its_buffers(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # A busy moment made report "r" and workload statement 1 slow on the after side's first run;
+    # statement 2 is slower on every run (it does more per call); report "s" was never suspect.
+    before = _side({"r": _stat(10.0, 100), "s": _stat(10.0, 100)}, {1: _stat(0.1, 8), 2: _stat(0.1, 8)})
+    after = _side({"r": _stat(40.0, 10), "s": _stat(1.0, 10)}, {1: _stat(0.4, 16), 2: _stat(0.5, 8)})
+    asked: list[object] = []
+
+    def reports(lab: object, side: Side, texts: object, sets: object, only: set[str] | None = None) -> None:
+        asked.append(only)
+        side.reports = {name: _stat(2.0, 99) for name in only or ()}
+
+    def pgbench(lab: object, side: Side, seed: object, folder: object) -> None:
+        asked.append("pgbench")
+        side.workload = {1: _stat(0.05, 3), 2: _stat(0.45, 3)}
+
+    monkeypatch.setattr(perf_lab, "_reports", reports)
+    monkeypatch.setattr(perf_lab, "_pgbench", pgbench)
+    perf_lab._again(types.SimpleNamespace(), before, after, {}, [], 1, Path("."))  # type: ignore[arg-type]
+    # Statement 2 stays over 2x after its reruns (AGAIN_ROUNDS); "r" and 1 left the suspects at once.
+    assert asked[:2] == [{"r"}, "pgbench"]
+    assert asked[2:] == ["pgbench"] * (perf_lab.AGAIN_ROUNDS - 1)
+    assert after.reports["r"].mean_ms == 2.0 and after.reports["r"].blocks_per_call == 10
+    assert after.reports["s"].mean_ms == 1.0
+    assert after.workload[1].mean_ms == 0.05 and after.workload[1].blocks_per_call == 16  # the first run's buffers
+    assert after.workload[2].mean_ms == 0.45
+
+
 def test_a_setup_that_failed_fails_the_gate_and_skips_the_others(monkeypatch: pytest.MonkeyPatch) -> None:
     ctx = types.SimpleNamespace(run_id="unit-perf-gate", seed=1)
     monkeypatch.setitem(perf_lab._measured, ctx.run_id,
