@@ -47,6 +47,10 @@ class CheckSpec:
     # False for a check that reads nothing of the app's database either (the project's test
     # runs get databases of their own): a run whose checks are all such skips the migrations.
     app_database: bool = True
+    # The runs of the project's own suite the check reads (a lab's [app] run_tests): 1 the first,
+    # 2 also the second on the first one's database ([app] repeat_tests). A run whose checks read
+    # none skips the suite, and one whose checks read one run skips the second.
+    suite_runs: int = 0
 
     @property
     def reads_app_database(self) -> bool:
@@ -83,6 +87,7 @@ class Registry:
         needs_app: bool = True,
         params: Sequence[Param[Any]] = (),
         app_database: bool = True,
+        suite_runs: int = 0,
     ) -> Callable[[F], F]:
         if not _ID.match(check_id):
             raise ValueError(f"check id {check_id!r} must look like area.topic.property")
@@ -90,6 +95,8 @@ class Registry:
         if not wanted <= SERVICES:
             raise ValueError(f"{check_id}: unknown services {sorted(wanted - SERVICES)}")
         declared = tuple(params)
+        if suite_runs not in (0, 1, 2):
+            raise ValueError(f"{check_id}: suite_runs is 0, 1 or 2")
         if len({p.name for p in declared}) != len(declared):
             raise ValueError(f"{check_id}: a parameter is declared twice")
 
@@ -110,7 +117,7 @@ class Registry:
                 return func(ctx)
 
             spec = CheckSpec(check_id, declared_check, title, doc, float(points), wanted, timeout_s, needs_app,
-                             declared, app_database)
+                             declared, app_database, suite_runs)
             self._checks[check_id] = spec
             return cast(F, declared_check)
 

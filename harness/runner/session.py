@@ -221,6 +221,7 @@ class Session:
         database migrated only when one talks to it or reads that database."""
         request, reporter = self.request, self.reporter
         planned_ids = {spec.id for spec in planned}
+        suite_runs = max((spec.suite_runs for spec in planned), default=0)
         needs_app = any(spec.needs_app for spec in planned)
         migrate = any(spec.reads_app_database for spec in planned)
         self.settings = settings = ServiceSettings(
@@ -284,8 +285,10 @@ class Session:
             if seconds:
                 result.timings[phase] = seconds
                 reporter.phase_done(f"{phase} done", seconds)
-        if request.manifest.run_tests:
-            self._project_tests(app, urls, planned_ids, result)
+        if request.manifest.run_tests and suite_runs:
+            self._project_tests(app, urls, planned_ids, result, again=suite_runs > 1)
+        elif request.manifest.run_tests:
+            reporter.phase("the project's tests are not run: no check of this run reads them")
         if needs_app:
             app.start()
             result.timings["app_ready"] = app.wait_ready()
@@ -308,8 +311,10 @@ class Session:
                             note=reporter.note, instances=self.instances, lab_id=request.lab.id,
                             suite_leftovers=self.suite_leftovers)
 
-    def _project_tests(self, app: AppRunner, urls: dict[str, str], planned_ids: set[str], result: RunResult) -> None:
-        """The project's own suite; then again on the same database, and against each seeded bug, as the lab asks."""
+    def _project_tests(self, app: AppRunner, urls: dict[str, str], planned_ids: set[str], result: RunResult, *,
+                       again: bool) -> None:
+        """The project's own suite; then again on the same database, and against each seeded bug, as
+        the lab asks and the run's checks read (`--only` one check runs what that one reads)."""
         manifest, reporter = self.request.manifest, self.reporter
         test_urls = self._test_urls(urls, "tests")
         database = self.test_databases[-1] if "DATABASE_URL" in test_urls and self.test_databases else None
@@ -319,7 +324,9 @@ class Session:
         first = app.test_run
         if first is None or not first.passed:
             return  # a suite that fails already tells nothing more when it fails again
-        if manifest.repeat_tests:
+        if manifest.repeat_tests and not again:
+            reporter.phase("the project's tests are not run again: no check of this run reads a second run")
+        elif manifest.repeat_tests:
             # Whether the second run meets a used database at all: read before it runs.
             self.suite_leftovers = leftovers(database)
             seconds = app.repeat_tests(test_urls)

@@ -24,3 +24,22 @@ def test_failing_project_tests_are_named(tmp_path: Path) -> None:
     assert "1 failing test:" in run.stdout, run.explain()
     assert "✗ the write limiter lets 100 writes through" in run.stdout, run.explain()
     assert "limit.test.js:4:1" in run.stdout and "105 !== 100" in run.stdout, run.explain()
+
+
+def test_the_suite_runs_as_often_as_the_runs_checks_read_it(tmp_path: Path) -> None:
+    # One seeded bug's check reads the first run and the run against that bug, not a second run.
+    project = materialize("python", "week-18", tmp_path / "testing")
+    run = harness("check", "week-18", "--track", "python", "--project", str(project), "--services", "local",
+                  "--only", "testing.catches.page_limit")
+    assert run.code == 0, run.explain()
+    assert run.results is not None
+    assert {"tests", "tests_against_bugs"} <= set(run.results["timings_s"]), run.explain()
+    assert "tests_repeated" not in run.results["timings_s"], run.explain()
+    assert "not run again: no check of this run reads a second run" in run.stdout, run.explain()
+    # A check that reads no test run: the capstone's suite is not run at all.
+    project = materialize("backend", "production", tmp_path / "capstone")
+    run = harness("check", "production", "--project", str(project), "--services", "local",
+                  "--only", "prod.ci.pipeline")
+    assert run.code == 0, run.explain()
+    assert run.results is not None and "tests" not in run.results["timings_s"], run.explain()
+    assert "the project's tests are not run: no check of this run reads them" in run.stdout, run.explain()

@@ -18,7 +18,7 @@ NO_TESTS_COLLECTED = 5
 COMMAND = ".venv/bin/python -m pytest -q -p no:cacheprovider --cov=shelfasync --cov-report=xml:coverage.xml"
 
 
-@check("pymodule.tests.covered", points=2, needs_app=False, params=[
+@check("pymodule.tests.covered", points=2, needs_app=False, suite_runs=1, params=[
     Param("min_coverage", float, 80, "the lowest line coverage of the package that passes, in percent")])
 def own_tests_covered(ctx: CheckContext) -> Passed:
     """The project's own tests (tests/test_*.py) pass, and cover most lines of the package.

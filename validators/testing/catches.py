@@ -72,7 +72,7 @@ def _register(bug: Bug) -> None:
 
     caught.__name__ = f"catches_{bug.name}"
     caught.__doc__ = f"Your tests fail when {bug.planted}.\n\nThe harness plants the bug in a copy of the project."
-    check(check_id, points=1, services={"postgres"}, needs_app=False, app_database=False)(caught)
+    check(check_id, points=1, services={"postgres"}, needs_app=False, app_database=False, suite_runs=1)(caught)
 
 
 def _caught_by(file: str, run: TestRun) -> Passed:

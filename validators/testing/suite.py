@@ -26,7 +26,8 @@ def passing_suite(ctx: CheckContext) -> TestRun:
     return run
 
 
-@check("testing.suite.repeatable", points=1, services={"postgres"}, needs_app=False, app_database=False)
+@check("testing.suite.repeatable", points=1, services={"postgres"}, needs_app=False, app_database=False,
+       suite_runs=2)
 def suite_repeatable(ctx: CheckContext) -> Passed:
     """The project's tests pass a second time, on the database their first run left behind.
 
