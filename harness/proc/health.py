@@ -7,6 +7,7 @@ import time
 
 import httpx
 
+from harness.httpclient import tls_context
 from harness.proc.process import ManagedProcess
 
 
@@ -25,7 +26,7 @@ def wait_healthy(proc: ManagedProcess, url: str, route: str, budget_s: float) ->
     and a slow machine only makes the wait longer, up to `budget_s`."""
     deadline = time.monotonic() + budget_s
     last, interval = "no answer yet", 0.05
-    with httpx.Client(timeout=2.0) as client:
+    with httpx.Client(timeout=2.0, verify=tls_context()) as client:
         while True:
             code = proc.poll()
             if code is not None:
