@@ -31,7 +31,10 @@ class Planned:
 
 
 def _app_gone(ctx: CheckContext) -> str | None:
-    if ctx.app.alive():
+    # exited(), not alive(): the check failed on a refused connection, which may come a moment
+    # before the app's process (a jail's wrapper) is seen to end; and a run that never started
+    # the app has none to have exited.
+    if not ctx.app.exited():
         return None
     return ("the app exited during this check; its last lines:\n" + ctx.app.log_tail(20)).rstrip()
 

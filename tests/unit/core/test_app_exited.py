@@ -8,12 +8,14 @@ import contextlib
 import sys
 import threading
 from pathlib import Path
+from types import SimpleNamespace
 
 import httpx
 
 from harness.config import parse_config
 from harness.proc.reaper import Reaper
 from harness.runner.app import AppEnvironment, AppRunner
+from harness.runner.execute import _app_gone
 from harness.services.base import free_port
 
 # /health answers; /die closes the listener, then exits 3 once the file `go` exists: the test
@@ -81,3 +83,20 @@ def _listening(port: int) -> bool:
 def _ask_to_die(port: int) -> None:
     with contextlib.suppress(httpx.TransportError):  # it dies without answering: what the request is for
         httpx.get(f"http://127.0.0.1:{port}/die", timeout=60)
+
+
+def test_a_failed_checks_evidence_names_an_exit_only_of_an_app_that_exited(tmp_path: Path) -> None:
+    reaper = Reaper()
+    runner, port = _runner(tmp_path, reaper)
+    try:
+        assert _app_gone(SimpleNamespace(app=runner)) is None, "never started: nothing exited"  # type: ignore[arg-type]
+        runner.start()
+        runner.wait_ready()
+        assert _app_gone(SimpleNamespace(app=runner)) is None, "running"  # type: ignore[arg-type]
+        (tmp_path / "go").write_text("")
+        _ask_to_die(port)
+        gone = _app_gone(SimpleNamespace(app=runner))  # type: ignore[arg-type]
+        assert gone is not None and gone.startswith("the app exited during this check"), gone
+    finally:
+        runner.stop()
+        reaper.close()

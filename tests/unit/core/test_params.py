@@ -16,6 +16,9 @@ class _App:
     def alive(self) -> bool:
         return True
 
+    def exited(self, settle_s: float = 3.0) -> bool:
+        return False
+
     def log_tail(self, lines: int = 20) -> str:
         return ""
 

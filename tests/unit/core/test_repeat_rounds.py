@@ -24,6 +24,9 @@ class AliveApp:
     def alive(self) -> bool:
         return True
 
+    def exited(self, settle_s: float = 3.0) -> bool:
+        return False
+
     def log_tail(self, lines: int = 20) -> str:
         return ""
 

@@ -44,6 +44,9 @@ class FakeApp:
     def alive(self) -> bool:
         return False  # never started: the testing labs' checks do not need it
 
+    def exited(self, settle_s: float = 3.0) -> bool:
+        return False
+
     def log_tail(self, lines: int = 20) -> str:
         return ""
 
