@@ -16,7 +16,7 @@ from typing import Any
 
 from harness import __version__
 from harness.errors import EnvironmentProblem
-from harness.proc import owner
+from harness.proc import owner, ports
 from harness.proc.reaper import Reaper
 from harness.runner import clock
 from harness.services import docker as dockermod
@@ -185,15 +185,16 @@ def _leftovers(eng: dockermod.Engine, *, clean: bool, say: Callable[[str], None]
     containers = leftover_containers(eng)
     cgroups = leftover_cgroups()
     shared = clock.orphaned()
+    claims = ports.stale_claims()
     found: dict[str, Any] = {
         "temp_dirs": [str(p) for p in dirs], "cgroups": [str(p) for p in cgroups],
-        "shared_memory": [str(p) for p in shared],
+        "shared_memory": [str(p) for p in shared], "port_claims": len(claims),
         "containers": [{"id": c.short_id, "name": c.name, "run": c.labels.get(dockermod.RUN_LABEL)}
                        for c in containers],
         "removed": False, "not_removed": [],
     }
     say("\nLeftovers of earlier runs")
-    if not dirs and not containers and not cgroups and not shared:
+    if not dirs and not containers and not cgroups and not shared and not claims:
         say("  none")
         return found
     for path in dirs:
@@ -202,6 +203,8 @@ def _leftovers(eng: dockermod.Engine, *, clean: bool, say: Callable[[str], None]
         say(f"  cgroup     {path}")
     if shared:
         say(f"  libfaketime shared memory of exited processes: {len(shared)} in {shared[0].parent}")
+    if claims:
+        say(f"  port claims of ended runs: {len(claims)} in {claims[0].parent}")
     for container in containers:
         say(f"  container  {container.short_id} {container.name} (run {container.labels.get(dockermod.RUN_LABEL)})")
     if not clean:
@@ -219,6 +222,7 @@ def _leftovers(eng: dockermod.Engine, *, clean: bool, say: Callable[[str], None]
     for path in shared:
         with contextlib.suppress(OSError):
             path.unlink()
+    ports.remove_stale(claims)
     for path in cgroups:
         for directory in sorted((p for p in [path, *path.rglob("*")] if p.is_dir()), key=lambda p: -len(p.parts)):
             with contextlib.suppress(OSError):

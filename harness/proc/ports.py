@@ -14,6 +14,7 @@ taken alone, as before.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import stat
@@ -102,3 +103,37 @@ def free_port(folder: Path | None = None) -> int:
             return port
         port = _kernel_port()
     return port
+
+
+def stale_claims(folder: Path | None = None) -> list[Path]:
+    """Claims of processes that have ended (harmless: the next run that meets one takes it over;
+    `harness doctor --clean` removes them). Only small regular files of this account's count."""
+    folder = folder or registry()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return []
+    stale = []
+    for entry in entries:
+        path = Path(entry.path)
+        try:
+            if not entry.is_file(follow_symlinks=False) or entry.stat(follow_symlinks=False).st_uid != os.geteuid():
+                continue
+        except OSError:
+            continue
+        if _stale(path):
+            stale.append(path)
+    return sorted(stale)
+
+
+def _stale(path: Path) -> bool:
+    holder = _holder(path)
+    return holder is not None and not (holder and owner.alive(holder))
+
+
+def remove_stale(paths: list[Path]) -> None:
+    """Each claim that is still stale (a run may have taken one over since it was listed)."""
+    for path in paths:
+        if _stale(path):
+            with contextlib.suppress(OSError):
+                path.unlink()

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from harness.proc import owner
-from harness.proc.ports import claim, free_port
+from harness.proc.ports import claim, free_port, remove_stale, stale_claims
 from harness.proc.procfs import start_time
 
 
@@ -77,3 +77,20 @@ def test_a_folder_planted_as_a_link_is_not_claimed_in(tmp_path: Path) -> None:
     (tmp_path / "ports").symlink_to(elsewhere)
     port = free_port(tmp_path / "ports")
     assert list(elsewhere.iterdir()) == [] and port > 0, "the kernel's word alone, nothing written through the link"
+
+
+def test_doctor_lists_and_removes_only_claims_of_ended_runs(tmp_path: Path) -> None:
+    folder = tmp_path / "ports"
+    folder.mkdir()
+    folder.chmod(0o1777)  # as the harness makes it
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    (folder / "40005").write_text(f"{socket.gethostname()}:{ended.pid}:1")  # its process has ended
+    (folder / "40006").write_text(owner.tag())  # this live process's
+    secret = tmp_path / "secret"
+    secret.write_text("")
+    (folder / "40007").symlink_to(secret)  # never followed, never removed
+    stale = stale_claims(folder)
+    assert stale == [folder / "40005"]
+    remove_stale(stale)
+    assert sorted(p.name for p in folder.iterdir()) == ["40006", "40007"] and secret.exists()
