@@ -23,6 +23,30 @@ from tests.support.projects import materialize
 # the submissions' install inputs match it, so each gets a copy of its .venv, relocated.
 WARMED_FROM = {"python/week-11": "python/week-18"}
 
+# The defect of a lab whose app runs under the harness's fake clock also tries to move that clock
+# itself before it starts: write the offset file libfaketime reads, open it up, remove it. Any of
+# them working ends the app (exit 42) and so its grade, which the test reads: the file is the
+# harness's, bound read-only into the jail.
+CLOCK_ATTACK = """F="$FAKETIME_TIMESTAMP_FILE"
+[ -n "$F" ] || { echo "no clock file to attack" >&2; exit 43; }
+(printf '+100d\\n' > "$F") 2>/dev/null && { echo "wrote the clock file" >&2; exit 42; }
+chmod 666 "$F" 2>/dev/null && { echo "opened up the clock file" >&2; exit 42; }
+rm -f "$F" 2>/dev/null
+[ -e "$F" ] || { echo "removed the clock file" >&2; exit 42; }
+exec {start}
+"""
+ATTACKS_CLOCK = {"node/week-21"}
+
+
+def _attack_clock(project: Path) -> None:
+    manifest = project / "harness.toml"
+    lines = manifest.read_text().splitlines()
+    index = next(i for i, line in enumerate(lines) if line.startswith("start = "))
+    start = lines[index].split("=", 1)[1].strip().strip('"')
+    (project / "attack-clock.sh").write_text(CLOCK_ATTACK.replace("{start}", start))
+    lines[index] = 'start = "sh attack-clock.sh"'
+    manifest.write_text("\n".join(lines) + "\n")
+
 
 @dataclass(frozen=True)
 class LabGrading:
@@ -35,6 +59,8 @@ def grade_lab(lab: str, week: str, defect: str, root: Path) -> LabGrading:
     folder = root / "submissions"
     materialize(track, week, folder / "solved")
     materialize(track, week, folder / "slipped", defect)
+    if lab in ATTACKS_CLOCK:
+        _attack_clock(folder / "slipped")
     # A link to a private file of root's in the folder the harness writes the hidden files into:
     # it stays a link, and the file stays private (the harness opens up only its own copy).
     private = root / "private"

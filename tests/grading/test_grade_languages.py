@@ -55,6 +55,8 @@ CASES = [
     ("node/week-31", "week-31", "micro.shutdown.graceful", 10, 3),
     # The app under libfaketime in the jail: the clock's offset file, written by the harness as it
     # moves the app's clock, is bound read-only over the jail's private /tmp (the expiry checks).
+    # The defect first tries to write, open up and remove that file, and ends if one works
+    # (lab_gradings.py CLOCK_ATTACK): its grade shows none did.
     ("node/week-21", "week-21", "security.jwt.expiry_enforced", 50, 3),
     # No app: PostgreSQL servers of the check's own with the learner's conf.d, pg_hba.conf and SQL.
     ("postgres/week-29", "week-29", "pg.rls.tenants", 10, 3),
