@@ -147,15 +147,19 @@ FOLDERS = {"pg": "postgres", "prod": "production"}
 
 def load_validators(ids: Iterable[str] | None = None) -> Registry:
     """Import the validators modules so their @check decorators run: every one, or with `ids`,
-    those of the folders the ids name (a run of a lab without the REST checks skips the OpenAPI
-    and YAML libraries: 0.3-0.5 s of every run's start). An id those folders do not register
-    loads all of them, so that its error names the closest registered id as ever."""
+    the modules the ids name (`db.pool.bounded` in validators/db/pool.py or the package
+    validators/db/pool/), then, for an id still unregistered, its whole folder, then all of them.
+    Every run's start pays for what it imports: all the validators cost 0.3 s of CPU, the OpenAPI
+    and YAML libraries most of it, and a run of a lab without those checks skips them. An id
+    nothing registers loads everything, so that its error names the closest registered id as ever."""
     if ids is not None:
         wanted = set(ids)
-        for first in sorted({check_id.split(".", 1)[0] for check_id in wanted}):
-            _walk(f"harness.validators.{FOLDERS.get(first, first)}")
-        if all(check_id in REGISTRY for check_id in wanted):
-            return REGISTRY
+        for steps in (2, 1):
+            for parts in sorted({tuple(check_id.split(".")[:steps]) for check_id in wanted}):
+                if len(parts) == steps:
+                    _walk(".".join(("harness.validators", FOLDERS.get(parts[0], parts[0]), *parts[1:])))
+            if all(check_id in REGISTRY for check_id in wanted):
+                return REGISTRY
     _walk("harness.validators")
     return REGISTRY
 
@@ -164,8 +168,8 @@ def _walk(name: str) -> None:
     try:
         package = importlib.import_module(name)
     except ModuleNotFoundError as missing:
-        if missing.name != name:
-            raise  # a module the folder imports is missing: not the folder's absence
+        if missing.name is None or not (name == missing.name or name.startswith(missing.name + ".")):
+            raise  # a module the folder imports is missing: not the folder's (or module's) absence
         return
     for info in pkgutil.walk_packages(getattr(package, "__path__", []), prefix=f"{name}."):
         importlib.import_module(info.name)

@@ -112,3 +112,19 @@ def test_a_lab_loads_only_the_folders_its_check_ids_name() -> None:
     shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                            cwd=Path(__file__).resolve().parents[3]).stdout.split("\n")
     assert shown[:2] == ["no rest True True", "rest"], shown
+
+
+def test_a_lab_loads_only_the_modules_its_check_ids_name() -> None:
+    """node/week-18's ids (db.*, rest.shelf.*, rest.errors.*) load their own modules: not the
+    REST folder's OpenAPI checks and their libraries; an id its module does not register (none
+    here) would load its whole folder, then everything, as the test above shows."""
+    import subprocess
+
+    code = ("import sys; from harness.registry import load_validators, REGISTRY; "
+            "ids = ['db.migrations.versioned', 'rest.shelf.contract', 'rest.errors.problem_json', "
+            "'db.pool.bounded']; load_validators(ids); "
+            "print(all(i in REGISTRY for i in ids), 'harness.validators.rest.openapi' in sys.modules, "
+            "'openapi_spec_validator' in sys.modules)")
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           cwd=Path(__file__).resolve().parents[3]).stdout.split("\n")
+    assert shown[0] == "True False False", shown
