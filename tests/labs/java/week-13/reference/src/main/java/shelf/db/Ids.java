@@ -1,0 +1,16 @@
+package shelf.db;
+
+/** Ids are bigint in PostgreSQL and strings in the API: "17" names row 17, "abc" names none. */
+public final class Ids {
+
+    private Ids() {
+    }
+
+    /** The id, or null when the text is not one (then it names nothing: a 404, or no match). */
+    public static Long parse(String text) {
+        if (text == null || text.isEmpty() || text.length() > 18 || !text.chars().allMatch(Character::isDigit)) {
+            return null;
+        }
+        return Long.valueOf(text);
+    }
+}

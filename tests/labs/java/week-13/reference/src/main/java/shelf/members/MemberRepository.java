@@ -1,0 +1,9 @@
+package shelf.members;
+
+import org.springframework.data.jpa.repository.JpaRepository;
+
+public interface MemberRepository extends JpaRepository<MemberEntity, Long> {
+
+    /** where lower(email) = lower(?): the same comparison as the unique index. */
+    boolean existsByEmailIgnoreCase(String email);
+}
