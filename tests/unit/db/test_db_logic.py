@@ -157,3 +157,14 @@ def test_settle_waits_until_the_apps_connections_are_idle_and_no_longer() -> Non
     slept.clear()
     settle(Busy([1]), budget_s=0.05, sleep=lambda s: (slept.append(s), time.sleep(s)))  # type: ignore[arg-type]
     assert 1 <= len(slept) <= 10, "a connection that never goes idle costs the budget, not forever"
+
+
+def test_a_filter_whose_column_has_an_index_is_told_why_the_index_went_unused() -> None:
+    from harness.validators.db.indexes import unused_index
+
+    indexes = ["CREATE UNIQUE INDEX books_pkey ON public.books USING btree (id)",
+               "CREATE INDEX books_tags_idx ON public.books USING gin (tags)"]
+    hint = unused_index(indexes, "tag")
+    assert hint is not None and "generic plan" in hint and "@> ARRAY" in hint
+    assert unused_index(indexes, "author_id") is None, "no index names author_id: the usual hint"
+    assert unused_index(["CREATE INDEX a ON public.books USING btree (title, author_id)"], "author_id") is not None
