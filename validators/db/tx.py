@@ -5,6 +5,8 @@ from __future__ import annotations
 import secrets
 from functools import partial
 
+from psycopg import sql
+
 from harness.outcomes import Failure
 from harness.registry import CheckContext, check
 
@@ -21,15 +23,17 @@ def _install_failure(ctx: CheckContext, book_id: str) -> str:
     writes in: an app that commits the stock change separately keeps that change.
     """
     name = f"harness_fail_{secrets.token_hex(4)}"
-    ctx.pg.execute(
-        f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-        f"IF NEW.book_id::text = '{int(book_id)}' THEN "
+    # The book's id as the trigger's argument, quoted as a literal: it came from the app's answer
+    # (an integer, a UUID or any text key), so it never becomes part of the SQL itself.
+    ctx.pg.execute(sql.SQL(
+        "CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "IF NEW.book_id::pg_catalog.text OPERATOR(pg_catalog.=) TG_ARGV[0] THEN "
         "RAISE EXCEPTION 'harness: injected failure while saving a loan'; END IF; RETURN NEW; END $$"
-    )
-    ctx.pg.execute(
-        f"CREATE CONSTRAINT TRIGGER {name} AFTER INSERT ON loans DEFERRABLE INITIALLY DEFERRED "
-        f"FOR EACH ROW EXECUTE FUNCTION {name}()"
-    )
+    ).format(name=sql.Identifier(name)))
+    ctx.pg.execute(sql.SQL(
+        "CREATE CONSTRAINT TRIGGER {name} AFTER INSERT ON loans DEFERRABLE INITIALLY DEFERRED "
+        "FOR EACH ROW EXECUTE FUNCTION {name}({book})"
+    ).format(name=sql.Identifier(name), book=sql.Literal(str(book_id))))
     return name
 
 
