@@ -3,8 +3,11 @@
 The lab fixes table names and a few columns (books.author_id ...); everything else is the
 learner's. So the harness creates a few rows through the API, then multiplies them in
 SQL: generated keys are left to their defaults, unique text columns get a suffix, and
-the caller spreads foreign keys. Child tables of the cloned rows (book_tags, ...) are
-cloned with them, mapped through a unique text column.
+the caller spreads foreign keys. A unique column whose templates hold ISBN-13s gets real
+ISBN-13s instead (979 prefix, the harness's own books use 978), as a stricter schema wants
+them (varchar(13), a format CHECK, uniqueness of the digits alone, a bigint column). Child
+tables of the cloned rows (book_tags, ...) are cloned with them, mapped through a unique
+column.
 
 The rows are written through the probe's work login, with the app's rights: a trigger the
 app put on these tables runs as the app, never as a superuser (introspect/pg.py).
@@ -12,6 +15,7 @@ app put on these tables runs as the app, never as a superuser (introspect/pg.py)
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -20,9 +24,11 @@ from psycopg import sql
 
 from harness.introspect.pg import PgProbe
 
+from ..shelf.values import is_isbn13, isbn13_check_digit
+
 # The generated SQL runs on the app's search_path (it names the app's tables): operators
 # are pinned to the system's, so none the app defined can stand in for them.
-EQ, CAT, PLUS, LIKE = (sql.SQL(f"OPERATOR(pg_catalog.{op})") for op in ("=", "||", "+", "~~"))
+EQ, CAT, PLUS, LIKE, MINUS, TIMES = (sql.SQL(f"OPERATOR(pg_catalog.{op})") for op in ("=", "||", "+", "~~", "-", "*"))
 
 
 @dataclass(frozen=True)
@@ -80,7 +86,16 @@ def primary_key(pg: PgProbe, t: Table) -> list[str]:
 
 
 def unique_columns(pg: PgProbe, t: Table) -> set[str]:
-    return set(_index_columns(pg, t, "i.indisunique AND NOT i.indisprimary"))
+    """Columns of unique indexes, also those an expression index names (UNIQUE (lower(email)),
+    a normalised ISBN): copied unchanged, those would collide."""
+    found = set(_index_columns(pg, t, "i.indisunique AND NOT i.indisprimary"))
+    expressions = [str(r[0]) for r in pg.catalog_rows(
+        "SELECT pg_catalog.pg_get_expr(i.indexprs, i.indrelid) FROM pg_catalog.pg_index i "
+        "WHERE i.indrelid = %s::pg_catalog.oid AND i.indisunique AND i.indexprs IS NOT NULL", (t.oid,))]
+    for col in columns(pg, t) if expressions else []:
+        if any(re.search(rf'(?<![\w"]){re.escape(col.name)}(?![\w"])|"{re.escape(col.name)}"', e) for e in expressions):
+            found.add(col.name)
+    return found
 
 
 def child_tables(pg: PgProbe, t: Table, exclude: Sequence[str]) -> list[tuple[Table, str]]:
@@ -98,6 +113,52 @@ def child_tables(pg: PgProbe, t: Table, exclude: Sequence[str]) -> list[tuple[Ta
 
 _TEXT = {"text", "varchar", "bpchar", "citext"}
 _UUID = sql.SQL("pg_catalog.gen_random_uuid()")
+
+
+_INTEGER = {"int8", "int4", "numeric"}
+ISBN_PREFIX = "979"
+
+
+def isbn_clones(templates: int, copies: int, after: int = 0) -> list[str]:
+    """Real ISBN-13s for the clones: template i (from 0), copy g (from 1) at i * copies + g - 1.
+    Numbered from `after` + 1, the rows the table held before: each cloning (a --repeat round
+    clones again into the same table) takes numbers past every earlier one."""
+    if templates > 9 or after + copies >= 10**8:
+        raise ValueError("at most 9 templates, numbered under 10^8")
+    values = []
+    for rank in range(1, templates + 1):
+        for g in range(after + 1, after + copies + 1):
+            first_twelve = f"{ISBN_PREFIX}{rank}{g:08d}"
+            values.append(first_twelve + isbn13_check_digit(first_twelve))
+    return values
+
+
+def _isbn_like(pg: PgProbe, t: Table, key: str, column: str, template_ids: Sequence[str]) -> bool:
+    rows = pg.rows(sql.SQL("SELECT t.{c}::pg_catalog.text FROM {t} t WHERE t.{k}::pg_catalog.text {eq} "
+                           "ANY(%s::pg_catalog.text[])").format(c=sql.Identifier(column), t=t.ident,
+                                                                 k=sql.Identifier(key), eq=EQ),
+                   (list(template_ids),))
+    digits = ["".join(ch for ch in str(r[0] or "") if ch.isdigit()) for r in rows]
+    return bool(digits) and all(is_isbn13(d) for d in digits)
+
+
+def _isbn(column: Column, key: str) -> sql.Composable:
+    """The clone's value, from the ISBN array parameter: its three placeholders are the query's first
+    (no other expression of the SELECT list has one)."""
+    cast = sql.SQL("::pg_catalog.int8") if column.data_type in _INTEGER else sql.SQL("")
+    return sql.SQL(
+        "((%s::pg_catalog.text[])[(pg_catalog.array_position(%s::pg_catalog.text[], t.{k}::pg_catalog.text) "
+        "{minus} 1) {times} %s {plus} g]){cast}").format(
+        k=sql.Identifier(key), minus=MINUS, times=TIMES, plus=PLUS, cast=cast)
+
+
+@dataclass(frozen=True)
+class Marker:
+    """How a clone is told from its template: a suffixed text column (template || '-c' || n),
+    or a column given ISBN-13s (values[k] is a clone of templates[k])."""
+    column: str
+    values: tuple[str, ...] = ()
+    templates: tuple[str, ...] = ()
 
 
 def _suffixed(column: str) -> sql.Composable:
@@ -120,9 +181,9 @@ def _value_expr(col: Column, unique: set[str], overrides: Mapping[str, sql.Compo
 
 
 def clone(pg: PgProbe, name: str, template_ids: Sequence[str], copies: int,
-          overrides: Mapping[str, sql.Composable] | None = None) -> str | None:
-    """Insert `copies` clones of each template row. Returns the unique text column used to
-    tell clones from templates (template value || '-c' || n), when there is one.
+          overrides: Mapping[str, sql.Composable] | None = None) -> Marker | None:
+    """Insert `copies` clones of each template row. Returns how a clone is told from its
+    template (a unique column that differs), when a column does.
 
     In `overrides`, `g` is the copy number and `t` the template row.
     """
@@ -131,6 +192,17 @@ def clone(pg: PgProbe, name: str, template_ids: Sequence[str], copies: int,
     pk = primary_key(pg, t)
     unique = unique_columns(pg, t)
     cols = columns(pg, t)
+    key = pk[0] if len(pk) == 1 else "id"
+    isbns: list[str] = []
+    isbn_column = None
+    for col in cols:
+        if col.name in unique and col.name not in overrides and col.name not in pk and isbn_column is None \
+                and (col.data_type in _TEXT or col.data_type in _INTEGER) \
+                and _isbn_like(pg, t, key, col.name, template_ids):
+            isbn_column = col.name
+            held = pg.scalar(sql.SQL("SELECT pg_catalog.count(*) FROM {t}").format(t=t.ident))
+            isbns = isbn_clones(len(template_ids), copies, int(held or 0))
+            overrides[col.name] = _isbn(col, key)
     chosen: list[sql.Composable] = []
     values: list[sql.Composable] = []
     for col in cols:
@@ -149,18 +221,27 @@ def clone(pg: PgProbe, name: str, template_ids: Sequence[str], copies: int,
         if expr is not None:
             chosen.append(sql.Identifier(col.name))
             values.append(expr)
-    key = pk[0] if len(pk) == 1 else "id"
     query = sql.SQL(
         "INSERT INTO {table} ({cols}) SELECT {vals} FROM {table} t, pg_catalog.generate_series(1, %s) g "
         "WHERE t.{key}::pg_catalog.text {eq} ANY(%s::pg_catalog.text[])"
     ).format(table=t.ident, cols=sql.SQL(", ").join(chosen), vals=sql.SQL(", ").join(values),
              key=sql.Identifier(key), eq=EQ)
-    pg.execute(query, (copies, list(template_ids)))
-    marker = sorted(c for c in unique if any(col.name == c and col.data_type in _TEXT for col in cols))
-    return marker[0] if marker else None
+    ids = [str(i) for i in template_ids]
+    # The ISBN expression's parameters come first in the SELECT list: the values, the template
+    # ids (for each template's place), the copies per template.
+    pg.execute(query, ((isbns, ids, copies) if isbn_column else ()) + (copies, ids))
+    suffixed = sorted(c for c in unique if c != isbn_column and c not in overrides
+                      and any(col.name == c and col.data_type in _TEXT for col in cols))
+    if suffixed:
+        return Marker(suffixed[0])
+    if isbn_column:
+        owners = tuple(ids[k // copies] for k in range(len(isbns)))
+        return Marker(isbn_column, tuple(isbns), owners)
+    return None
 
 
-def clone_children(pg: PgProbe, name: str, marker: str, template_ids: Sequence[str], exclude: Sequence[str]) -> None:
+def clone_children(pg: PgProbe, name: str, marker: Marker, template_ids: Sequence[str],
+                   exclude: Sequence[str]) -> None:
     """Give every clone of `name` the child rows its template has (e.g. book_tags)."""
     t = table(pg, name)
     pk = primary_key(pg, t)
@@ -172,12 +253,21 @@ def clone_children(pg: PgProbe, name: str, marker: str, template_ids: Sequence[s
         chosen = [sql.Identifier(c.name) for c in cols]
         values = [sql.SQL("n.{}").format(sql.Identifier(key)) if c.name == fk
                   else sql.SQL("ch.{}").format(sql.Identifier(c.name)) for c in cols]
+        if marker.values:
+            clones = sql.SQL(
+                "JOIN pg_catalog.unnest(%s::pg_catalog.text[], %s::pg_catalog.text[]) m(template, value) "
+                "ON m.template {eq} t.{key}::pg_catalog.text "
+                "JOIN {table} n ON n.{marker}::pg_catalog.text {eq} m.value")
+            params: tuple[object, ...] = (list(marker.templates), list(marker.values))
+        else:
+            clones = sql.SQL("JOIN {table} n ON n.{marker} {like} (t.{marker} {cat} '-c%%')")
+            params = ()
         query = sql.SQL(
             "INSERT INTO {child} ({cols}) SELECT {vals} FROM {child} ch "
-            "JOIN {table} t ON t.{key} {eq} ch.{fk} "
-            "JOIN {table} n ON n.{marker} {like} (t.{marker} {cat} '-c%%') "
+            "JOIN {table} t ON t.{key} {eq} ch.{fk} " + "{clones} "
             "WHERE t.{key}::pg_catalog.text {eq} ANY(%s::pg_catalog.text[]) ON CONFLICT DO NOTHING"
         ).format(child=child.ident, cols=sql.SQL(", ").join(chosen), vals=sql.SQL(", ").join(values),
-                 table=t.ident, key=sql.Identifier(key), fk=sql.Identifier(fk),
-                 marker=sql.Identifier(marker), eq=EQ, like=LIKE, cat=CAT)
-        pg.execute(query, (list(template_ids),))
+                 table=t.ident, key=sql.Identifier(key), fk=sql.Identifier(fk), eq=EQ,
+                 clones=clones.format(table=t.ident, key=sql.Identifier(key), marker=sql.Identifier(marker.column),
+                                      eq=EQ, like=LIKE, cat=CAT))
+        pg.execute(query, (*params, list(template_ids)))

@@ -168,3 +168,21 @@ def test_a_filter_whose_column_has_an_index_is_told_why_the_index_went_unused() 
     assert hint is not None and "generic plan" in hint and "@> ARRAY" in hint
     assert unused_index(indexes, "author_id") is None, "no index names author_id: the usual hint"
     assert unused_index(["CREATE INDEX a ON public.books USING btree (title, author_id)"], "author_id") is not None
+
+
+def test_cloned_books_get_real_isbn13s_of_their_own_prefix() -> None:
+    from harness.validators.db.seed import ISBN_PREFIX, isbn_clones
+    from harness.validators.shelf.values import is_isbn13
+
+    values = isbn_clones(4, 2501)
+    assert len(values) == len(set(values)) == 4 * 2501
+    assert all(is_isbn13(v) and v.startswith(ISBN_PREFIX) for v in values)
+    assert ISBN_PREFIX != "978", "the harness's own books are 978: a clone never takes one of their ISBNs"
+
+
+def test_a_second_cloning_into_the_same_table_takes_isbns_past_the_first() -> None:
+    from harness.validators.db.seed import isbn_clones
+
+    first = isbn_clones(4, 2501, after=7)
+    second = isbn_clones(4, 2501, after=7 + len(first) + 3)  # the table then held the first clones too
+    assert not set(first) & set(second)
