@@ -11,19 +11,25 @@ the security lab's starter taken further. Rather than copy those projects, a fol
     file = "src/app.js"
     find = "app.use(helmet());"               # must occur exactly once in the file
     replace = ""
+    [[take]]                                  # files of a second project, as that one lays them out
+    from = "../../../../labs/java/week-13-spring-data/starter"
+    files = ["src/main/java/shelf/db/DatabaseUrl.java"]
 
 Laying out a layer copies its base (itself possibly a layer), removes what it lists,
-copies its own files over the result and then makes its edits, in order, each on the file
-as the edits before it left it. An edit is the form a lab's `[[bugs]]` entries take: a
-test project that differs from its reference by a few lines says so in those lines, and a
-change to the reference that moves them stops the lay-out instead of leaving the project
-testing old code. Bases stay inside the harness's own lab folders (`labs/`, and
-`tests/labs/` in a checkout), so a layer cannot reach elsewhere on disk.
+copies the files it takes from other projects, then its own files over the result, and then
+makes its edits, in order, each on the file as the edits before it left it. A reference that
+builds on an earlier lab's reference takes the files its own starter gives, rather than a
+copy of them. An edit is the form a lab's `[[bugs]]` entries take: a test project that
+differs from its reference by a few lines says so in those lines, and a change to the
+reference that moves them stops the lay-out instead of leaving the project testing old code.
+Bases and the projects files are taken from stay inside the harness's own lab folders
+(`labs/`, and `tests/labs/` in a checkout), so a layer cannot reach elsewhere on disk.
 """
 
 from __future__ import annotations
 
 import shutil
+import tempfile
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -45,11 +51,18 @@ class Edit:
 
 
 @dataclass(frozen=True)
+class Take:
+    source: Path  # a project folder (itself possibly a layer)
+    files: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Layer:
     folder: Path
     base: Path
     remove: tuple[str, ...]
     edits: tuple[Edit, ...] = ()
+    takes: tuple[Take, ...] = ()
 
 
 class NotOnce(ValueError):
@@ -85,9 +98,10 @@ def read_layer(folder: Path) -> Layer:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(str(path), f"not valid TOML: {exc}") from exc
-    unknown = sorted(set(data) - {"base", "remove", "edit"})
+    unknown = sorted(set(data) - {"base", "remove", "edit", "take"})
     if unknown:
-        raise ConfigError(str(path), "unknown key; a layer has only 'base', 'remove' and [[edit]]", key=unknown[0])
+        raise ConfigError(str(path), "unknown key; a layer has only 'base', 'remove', [[edit]] and [[take]]",
+                          key=unknown[0])
     base = data.get("base")
     if not isinstance(base, str) or not base:
         raise ConfigError(str(path), "a layer needs the folder it builds on", key="base",
@@ -98,17 +112,39 @@ def read_layer(folder: Path) -> Layer:
     for item in remove:
         if not _inside(item):
             raise ConfigError(str(path), f"{item!r} must be a path inside the project", key="remove")
-    resolved = (folder / base).resolve()
-    if not any(resolved.is_relative_to(root) for root in lab_roots()):
-        raise ConfigError(str(path), f"{base!r} is outside the harness's lab folders", key="base",
-                          fixes=["Build on a starter in labs/ or a project in tests/labs/"])
-    if not resolved.is_dir():
-        raise ConfigError(str(path), f"{base!r} is not a folder ({resolved})", key="base")
+    resolved = _project(path, folder, base, "base")
     edits = data.get("edit", [])
     if not isinstance(edits, list):
         raise ConfigError(str(path), "edits are [[edit]] tables, one per change", key="edit")
+    takes = data.get("take", [])
+    if not isinstance(takes, list):
+        raise ConfigError(str(path), "takes are [[take]] tables: from and files", key="take")
     return Layer(folder=folder.resolve(), base=resolved, remove=tuple(remove),
-                 edits=tuple(_edit(path, raw, i) for i, raw in enumerate(edits)))
+                 edits=tuple(_edit(path, raw, i) for i, raw in enumerate(edits)),
+                 takes=tuple(_take(path, folder, raw, i) for i, raw in enumerate(takes)))
+
+
+def _project(path: Path, folder: Path, name: str, key: str) -> Path:
+    """A project folder a layer names, inside the harness's lab folders."""
+    resolved = (folder / name).resolve()
+    if not any(resolved.is_relative_to(root) for root in lab_roots()):
+        raise ConfigError(str(path), f"{name!r} is outside the harness's lab folders", key=key,
+                          fixes=["Build on a starter in labs/ or a project in tests/labs/"])
+    if not resolved.is_dir():
+        raise ConfigError(str(path), f"{name!r} is not a folder ({resolved})", key=key)
+    return resolved
+
+
+def _take(path: Path, folder: Path, raw: object, index: int) -> Take:
+    where = f"take[{index}]"
+    if not isinstance(raw, dict) or sorted(raw) != ["files", "from"]:
+        raise ConfigError(str(path), "a [[take]] has from (a project folder) and files (paths in it)", key=where)
+    source, files = raw["from"], raw["files"]
+    if not isinstance(source, str) or not source:
+        raise ConfigError(str(path), "the project to take files from", key=f"{where}.from")
+    if not isinstance(files, list) or not files or not all(isinstance(f, str) and _inside(f) for f in files):
+        raise ConfigError(str(path), "a list of relative file paths inside that project", key=f"{where}.files")
+    return Take(_project(path, folder, source, f"{where}.from"), tuple(files))
 
 
 _EDIT_KEYS = ("file", "find", "replace")
@@ -160,10 +196,23 @@ def lay_out(folder: Path, target: Path, *, skip: tuple[str, ...] = SKIPPED) -> P
         layer = read_layer(step) if is_layer(step) else None
         for item in layer.remove if layer else ():
             _remove(target / item)
+        for index, take in enumerate(layer.takes if layer else ()):
+            _take_files(step / LAYER_FILE, index, take, target)
         shutil.copytree(step, target, dirs_exist_ok=True, ignore=ignore)
         for index, edit in enumerate(layer.edits if layer else ()):
             _apply(step / LAYER_FILE, index, edit, target)
     return target
+
+
+def _take_files(path: Path, index: int, take: Take, target: Path) -> None:
+    with tempfile.TemporaryDirectory(prefix="harness-layer-") as scratch:
+        laid = lay_out(take.source, Path(scratch) / "project")
+        for name in take.files:
+            source = laid / name
+            if source.is_symlink() or not source.is_file():
+                raise ConfigError(str(path), f"{name} is not a file of {take.source}", key=f"take[{index}].files")
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
 
 
 def _apply(path: Path, index: int, edit: Edit, target: Path) -> None:

@@ -55,7 +55,12 @@ def test_layers_stack_and_a_removal_applies_only_to_what_lies_below(roots: Path,
     ('base = "../nowhere"\n', "base", "is not a folder"),
     ('remove = ["a"]\n', "base", "needs the folder it builds on"),
     ('base = "../starter"\nremove = ["../../etc/passwd"]\n', "remove", "must be a path inside the project"),
-    ('base = "../starter"\nextends = "x"\n', "extends", "only 'base', 'remove' and [[edit]]"),
+    ('base = "../starter"\nextends = "x"\n', "extends", "only 'base', 'remove', [[edit]] and [[take]]"),
+    ('base = "../starter"\n[[take]]\nfrom = "../starter"\n', "take[0]", "from (a project folder) and files"),
+    ('base = "../starter"\n[[take]]\nfrom = "../starter"\nfiles = ["../x"]\n', "take[0].files",
+     "relative file paths"),
+    ('base = "../starter"\n[[take]]\nfrom = "../../../etc"\nfiles = ["passwd"]\n', "take[0].from",
+     "outside the harness's lab folders"),
     ('base = "../starter"\nedit = "x"\n', "edit", "[[edit]] tables"),
     ('base = "../starter"\n[[edit]]\nfile = "../a.js"\nfind = "a"\nreplace = "b"\n', "edit[0].file",
      "relative path inside the project"),
@@ -74,6 +79,24 @@ def test_a_wrong_layer_file_names_the_key(roots: Path, text: str, key: str, says
         chain(roots / "reference")
     assert f"key '{key}'" in error.value.message and says in error.value.message
     assert str(roots / "reference" / LAYER_FILE) in error.value.message
+
+
+def test_a_layer_takes_files_of_another_project_as_that_one_lays_them_out(roots: Path, tmp_path: Path) -> None:
+    # The next lab's starter (itself a layer) gives db.js; its reference builds on the earlier reference.
+    _write(roots / "base-starter", {"app.js": "starter app", "db.js": "in memory"})
+    _write(roots / "next-starter", {LAYER_FILE: 'base = "../base-starter"\n', "db.js": "postgres",
+                                    "migrate.js": "migrations"})
+    _write(roots / "base-reference", {LAYER_FILE: 'base = "../base-starter"\n', "app.js": "solved app"})
+    _write(roots / "next-reference", {
+        LAYER_FILE: 'base = "../base-reference"\n[[take]]\nfrom = "../next-starter"\nfiles = ["db.js", "migrate.js"]\n'
+                    '[[edit]]\nfile = "migrate.js"\nfind = "migrations"\nreplace = "migrations, solved"\n'})
+    assert _files(lay_out(roots / "next-reference", tmp_path / "out")) == {
+        "app.js": "solved app", "db.js": "postgres", "migrate.js": "migrations, solved"}
+    _write(roots / "wrong", {LAYER_FILE: 'base = "../base-reference"\n[[take]]\nfrom = "../next-starter"\n'
+                                         'files = ["nothing.js"]\n'})
+    with pytest.raises(ConfigError) as error:
+        lay_out(roots / "wrong", tmp_path / "wrong-out")
+    assert "nothing.js is not a file of" in error.value.message and "take[0].files" in error.value.message
 
 
 def test_edits_change_the_laid_out_files_in_order_after_the_layers_own_files(roots: Path, tmp_path: Path) -> None:
