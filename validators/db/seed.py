@@ -187,6 +187,8 @@ def clone(pg: PgProbe, name: str, template_ids: Sequence[str], copies: int,
 
     In `overrides`, `g` is the copy number and `t` the template row.
     """
+    if copies <= 0:
+        return None  # the table holds the volume already: no clones, no children to give them
     overrides = dict(overrides or {})
     t = table(pg, name)
     pk = primary_key(pg, t)
