@@ -8,6 +8,7 @@ database it owns and a role without any other rights.
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import secrets
 import shutil
@@ -26,7 +27,7 @@ from psycopg import sql
 from harness.errors import EnvironmentProblem, ServiceError
 from harness.proc import owner
 from harness.proc.process import ManagedProcess, run_to_end
-from harness.services import pg_template, users
+from harness.services import pg_ipc, pg_template, users
 from harness.services.base import ServiceSettings, free_port, wait_until
 from harness.services.pg_access import SAFE_OPTIONS, ProbeLogins, create_logins, install_statements, role_names
 from harness.services.pg_binaries import PgBinaries, find_binaries
@@ -42,6 +43,10 @@ SERVER_SETTINGS = {
     "fsync": "off",
     "full_page_writes": "off",
     "synchronous_commit": "off",
+    # Dynamic shared memory in the data folder, not /dev/shm: a killed server's goes with the
+    # folder (pg_ipc.py). Only here: a lab that grades the server's own configuration passes
+    # its own options, and the learner's settings stay theirs.
+    "dynamic_shared_memory_type": "mmap",
 }
 SUPERUSER = "harness"
 # A child the postmaster saw die abnormally (it then restarts every connection): the line that
@@ -244,6 +249,9 @@ class LocalPostgres(PostgresServer):
             self._stopped_log = self._proc.log.text()
             self._settings.reaper.forget_process_group(self._proc.pid)
             self._proc = None
+        # A server killed rather than shut down (by the checks, a grading's cgroup, the grace
+        # running out) leaves its shared memory segment: given back before its folder goes.
+        pg_ipc.release(self._dir / "data", self._account.uid if self._account else os.geteuid())
         shutil.rmtree(self._dir, ignore_errors=True)
         self._settings.reaper.forget_path(self._dir)
 

@@ -51,3 +51,33 @@ def test_the_second_server_is_a_copy_of_the_first_ones_cluster_with_a_password_o
             second.stop()
     finally:
         first.stop()
+
+
+def _segments() -> set[str]:
+    return {row.split()[1] for row in Path("/proc/sysvipc/shm").read_text().splitlines()[1:]}
+
+
+def test_a_killed_server_leaves_no_shared_memory_behind(reaper: Reaper) -> None:
+    """Killed instead of shut down (a grading's cgroup at the end, a failover lab's primary), a
+    postmaster leaves its System V segment: stop() gives it back. Its dynamic shared memory is
+    in its data folder (not /dev/shm, where a killed server's stayed), and goes with it."""
+    import os
+    import signal
+
+    server = _start(reaper, "killed")
+    data = server._dir / "data"
+    try:
+        shmid = (data / "postmaster.pid").read_text().splitlines()[6].split()[1]
+        assert shmid in _segments(), "a running server holds its segment"
+        with psycopg.connect(server.admin_url, connect_timeout=10) as conn:  # a backend attached too
+            shown = conn.execute("SHOW dynamic_shared_memory_type").fetchone()
+            assert shown is not None and shown[0] == "mmap"
+            assert any((data / "pg_dynshmem").iterdir()), "the control segment, in the data folder"
+            assert server._proc is not None
+            os.kill(server._proc.pid, signal.SIGKILL)
+    except psycopg.OperationalError:
+        pass  # the connection's end met the killed server
+    finally:
+        server.stop()
+    assert shmid not in _segments()
+    assert not data.exists()
