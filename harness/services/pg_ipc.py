@@ -80,3 +80,12 @@ def release(data: Path, uid: int, settle_s: float = 2.0) -> bool:
     with contextlib.suppress(OSError):
         return bool(libc.shmctl(ctypes.c_int(shmid), ctypes.c_int(IPC_RMID), None) == 0)
     return False
+
+
+def release_left(folder: Path) -> None:
+    """For the reaper of a harness that died: a server's folder it is about to remove (the
+    cluster in `data`, as LocalPostgres lays it out), owned by the server's account."""
+    data = folder / "data"
+    with contextlib.suppress(OSError):
+        if os.path.lexists(data / PID_FILE) and not os.path.islink(data):
+            release(data, os.lstat(data).st_uid)

@@ -81,3 +81,27 @@ def test_a_killed_server_leaves_no_shared_memory_behind(reaper: Reaper) -> None:
         server.stop()
     assert shmid not in _segments()
     assert not data.exists()
+
+
+def test_the_reaper_of_a_harness_that_died_gives_back_a_killed_servers_segment() -> None:
+    """The server's postmaster killed (a failover lab's primary), then the harness gone (its
+    reaper's pipe closed without a word): the reaper gives back the segment the postmaster left,
+    and removes the folder. (A postmaster the reaper signals itself shuts down cleanly.)"""
+    import os
+    import signal
+
+    reaper = Reaper()
+    reaper.start()
+    server = _start(reaper, "orphaned")
+    data = server._dir / "data"
+    shmid = (data / "postmaster.pid").read_text().splitlines()[6].split()[1]
+    assert shmid in _segments() and server._proc is not None
+    os.kill(server._proc.pid, signal.SIGKILL)
+    server._proc.wait_exit(30)
+    proc = reaper._proc
+    assert proc is not None and proc.stdin is not None
+    proc.stdin.close()  # as when the harness is killed: no "done"
+    proc.wait(timeout=60)
+    reaper._proc = None
+    assert shmid not in _segments()
+    assert not server._dir.exists()
