@@ -55,6 +55,7 @@ from harness.services.base import Mode
 POLL_S = 0.2
 TERM_GRACE_S = 20.0
 UID_SETTLE_S = 10.0  # SIGKILL is not ignorable: what is left after this is stuck in the kernel
+SCRATCH_TRIES = 50  # 5 s for the workers' own reapers to finish in the scratch folder after a Ctrl-C
 # The submission's database (and Redis): PostgreSQL's max_connections (300), its own
 # processes and parallel workers; the app's connections must be refused by PostgreSQL
 # ("too many clients"), not by a fork that fails.
@@ -153,7 +154,13 @@ class Grader:
             self.cgroup_root.remove()
             for path in self.cgroup_root.dirs():
                 self.reaper.forget_cgroup(path)
-        shutil.rmtree(self.scratch, ignore_errors=True)
+        # Interrupted (Ctrl-C), a worker's own reaper may still be removing its job's folder in
+        # here while this runs: the scratch then empties a moment later, and is removed again.
+        for _ in range(SCRATCH_TRIES):
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            if not os.path.lexists(self.scratch):
+                break
+            time.sleep(0.1)
         self.reaper.forget_path(self.scratch)
         self.reaper.close()
         self.orphans.stop()
