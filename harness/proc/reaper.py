@@ -181,7 +181,7 @@ def serve(stream: IO[str]) -> None:
         _run_sql(dsn, statements)
     for path in paths:
         # A PostgreSQL server's folder: the segment its killed postmaster left goes too.
-        from harness.services.pg_ipc import release_left  # imported lazily: the reaper starts with every run
+        from harness.proc.pg_ipc import release_left  # imported lazily: the reaper starts with every run
 
         release_left(Path(path))
         shutil.rmtree(path, ignore_errors=True)

@@ -25,9 +25,9 @@ import psycopg
 from psycopg import sql
 
 from harness.errors import EnvironmentProblem, ServiceError
-from harness.proc import owner
+from harness.proc import owner, pg_ipc
 from harness.proc.process import ManagedProcess, run_to_end
-from harness.services import pg_ipc, pg_template, users
+from harness.services import pg_template, users
 from harness.services.base import ServiceSettings, free_port, wait_until
 from harness.services.pg_access import SAFE_OPTIONS, ProbeLogins, create_logins, install_statements, role_names
 from harness.services.pg_binaries import PgBinaries, find_binaries
