@@ -16,13 +16,20 @@ from harness.outcomes import Failure, Passed, Skip
 from harness.registry import CheckContext, check
 
 from . import shop_workload as shop
-from .perf_lab import PGBENCH_CLIENTS, PGBENCH_SECONDS, RUN_AGAIN, Measured, Side, Stat, measured
+from .perf_lab import (
+    PGBENCH_CLIENTS,
+    PGBENCH_SECONDS,
+    RUN_AGAIN,
+    TOP,
+    TOP_BLOCKS_FACTOR,
+    TOP_TIME_FACTOR,
+    Measured,
+    Side,
+    Stat,
+    measured,
+    top_reports,
+)
 
-TOP = 2  # the report statements with the most total time before: the ones worth fixing first
-# Per call, before / after. Measured on the reference (2 busy cores): day_orders 50-70x faster in
-# time, 7.5x fewer buffers; customer_by_name over 100x in both. Bounds well under that.
-TOP_TIME_FACTOR = 5.0
-TOP_BLOCKS_FACTOR = 4.0
 # pgbench's TPS after / before. The reference: 60-90x (the workload's lookups read a few pages
 # instead of whole tables); one lookup left reading a whole table: 3-7x.
 TPS_FACTOR = 10.0
@@ -58,11 +65,6 @@ def _line(row: dict[str, Any]) -> str:
     return (f"{row['statement']}: {row['time_per_call_ratio']:g}x faster per call, buffers per call "
             f"{row['blocks_per_call_before']:g} -> {row['blocks_per_call_after']:g} "
             f"({row['blocks_per_call_ratio']:g}x fewer)")
-
-
-def top_reports(before: Side) -> list[str]:
-    ranked = sorted(before.reports.items(), key=lambda item: item[1].total_ms, reverse=True)
-    return [name for name, _ in ranked[:TOP]]
 
 
 @check("pg.perf.top_statements", points=3, needs_app=False, timeout_s=240)

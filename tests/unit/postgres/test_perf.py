@@ -129,6 +129,25 @@ def test_a_statement_much_slower_after_is_measured_again_and_keeps_its_best_time
     assert after.workload[2].mean_ms == 0.45
 
 
+def test_a_top_report_with_far_fewer_buffers_but_not_enough_faster_is_measured_again(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # "t" (the top report) reads 10x fewer buffers after but a busy moment made it only 2.5x faster;
+    # "u" is not faster and reads the same buffers (no index serves it): its verdict is its own.
+    before = _side({"t": _stat(10.0, 100, calls=100), "u": _stat(10.0, 100, calls=50), "v": _stat(1.0, 5)}, {})
+    after = _side({"t": _stat(4.0, 10, calls=100), "u": _stat(9.0, 100, calls=50), "v": _stat(1.0, 5)}, {})
+    asked: list[set[str] | None] = []
+
+    def reports(lab: object, side: Side, texts: object, sets: object, only: set[str] | None = None) -> None:
+        asked.append(only)
+        side.reports = {name: _stat(0.5, 10, calls=100) for name in only or ()}
+
+    monkeypatch.setattr(perf_lab, "_reports", reports)
+    perf_lab._again(types.SimpleNamespace(), before, after, {}, [], 1, Path("."))  # type: ignore[arg-type]
+    assert asked == [{"t"}], "only the top report whose buffers went down; then it is 20x faster"
+    assert after.reports["t"].mean_ms == 0.5 and after.reports["t"].blocks_per_call == 10
+    assert after.reports["u"].mean_ms == 9.0
+
+
 def test_a_setup_that_failed_fails_the_gate_and_skips_the_others(monkeypatch: pytest.MonkeyPatch) -> None:
     ctx = types.SimpleNamespace(run_id="unit-perf-gate", seed=1)
     monkeypatch.setitem(perf_lab._measured, ctx.run_id,
