@@ -142,13 +142,13 @@ def _isbn_like(pg: PgProbe, t: Table, key: str, column: str, template_ids: Seque
     return bool(digits) and all(is_isbn13(d) for d in digits)
 
 
-def _isbn(column: Column, key: str) -> sql.Composable:
-    """The clone's value, from the ISBN array parameter: its three placeholders are the query's first
-    (no other expression of the SELECT list has one)."""
+def _isbn(column: Column, key: str, isbns: list[str], ids: list[str], copies: int) -> sql.Composable:
+    """The clone's value: the ISBN at its template's place (among `ids`) and its copy number."""
     cast = sql.SQL("::pg_catalog.int8") if column.data_type in _INTEGER else sql.SQL("")
     return sql.SQL(
-        "((%s::pg_catalog.text[])[(pg_catalog.array_position(%s::pg_catalog.text[], t.{k}::pg_catalog.text) "
-        "{minus} 1) {times} %s {plus} g]){cast}").format(
+        "(({isbns}::pg_catalog.text[])[(pg_catalog.array_position({ids}::pg_catalog.text[], t.{k}::pg_catalog.text) "
+        "{minus} 1) {times} {copies} {plus} g]){cast}").format(
+        isbns=sql.Literal(isbns), ids=sql.Literal(ids), copies=sql.Literal(copies),
         k=sql.Identifier(key), minus=MINUS, times=TIMES, plus=PLUS, cast=cast)
 
 
@@ -204,7 +204,7 @@ def clone(pg: PgProbe, name: str, template_ids: Sequence[str], copies: int,
             isbn_column = col.name
             held = pg.scalar(sql.SQL("SELECT pg_catalog.count(*) FROM {t}").format(t=t.ident))
             isbns = isbn_clones(len(template_ids), copies, int(held or 0))
-            overrides[col.name] = _isbn(col, key)
+            overrides[col.name] = _isbn(col, key, isbns, [str(i) for i in template_ids], copies)
     chosen: list[sql.Composable] = []
     values: list[sql.Composable] = []
     for col in cols:
@@ -229,9 +229,7 @@ def clone(pg: PgProbe, name: str, template_ids: Sequence[str], copies: int,
     ).format(table=t.ident, cols=sql.SQL(", ").join(chosen), vals=sql.SQL(", ").join(values),
              key=sql.Identifier(key), eq=EQ)
     ids = [str(i) for i in template_ids]
-    # The ISBN expression's parameters come first in the SELECT list: the values, the template
-    # ids (for each template's place), the copies per template.
-    pg.execute(query, ((isbns, ids, copies) if isbn_column else ()) + (copies, ids))
+    pg.execute(query, (copies, ids))
     suffixed = sorted(c for c in unique if c != isbn_column and c not in overrides
                       and any(col.name == c and col.data_type in _TEXT for col in cols))
     if suffixed:
