@@ -57,6 +57,9 @@ class ManagedProcess:
         self._proc: subprocess.Popen[bytes] | None = None
         self._reader: threading.Thread | None = None
         self.started_at = 0.0
+        # The leader's peak resident set size, its reaped descendants' included (wait4's
+        # ru_maxrss), once stop() has reaped it; None before, or when it was reaped elsewhere.
+        self.peak_rss_bytes: int | None = None
 
     def start(self) -> None:
         self.started_at = time.monotonic()
@@ -171,9 +174,22 @@ class ManagedProcess:
         # Children that ignored the signal, or outlived their parent, still hold the group;
         # the unreaped leader keeps the group id ours until the wait() below.
         self._signal_group(signal.SIGKILL)
+        if self._proc.returncode is None and self._peek() is not None:
+            self._reap()
         self._proc.wait(timeout=10)
         self.join_output(2.0)
         return self._proc.returncode
+
+    def _reap(self) -> None:
+        """Reap the exited leader with wait4, which also gives its resource usage: ru_maxrss is the
+        largest of its own peak and those of the descendants it reaped (a jail's chain included)."""
+        assert self._proc is not None
+        try:
+            _pid, status, usage = os.wait4(self._proc.pid, 0)
+        except ChildProcessError:  # reaped elsewhere: Popen.wait below tells what it can
+            return
+        self._proc.returncode = os.waitstatus_to_exitcode(status)
+        self.peak_rss_bytes = usage.ru_maxrss * 1024  # Linux counts it in KiB
 
     def tail(self, lines: int = 20) -> str:
         return self.log.tail(lines)
