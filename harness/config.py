@@ -102,6 +102,10 @@ class ProjectConfig:
     images: ServiceImages = ServiceImages()
     tests: TestsConfig | None = None
     processes: Mapping[str, ProcessConfig] = field(default_factory=dict)
+    # `[commands]`: programs of the project's own that a lab's checks run to the end with arguments
+    # of the harness's (node/week-05's `aggregate`, given a log file's path); which names a lab
+    # needs is its checks' to say, and they say it when one is missing.
+    commands: Mapping[str, str] = field(default_factory=dict)
     # Said to the learner before the run (an [app] that an app-less track does not use).
     warnings: tuple[str, ...] = ()
 
@@ -110,7 +114,7 @@ class ProjectConfig:
         return self.root / CONFIG_NAME
 
 
-_TOP_KEYS = ("track", "app", "services", "tests", "processes")
+_TOP_KEYS = ("track", "app", "services", "tests", "processes", "commands")
 _PROCESS_KEYS = ("start", "health", "ready_timeout", "env")
 _TESTS_KEYS = ("command", "coverage", "timeout", "rerun")
 _APP_KEYS = (
@@ -202,7 +206,16 @@ def parse_config(root: Path, data: Mapping[str, Any], file: str) -> ProjectConfi
         env=env,
     )
     return ProjectConfig(root=root, track=track, app=app, images=_images(file, data),
-                         tests=_tests(file, data.get("tests")), processes=_processes(file, data.get("processes", {})))
+                         tests=_tests(file, data.get("tests")), processes=_processes(file, data.get("processes", {})),
+                         commands=_commands(file, data.get("commands", {})))
+
+
+def _commands(file: str, table: Any) -> dict[str, str]:
+    """`[commands]`: name = "a shell command"; the checks append their arguments to it."""
+    if not isinstance(table, dict):
+        raise ConfigError(file, "must be a table of commands: [commands] aggregate = \"node src/aggregate.js\"",
+                          key="commands")
+    return {str(name): _string(file, table, name, "commands.", required=True) or "" for name in table}
 
 
 def _env(file: str, table: Mapping[str, Any], key: str) -> dict[str, str]:

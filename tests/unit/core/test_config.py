@@ -26,6 +26,12 @@ def test_the_rerun_command_defaults_to_the_tests_command() -> None:
     assert config.tests is not None and config.tests.rerun_command == "pytest"
 
 
+
+def test_commands_are_read_by_name() -> None:
+    config = parse_config(Path("/p"), {**GOOD, "commands": {"aggregate": " node src/aggregate.js "}}, "harness.toml")
+    assert config.commands == {"aggregate": "node src/aggregate.js"}
+    assert parse_config(Path("/p"), GOOD, "harness.toml").commands == {}
+
 @pytest.mark.parametrize(
     ("data", "words"),
     [
@@ -39,6 +45,8 @@ def test_the_rerun_command_defaults_to_the_tests_command() -> None:
         ({"track": "node", "app": {"start": "x", "env": {"A": 1}}}, ["app.env", "string values"]),
         ({"track": "node", "app": {"start": "x"}, "services": {"postgres": "x"}}, ["did you mean"]),
         ({"track": "node", "app": {"start": "x"}, "extra": 1}, ["key 'extra'", "valid keys here"]),
+        ({"track": "node", "app": {"start": "x"}, "commands": "node a.js"}, ["key 'commands'", "[commands] aggregate"]),
+        ({"track": "node", "app": {"start": "x"}, "commands": {"aggregate": ""}}, ["commands.aggregate", "non-empty"]),
     ],
 )
 def test_errors_name_the_file_the_key_and_the_fix(data: dict[str, object], words: list[str]) -> None:
