@@ -105,3 +105,38 @@ def test_the_reaper_of_a_harness_that_died_gives_back_a_killed_servers_segment()
     reaper._proc = None
     assert shmid not in _segments()
     assert not server._dir.exists()
+
+
+
+def _mapped_segments(pid: int) -> set[Path]:
+    """The /dev/shm segments a process has mapped (other servers make theirs at the same time)."""
+    rows = Path(f"/proc/{pid}/maps").read_text().splitlines()
+    return {Path(row.split(maxsplit=5)[5]) for row in rows
+            if len(row.split(maxsplit=5)) == 6 and row.split(maxsplit=5)[5].startswith("/dev/shm/PostgreSQL.")}
+
+
+def test_a_killed_server_with_its_dynamic_shared_memory_in_dev_shm_leaves_none_there(reaper: Reaper) -> None:
+    """A lab that grades the server's own configuration leaves `dynamic_shared_memory_type` at
+    its default, posix: the segments live in /dev/shm, outside the data folder. Killed, the
+    server leaves them; stop() finds them through its System V header, as the next postmaster
+    on the same folder would, and removes them."""
+    import os
+    import signal
+
+    from harness.services.postgres import SERVER_SETTINGS
+
+    options = {k: v for k, v in SERVER_SETTINGS.items() if k != "dynamic_shared_memory_type"}
+    server = start_local(ServiceSettings(mode=Mode.LOCAL, run_id="posix", reaper=reaper), options=options)
+    try:
+        with psycopg.connect(server.admin_url, connect_timeout=10) as conn:
+            shown = conn.execute("SHOW dynamic_shared_memory_type").fetchone()
+            assert shown is not None and shown[0] == "posix"
+        assert server._proc is not None
+        made = _mapped_segments(server._proc.pid)
+        assert made, "the control segment, in /dev/shm, mapped by the postmaster"
+        os.kill(server._proc.pid, signal.SIGKILL)
+        server._proc.wait_exit(30)
+        assert all(path.exists() for path in made), "a killed postmaster leaves it"
+    finally:
+        server.stop()
+    assert not any(path.exists() for path in made)
