@@ -267,6 +267,19 @@ def signal_tree(leader: int, sig: int, wrapper: Sequence[str] = ()) -> int:
     orchestrator signals a container's process. Left out: the jail's own processes, and `wrapper`
     (the harness's `/bin/sh -c <start>` around the command): a shell dies of SIGTERM at once, and in
     a jail the end of pid 1's child ends every process of it. How many got the signal."""
+    sent = 0
+    for pid in command_tree(leader, wrapper):
+        try:
+            os.kill(pid, sig)
+            sent += 1
+        except (OSError, ProcessLookupError):
+            continue  # gone meanwhile
+    return sent
+
+
+def command_tree(leader: int, wrapper: Sequence[str] = ()) -> list[int]:
+    """`leader` and every process below it, less the jail's own processes and `wrapper` (see
+    signal_tree): the processes the start command runs, a process manager's workers included."""
     children: dict[int, list[int]] = {}
     for pid, fields in processes():
         children.setdefault(int(fields[1]), []).append(pid)
@@ -275,7 +288,7 @@ def signal_tree(leader: int, sig: int, wrapper: Sequence[str] = ()) -> int:
         pid = todo.pop()
         tree.append(pid)
         todo.extend(children.get(pid, []))
-    sent = 0
+    found = []
     for pid in tree:
         try:
             if (PROC / str(pid) / "comm").read_text().strip() in JAIL_PROCESSES:
@@ -283,11 +296,10 @@ def signal_tree(leader: int, sig: int, wrapper: Sequence[str] = ()) -> int:
             if wrapper and (PROC / str(pid) / "cmdline").read_bytes().split(b"\0")[:-1] == \
                     [part.encode() for part in wrapper]:
                 continue
-            os.kill(pid, sig)
-            sent += 1
-        except (OSError, ProcessLookupError):
+        except OSError:
             continue  # gone meanwhile
-    return sent
+        found.append(pid)
+    return found
 
 
 def missing(wanted: Sequence[str], configured: Mapping[str, ProcessConfig]) -> list[str]:

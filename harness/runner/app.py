@@ -23,7 +23,7 @@ from harness.durations import format_duration
 from harness.errors import ExitCode, HarnessError
 from harness.introspect import coverage
 from harness.proc.health import NotReady, wait_healthy
-from harness.proc.named import NamedProcess, ProcessFailed, missing, signal_tree
+from harness.proc.named import NamedProcess, ProcessFailed, command_tree, missing, signal_tree
 from harness.proc.process import ManagedProcess, run_to_end
 from harness.proc.reaper import Reaper
 from harness.runner.bugs import SeedError, clear_leftovers, discard, seeded_copy
@@ -576,6 +576,13 @@ class AppRunner:
                               log_limit_bytes=self._log_limit)
         proc.start()
         return proc
+
+    def command_pids(self) -> list[int]:
+        """The processes the first instance's start command runs now (a process manager and its
+        workers), without the jail's or the harness's shell around the command."""
+        if self._proc is None:
+            return []
+        return command_tree(self._proc.pid, wrapper=["/bin/sh", "-c", self._app.start or ""])
 
     def terminate(self, grace_s: float, after_signal: Callable[[], None] | None = None) -> bool:
         """SIGTERM to the app's first instance (its process group: the start command and what it
