@@ -1,0 +1,6 @@
+// hash({ password, salt, iterations }) resolves to the hex of PBKDF2-HMAC-SHA256 (32 bytes).
+import { pbkdf2Sync } from 'node:crypto';
+
+export async function hash({ password, salt, iterations }) {
+  return pbkdf2Sync(password, salt, iterations, 32, 'sha256').toString('hex');
+}

@@ -1,0 +1,152 @@
+"""One run of the learner's aggregator on a large generated log, shared by the aggregate checks.
+
+The first check that asks writes the file (validators/internals/access_log.py) into a fresh
+`<project>/.harness/log-<token>/` (inside the project, so a grading jail sees it at the same
+path; made through descriptors that follow no link the project ships, owned by the project's
+owner when the harness runs as root), runs `[commands] aggregate` from harness.toml with the
+file's path appended, through the app's launcher (the submission's account and jail), and
+removes the folder. The run's outcome (exit code, output, wall time, peak RSS from wait4) is
+kept for the run: the totals and the memory checks judge the same run, and a second round
+(`--repeat`) judges it again instead of paying for the file twice. A harness stopped by Ctrl-C
+leaves its check threads behind: an exit handler stops the command and removes the folder.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import secrets
+import shutil
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness.config import load_config
+from harness.errors import HarnessError
+from harness.outcomes import Failure
+from harness.proc.process import ManagedProcess
+from harness.registry import CheckContext
+
+from .access_log import Plan, Totals, plan
+
+COMMAND = "aggregate"
+SCRATCH = ".harness"
+RUN_BUDGET_S = 120.0
+_DIR = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+EXAMPLE = f'[commands]\n{COMMAND} = "node src/aggregate.js"'
+
+
+@dataclass(frozen=True)
+class AggregatorRun:
+    command: str  # as the learner would type it, with a placeholder for the file
+    size_bytes: int
+    expected: Totals
+    code: int | None  # None: stopped at the budget
+    output: str
+    seconds: float
+    peak_rss_bytes: int | None
+    seed: int
+
+    @property
+    def finished(self) -> bool:
+        return self.code == 0
+
+
+_lock = threading.Lock()
+_runs: dict[tuple[str, int, str], AggregatorRun] = {}
+# What a Ctrl-C would leave behind: the running command and its folder.
+_live: dict[Path, ManagedProcess | None] = {}
+
+
+def _leftovers() -> None:
+    for folder, process in list(_live.items()):
+        if process is not None:
+            process.stop(grace_s=1.0)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+atexit.register(_leftovers)
+
+
+def command_of(ctx: CheckContext) -> str:
+    """The project's `[commands] aggregate`, or a failure that says how to declare it."""
+    try:
+        commands = load_config(ctx.app.project_dir).commands
+    except HarnessError as exc:
+        raise Failure(f"harness.toml cannot be read: {exc.message}", hint="Fix harness.toml.",
+                      reproduce="cat harness.toml") from None
+    if COMMAND not in commands:
+        raise Failure(f"harness.toml declares no [commands] {COMMAND}: the harness does not know how to run "
+                      "your aggregator",
+                      expected=EXAMPLE, actual=", ".join(sorted(commands)) or "no [commands] table",
+                      hint=f"Add to harness.toml:\n{EXAMPLE}\nThe harness appends the log file's path to it.",
+                      reproduce="cat harness.toml")
+    return commands[COMMAND]
+
+
+def _folder(project: Path) -> Path:
+    """A fresh `<project>/.harness/log-<token>/`, refusing links in place of either folder."""
+    owner = os.stat(project) if os.geteuid() == 0 else None
+    name = f"log-{secrets.token_hex(6)}"
+    root = os.open(project, _DIR)
+    try:
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(SCRATCH, 0o755, dir_fd=root)
+        scratch = os.open(SCRATCH, _DIR, dir_fd=root)  # O_NOFOLLOW: a link in its place is refused
+        try:
+            if owner is not None:
+                os.fchown(scratch, owner.st_uid, owner.st_gid)
+            os.mkdir(name, 0o755, dir_fd=scratch)
+            folder = os.open(name, _DIR, dir_fd=scratch)
+            if owner is not None:
+                os.fchown(folder, owner.st_uid, owner.st_gid)
+            os.close(folder)
+        finally:
+            os.close(scratch)
+    finally:
+        os.close(root)
+    return project / SCRATCH / name
+
+
+def _write(folder: Path, log: Plan) -> Path:
+    fd = os.open(folder / "access.log", os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    with os.fdopen(fd, "wb", buffering=0) as out:
+        log.write(out)
+    return folder / "access.log"
+
+
+def aggregated(ctx: CheckContext, size_mb: int) -> AggregatorRun:
+    """The run's aggregator run on a file of `size_mb` MiB (run by the first check that asks)."""
+    command = command_of(ctx)
+    key = (ctx.run_id, size_mb, command)
+    with _lock:
+        found = _runs.get(key)
+        if found is None:
+            found = _runs[key] = _run(ctx, command, size_mb)
+        return found
+
+
+def _run(ctx: CheckContext, command: str, size_mb: int) -> AggregatorRun:
+    log = plan(ctx.seed, size_mb)
+    project = ctx.app.project_dir
+    folder = _folder(project)
+    _live[folder] = None
+    try:
+        path = _write(folder, log)
+        # "$1" keeps the path one argument whatever the command's own quoting. The shell reaps the
+        # program, so wait4 on it counts the program's peak (as it does any jail's chain).
+        process = ctx.app.start_command("aggregate", ["/bin/sh", "-c", f'{command} "$1"', "aggregate", str(path)])
+        _live[folder] = process
+        code = process.wait_exit(RUN_BUDGET_S)
+        seconds = time.monotonic() - process.started_at
+        process.stop(grace_s=1.0)
+        return AggregatorRun(command=f"{command} access.log", size_bytes=log.size_bytes, expected=log.totals(),
+                             code=code, output=process.log.text(), seconds=seconds,
+                             peak_rss_bytes=process.peak_rss_bytes, seed=ctx.seed)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            folder.parent.rmdir()  # .harness, when nothing else of the harness is in it
+        _live.pop(folder, None)

@@ -1,0 +1,235 @@
+"""POST /hash: PBKDF2-HMAC-SHA256 computed right, and off the event loop.
+
+`internals.hash.correct` compares answers with hashlib's for a few inputs (small iteration
+counts: cheap for both sides) and sends invalid bodies. `internals.hash.nonblocking` derives its
+bound from the machine it runs on: it first times one hash alone (t1), then keeps several hash
+requests in flight while it asks GET /health again and again, each time on a new connection
+(as a load balancer's probe does; a cluster's idle worker can take it), and requires the
+health answers' p99 under half of t1. A server that hashes on its event loop answers health
+only between hashes, so its p99 is at least about one hash; one that hashes in worker threads
+(or with the async crypto API) answers in milliseconds while the CPU is busy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import math
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import httpx
+
+from harness import expect
+from harness.httpclient import curl_for
+from harness.outcomes import Failure, Passed
+from harness.params import Param
+from harness.registry import CheckContext, check
+
+MAX_ITERATIONS = 5_000_000  # the README's cap: more is refused with 400
+HASH_TIMEOUT_S = 30.0
+MIN_HASH_S = 0.15  # t1 below this is raised by more iterations: the bound must stay far above noise
+POLL_PAUSE_S = 0.005
+ROUNDS = 2  # hash requests each client sends one after the other
+
+ITERATIONS = Param("iterations", int, 600_000, "PBKDF2 iterations of each hash request the check times "
+                   "(raised when one hash takes under 0.15 s)")
+CONCURRENCY = Param("concurrency", int, 3, "hash requests in flight at once while /health is polled")
+
+
+HASH_HINT = ("Answer 200 {\"hash\": key.toString('hex')} with key from crypto.pbkdf2(password, salt, iterations, "
+             "32, 'sha256'), the password and salt as UTF-8 strings.")
+
+
+def expected_hash(password: str, salt: str, iterations: int) -> str:
+    return hashlib.pbkdf2_hmac("sha256", password.encode(), salt.encode(), iterations, 32).hex()
+
+
+def _body(password: str, salt: str, iterations: int) -> dict[str, object]:
+    return {"password": password, "salt": salt, "iterations": iterations}
+
+
+# --- internals.hash.correct ------------------------------------------------------------------
+
+def _hashed(ctx: CheckContext, body: dict[str, object], what: str) -> str:
+    response = ctx.http.post("/hash", json=body)
+    expect.status(response, 200, what=f"POST /hash with {what}", hint=HASH_HINT)
+    found = expect.json_object(response, what=f"POST /hash with {what}").get("hash")
+    if not isinstance(found, str):
+        raise expect.fail(response, f"POST /hash with {what} answered without a string field \"hash\"",
+                          expected='{"hash": "<64 hex digits>"}', hint=HASH_HINT)
+    return found
+
+
+@check("internals.hash.correct", points=2)
+def hashes_are_right(ctx: CheckContext) -> None:
+    """POST /hash answers PBKDF2-HMAC-SHA256 (32 bytes, hex) of the password and salt, and 400 to invalid bodies.
+
+    Sends three inputs (an ASCII and a non-ASCII password, 1 to 5000 iterations) and compares the
+    answers with Python's hashlib.pbkdf2_hmac; then bodies with a field missing, iterations 0,
+    iterations as a string, iterations over 5,000,000, and a body that is not JSON, each of
+    which must be refused with 400.
+    """
+    for password, iterations in (("correct horse battery staple", 5000), ("pässwörd-Ελληνικά-書", 1),
+                                 (ctx.unique("pw"), 1200)):
+        salt = secrets.token_urlsafe(12)
+        found = _hashed(ctx, _body(password, salt, iterations), f"{iterations} iterations")
+        want = expected_hash(password, salt, iterations)
+        if found.lower() != want:
+            request = httpx.Request("POST", ctx.http.base_url + "/hash", json=_body(password, salt, iterations))
+            raise Failure(f"POST /hash answered a different hash for password {password!r}, salt {salt!r}, "
+                          f"{iterations} iterations", expected=want, actual=found[:140],
+                          hint=HASH_HINT,
+                          reproduce=curl_for(request))
+    salt = secrets.token_urlsafe(12)
+    invalid: list[tuple[str, dict[str, object] | str]] = [
+        ("no password", {"salt": salt, "iterations": 10}),
+        ("iterations 0", _body("pw", salt, 0)),
+        ("iterations as a string", {"password": "pw", "salt": salt, "iterations": "1000"}),
+        (f"iterations {MAX_ITERATIONS + 1}", _body("pw", salt, MAX_ITERATIONS + 1)),
+        ("a body that is not JSON", "password=pw"),
+    ]
+    for what, body in invalid:
+        if isinstance(body, str):
+            response = ctx.http.post("/hash", content=body, headers={"content-type": "application/json"})
+        else:
+            response = ctx.http.post("/hash", json=body)
+        expect.status(response, 400, what=f"POST /hash with {what}",
+                      hint="Refuse with 400 a body that is not a JSON object with a string password, a string salt "
+                           f"and an integer iterations from 1 to {MAX_ITERATIONS:,}.")
+
+
+# --- internals.hash.nonblocking --------------------------------------------------------------
+
+@dataclass
+class _Answer:
+    status: int
+    hash: str
+    salt: str
+    error: str = ""
+
+
+def _hash_once(base: str, password: str, salt: str, iterations: int) -> tuple[_Answer, float]:
+    started = time.monotonic()
+    with httpx.Client(base_url=base, timeout=HASH_TIMEOUT_S) as client:
+        try:
+            response = client.post("/hash", json=_body(password, salt, iterations))
+        except httpx.HTTPError as exc:
+            return _Answer(0, "", salt, f"{type(exc).__name__}: {exc}"), time.monotonic() - started
+    seconds = time.monotonic() - started
+    try:
+        found = response.json().get("hash", "")
+    except (ValueError, AttributeError):
+        found = ""
+    return _Answer(response.status_code, str(found), salt, response.text[:200]), seconds
+
+
+def _health_s(host: str, port: int, path: str) -> tuple[int, float]:
+    """One GET on a new connection: (status, seconds); status 0 when it failed."""
+    started = time.monotonic()
+    connection = http.client.HTTPConnection(host, port, timeout=HASH_TIMEOUT_S)
+    try:
+        connection.request("GET", path, headers={"Connection": "close"})
+        response = connection.getresponse()
+        response.read()
+        status = response.status
+    except (OSError, http.client.HTTPException):
+        status = 0
+    finally:
+        connection.close()
+    return status, time.monotonic() - started
+
+
+def p99(samples: list[float]) -> float:
+    """The nearest-rank 99th percentile."""
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(0.99 * len(ordered)) - 1)]
+
+
+@check("internals.hash.nonblocking", points=4, timeout_s=120, params=[ITERATIONS, CONCURRENCY])
+def health_stays_fast_while_hashing(ctx: CheckContext) -> Passed:
+    """GET /health stays fast while hash requests keep the CPU busy (the event loop is never blocked).
+
+    Times one POST /hash of `iterations` alone (after one to warm up): t1. Then `concurrency`
+    clients each send two hash requests, one after the other, while GET /health is asked on a
+    new connection every few milliseconds until they are done. The health answers' p99 must be
+    under t1 / 2; one answer of the run is checked against hashlib (different salts: nothing
+    can be cached).
+    """
+    base = ctx.http.base_url
+    target = urlsplit(base)
+    host, port = target.hostname or "127.0.0.1", target.port or 80
+    iterations = min(ctx.param("iterations"), MAX_ITERATIONS)
+    password = ctx.unique("pw")
+    reproduce = ("curl -s -X POST \"http://localhost:$PORT/hash\" -H 'content-type: application/json' -d "
+                 f"'{{\"password\":\"pw\",\"salt\":\"s1\",\"iterations\":{iterations}}}' & "
+                 "sleep 0.05; curl -s -o /dev/null -w '%{time_total}\\n' \"http://localhost:$PORT/health\"")
+    alone = 0.0
+    for attempt in range(3):  # a warm-up, then t1; once more with more iterations on a fast machine
+        answer, alone = _hash_once(base, password, secrets.token_hex(8), iterations)
+        if answer.status != 200:
+            raise Failure(f"POST /hash with {iterations} iterations answered {answer.status or 'nothing'}",
+                          expected="200 with the hash", actual=answer.error or answer.hash,
+                          hint="Make POST /hash work first (internals.hash.correct).", reproduce=reproduce)
+        if attempt >= 1 and alone >= MIN_HASH_S:
+            break
+        if attempt >= 1:
+            iterations = min(MAX_ITERATIONS, math.ceil(iterations * 1.5 * MIN_HASH_S / max(alone, 0.001)))
+    concurrency = ctx.param("concurrency")
+    answers: list[_Answer] = []
+    lock = threading.Lock()
+
+    def client() -> None:
+        for _ in range(ROUNDS):
+            answer, _seconds = _hash_once(base, password, secrets.token_hex(8), iterations)
+            with lock:
+                answers.append(answer)
+
+    clients = [threading.Thread(target=client, name=f"hash-{n}", daemon=True) for n in range(concurrency)]
+    for thread in clients:
+        thread.start()
+    samples: list[float] = []
+    statuses: set[int] = set()
+    started = time.monotonic()
+    while any(thread.is_alive() for thread in clients) and time.monotonic() - started < HASH_TIMEOUT_S:
+        status, seconds = _health_s(host, port, "/health")
+        statuses.add(status)
+        samples.append(seconds)
+        time.sleep(POLL_PAUSE_S)
+    for thread in clients:
+        thread.join(HASH_TIMEOUT_S)
+    busy_s = time.monotonic() - started
+    failed = [a for a in answers if a.status != 200]
+    if failed or len(answers) < concurrency * ROUNDS:
+        shown = failed[0].error if failed else "some requests did not finish"
+        raise Failure(f"{len(failed) or concurrency * ROUNDS - len(answers)} of {concurrency * ROUNDS} hash requests "
+                      f"sent {concurrency} at a time failed", expected="200 with the hash for each",
+                      actual=shown, hint="Every hash request must be answered, also while others run.",
+                      reproduce=reproduce)
+    sample = answers[ctx.rng.randrange(len(answers))]
+    if sample.hash.lower() != expected_hash(password, sample.salt, iterations):
+        raise Failure("a hash answered while others ran is wrong", expected=expected_hash(password, sample.salt,
+                      iterations), actual=sample.hash[:140], hint="Each request hashes its own password and salt.",
+                      reproduce=reproduce)
+    if statuses != {200}:
+        raise Failure("GET /health did not answer 200 while hash requests ran",
+                      expected="200 every time", actual=", ".join(str(s or "no answer") for s in sorted(statuses)),
+                      hint="Keep /health answering while the hashes run.", reproduce=reproduce)
+    measured, bound = p99(samples), alone / 2
+    figures = {"health_p99_ms": round(measured * 1000, 1), "health_max_ms": round(max(samples) * 1000, 1),
+               "health_samples": len(samples), "hash_alone_ms": round(alone * 1000, 1),
+               "bound_ms": round(bound * 1000, 1), "iterations": iterations, "concurrency": concurrency,
+               "busy_s": round(busy_s, 2)}
+    if measured >= bound:
+        raise Failure(f"GET /health took {measured * 1000:.0f} ms (p99 of {len(samples)}) while {concurrency} hash "
+                      f"requests ran, one hash alone taking {alone * 1000:.0f} ms: the event loop was blocked",
+                      expected=f"p99 under {bound * 1000:.0f} ms (half of one hash)",
+                      actual=f"p99 {measured * 1000:.0f} ms, max {max(samples) * 1000:.0f} ms",
+                      hint="Hash off the event loop: in worker_threads (a small pool fed by a queue) or with the "
+                           "callback crypto.pbkdf2, never crypto.pbkdf2Sync in a request handler.",
+                      reproduce=reproduce, figures=figures)
+    return Passed(f"health p99 {measured * 1000:.1f} ms over {len(samples)} requests while {concurrency} hashes ran "
+                  f"(bound {bound * 1000:.0f} ms: half of one hash alone)", figures=figures)
