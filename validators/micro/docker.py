@@ -139,7 +139,8 @@ def _read(root: Path, name: str) -> str:
 def _missing(name: str, why: str) -> Failure:
     return Failure(f"no {name} in the project ({why})", expected=f"a Dockerfile at {name}",
                    hint=f"Write {name}: FROM a pinned base image, copy the dependency manifest (package-lock.json, "
-                        "pom.xml) and install, copy the service's code, and start it with CMD in exec form.")
+                        "pom.xml, requirements.txt) and install, copy the service's code, and start it with CMD in "
+                        "exec form.")
 
 
 @check("micro.docker.builds", points=2, needs_app=False, timeout_s=2 * BUILD_TIMEOUT_S, params=[
@@ -165,7 +166,9 @@ def each_service_has_an_image(ctx: CheckContext) -> Passed:
                                         "array), so that it gets SIGTERM itself.",
                                         node='FROM node:20-slim, CMD ["node", "gateway/src/server.js"].',
                                         java='FROM eclipse-temurin:17-jre (a JDK or Maven stage builds the jar), '
-                                             'CMD ["java", "-jar", "gateway.jar"].'),
+                                             'CMD ["java", "-jar", "gateway.jar"].',
+                                        python='FROM python:3.12-slim, CMD ["gunicorn", "shelf.main:app", "-c", '
+                                               '"gunicorn.conf.py"].'),
                           reproduce=f"docker build -f {dockerfile.path} {context}")
     what = f"{', '.join(names)} read well (pinned base image, exec-form CMD)"
     why_not = ("this run grades a submission, and a build would run its RUN lines on the machine's Docker "

@@ -7,7 +7,7 @@ from harness.outcomes import Failure
 from harness.params import Param
 from harness.registry import CheckContext, check
 
-from .shared import DEPENDENCY, dependency, ensure_running, start_again, wait_until
+from .shared import DEPENDENCY, caller, ensure_running, start_again, upstream, wait_until
 
 # How long a readiness probe may take to notice (the lab's contract: it asks the service now).
 NOTICE_WITHIN_S = 5.0
@@ -23,14 +23,22 @@ def readiness_is_not_liveness(ctx: CheckContext) -> None:
 
     With the service up both answer 200. With the service killed, readiness turns 503 within
     seconds while liveness stays 200 (a restart would not help), and readiness is 200 again once
-    the service is back.
+    the service is back. With `dependency = "postgres"` the service is the app's database: it
+    refuses the app's new connections and ends its open ones, then lets it connect again.
     """
-    named = dependency(ctx, str(ctx.param("dependency")))
+    named = upstream(ctx, str(ctx.param("dependency")))
+    app = caller(named)
     live, ready = str(ctx.param("live")), str(ctx.param("ready"))
+    asking = (f"run a query on {named.name} (SELECT 1, a short connect timeout) and answer 503 when it fails"
+              if app == "the app" else
+              f"ask the {named.name} service (its health route, a short timeout) and answer 503 when it does not "
+              "answer")
     hint = ctx.hint(
         f"Liveness ({live}) says the process works: answer 200 whatever the {named.name} service does, or an "
-        f"orchestrator restarts a healthy gateway. Readiness ({ready}) says it can serve: ask the {named.name} "
-        "service (its health route, a short timeout) and answer 503 when it does not answer.",
+        f"orchestrator restarts a healthy {app[4:]}. Readiness ({ready}) says it can serve: {asking}.",
+        python="Two routes: live returns 200 at once; ready runs SELECT 1 through the engine in a try and returns "
+               "JSONResponse(status_code=503) on SQLAlchemyError (create_engine(..., pool_pre_ping=True, "
+               "connect_args={'connect_timeout': 2}): a pooled connection the server ended is replaced, not reused).",
         java="Two @GetMapping routes of your own, or Actuator's health groups named after the routes: "
              "management.endpoints.web.base-path=/, management.endpoint.health.probes.enabled=true, "
              "management.endpoint.health.group.live.include=livenessState and ...group.ready.include="
@@ -47,7 +55,7 @@ def readiness_is_not_liveness(ctx: CheckContext) -> None:
         seen[path] = status
         if path == live and status != 200:
             raise Failure(f"GET {live} answered {status} while only the {named.name} service was down",
-                          expected="200: the gateway itself works", hint=hint,
+                          expected=f"200: {app} itself works", hint=hint,
                           reproduce=f"curl -i http://127.0.0.1:$PORT{live}")
         return status
 
@@ -61,7 +69,8 @@ def readiness_is_not_liveness(ctx: CheckContext) -> None:
             raise Failure(f"GET {ready} answered {seen[ready]} with the {named.name} service down",
                           expected="503", hint=hint, reproduce=f"curl -i http://127.0.0.1:$PORT{ready}")
         if not ctx.app.alive():
-            raise Failure(f"the gateway exited when the {named.name} service died", evidence=ctx.app.log_tail(15),
+            raise Failure(f"{app} exited when the {named.name} service died",
+                          evidence=ctx.app.log_tail(15),
                           hint="A dependency that is down is an answer (503), not a reason to exit.")
         start_again(named)
         if not wait_until(lambda: probe(ready) == 200, NOTICE_WITHIN_S):

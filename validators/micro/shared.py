@@ -9,11 +9,16 @@ from harness.params import Param
 from harness.proc.named import NamedProcess, ProcessFailed, Seen
 from harness.registry import CheckContext
 
-DEPENDENCY = Param("dependency", str, "catalog", "the named process the gateway calls (lab.toml [app] processes)")
+from .pg_dependency import Database
+
+DEPENDENCY = Param("dependency", str, "catalog", "the named process the gateway calls (lab.toml [app] processes), "
+                   "or postgres: the app's database")
 ROUTE = Param("route", str, "/products", "a gateway route answered by calling the dependency")
 PARAMS = [DEPENDENCY, ROUTE]
 # How often a check asks again while it waits for a state (a breaker's trial, a readiness probe).
 POLL_S = 0.1
+# The `dependency` that names the app's database rather than a named process.
+POSTGRES = "postgres"
 
 
 def dependency(ctx: CheckContext, name: str) -> NamedProcess:
@@ -22,6 +27,17 @@ def dependency(ctx: CheckContext, name: str) -> NamedProcess:
         return ctx.app.process(name)
     except KeyError:
         raise RuntimeError(f"the lab runs no process named {name!r}: add it to lab.toml [app] processes") from None
+
+
+def upstream(ctx: CheckContext, name: str) -> NamedProcess | Database:
+    """What the app calls, for the checks that take it down or hold its answers: the named process
+    of its `dependency` parameter, or (`postgres`) its database."""
+    return Database(ctx) if name == POSTGRES else dependency(ctx, name)
+
+
+def caller(named: NamedProcess | Database) -> str:
+    """What the checks call the app: a gateway in front of a service, or an app on its database."""
+    return "the app" if isinstance(named, Database) else "the gateway"
 
 
 def calls(named: NamedProcess, since: int = 0) -> list[Seen]:
@@ -40,7 +56,7 @@ def probes_health(named: NamedProcess, path: str) -> bool:
     return bool(health) and path.startswith(health)
 
 
-def start_again(named: NamedProcess) -> float:
+def start_again(named: NamedProcess | Database) -> float:
     """The dependency started again after a check killed it; a start that fails is the project's."""
     try:
         return named.start()
@@ -50,7 +66,7 @@ def start_again(named: NamedProcess) -> float:
                       hint="It must start as often as it is asked to, on the same port.") from None
 
 
-def ensure_running(named: NamedProcess) -> None:
+def ensure_running(named: NamedProcess | Database) -> None:
     """What a check leaves behind: the dependency up, for the checks after it."""
     if not named.alive():
         start_again(named)

@@ -10,7 +10,8 @@ from typing import Any
 from harness.outcomes import CannotCheck, Failure, Passed
 from harness.registry import CheckContext, check
 
-from .shared import PARAMS, dependency, ensure_running, received, wait_until
+from .pg_dependency import Database
+from .shared import PARAMS, caller, ensure_running, received, upstream, wait_until
 
 # A short bounded load (the harness's generator, harness/load): RATE requests a second for
 # DURATION, each on a connection of its own (Connection: close), so that a request is either
@@ -47,17 +48,22 @@ def sigterm_drops_no_request(ctx: CheckContext) -> Passed:
     Under a short load, with requests in flight (the service's answers held back a moment), the
     harness sends the gateway SIGTERM: every request it had taken is answered 200 (later ones
     may be refused), and its processes exit by themselves within 10 s. The harness then
-    starts it again.
+    starts it again. With `dependency = "postgres"` the requests are held in flight by a lock
+    of the harness's on the app's tables, and each waiting session is a request taken.
     """
     from harness.load.api import LoadError, UsageError, bench
 
-    named, route = dependency(ctx, str(ctx.param("dependency"))), str(ctx.param("route"))
+    named, route = upstream(ctx, str(ctx.param("dependency"))), str(ctx.param("route"))
+    app = caller(named)
     hint = ctx.hint(
         "On SIGTERM stop accepting connections (close the listening socket), let the requests already "
         "taken finish, then exit; keep a last-resort timer shorter than the orchestrator's grace.",
         node="process.on('SIGTERM', () => server.close(() => process.exit(0))); server.close() alone lets "
              "in-flight requests finish; without a handler Node dies at once. In a Dockerfile use the exec "
              "form CMD [\"node\", ...] so that node, not a shell, gets the signal.",
+        python="Uvicorn and gunicorn's uvicorn workers finish the requests in flight on SIGTERM by themselves: "
+               "keep gunicorn's graceful_timeout (and uvicorn's --timeout-graceful-shutdown) at several seconds, "
+               "and start the server with exec (or CMD in exec form) so that it gets the signal.",
         java="Spring Boot: server.shutdown=graceful and spring.lifecycle.timeout-per-shutdown-phase=10s.")
     outcome: dict[str, Any] = {}
 
@@ -71,7 +77,18 @@ def sigterm_drops_no_request(ctx: CheckContext) -> Passed:
         scenario = Path(folder) / "scenario.toml"
         scenario.write_text(SCENARIO.format(route=route), encoding="utf-8")
         named.proxy.hold()
-        since = len(named.proxy.received())
+        # Every request the app took before the signal: a call to the service (answered or held), or
+        # a session of the app waiting on the harness's lock.
+        if isinstance(named, Database):
+            hold = named.proxy
+
+            def taken_now() -> int:
+                return hold.held
+        else:
+            proxied, since = named, len(named.proxy.received())
+
+            def taken_now() -> int:
+                return len(received(proxied, since))
         released = threading.Timer(HOLD_S, named.proxy.release)
         worker = threading.Thread(target=load, args=(scenario,), name="shutdown-load", daemon=True)
         try:
@@ -85,8 +102,7 @@ def sigterm_drops_no_request(ctx: CheckContext) -> Passed:
                               f"{named.name} service were ever in flight at once",
                               hint=f"Answer {route} by calling the {named.name} service.")
             in_flight = named.proxy.held
-            # Every request the gateway took before the signal called the service once: answered or held.
-            taken = len(received(named, since))
+            taken = taken_now()
             exited = ctx.app.terminate(EXIT_WITHIN_S, after_signal=released.start)
             tail = ctx.app.log_tail(15)  # the gateway that got the signal: restart() starts another
             worker.join()
@@ -94,7 +110,7 @@ def sigterm_drops_no_request(ctx: CheckContext) -> Passed:
             released.cancel()
             named.proxy.release()
     seconds = ctx.app.restart()
-    ctx.note(f"the gateway was started again ({seconds:.1f} s)")
+    ctx.note(f"{app} was started again ({seconds:.1f} s)")
     ensure_running(named)
     if "error" in outcome:
         raise CannotCheck(f"the load generator did not run: {outcome['error']}")
@@ -103,13 +119,13 @@ def sigterm_drops_no_request(ctx: CheckContext) -> Passed:
     summary = (f"{taken} requests taken before the SIGTERM ({in_flight} of them in flight), {answered} answered "
                f"200; errors by kind: {result.get('errors_by_kind') or 'none'}")
     if not exited:
-        raise Failure(f"the gateway did not exit within {EXIT_WITHIN_S:g} s of SIGTERM", actual=summary, hint=hint,
+        raise Failure(f"{app} did not exit within {EXIT_WITHIN_S:g} s of SIGTERM", actual=summary, hint=hint,
                       evidence=tail)
     if answered < taken:
-        raise Failure(f"requests were dropped when the gateway got SIGTERM: {taken - answered} of the {taken} it "
+        raise Failure(f"requests were dropped when {app} got SIGTERM: {taken - answered} of the {taken} it "
                       "had taken were never answered 200",
-                      expected="every request the gateway had taken answered 200; later ones refused",
+                      expected=f"every request {app} had taken answered 200; later ones refused",
                       actual=summary, hint=hint, evidence=tail,
                       reproduce=f"harness bench http://127.0.0.1:$PORT{route} --rate {RATE} --duration 10s, and "
-                                "kill -TERM the gateway's pid while it runs")
+                                f"kill -TERM {app[4:]}'s pid while it runs")
     return Passed(f"no request dropped: {summary}; {result.get('requests', '?')} requests in all")

@@ -93,6 +93,6 @@ def a_ci_pipeline_runs_the_tests(ctx: CheckContext) -> None:
             "the CI pipeline does not run the tests",
             expected="a pipeline step that runs the test command",
             actual="\n".join(f"{p.relative_to(root)}: {why}" for p, why in problems.items()),
-            hint="Add a step such as `run: npm test` after the install step.",
+            hint="Add a step such as `run: npm test` (`run: python -m pytest`) after the install step.",
             reproduce="cat " + " ".join(str(p.relative_to(root)) for p in files),
         )

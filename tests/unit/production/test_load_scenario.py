@@ -31,3 +31,12 @@ def test_the_loans_split_evenly_between_members_of_both_instances(tmp_path: Path
     assert [dict(r.headers)["Authorization"] for r in loans] == ["Bearer tok.en.one", "Bearer tok.en.two"]
     assert all(r.expect_status == (201,) for r in loans)
     assert b'"member_id": "8"' in (loans[1].body or b"") and b'"book_id": "99"' in (loans[1].body or b"")
+
+
+def test_a_lab_without_accounts_sends_its_loans_without_a_token(tmp_path: Path) -> None:
+    path = tmp_path / "scenario.toml"
+    path.write_text(scenario(["1", "2"], "t", [("7", ""), ("8", "")], "99"))
+    loans = [r for r in load_scenario(path, environ={}).routes if r.method == "POST"]
+    assert [r.weight for r in loans] == [5, 5]
+    assert all("Authorization" not in dict(r.headers) for r in loans)
+    assert all(dict(r.headers)["Content-Type"] == "application/json" for r in loans)
