@@ -60,11 +60,17 @@ _runs: dict[tuple[str, int, str], AggregatorRun] = {}
 _live: dict[Path, ManagedProcess | None] = {}
 
 
+def _remove(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        folder.parent.rmdir()  # .harness, when nothing else of the harness is in it
+
+
 def _leftovers() -> None:
     for folder, process in list(_live.items()):
         if process is not None:
             process.stop(grace_s=1.0)
-        shutil.rmtree(folder, ignore_errors=True)
+        _remove(folder)
 
 
 atexit.register(_leftovers)
@@ -146,7 +152,5 @@ def _run(ctx: CheckContext, command: str, size_mb: int) -> AggregatorRun:
                              code=code, output=process.log.text(), seconds=seconds,
                              peak_rss_bytes=process.peak_rss_bytes, seed=ctx.seed)
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
-        with contextlib.suppress(OSError):
-            folder.parent.rmdir()  # .harness, when nothing else of the harness is in it
+        _remove(folder)
         _live.pop(folder, None)

@@ -1,0 +1,81 @@
+"""node/week-05's parts that need no node: the generated log's known totals, the totals'
+comparison, the p99, and the peak RSS a ManagedProcess reads when it reaps its leader."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+from harness.proc.process import ManagedProcess
+from validators.internals.access_log import Totals, plan
+from validators.internals.aggregate import _differences
+from validators.internals.hash import p99
+
+# The README's pattern, in Python's syntax.
+REQUEST = re.compile(r'^\S+ \S+ \S+ \[[^\]]+\] "\S+ \S+ \S+" (\d{3}) (\d+|-)(?: .*)?$')
+
+
+def _parsed(data: bytes) -> Totals:
+    found = Totals()
+    for line in data.decode().split("\n"):
+        if not line:
+            continue
+        match = REQUEST.match(line)
+        if match is None:
+            found.malformed += 1
+            continue
+        found.requests += 1
+        found.bytes += 0 if match[2] == "-" else int(match[2])
+        found.status[match[1]] += 1
+    return found
+
+
+def _written(seed: int, size_mb: int) -> bytes:
+    out = io.BytesIO()
+    plan(seed, size_mb).write(out)
+    return out.getvalue()
+
+
+def test_the_known_totals_are_what_a_parser_of_the_readme_finds() -> None:
+    log = plan(7, 3)
+    data = _written(7, 3)
+    assert len(data) == log.size_bytes
+    assert not data.endswith(b"\n"), "the last line has no newline"
+    assert _parsed(data).as_json() == log.totals().as_json()
+    totals = log.totals()
+    assert totals.malformed > 0 and totals.requests > 10_000 and len(totals.status) > 5
+    assert Counter(log.order) != Counter({log.order[0]: len(log.order)}), "several chunks, in a mix"
+
+
+def test_the_seed_decides_the_file() -> None:
+    assert _written(3, 2) == _written(3, 2)
+    assert plan(3, 8).totals().as_json() != plan(4, 8).totals().as_json()
+
+
+def test_differences_name_each_wrong_total() -> None:
+    expected = {"requests": 10, "bytes": 500, "malformed": 1, "status": {"200": 9, "404": 1}}
+    assert _differences(dict(expected), expected) == []
+    assert _differences({**expected, "status": {"200": 9, "404": 1, "500": 0}}, expected) == []
+    wrong = _differences({"requests": 10, "bytes": 500.0, "status": {"200": 10}}, expected)
+    assert wrong == ["bytes: 500.0 (expected 500)", "malformed: missing (expected 1)",
+                     "status 200: 10 (expected 9)", "status 404: 0 (expected 1)"]
+
+
+def test_p99_is_the_nearest_rank() -> None:
+    assert p99([0.001] * 99 + [1.0]) == 0.001
+    assert p99([0.001] * 98 + [1.0, 1.0]) == 1.0
+    assert p99([0.5] + [0.001] * 20) == 0.5, "under a hundred samples it is the largest"
+
+
+def test_the_peak_rss_of_a_reaped_leader_counts_its_children(tmp_path: Path) -> None:
+    grow = "x = bytearray(96 * 2**20); x[::4096] = b'1' * len(x[::4096])"
+    process = ManagedProcess("grow", ["/bin/sh", "-c", f'"{sys.executable}" -c "{grow}"; true'], cwd=tmp_path,
+                             env=dict(os.environ))
+    process.start()
+    assert process.wait_exit(30) == 0
+    assert process.stop() == 0
+    assert process.peak_rss_bytes is not None and process.peak_rss_bytes > 96 * 2**20
