@@ -11,9 +11,9 @@ from collections import Counter
 from pathlib import Path
 
 from harness.proc.process import ManagedProcess
-from validators.internals.access_log import Totals, plan
-from validators.internals.aggregate import _differences
-from validators.internals.hash import p99
+from harness.validators.internals.access_log import Totals, plan
+from harness.validators.internals.aggregate import _differences
+from harness.validators.internals.hash import p99
 
 # The README's pattern, in Python's syntax.
 REQUEST = re.compile(r'^\S+ \S+ \S+ \[[^\]]+\] "\S+ \S+ \S+" (\d{3}) (\d+|-)(?: .*)?$')
