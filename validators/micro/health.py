@@ -19,7 +19,7 @@ NOTICE_WITHIN_S = 5.0
     Param("ready", str, "/health/ready", "the readiness route: 200 only while it can serve"),
 ])
 def readiness_is_not_liveness(ctx: CheckContext) -> None:
-    """Readiness follows the service the gateway needs; liveness does not.
+    """Readiness follows the service the app needs; liveness does not.
 
     With the service up both answer 200. With the service killed, readiness turns 503 within
     seconds while liveness stays 200 (a restart would not help), and readiness is 200 again once

@@ -43,7 +43,7 @@ path = "{route}"
 
 @check("micro.shutdown.graceful", points=3, params=PARAMS, timeout_s=90)
 def sigterm_drops_no_request(ctx: CheckContext) -> Passed:
-    """On SIGTERM the gateway answers every request in flight, then exits.
+    """On SIGTERM the app answers every request in flight, then exits.
 
     Under a short load, with requests in flight (the service's answers held back a moment), the
     harness sends the gateway SIGTERM: every request it had taken is answered 200 (later ones
