@@ -20,6 +20,8 @@ SIZE = Param("size_mb", int, 500, "the generated log's size in MiB")
 # aggregator that holds the file, or its lines, needs several times the file's size.
 MAX_RSS = Param("max_rss_mb", int, 150, "the most resident memory (peak RSS, MiB) the aggregator may use")
 KEYS = ("requests", "bytes", "malformed", "status")
+STREAM_HINT = ("Stream the file: for await (const line of readline.createInterface({ input: fs.createReadStream(path) "
+               "})) keeps one buffer in memory; readFile, split('\\n') or an array of every line hold the whole file.")
 OUTPUT_LINES = 12
 HINT_LINE = ("A request line matches ^(\\S+) \\S+ \\S+ \\[[^\\]]+\\] \"\\S+ \\S+ \\S+\" (\\d{3}) (\\d+|-)( .*)?$; "
              "a size of - counts as 0 bytes; every other non-empty line is malformed, and the last line may end "
@@ -44,7 +46,8 @@ def _ran_to_the_end(ctx: CheckContext, run: AggregatorRun, check_id: str) -> dic
                       actual=tail, hint="Read the file as a stream (fs.createReadStream with readline, or a Transform) "
                       "and print the totals when it ends.", reproduce=_again(ctx, check_id))
     if run.code != 0:
-        raise Failure(f"the aggregator exited with code {run.code}: {where}", expected="exit code 0 and one JSON "
+        why = f" (out of memory: {run.out_of_memory})" if run.out_of_memory else ""
+        raise Failure(f"the aggregator exited with code {run.code}{why}: {where}", expected="exit code 0 and one JSON "
                       "object of totals on stdout", actual=tail,
                       hint="Run it on a log of your own and fix what it reports; a process that runs out of memory "
                       "reading a large file is killed or throws (heap out of memory, ERR_STRING_TOO_LONG).",
@@ -107,8 +110,9 @@ def totals_are_right(ctx: CheckContext) -> Passed:
 def memory_stays_bounded(ctx: CheckContext) -> Passed:
     """The aggregator's peak memory stays bounded, whatever the log's size.
 
-    Reads the peak resident set size of the same run (wait4's ru_maxrss of the process the
-    harness started, its children included) and compares it with `max_rss_mb`: a reader that
+    Reads the peak resident set size of the same run (the largest VmHWM of the command's
+    processes, read every 50 ms while it runs, and wait4's ru_maxrss when the harness reaps it)
+    and compares it with `max_rss_mb`: a reader that
     streams the file stays near node's own size, one that holds the file or its lines needs
     several times the file's size. A run that stayed under the bound but printed no totals (it
     read little or nothing of the file) measured nothing and fails.
@@ -119,14 +123,18 @@ def memory_stays_bounded(ctx: CheckContext) -> Passed:
         raise Failure("the aggregator's peak memory could not be read: its process was reaped elsewhere",
                       hint="Run the check again.", reproduce=_again(ctx, "internals.aggregate.memory"))
     peak = run.peak_rss_bytes / 2**20
-    if peak <= bound:  # a run cut short (killed at a memory limit, say) is judged by what it reached
-        _ran_to_the_end(ctx, run, "internals.aggregate.memory")
     figures = {"peak_rss_mb": round(peak, 1), "max_rss_mb": bound, "file_mb": round(run.size_bytes / 2**20)}
+    if peak <= bound and run.out_of_memory is not None:
+        # Ended by a limit below the bound (V8's heap limit in a small grading jail, say): it ran out.
+        raise Failure(f"the aggregator ran out of memory on a {_mb(run.size_bytes)} log (peak {peak:.0f} MiB when it "
+                      f"ended): {run.out_of_memory}", expected=f"the totals printed within {bound} MiB",
+                      actual=f"exit code {run.code}", hint=STREAM_HINT,
+                      reproduce=f"/usr/bin/time -f '%M KB' {run.command}", figures=figures)
+    if peak <= bound:  # a run cut short some other way is judged by what it printed
+        _ran_to_the_end(ctx, run, "internals.aggregate.memory")
     if peak > bound:
         raise Failure(f"the aggregator's peak memory was {peak:.0f} MiB on a {_mb(run.size_bytes)} log, over the "
                       f"bound of {bound} MiB", expected=f"peak RSS at most {bound} MiB", actual=f"{peak:.0f} MiB",
-                      hint="Stream the file: for await (const line of readline.createInterface({ input: "
-                      "fs.createReadStream(path) })) keeps one buffer in memory; readFile, split('\\n') or an array "
-                      "of every line hold the whole file.",
+                      hint=STREAM_HINT,
                       reproduce=f"/usr/bin/time -f '%M KB' {run.command}", figures=figures)
     return Passed(f"peak memory {peak:.0f} MiB on a {_mb(run.size_bytes)} log (bound {bound} MiB)", figures=figures)

@@ -34,8 +34,12 @@ from .access_log import Plan, Totals, plan
 COMMAND = "aggregate"
 SCRATCH = ".harness"
 RUN_BUDGET_S = 120.0
+SAMPLE_S = 0.05
 _DIR = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 EXAMPLE = f'[commands]\n{COMMAND} = "node src/aggregate.js"'
+# What node prints when V8's heap is full (FATAL ERROR: Reached heap limit Allocation failed -
+# JavaScript heap out of memory) or a string would pass its largest size.
+OOM_MARKS = ("heap out of memory", "Reached heap limit", "ERR_STRING_TOO_LONG", "Cannot create a string longer")
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,17 @@ class AggregatorRun:
     @property
     def finished(self) -> bool:
         return self.code == 0
+
+    @property
+    def out_of_memory(self) -> str | None:
+        """Why the run looks ended by a memory limit (V8's heap, or a SIGKILL as the OOM killer and a
+        cgroup's limit send it; through the shell, 128 + 9), else None."""
+        for line in self.output.splitlines():
+            if any(mark in line for mark in OOM_MARKS):
+                return line.strip()[:200]
+        if self.code in (-9, 137):
+            return "killed by SIGKILL, as a memory limit kills a process"
+        return None
 
 
 _lock = threading.Lock()
@@ -93,7 +108,8 @@ def command_of(ctx: CheckContext) -> str:
 
 
 def _folder(project: Path) -> Path:
-    """A fresh `<project>/.harness/log-<token>/`, refusing links in place of either folder."""
+    """A fresh `<project>/.harness/log-<token>/`, refusing links in place of either folder. Modes
+    are set on the descriptors: the grader's umask (077) would hide both from the jailed run."""
     owner = os.stat(project) if os.geteuid() == 0 else None
     name = f"log-{secrets.token_hex(6)}"
     root = os.open(project, _DIR)
@@ -104,10 +120,12 @@ def _folder(project: Path) -> Path:
         try:
             if owner is not None:
                 os.fchown(scratch, owner.st_uid, owner.st_gid)
+            os.fchmod(scratch, 0o755)
             os.mkdir(name, 0o755, dir_fd=scratch)
             folder = os.open(name, _DIR, dir_fd=scratch)
             if owner is not None:
                 os.fchown(folder, owner.st_uid, owner.st_gid)
+            os.fchmod(folder, 0o755)
             os.close(folder)
         finally:
             os.close(scratch)
@@ -119,6 +137,7 @@ def _folder(project: Path) -> Path:
 def _write(folder: Path, log: Plan) -> Path:
     fd = os.open(folder / "access.log", os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
     with os.fdopen(fd, "wb", buffering=0) as out:
+        os.fchmod(out.fileno(), 0o644)  # readable by the jailed run whatever the umask
         log.write(out)
     return folder / "access.log"
 
@@ -134,6 +153,47 @@ def aggregated(ctx: CheckContext, size_mb: int) -> AggregatorRun:
         return found
 
 
+def _descendants(pid: int) -> list[int]:
+    """The process and every process under it, through /proc/<pid>/task/<tid>/children."""
+    found, todo = [], [pid]
+    while todo:
+        here = todo.pop()
+        found.append(here)
+        try:
+            tasks = os.listdir(f"/proc/{here}/task")
+        except OSError:
+            continue
+        for task in tasks:
+            with contextlib.suppress(OSError, ValueError):
+                todo.extend(int(child) for child in Path(f"/proc/{here}/task/{task}/children").read_text().split())
+    return found
+
+
+def _high_water_bytes(pid: int) -> int:
+    """VmHWM, the process's peak resident set size so far; 0 when it is gone."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def _wait_sampling(process: ManagedProcess) -> tuple[int | None, int]:
+    """Wait for the command (None: past the budget), reading the largest VmHWM of its processes
+    every SAMPLE_S. wait4 alone sees only what the leader reaped, and a grading jail's bwrap
+    exits on its child's status without reaping it: the program's peak never reaches the harness."""
+    deadline = time.monotonic() + RUN_BUDGET_S
+    peak = 0
+    while True:
+        peak = max([peak, *(_high_water_bytes(pid) for pid in _descendants(process.pid))])
+        code = process.wait_exit(SAMPLE_S)
+        if code is not None or time.monotonic() >= deadline:
+            return code, peak
+
+
 def _run(ctx: CheckContext, command: str, size_mb: int) -> AggregatorRun:
     log = plan(ctx.seed, size_mb)
     project = ctx.app.project_dir
@@ -145,12 +205,13 @@ def _run(ctx: CheckContext, command: str, size_mb: int) -> AggregatorRun:
         # program, so wait4 on it counts the program's peak (as it does any jail's chain).
         process = ctx.app.start_command("aggregate", ["/bin/sh", "-c", f'{command} "$1"', "aggregate", str(path)])
         _live[folder] = process
-        code = process.wait_exit(RUN_BUDGET_S)
+        code, sampled = _wait_sampling(process)
         seconds = time.monotonic() - process.started_at
         process.stop(grace_s=1.0)
+        reaped = process.peak_rss_bytes
         return AggregatorRun(command=f"{command} access.log", size_bytes=log.size_bytes, expected=log.totals(),
                              code=code, output=process.log.text(), seconds=seconds,
-                             peak_rss_bytes=process.peak_rss_bytes, seed=ctx.seed)
+                             peak_rss_bytes=max(reaped or 0, sampled) or None, seed=ctx.seed)
     finally:
         _remove(folder)
         _live.pop(folder, None)
