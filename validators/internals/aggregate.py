@@ -52,10 +52,13 @@ def _ran_to_the_end(ctx: CheckContext, run: AggregatorRun, check_id: str) -> dic
                       hint="Run it on a log of your own and fix what it reports; a process that runs out of memory "
                       "reading a large file is killed or throws (heap out of memory, ERR_STRING_TOO_LONG).",
                       reproduce=_again(ctx, check_id))
-    for line in reversed(run.output.splitlines()):
-        if line.strip().startswith("{"):
+    lines = run.output.splitlines()
+    for start in reversed(range(len(lines))):  # the last object: on one line, or printed with indents
+        if not lines[start].strip().startswith("{"):
+            continue
+        for text in (lines[start], "\n".join(lines[start:])):
             try:
-                found = json.loads(line)
+                found = json.loads(text)
             except ValueError:
                 continue
             if isinstance(found, dict):

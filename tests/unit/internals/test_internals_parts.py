@@ -4,6 +4,7 @@ comparison, the p99, and the peak RSS a ManagedProcess reads when it reaps its l
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import sys
@@ -79,3 +80,20 @@ def test_the_peak_rss_of_a_reaped_leader_counts_its_children(tmp_path: Path) -> 
     assert process.wait_exit(30) == 0
     assert process.stop() == 0
     assert process.peak_rss_bytes is not None and process.peak_rss_bytes > 96 * 2**20
+
+
+def test_the_totals_are_read_on_one_line_or_indented() -> None:
+    from harness.validators.internals.aggregate import _ran_to_the_end
+    from harness.validators.internals.aggregator_run import AggregatorRun
+
+    def run(output: str) -> AggregatorRun:
+        return AggregatorRun(command="node a.js access.log", size_bytes=1, expected=Totals(), code=0, output=output,
+                             seconds=0.1, peak_rss_bytes=1, seed=1)
+
+    class Ctx:
+        seed = 1
+
+    one = '{"requests": 1, "bytes": 2, "malformed": 0, "status": {"200": 1}}'
+    indented = json.dumps(json.loads(one), indent=2)
+    for output in (f"reading\n{one}\n", f"{indented}\n", f'{{"note": 1}}\n{indented}'):
+        assert _ran_to_the_end(Ctx(), run(output), "x")["requests"] == 1  # type: ignore[arg-type]
