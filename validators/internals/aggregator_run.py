@@ -5,9 +5,10 @@ The first check that asks writes the file (validators/internals/access_log.py) i
 path; made through descriptors that follow no link the project ships, owned by the project's
 owner when the harness runs as root), runs `[commands] aggregate` from harness.toml with the
 file's path appended, through the app's launcher (the submission's account and jail), and
-removes the folder. The run's outcome (exit code, output, wall time, peak RSS from wait4) is
-kept for the run: the totals and the memory checks judge the same run, and a second round
-(`--repeat`) judges it again instead of paying for the file twice. A harness stopped by Ctrl-C
+removes the folder. The run's outcome (exit code, output, wall time, peak RSS: its processes'
+VmHWM read while it runs, and wait4's ru_maxrss when it is reaped) is kept for the run: the
+totals and the memory checks judge the same run, and a second round (`--repeat`) judges it
+again instead of paying for the file twice. A harness stopped by Ctrl-C
 leaves its check threads behind: an exit handler stops the command and removes the folder.
 """
 
@@ -52,10 +53,6 @@ class AggregatorRun:
     seconds: float
     peak_rss_bytes: int | None
     seed: int
-
-    @property
-    def finished(self) -> bool:
-        return self.code == 0
 
     @property
     def out_of_memory(self) -> str | None:
