@@ -65,13 +65,14 @@ class Served:
 
 def measure(pids: Sequence[int], send: Callable[[], None], enough: int,
             rounds: int = ROUNDS) -> tuple[Served, int]:
-    """Run `send` up to `rounds` times, until `enough` processes served; (what each gained, rounds)."""
+    """Run `send` up to `rounds` times, until `enough` processes served; (what each gained, rounds).
+    Fewer processes than `enough` can never get there: one round shows what they did."""
     before = {pid: ms for pid in pids if (ms := cpu_ms(pid)) is not None}
     served = Served({})
     for done in range(1, rounds + 1):
         send()
         served = Served({pid: now - start for pid, start in before.items() if (now := cpu_ms(pid)) is not None})
-        if len(served.serving()) >= enough:
+        if len(served.serving()) >= enough or len(before) < enough:
             return served, done
     return served, rounds
 
@@ -92,8 +93,8 @@ def several_workers_serve(ctx: CheckContext) -> Passed:
         f"Start a process manager that runs {enough} or more worker processes on the same port, each with the "
         "whole app: the operating system hands each new connection to a worker that waits.",
         python=f"gunicorn shelf.main:app -k uvicorn.workers.UvicornWorker -w {enough} (or workers = {enough} in "
-               f"gunicorn.conf.py), or uvicorn shelf.main:app --workers {enough}; in harness.toml's start, "
-               "with --bind 127.0.0.1:$PORT.",
+               f"gunicorn.conf.py), or uvicorn shelf.main:app --workers {enough}; in harness.toml's start, on $PORT "
+               "(gunicorn's --bind 127.0.0.1:$PORT, uvicorn's --host 127.0.0.1 --port $PORT).",
         node=f"node's cluster module (cluster.fork() {enough} times in the primary), or pm2 -i {enough}.")
     pids = ctx.app.command_pids()
     url = ctx.http.base_url + route

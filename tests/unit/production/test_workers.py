@@ -58,6 +58,9 @@ def test_measure_counts_the_processes_that_worked_and_stops_once_enough_did() ->
         # Three processes never do: every round is tried, and the verdict is what they did.
         _, rounds = measure(pids, send, enough=3, rounds=2)
         assert rounds == 2
+        # Fewer processes than asked for: one round, since more cannot change the verdict.
+        served, rounds = measure([busy[0].pid], send, enough=2, rounds=3)
+        assert rounds == 1 and served.serving() == [busy[0].pid]
     finally:
         for proc in (idle, *busy):
             proc.kill()
