@@ -66,23 +66,42 @@ class AggregatorRun:
         return None
 
 
+@dataclass(frozen=True)
+class _Scratch:
+    """`<project>/.harness/log-<token>/`, held by descriptors opened without following a link: the
+    project is the submission's when grading (its account may rename or replace the folders while
+    its app runs), and the harness writes the log and removes the folder as root. Every step goes
+    through `parent` and `folder`, the folders as they were made, never through the path again;
+    `path` is only what the command is given."""
+
+    path: Path
+    parent: int  # <project>/.harness
+    folder: int  # its log-<token>
+
+    def remove(self) -> None:
+        with contextlib.suppress(OSError):
+            shutil.rmtree(self.path.name, dir_fd=self.parent)
+        os.close(self.folder)
+        os.close(self.parent)
+        with contextlib.suppress(OSError):
+            self.path.parent.rmdir()  # .harness, when nothing else is in it (rmdir follows no link)
+
+
 _lock = threading.Lock()
 _runs: dict[tuple[str, int, str], AggregatorRun] = {}
 # What a Ctrl-C would leave behind: the running command and its folder.
-_live: dict[Path, ManagedProcess | None] = {}
-
-
-def _remove(folder: Path) -> None:
-    shutil.rmtree(folder, ignore_errors=True)
-    with contextlib.suppress(OSError):
-        folder.parent.rmdir()  # .harness, when nothing else of the harness is in it
+_live: dict[Path, tuple[_Scratch, ManagedProcess | None]] = {}
 
 
 def _leftovers() -> None:
-    for folder, process in list(_live.items()):
+    for key in list(_live):
+        entry = _live.pop(key, None)
+        if entry is None:  # its run's own cleanup came first
+            continue
+        scratch, process = entry
         if process is not None:
             process.stop(grace_s=1.0)
-        _remove(folder)
+        scratch.remove()
 
 
 atexit.register(_leftovers)
@@ -104,7 +123,7 @@ def command_of(ctx: CheckContext) -> str:
     return commands[COMMAND]
 
 
-def _folder(project: Path) -> Path:
+def _scratch(project: Path) -> _Scratch:
     """A fresh `<project>/.harness/log-<token>/`, refusing links in place of either folder. Modes
     are set on the descriptors: the grader's umask (077) would hide both from the jailed run."""
     owner = os.stat(project) if os.geteuid() == 0 else None
@@ -113,30 +132,31 @@ def _folder(project: Path) -> Path:
     try:
         with contextlib.suppress(FileExistsError):
             os.mkdir(SCRATCH, 0o755, dir_fd=root)
-        scratch = os.open(SCRATCH, _DIR, dir_fd=root)  # O_NOFOLLOW: a link in its place is refused
-        try:
-            if owner is not None:
-                os.fchown(scratch, owner.st_uid, owner.st_gid)
-            os.fchmod(scratch, 0o755)
-            os.mkdir(name, 0o755, dir_fd=scratch)
-            folder = os.open(name, _DIR, dir_fd=scratch)
-            if owner is not None:
-                os.fchown(folder, owner.st_uid, owner.st_gid)
-            os.fchmod(folder, 0o755)
-            os.close(folder)
-        finally:
-            os.close(scratch)
+        parent = os.open(SCRATCH, _DIR, dir_fd=root)  # O_NOFOLLOW: a link in its place is refused
     finally:
         os.close(root)
-    return project / SCRATCH / name
+    try:
+        if owner is not None:
+            os.fchown(parent, owner.st_uid, owner.st_gid)
+        os.fchmod(parent, 0o755)
+        os.mkdir(name, 0o755, dir_fd=parent)
+        folder = os.open(name, _DIR, dir_fd=parent)
+    except OSError:
+        os.close(parent)
+        raise
+    if owner is not None:
+        os.fchown(folder, owner.st_uid, owner.st_gid)
+    os.fchmod(folder, 0o755)
+    return _Scratch(project / SCRATCH / name, parent, folder)
 
 
-def _write(folder: Path, log: Plan) -> Path:
-    fd = os.open(folder / "access.log", os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+def _write(scratch: _Scratch, log: Plan) -> Path:
+    fd = os.open("access.log", os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644,
+                 dir_fd=scratch.folder)
     with os.fdopen(fd, "wb", buffering=0) as out:
         os.fchmod(out.fileno(), 0o644)  # readable by the jailed run whatever the umask
         log.write(out)
-    return folder / "access.log"
+    return scratch.path / "access.log"
 
 
 def aggregated(ctx: CheckContext, size_mb: int) -> AggregatorRun:
@@ -193,15 +213,14 @@ def _wait_sampling(process: ManagedProcess) -> tuple[int | None, int]:
 
 def _run(ctx: CheckContext, command: str, size_mb: int) -> AggregatorRun:
     log = plan(ctx.seed, size_mb)
-    project = ctx.app.project_dir
-    folder = _folder(project)
-    _live[folder] = None
+    scratch = _scratch(ctx.app.project_dir)
+    _live[scratch.path] = (scratch, None)
     try:
-        path = _write(folder, log)
+        path = _write(scratch, log)
         # "$1" keeps the path one argument whatever the command's own quoting. The shell reaps the
         # program, so wait4 on it counts the program's peak (as it does any jail's chain).
         process = ctx.app.start_command("aggregate", ["/bin/sh", "-c", f'{command} "$1"', "aggregate", str(path)])
-        _live[folder] = process
+        _live[scratch.path] = (scratch, process)
         code, sampled = _wait_sampling(process)
         seconds = time.monotonic() - process.started_at
         process.stop(grace_s=1.0)
@@ -210,5 +229,5 @@ def _run(ctx: CheckContext, command: str, size_mb: int) -> AggregatorRun:
                              code=code, output=process.log.text(), seconds=seconds,
                              peak_rss_bytes=max(reaped or 0, sampled) or None, seed=ctx.seed)
     finally:
-        _remove(folder)
-        _live.pop(folder, None)
+        if _live.pop(scratch.path, None) is not None:
+            scratch.remove()
