@@ -44,6 +44,10 @@ CASES = [
     # the harness's loopback endpoint reached by the jailed probe's 2000 sockets (open_files from
     # the lab's [grading]); this defect's pool of 100 stalls there.
     ("java/week-05", "week-05", "jmodule.threads.virtual", 7, 3),
+    # A program of the project's own ([commands] aggregate) run to the end in the jail on the 500 MiB
+    # log the harness writes into the project (readable there whatever the grader's umask), its peak
+    # RSS read through bwrap, which exits without reaping it; this defect hashes on the event loop.
+    ("node/week-05", "week-05", "internals.hash.nonblocking", 12, 4),
     # A plain node:http server started a second time by its TLS checks, with the run's certificate.
     ("node/week-08", "week-08", "web.tls.harness_cert", 16, 2),
     # Express with its middleware (npm ci in the install jail); a check reads the app's log.
