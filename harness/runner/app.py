@@ -577,6 +577,15 @@ class AppRunner:
         proc.start()
         return proc
 
+    def remove_if_killed(self, path: Path) -> None:
+        """A folder a check made and removes itself: the reaper removes it if this harness is killed
+        first (SIGKILL, the OOM killer), when no handler of the check's runs."""
+        self._reaper.path(path)
+
+    def removed(self, path: Path) -> None:
+        """The check removed the folder it named to remove_if_killed: the reaper forgets it."""
+        self._reaper.forget_path(path)
+
     def command_pids(self) -> list[int]:
         """The processes the first instance's start command runs now (a process manager and its
         workers), without the jail's or the harness's shell around the command."""

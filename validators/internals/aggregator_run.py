@@ -9,7 +9,8 @@ removes the folder. The run's outcome (exit code, output, wall time, peak RSS: i
 VmHWM read while it runs, and wait4's ru_maxrss when it is reaped) is kept for the run: the
 totals and the memory checks judge the same run, and a second round (`--repeat`) judges it
 again instead of paying for the file twice. A harness stopped by Ctrl-C
-leaves its check threads behind: an exit handler stops the command and removes the folder.
+leaves its check threads behind: an exit handler stops the command and removes the folder; the
+reaper removes it after a harness killed outright.
 """
 
 from __future__ import annotations
@@ -215,6 +216,7 @@ def _run(ctx: CheckContext, command: str, size_mb: int) -> AggregatorRun:
     log = plan(ctx.seed, size_mb)
     scratch = _scratch(ctx.app.project_dir)
     _live[scratch.path] = (scratch, None)
+    ctx.app.remove_if_killed(scratch.path)  # a harness killed outright runs no exit handler
     try:
         path = _write(scratch, log)
         # "$1" keeps the path one argument whatever the command's own quoting. The shell reaps the
@@ -231,3 +233,4 @@ def _run(ctx: CheckContext, command: str, size_mb: int) -> AggregatorRun:
     finally:
         if _live.pop(scratch.path, None) is not None:
             scratch.remove()
+        ctx.app.removed(scratch.path)
