@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import psutil
@@ -38,9 +39,9 @@ def _aggregators(project: Path) -> list[int]:
     return found
 
 
-def _until(condition: object, what: str) -> None:
+def _until(condition: Callable[[], object], what: str) -> None:
     deadline = time.monotonic() + HANG_S
-    while not condition():  # type: ignore[operator]
+    while not condition():
         assert time.monotonic() < deadline, what
         time.sleep(0.05)
 
