@@ -146,11 +146,21 @@ LOAD_RATE_PER_CORE = 250
 LOAD_DURATION = "10s"
 
 
-def _sized(lab: Lab, checked: set[str]) -> list[str]:
+# Starters that hold the proofs' half rate and miss the lab's: python/week-25's single uvicorn
+# process of the week-18 Shelf serves 500 req/s on its one core, and about 510 of the lab's 1000
+# (p95 in seconds: a clear miss, the app's whoever had the CPU). Their load check runs at the
+# lab's own rate, for the proofs' duration.
+FULL_RATE_STARTERS = {"python/week-25"}
+
+
+def _sized(lab: Lab, checked: set[str], *, full_rate: bool = False) -> list[str]:
     if "prod.load.rps" not in checked:
         return []
+    duration = ["--param", f"prod.load.rps.duration={LOAD_DURATION}"]
+    if full_rate:
+        return duration
     rate = min(1000, LOAD_RATE_PER_CORE * (os.cpu_count() or 1))
-    return ["--param", f"prod.load.rps.rate={rate}", "--param", f"prod.load.rps.duration={LOAD_DURATION}"]
+    return ["--param", f"prod.load.rps.rate={rate}", *duration]
 
 
 @pytest.mark.parametrize("lab_id", sorted(LABS))
@@ -291,7 +301,7 @@ def test_starter_fails_honestly(lab_id: str, services_mode: str, tmp_path: Path)
     assert not (project / "layer.toml").exists(), "a starter written as a layer is laid out whole"
     checked = _checked(lab, services_mode)
     run = harness("check", _cli_name(lab), "--project", str(project), "--services", services_mode,
-                  *_only(lab, services_mode), *_sized(lab, checked))
+                  *_only(lab, services_mode), *_sized(lab, checked, full_rate=lab_id in FULL_RATE_STARTERS))
     assert run.code == 1, run.explain()
     statuses = run.statuses()
     assert set(statuses) == checked
