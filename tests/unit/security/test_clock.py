@@ -55,6 +55,8 @@ def test_fake_clock_writes_cumulative_offsets_atomically(tmp_path: Path) -> None
     assert env["LD_PRELOAD"] == "/lib/libfaketimeMT.so.1"
     assert env["FAKETIME_TIMESTAMP_FILE"] == str(clock.path)
     assert env["FAKETIME_NO_CACHE"] == "1" and env["FAKETIME_DONT_FAKE_MONOTONIC"] == "1"
+    # Timed waits pass through: a JVM parks its threads with timeouts all the time.
+    assert env["FAKETIME_FORCE_MONOTONIC_FIX"] == "0"
 
 
 def test_without_the_library_the_app_runs_normally_and_shifting_cannot_check(tmp_path: Path) -> None:
