@@ -51,6 +51,9 @@ class CheckSpec:
     # 2 also the second on the first one's database ([app] repeat_tests). A run whose checks read
     # none skips the suite, and one whose checks read one run skips the second.
     suite_runs: int = 0
+    # The runs of the migrate command the check reads: 2 also the second, on the database the
+    # first migrated (a re-run must change nothing). Only then does a run migrate twice.
+    migrate_runs: int = 1
 
     @property
     def reads_app_database(self) -> bool:
@@ -88,6 +91,7 @@ class Registry:
         params: Sequence[Param[Any]] = (),
         app_database: bool = True,
         suite_runs: int = 0,
+        migrate_runs: int = 1,
     ) -> Callable[[F], F]:
         if not _ID.match(check_id):
             raise ValueError(f"check id {check_id!r} must look like area.topic.property")
@@ -97,6 +101,8 @@ class Registry:
         declared = tuple(params)
         if suite_runs not in (0, 1, 2):
             raise ValueError(f"{check_id}: suite_runs is 0, 1 or 2")
+        if migrate_runs not in (1, 2):
+            raise ValueError(f"{check_id}: migrate_runs is 1 or 2")
         if len({p.name for p in declared}) != len(declared):
             raise ValueError(f"{check_id}: a parameter is declared twice")
 
@@ -117,7 +123,7 @@ class Registry:
                 return func(ctx)
 
             spec = CheckSpec(check_id, declared_check, title, doc, float(points), wanted, timeout_s, needs_app,
-                             declared, app_database, suite_runs)
+                             declared, app_database, suite_runs, migrate_runs)
             self._checks[check_id] = spec
             return cast(F, declared_check)
 

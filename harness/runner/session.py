@@ -224,6 +224,7 @@ class Session:
         suite_runs = max((spec.suite_runs for spec in planned), default=0)
         needs_app = any(spec.needs_app for spec in planned)
         migrate = any(spec.reads_app_database for spec in planned)
+        migrate_runs = max((spec.migrate_runs for spec in planned if spec.reads_app_database), default=1)
         self.settings = settings = ServiceSettings(
             mode=request.mode, run_id=request.run_id, reaper=self.reaper, urls=dict(request.urls),
             images=dict(request.images), progress=reporter.phase,
@@ -274,8 +275,9 @@ class Session:
             log_limit_bytes=request.log_limit_bytes, deps=request.deps, lab_id=request.lab.id,
             processes=request.manifest.processes,
         )
+        snapshot = pg_probe.schema_snapshot if pg_probe else None
         for phase, action in (("install", app.install),
-                              ("migrate", lambda: app.migrate(pg_probe.schema_snapshot if pg_probe else None))):
+                              ("migrate", lambda: app.migrate(snapshot, runs=migrate_runs))):
             if phase == "migrate" and not migrate:
                 if app.migrate_command:
                     reporter.phase("the migrations are not run: no check of this run uses the app's database "

@@ -25,7 +25,7 @@ def schema_changes(first: Mapping[str, Any], second: Mapping[str, Any]) -> list[
     return changes
 
 
-@check("db.migrations.versioned", points=2, services={"postgres"})
+@check("db.migrations.versioned", points=2, services={"postgres"}, migrate_runs=2)
 def migrations_are_versioned_and_rerunnable(ctx: CheckContext) -> None:
     """Migrations are versioned and a second run changes nothing.
 
