@@ -45,11 +45,14 @@ def bench(
     max_lag: str = "10ms",
     progress: IO[str] | None = None,
     more_urls: Sequence[str] = (),
+    early_stop: bool = True,
 ) -> dict[str, Any]:
     """Run a load test and return the result document (see docs/bench.md).
 
     ``more_urls``: other instances of the same stateless app; the open model sends every
-    n-th request to each (round-robin per request, a connection pool per instance)."""
+    n-th request to each (round-robin per request, a connection pool per instance).
+    ``early_stop``: end the run once a threshold can no longer pass (``result["stopped_early"]``
+    says when and why; the verdict is the one the whole run would give)."""
     argv = [url, *more_urls, "--rate", repr(float(rate)), "--duration", duration, "--ramp-up", ramp_up,
             "--model", model, "--workers", str(workers), "--max-lag", max_lag]
     for threshold in thresholds:
@@ -58,6 +61,8 @@ def bench(
         argv += ["--scenario", str(scenario)]
     if progress is None:
         argv.append("--quiet")
+    if not early_stop:
+        argv.append("--no-early-stop")
     parser = argparse.ArgumentParser(prog="harness bench", add_help=False)
     add_bench_arguments(parser)
     config = configure(parser.parse_args(argv))

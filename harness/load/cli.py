@@ -22,6 +22,8 @@ from harness.load.engine import LoadRun
 from harness.load.recorder import Partial
 from harness.load.result import Limits, build_result, rejudge
 from harness.load.scenario import Scenario, ScenarioError, load_scenario, scenario_for_url
+from harness.load.schedule import Schedule
+from harness.load.settle import EarlyStop, watches
 from harness.load.spec import RunSpec
 from harness.load.terminal import ProgressPrinter
 from harness.load.thresholds import Kind, Threshold, ThresholdError, parse_threshold
@@ -83,6 +85,9 @@ def add_bench_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--master-bind", metavar="HOST:PORT",
                         help="closed model, distributed: where the Locust master listens")
     parser.add_argument("--seed", default="0", metavar="N", help="route choice seed")
+    parser.add_argument("--no-early-stop", action="store_true",
+                        help="open model: run the whole schedule even once a threshold can no longer pass "
+                             "(by default the run stops there, says why, and the verdict is the same)")
     parser.add_argument("--quiet", action="store_true", help="no live progress")
 
 
@@ -102,6 +107,7 @@ class BenchConfig:
     tolerance: float
     quiet: bool
     warnings: list[str]
+    early_stop: bool = True
 
 
 def _int(option: str, text: str, minimum: int) -> int:
@@ -203,6 +209,7 @@ def configure(args: argparse.Namespace) -> BenchConfig:
         html_path=Path(args.html) if args.html else None,
         baseline_path=Path(args.baseline) if args.baseline else None, baseline=baseline,
         tolerance=tolerance, quiet=bool(args.quiet), warnings=warnings,
+        early_stop=not getattr(args, "no_early_stop", False),
     )
 
 
@@ -239,7 +246,7 @@ def _run_model(config: BenchConfig, spec: RunSpec, label: str, err: IO[str]) -> 
     run = LoadRun(spec, workers=config.workers,
                   distributed=spec.model == "closed" and config.workers > 1,
                   remote_workers=config.remote_workers if spec.model == "closed" else 0,
-                  master_bind=config.master_bind, on_tick=printer)
+                  master_bind=config.master_bind, on_tick=printer, early_stop=_early_stop(config, spec))
     try:
         part = run.run()
     finally:
@@ -247,6 +254,16 @@ def _run_model(config: BenchConfig, spec: RunSpec, label: str, err: IO[str]) -> 
             printer.finish()
     window = run.cpu_window
     return part, (cpusplit.split(*window) if window is not None else None)
+
+
+def _early_stop(config: BenchConfig, spec: RunSpec) -> EarlyStop | None:
+    """The settling rule for this run (settle.py), or None: closed model, no rule, or --no-early-stop."""
+    found = watches(config.thresholds)
+    if not config.early_stop or spec.model != "open" or not found:
+        return None
+    schedule = Schedule(spec.rate, spec.duration, spec.ramp_up)
+    return EarlyStop(found, planned=schedule.total - schedule.first_steady_index,
+                     max_lag_p99_ms=config.limits.max_lag_p99_ms, max_cpu_percent=config.limits.max_cpu_percent)
 
 
 def execute(config: BenchConfig, err: IO[str]) -> dict[str, Any]:

@@ -24,13 +24,15 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
 from harness.load import cpusplit
+from harness.load.blame import SATURATED_IDLE_PERCENT
 from harness.load.recorder import Partial
 from harness.load.schedule import Schedule
+from harness.load.settle import EarlyStop
 from harness.load.spec import RunSpec
 from harness.proc.ports import free_port
 
@@ -103,13 +105,18 @@ class LoadRun:
 
     def __init__(self, spec: RunSpec, *, workers: int = 1, distributed: bool = False,
                  remote_workers: int = 0, master_bind: str | None = None,
-                 on_tick: Callable[[Tick], None] | None = None) -> None:
+                 on_tick: Callable[[Tick], None] | None = None,
+                 early_stop: EarlyStop | None = None) -> None:
         self.spec = spec
         self.workers = max(1, workers)
         self.distributed = spec.model == "closed" and (distributed or remote_workers > 0)
         self.remote_workers = remote_workers
         self.master_bind = master_bind
         self.on_tick = on_tick
+        # Open model: stop the run once its verdict is settled (settle.py), decided here on the
+        # sum of the workers' counts of each second, never on one worker's alone.
+        self.early_stop = early_stop if spec.model == "open" else None
+        self.stop_reason: str | None = None
         self._children: list[_Child] = []
         self._events: queue.Queue[tuple[int, dict[str, Any]]] = queue.Queue()
         # /proc at the start and the end of the steady window (after the ramp-up, until the
@@ -186,7 +193,10 @@ class LoadRun:
         if self.spec.model == "open":
             for i in range(self.workers):
                 spec_path, result = tmp / f"spec-{i}.json", tmp / f"result-{i}.json"
-                self.spec.for_worker(i, self.workers).write(spec_path)
+                worker_spec = self.spec.for_worker(i, self.workers)
+                if self.early_stop is not None:
+                    worker_spec = replace(worker_spec, watch_cutoffs_us=self.early_stop.cutoffs_us)
+                worker_spec.write(spec_path)
                 self._spawn(f"open worker {i}", ["open", "--spec", str(spec_path), "--result",
                                                  str(result)], tmp, result, talks=True)
             return
@@ -273,9 +283,23 @@ class LoadRun:
 
     def _maybe_tick(self, second: int) -> None:
         talkers = self._talkers()
-        if self.on_tick is None or not all(second in c.progress for c in talkers):
+        if not all(second in c.progress for c in talkers):
             return
         events = [c.progress[second] for c in talkers]
+        if self.early_stop is not None and self.stop_reason is None:
+            reason = self.early_stop.decide(events)
+            if reason is not None and self._saturated():
+                reason = None  # who is to blame would then depend on who had the CPU: let the run say it
+            if reason is not None:
+                self.stop_reason = reason
+                for child in talkers:
+                    # A child that already ended has nothing left to stop.
+                    with contextlib.suppress(OSError, ValueError):
+                        assert child.process.stdin is not None
+                        child.process.stdin.write("stop\n")
+                        child.process.stdin.flush()
+        if self.on_tick is None:
+            return
         p95s = [e["p95_ms"] for e in events if e.get("p95_ms") is not None]
         schedule = Schedule(self.spec.rate, self.spec.duration, self.spec.ramp_up)
         rate = schedule.rate_at(second + 0.5)
@@ -287,6 +311,19 @@ class LoadRun:
             p95_ms=max(p95s) if p95s else None,
             cpu_percent=sum(float(e.get("cpu_percent") or 0.0) for e in events),
         ))
+
+    def _saturated(self) -> bool:
+        """Whether the machine had no idle CPU since the steady window began (blame.py's test).
+
+        An early stop is for a miss the app makes on a machine with CPU to spare: on a saturated
+        one the verdict depends on who had the cores, which a shorter window must not change."""
+        if not self._cpu_marks:
+            return False
+        try:
+            found = cpusplit.split(self._cpu_marks[0], cpusplit.snapshot())
+        except (OSError, ValueError, KeyError):
+            return False
+        return float(found.get("idle_percent", 100.0)) < SATURATED_IDLE_PERCENT
 
     def _collect(self) -> Partial:
         merged: Partial | None = None
@@ -304,6 +341,8 @@ class LoadRun:
                 merged.merge(part)
         if merged is None:
             raise LoadError("the load generator produced no result")
+        if merged.stopped_at is not None:
+            merged.stop_reason = self.stop_reason
         return merged
 
     def _stop_children(self) -> None:

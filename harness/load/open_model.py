@@ -35,9 +35,11 @@ from harness.load.channel import Channel
 from harness.load.http import Connection, prepare
 from harness.load.kinds import error_kind, status_kind
 from harness.load.recorder import Partial
+from harness.load.result import GENERATOR_SIDE
 from harness.load.runners import Runners
 from harness.load.scenario import Route
 from harness.load.schedule import Schedule
+from harness.load.settle import Known
 from harness.load.spec import RunSpec
 
 
@@ -119,12 +121,19 @@ def run_open(spec: RunSpec, channel: Channel) -> Partial:
     perf = time.perf_counter
     process = psutil.Process()
 
+    # Early stop (settle.py): what this worker knows of the watched thresholds, for the parent.
+    watching = spec.watch_cutoffs_us is not None
+    known = Known(spec.watch_cutoffs_us or ())
+
     channel.send("ready")
     t0 = channel.wait_for_start()
 
     def one(route: Route, intended: float, pool: _Pool) -> None:
         started = perf() - t0
         partial.on_dispatch(intended, started)
+        steady = watching and partial.in_steady(intended)
+        if steady:
+            known.sent(intended)
         connection = pool.acquire()
         # Taken before the connect (a new connection opens inside exchange), as before.
         sent = perf() - t0
@@ -139,11 +148,22 @@ def run_open(spec: RunSpec, channel: Channel) -> Partial:
         ended = perf() - t0
         pool.release(connection, broken)
         partial.on_complete(route.name, intended, sent, ended, error)
+        if steady:
+            # The same integer microseconds the latency histogram records.
+            known.completed(intended, int((ended - intended) * 1_000_000))
         inflight[0] -= 1
         if inflight[0] == 0:
             drained.set()
 
-    ticker = gevent.spawn(tick, channel, lambda: partial, process, t0, spec.duration)
+    def watched() -> dict[str, object]:
+        if not watching:
+            return {}
+        own = sum(n for kind, n in partial.errors_by_kind.items() if kind.endswith(GENERATOR_SIDE))
+        return {"known_over": known.counts(perf() - t0), "steady_errors": partial.errors, "own_errors": own,
+                "lag_p99_ms": partial.lag.percentile_ms(99) if partial.lag.count else None}
+
+    cpu_start = process.cpu_times()
+    ticker = gevent.spawn(tick, channel, lambda: partial, process, t0, spec.duration, watched=watched)
     runners = Runners(one)
     spawn = runners.start
     sleep = gevent.sleep
@@ -151,6 +171,8 @@ def run_open(spec: RunSpec, channel: Channel) -> Partial:
         ahead = t0 + offset - perf()
         if ahead > 0:
             sleep(ahead)
+        if channel.stop_asked:
+            break
         if perf() - t0 >= steady_end:
             # So far behind that the run is over: the rest was never sent, and says so.
             partial.dropped = planned - position
@@ -158,13 +180,22 @@ def run_open(spec: RunSpec, channel: Channel) -> Partial:
         inflight[0] += 1
         drained.clear()
         spawn(picker.next(), offset, turn())
-    # In-flight requests end by themselves within the request timeout.
-    drained.wait(timeout=spec.timeout + 2.0)
-    if inflight[0]:
-        partial.notes.append(f"{inflight[0]} requests were still in flight {spec.timeout + 2:g} s "
-                             "after the run ended and are not in the figures")
-    ticker.join()
-    cpu, wall = ticker.value if ticker.successful() else (0.0, spec.duration)
+    # In-flight requests end by themselves within the request timeout (unless the parent stops the run).
+    give_up = perf() + spec.timeout + 2.0
+    while inflight[0] and not channel.stop_asked and perf() < give_up:
+        drained.wait(timeout=min(0.25, max(give_up - perf(), 0.0)))
+    if channel.stop_asked:
+        _stopped(partial, perf() - t0, inflight[0])
+        ticker.kill()
+        now = process.cpu_times()
+        cpu = now.user + now.system - (cpu_start.user + cpu_start.system)
+        wall = min(perf() - t0, spec.duration)
+    else:
+        if inflight[0]:
+            partial.notes.append(f"{inflight[0]} requests were still in flight {spec.timeout + 2:g} s "
+                                 "after the run ended and are not in the figures")
+        ticker.join()
+        cpu, wall = ticker.value if ticker.successful() else (0.0, spec.duration)
     partial.cpu_seconds, partial.wall_seconds = cpu, wall
     partial.connections_opened = sum(pool.opened for pool in pools)
     partial.pool_waits = waits = sum(pool.waits for pool in pools)
@@ -180,12 +211,24 @@ def run_open(spec: RunSpec, channel: Channel) -> Partial:
     return partial
 
 
+def _stopped(partial: Partial, at: float, in_flight: int) -> None:
+    """The parent settled the verdict: the figures are those measured until now (settle.py)."""
+    partial.stopped_at = at
+    partial.steady_end = max(partial.steady_start, min(partial.steady_end, at))
+    partial.abandoned = in_flight
+    if in_flight:
+        partial.notes.append(f"the run stopped early: {in_flight} requests still in flight were abandoned "
+                             "and are not in the figures")
+
+
 def tick(channel: Channel, get_partial: Callable[[], Partial], process: psutil.Process,
-         t0: float, duration: float, report_delay: float = 0.0) -> tuple[float, float]:
+         t0: float, duration: float, report_delay: float = 0.0,
+         watched: Callable[[], dict[str, object]] | None = None) -> tuple[float, float]:
     """One progress line per second; returns (cpu seconds, wall seconds) of the load window.
 
     ``report_delay`` postpones each line (not the CPU sample) for a Locust master, whose
-    figures for a second arrive with the workers' next report.
+    figures for a second arrive with the workers' next report. ``watched`` adds the early
+    stop's counts (settle.py) to each line.
     """
     perf = time.perf_counter
     start = process.cpu_times()
@@ -203,7 +246,7 @@ def tick(channel: Channel, get_partial: Callable[[], Partial], process: psutil.P
         if report_delay > 0:
             gevent.spawn_later(report_delay, channel.progress, get_partial(), second, cpu_percent)
         else:
-            channel.progress(get_partial(), second, cpu_percent)
+            channel.progress(get_partial(), second, cpu_percent, **(watched() if watched else {}))
         second += 1
     if report_delay > 0:
         gevent.sleep(report_delay)

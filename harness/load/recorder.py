@@ -94,6 +94,11 @@ class Partial:
     connections_opened: int = 0
     pool_waits: int = 0  # requests that waited for a free connection (cap reached)
     notes: list[str] = field(default_factory=list)
+    # Early stop (settle.py): when the run ended its schedule (s after t0), why, and how many
+    # requests it abandoned in flight (not in the figures).
+    stopped_at: float | None = None
+    stop_reason: str | None = None
+    abandoned: int = 0
 
     # -- recording (children) ----------------------------------------------------------
     def in_steady(self, t: float) -> bool:
@@ -154,6 +159,12 @@ class Partial:
             self.routes.setdefault(name, RouteStats()).merge(stats)
         for index, second in other.timeline.items():
             self.timeline.setdefault(index, Second()).merge(second)
+        # A run stopped early measured until its last worker stopped (each sets its steady_end).
+        self.steady_end = max(self.steady_end, other.steady_end)
+        if other.stopped_at is not None:
+            self.stopped_at = max(self.stopped_at or 0.0, other.stopped_at)
+        self.stop_reason = self.stop_reason or other.stop_reason
+        self.abandoned += other.abandoned
         self.cpu_seconds += other.cpu_seconds
         self.wall_seconds = max(self.wall_seconds, other.wall_seconds)
         self.processes.extend(other.processes)
@@ -185,6 +196,9 @@ class Partial:
             "connections_opened": self.connections_opened,
             "pool_waits": self.pool_waits,
             "notes": list(self.notes),
+            "stopped_at": self.stopped_at,
+            "stop_reason": self.stop_reason,
+            "abandoned": self.abandoned,
         }
 
     @classmethod
@@ -204,6 +218,9 @@ class Partial:
             wall_seconds=float(data["wall_seconds"]),
             processes=list(data.get("processes", [])),
             notes=[str(n) for n in data.get("notes", [])],
+            stopped_at=None if data.get("stopped_at") is None else float(data["stopped_at"]),
+            stop_reason=None if data.get("stop_reason") is None else str(data["stop_reason"]),
+            abandoned=int(data.get("abandoned", 0)),
         )
         for name in ("scheduled", "dispatched", "dispatched_steady", "completed_steady",
                      "dropped", "requests", "errors", "connections_opened", "pool_waits"):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from harness.load.histogram import Histogram
@@ -199,6 +199,7 @@ def judge(problems: Sequence[str], outcomes: Sequence[ThresholdOutcome],
     if problems:
         return Verdict(INCONCLUSIVE, list(problems))
     reasons = [
+        f"threshold {o.threshold.source} missed: {o.settled}" if o.settled else
         f"threshold {o.threshold.source} missed: {o.threshold.metric} was "
         f"{'unmeasured' if o.actual is None else _show(o)}, needs {o.threshold.describe_limit()}"
         for o in outcomes if not o.passed
@@ -218,6 +219,36 @@ def _show(outcome: ThresholdOutcome) -> str:
     if kind == "latency":
         return f"{outcome.actual:.1f} ms"
     return f"{outcome.actual:.1f} req/s"
+
+
+def stopped_early(part: Partial) -> dict[str, Any] | None:
+    """The result's ``stopped_early``: when the run ended its schedule early and why (settle.py)."""
+    if part.stopped_at is None:
+        return None
+    because = part.stop_reason or "its verdict was settled"
+    return {"at_s": _r(part.stopped_at, 1), "because": because, "abandoned_in_flight": part.abandoned}
+
+
+def settle_outcomes(outcomes: Sequence[ThresholdOutcome], result: Mapping[str, Any]) -> list[ThresholdOutcome]:
+    """Mark the thresholds an early stop settled as missed: no figure still to come could make them pass.
+
+    The figures are those of the requests measured until the stop, which may still meet the
+    threshold; the stop's reason (requests in flight too long included) is what settles it."""
+    stopped = result.get("stopped_early")
+    if not stopped:
+        return list(outcomes)
+    because = str(stopped.get("because", "")).split("; ")
+    marked = []
+    for outcome in outcomes:
+        reason = next((r for r in because if r.startswith(f"{outcome.threshold.source} can no longer pass")), None)
+        if reason is None:
+            marked.append(outcome)
+            continue
+        measured = "unmeasured" if outcome.actual is None else _show(outcome)
+        marked.append(replace(outcome, passed=False, settled=(
+            f"{reason}; the run stopped early at {stopped.get('at_s')} s "
+            f"({outcome.threshold.metric} of the {result.get('requests')} requests measured until then: {measured})")))
+    return marked
 
 
 def route_table(part: Partial) -> dict[str, dict[str, Any]]:
@@ -287,7 +318,10 @@ def build_result(
         for key in ("achieved_rps", "error_rate", "p50_ms", "p90_ms", "p95_ms", "p99_ms",
                     "max_ms", "mean_ms", "generator_cpu_percent"):
             result[f"closed_{key}"] = closed_summary[key]
-    outcomes = evaluate(thresholds, result)
+    stop = stopped_early(part)
+    if stop is not None:
+        result["stopped_early"] = stop
+    outcomes = settle_outcomes(evaluate(thresholds, result), result)
     own_errors = any(kind.endswith(GENERATOR_SIDE) for kind in part.errors_by_kind)
     flattering = can_flatter(summary, part, limits)
     beyond = beyond_the_generator(outcomes, result, generator_errors=own_errors)
@@ -320,7 +354,9 @@ def build_result(
         "timeline": timeline(spec, part),
         "histogram": [{"low_ms": lo / 1000, "high_ms": hi / 1000, "count": n}
                       for lo, hi, n in part.latency.iter_bins()],
-        "notes": list(part.notes),
+        "notes": list(part.notes) + ([f"the run stopped early at {stop['at_s']} s, its verdict settled: "
+                                      f"{stop['because']} (--no-early-stop runs the whole schedule)"]
+                                     if stop is not None else []),
     })
     if closed is not None and closed_summary is not None:
         closed_spec, closed_part = closed
@@ -336,7 +372,7 @@ def rejudge(result: dict[str, Any], thresholds: Sequence[Threshold],
             regressions: Sequence[str]) -> None:
     """Recompute the verdict once a baseline comparison is known."""
     problems = result["generator"]["problems"]
-    outcomes = evaluate(thresholds, result)
+    outcomes = settle_outcomes(evaluate(thresholds, result), result)
     own_errors = any(str(kind).endswith(GENERATOR_SIDE) for kind in result.get("errors_by_kind") or {})
     beyond = beyond_the_generator(outcomes, result, generator_errors=own_errors)
     verdict = judge(problems, outcomes, regressions, beyond=beyond,

@@ -35,6 +35,9 @@ class RunSpec:
     # generator spreads its requests over target and these itself, round-robin per request
     # with a pool each, so that no balancer's cost sits on the measured path.
     more_targets: tuple[str, ...] = field(default=())
+    # Open model, early stop (settle.py): the latency cutoffs whose counts each progress line
+    # carries; None when the parent does not watch for a settled verdict.
+    watch_cutoffs_us: tuple[int, ...] | None = None
 
     @property
     def targets(self) -> tuple[str, ...]:
@@ -67,6 +70,7 @@ class RunSpec:
             "seed": self.seed,
             "cpu_affinity": list(self.cpu_affinity),
             "more_targets": list(self.more_targets),
+            "watch_cutoffs_us": None if self.watch_cutoffs_us is None else list(self.watch_cutoffs_us),
         }
 
     @classmethod
@@ -89,6 +93,8 @@ class RunSpec:
             seed=int(data.get("seed", 0)),
             cpu_affinity=tuple(int(c) for c in data.get("cpu_affinity", [])),
             more_targets=tuple(str(t) for t in data.get("more_targets", [])),
+            watch_cutoffs_us=None if data.get("watch_cutoffs_us") is None
+            else tuple(int(c) for c in data["watch_cutoffs_us"]),
         )
 
     def write(self, path: Path) -> None:

@@ -79,6 +79,10 @@ def render_summary(result: Mapping[str, Any]) -> str:
                  f"(busiest process){lag_text}")
     if result.get("cpu_split"):
         lines.append("  cpu         " + cpusplit.describe(result["cpu_split"]))
+    stopped = result.get("stopped_early")
+    if stopped:
+        lines.append(f"  stopped     early, at {stopped.get('at_s')} s of {result.get('duration_s'):g} s: "
+                     f"{stopped.get('because')}; the figures are those measured until then")
     kinds = result.get("errors_by_kind") or {}
     if kinds:
         lines.append("  errors      " + ", ".join(f"{k}: {v}" for k, v in kinds.items()))

@@ -80,9 +80,12 @@ class ThresholdOutcome:
     threshold: Threshold
     actual: float | None
     passed: bool
+    # Why the threshold was settled as missed before the run's end (settle.py), if it was.
+    settled: str | None = None
 
     def to_json(self) -> dict[str, object]:
         t = self.threshold
+        extra: dict[str, object] = {"settled": self.settled} if self.settled else {}
         return {
             "expression": t.source,
             "metric": t.metric,
@@ -91,6 +94,7 @@ class ThresholdOutcome:
             "limit": t.limit,
             "actual": self.actual,
             "passed": self.passed,
+            **extra,
         }
 
 

@@ -195,8 +195,16 @@ def sustains_the_target_rate(ctx: CheckContext) -> Passed:
                                thresholds=thresholds, scenario=path)
         except LoadError as exc:
             raise CannotCheck(f"the load generator could not run: {exc}") from None
-    summary = (f"achieved {result['achieved_rps']:.0f} req/s of {rate:g}; p50 {result['p50_ms']:.1f} ms, "
-               f"p95 {result['p95_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms; errors {result['error_rate']:.2%}")
+    def ms(key: str) -> str:  # None when no request completed before an early stop
+        return "-" if result.get(key) is None else f"{float(result[key]):.1f} ms"
+
+    summary = (f"achieved {result['achieved_rps']:.0f} req/s of {rate:g}; p50 {ms('p50_ms')}, "
+               f"p95 {ms('p95_ms')}, p99 {ms('p99_ms')}; errors {result['error_rate']:.2%}")
+    stopped = result.get("stopped_early")
+    if stopped:
+        # The verdict was settled before the schedule's end (harness/load/settle.py): say so, and why.
+        summary += (f"; the load stopped early, at {stopped['at_s']} s of {duration}, once its verdict could no "
+                    f"longer change: {stopped['because']}")
     # Who had the cores: the app, its databases, the generator, the harness or the machine's others.
     split = result.get("cpu_split")
     per_request = blame.app_cpu_ms_per_request(split or {}, float(result.get("achieved_rps") or 0))
