@@ -93,6 +93,10 @@ class Ticker:
         return max(0.0, self._next - self.clock())
 
 
+# How often the progress thread looks at whether it was closed, whatever it was told.
+RECHECK_S = 1.0
+
+
 class Progress:
     """A `Ticker` on a daemon thread, writing to `stream` (stderr). `begin` a step, `end` it (or
     begin the next); print inside `aside()` while a step is under way."""
@@ -144,7 +148,11 @@ class Progress:
                 line = self.ticker.due()
                 if line is not None:
                     self._show(line)
-                self._cond.wait(self.ticker.wait_s())
+                # Never an unbounded wait: a Ctrl-C that lands in the main thread inside notify_all()
+                # can take this thread off the condition's waiters without waking it, and close()
+                # would then wait for it forever (seen: a harness that never exited after SIGINT).
+                wait = self.ticker.wait_s()
+                self._cond.wait(RECHECK_S if wait is None else min(wait, RECHECK_S))
 
     def _show(self, line: str) -> None:
         try:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -143,3 +144,22 @@ def test_a_long_install_prints_a_periodic_line_in_a_log(tmp_path: Path) -> None:
     first = err.getvalue().splitlines()[0]
     assert first == f"  … installing: {command} (0s so far)", err.getvalue()
     assert "\r" not in err.getvalue() and "\033" not in err.getvalue(), "plain lines in a log"
+
+
+def test_close_returns_when_a_ctrl_c_lost_the_progress_threads_wakeup() -> None:
+    """A KeyboardInterrupt in the main thread inside Condition.notify_all() can take the waiting
+    progress thread off the waiters without waking it: close() must still end (it did not: a
+    harness hung after SIGINT). Simulated by taking the waiter off by hand."""
+    progress = Progress(io.StringIO(), live=False)
+    progress.begin("step")
+    progress.end()  # no step: the thread waits with no deadline of its own
+    deadline = time.monotonic() + 30
+    while not progress._cond._waiters and time.monotonic() < deadline:  # type: ignore[attr-defined]
+        time.sleep(0.01)
+    assert progress._cond._waiters, "the progress thread waits on its condition"  # type: ignore[attr-defined]
+    with progress._cond:
+        progress._cond._waiters.clear()  # type: ignore[attr-defined]  # what the interrupted notify leaves
+    closer = threading.Thread(target=progress.close, daemon=True)
+    closer.start()
+    closer.join(30)
+    assert not closer.is_alive(), "close() waited for a thread that is never woken"
