@@ -66,3 +66,19 @@ def test_a_gap_of_the_medians_that_few_pairs_show_is_not_told_apart() -> None:
     assert abs(verdict.gap_s) >= verdict.hashing_s / 2 and abs(verdict.gap_s) > verdict.spread_s
     assert verdict.agreeing == 6 and not verdict.tells_apart
     assert "the same way in 6 of 8 pairs" in verdict.describe()
+
+
+def test_a_hash_skipped_on_a_busy_machine_is_told_apart_though_the_hashes_spread_widely() -> None:
+    # Seen in a full run: the hashing kind's times spread past the gap of the medians (a busy
+    # machine), so the spread rule alone let the leak pass; no unknown-account login came near any
+    # wrong-password one.
+    verdict = judge_timing(unknown=[0.003, 0.004, 0.003, 0.006, 0.002, 0.005, 0.004, 0.003],
+                           wrong=[0.045, 0.19, 0.05, 0.21, 0.048, 0.17, 0.06, 0.2], successful=[0.06, 0.07])
+    assert verdict.spread_s > abs(verdict.gap_s), "the spread rule alone would not tell them apart"
+    assert verdict.separated and verdict.tells_apart
+
+
+def test_overlapping_samples_with_a_wide_spread_are_not_told_apart() -> None:
+    verdict = judge_timing(unknown=[0.003, 0.004, 0.06, 0.006, 0.002, 0.005, 0.004, 0.003],
+                           wrong=[0.045, 0.19, 0.05, 0.21, 0.048, 0.17, 0.06, 0.2], successful=[0.06, 0.07])
+    assert not verdict.separated and not verdict.tells_apart
