@@ -153,6 +153,9 @@ class AppRunner:
         self._test_run: TestRun | None = None
         self._repeat_run: TestRun | None = None
         self._bug_runs: dict[str, BugRun] = {}
+        # Whether a check after the one running talks to the app: the session keeps it true for
+        # every check but those after which none does (restart_if_needed).
+        self.needed_later = True
         self.base_url = f"http://127.0.0.1:{app_env.port}"
         self.instance_urls = [f"http://127.0.0.1:{port}" for port in app_env.ports]
 
@@ -536,6 +539,15 @@ class AppRunner:
             self._starter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="app-restart")
         self._starter.submit(self.start).result()
         return self.wait_ready()
+
+    def restart_if_needed(self) -> float | None:
+        """restart(), for a check that stopped the app and is done with it: None, and the app left
+        stopped, when no check after this one talks to it (the run's end would only stop it again:
+        a JVM started for nothing is seconds of CPU)."""
+        if self.needed_later:
+            return self.restart()
+        self._stop_instances()
+        return None
 
     def _start_processes(self) -> dict[str, str]:
         """The lab's named processes, each started and ready before the app; the app's <NAME>_URL for each."""

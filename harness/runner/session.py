@@ -155,7 +155,8 @@ class Session:
         self.reaper.start()
         try:
             ctx = self._prepare(result, [p.spec for p in planned])
-            for item in planned:
+            for index, item in enumerate(planned):
+                self._app_needed_after(planned, index, more_rounds=request.repeat > 1)
                 self.reporter.check_started(item.spec.id, item.spec.title)
                 check = run_check(item, ctx, debug=request.debug)
                 result.checks.append(check)
@@ -194,7 +195,8 @@ class Session:
         started = time.monotonic()
         first = {c.id: c for c in result.checks}
         changed = 0
-        for item in planned:
+        for index, item in enumerate(planned):
+            self._app_needed_after(planned, index, more_rounds=number < self.request.repeat)
             again = run_check(item, ctx, debug=self.request.debug)
             before = first[item.spec.id]
             if again.status is not before.status:
@@ -206,6 +208,11 @@ class Session:
         seconds = time.monotonic() - started
         result.timings["rounds_again"] = result.timings.get("rounds_again", 0.0) + seconds  # what --repeat costs
         self.reporter.phase_done(f"round {number} of {self.request.repeat}: {verdicts}", seconds)
+
+    def _app_needed_after(self, planned: list[Planned], index: int, *, more_rounds: bool) -> None:
+        """Tell the app whether a check after planned[index] talks to it (restart_if_needed)."""
+        if self.app is not None:
+            self.app.needed_later = more_rounds or any(p.spec.needs_app for p in planned[index + 1:])
 
     def prepare(self, result: RunResult, planned: Sequence[CheckSpec]) -> CheckContext:
         """Services up, the app installed, migrated and started, as run() does before its checks:

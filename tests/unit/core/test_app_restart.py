@@ -86,3 +86,35 @@ def test_an_app_restarted_from_a_checks_thread_outlives_the_thread(tmp_path: Pat
     finally:
         runner.stop()
         reaper.close()
+
+
+def test_restart_if_needed_starts_the_app_only_for_a_later_check(tmp_path: Path) -> None:
+    """micro.shutdown.graceful ends with the app stopped: it is started again only when a check
+    after it talks to the app (the session's needed_later); else it stays stopped, nothing new runs."""
+    (tmp_path / "server.py").write_text(SERVER)
+    config = parse_config(tmp_path, {"track": "node", "app": {"start": f"{sys.executable} server.py",
+                                                               "health": "/health"}}, "harness.toml")
+    port = free_port()
+    reaper = Reaper()
+    runner = AppRunner(config, workdir=tmp_path, app_env=AppEnvironment(port=port, service_urls={}),
+                       reaper=reaper, progress=lambda _message: None)
+    try:
+        runner.start()
+        runner.wait_ready()
+        first = httpx.get(f"http://127.0.0.1:{port}/health").text
+        assert runner.needed_later, "needed unless the session says otherwise"
+        seconds = runner.restart_if_needed()
+        assert seconds is not None and runner.alive()
+        assert httpx.get(f"http://127.0.0.1:{port}/health").text != first, "a new process answers"
+        runner.needed_later = False
+        assert runner.restart_if_needed() is None
+        assert not runner.alive()
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/health", timeout=2.0)
+        except httpx.ConnectError:
+            pass
+        else:
+            raise AssertionError("nothing answers on the app's port once it is left stopped")
+    finally:
+        runner.stop()
+        reaper.close()
