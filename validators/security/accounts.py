@@ -35,6 +35,7 @@ from harness.registry import CheckContext, check
 
 from ..shelf import values
 from .account_setup import LOGIN, Account, Accounts
+from .stack_hint import in_stack
 
 CHECK_ID = "security.accounts.no_enumeration"
 # Failed logins per known account: below Shelf's limit of 10 per account a minute
@@ -47,14 +48,19 @@ AGREEING_SHARE = 0.85
 VOLATILE_KEYS = frozenset({"instance", "request_id", "requestid", "trace_id", "traceid", "timestamp", "time", "path"})
 FIX = ("Answer an unknown e-mail exactly as a wrong password: the same status (401), the same body and "
        "message (\"email or password is wrong\"), and the same work: compare the password against a "
-       "dummy hash made once at start-up (bcrypt.compare(password, DUMMY_HASH)) when no account has "
-       "that address.")
+       "dummy hash made once at start-up")
+FIX_NODE = "(bcrypt.compare(password, DUMMY_HASH)) when no account has that address."
+FIX_JAVA = "(passwordEncoder.matches(password, DUMMY_HASH)) when no account has that address."
 
 
 @dataclass(frozen=True)
 class Timed:
     response: httpx.Response
     seconds: float
+
+
+def _fix(ctx: CheckContext) -> str:
+    return in_stack(ctx, FIX, node=FIX_NODE, java=FIX_JAVA)
 
 
 def _login(ctx: CheckContext, email: str, password: str) -> Timed:
@@ -189,7 +195,8 @@ def login_does_not_reveal_which_accounts_exist(ctx: CheckContext) -> None:
             expected="the same status, body and message for an unknown e-mail and a wrong password",
             actual=f"unknown e-mail: {describe(first_unknown.response)}\n"
                    f"wrong password: {describe(first_wrong.response)}",
-            hint=FIX, reproduce=f"{curl_for(first_unknown.response.request)}\n{curl_for(first_wrong.response.request)}")
+            hint=_fix(ctx),
+            reproduce=f"{curl_for(first_unknown.response.request)}\n{curl_for(first_wrong.response.request)}")
     firsts = Firsts(first_wrong, known[0].email, first_unknown, nobody)
     wrong_s, unknown_s = _sample(ctx, accounts, known, firsts)
     timing = judge_timing(unknown_s, wrong_s, successful)
@@ -206,7 +213,7 @@ def login_does_not_reveal_which_accounts_exist(ctx: CheckContext) -> None:
             f"POST {LOGIN} tells registered e-mail addresses from unknown ones by its timing: {faster} "
             f"({abs(timing.gap_s) * 1000:.0f} ms apart in the median, over {len(wrong_s)} attempts of each)",
             expected="the same work for both: a password comparison against a dummy hash when the e-mail is unknown",
-            actual=timing.describe(), hint=FIX,
+            actual=timing.describe(), hint=_fix(ctx),
             reproduce=f"time {curl_for(first_unknown.response.request)}\ntime {curl_for(first_wrong.response.request)}",
             evidence=timing.describe())
 
@@ -250,5 +257,5 @@ def _sample(ctx: CheckContext, accounts: Accounts, known: list[Account], firsts:
                         f"POST {LOGIN} answers the same kind of failed login differently from one attempt to "
                         f"the next: {problem}",
                         expected="401 with one body for every failed login", actual=describe(timed.response),
-                        hint=FIX, reproduce=curl_for(timed.response.request))
+                        hint=_fix(ctx), reproduce=curl_for(timed.response.request))
     return wrong_s, unknown_s

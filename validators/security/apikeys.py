@@ -24,15 +24,23 @@ from harness.registry import CheckContext, check
 from .account_setup import ME, Accounts, Tokens, bearer
 from .credentials import rows_mentioning
 from .jwt import _confirmed
+from .stack_hint import in_stack
 
 KEYS = "/v1/me/api-keys"
 # Judged this far on either side of the grace period's end: well above the Date header's
 # second of resolution and the request's own time.
 MARGIN_S = 120
 HINT = ("Store sha256(key) with its owner, an expires_at (NULL while current) and a revoked_at; rotate = a new "
-        "key, and expires_at = now + the grace period on the old one; authenticate with `WHERE key_hash = $1 AND "
-        "revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)`, $2 the app's clock (new Date()), not "
-        "the database's now().")
+        "key, and expires_at = now + the grace period on the old one; authenticate with")
+HINT_NODE = ("`WHERE key_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)`, $2 the app's "
+             "clock (new Date()), not the database's now().")
+HINT_JAVA = ("`WHERE key_hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)`, the second ? "
+             "the app's clock (Instant.now()), not the database's now(), in a filter before "
+             "BearerTokenAuthenticationFilter.")
+
+
+def _hint(ctx: CheckContext) -> str:
+    return in_stack(ctx, HINT, node=HINT_NODE, java=HINT_JAVA)
 
 
 def _key(ctx: CheckContext, response: httpx.Response, what: str) -> tuple[str, str]:
@@ -41,7 +49,7 @@ def _key(ctx: CheckContext, response: httpx.Response, what: str) -> tuple[str, s
     key_id, key = body.get("id"), body.get("key")
     if key_id is None or not isinstance(key, str) or len(key) < 22:
         raise expect.fail(response, f"{what}: the answer needs an id and a key of 128+ random bits",
-                          expected='{"id": ..., "key": "<22+ characters>"}', hint=HINT)
+                          expected='{"id": ..., "key": "<22+ characters>"}', hint=_hint(ctx))
     return str(key_id), key
 
 
@@ -53,13 +61,13 @@ def _works(ctx: CheckContext, key: str, owner: str, message: str) -> None:
     response = _as(ctx, key)
     body: Any = response.json() if response.status_code == 200 else None
     if not isinstance(body, dict) or str(body.get("id")) != owner:
-        raise Failure(message, expected=f"200, the member {owner}", actual=describe(response), hint=HINT,
+        raise Failure(message, expected=f"200, the member {owner}", actual=describe(response), hint=_hint(ctx),
                       reproduce=curl_for(response.request))
 
 
-def _refused(response: httpx.Response, message: str) -> None:
+def _refused(ctx: CheckContext, response: httpx.Response, message: str) -> None:
     if response.is_success or response.status_code >= 500:
-        raise Failure(message, expected="401", actual=describe(response), hint=HINT,
+        raise Failure(message, expected="401", actual=describe(response), hint=_hint(ctx),
                       reproduce=curl_for(response.request))
 
 
@@ -79,11 +87,11 @@ def api_keys_rotate_and_revoke(ctx: CheckContext) -> None:
                        f"POST {KEYS}")
     _works(ctx, old, account.id, "a new API key does not authenticate GET /v1/me (X-API-Key)")
     near_miss = old[:-1] + ("A" if old[-1] != "A" else "B")
-    _refused(_as(ctx, near_miss), "a key that differs from a real one in its last character was accepted")
+    _refused(ctx, _as(ctx, near_miss), "a key that differs from a real one in its last character was accepted")
     rotated = ctx.http.post(f"{KEYS}/{old_id}/rotate", headers=bearer(tokens.access))
     new_id, new = _key(ctx, rotated, f"POST {KEYS}/{{id}}/rotate")
     if new == old or new_id == old_id:
-        raise Failure("rotating returned the same key", expected="a new key and id", actual=new, hint=HINT,
+        raise Failure("rotating returned the same key", expected="a new key and id", actual=new, hint=_hint(ctx),
                       reproduce=curl_for(rotated.request))
     _works(ctx, new, account.id, "the rotated (new) key does not authenticate")
     _works(ctx, old, account.id, "right after rotation the old key no longer works: clients need the grace "
@@ -93,7 +101,7 @@ def api_keys_rotate_and_revoke(ctx: CheckContext) -> None:
         table, row = stored[0]
         raise Failure(f"API keys are stored as they are, in {table}: whoever reads the table can use them",
                       expected="only a hash of each key (sha256)", actual=f"{table} row: {str(row)[:200]}",
-                      hint=HINT, reproduce=f"psql \"$DATABASE_URL\" -c 'SELECT * FROM {table}'")
+                      hint=_hint(ctx), reproduce=f"psql \"$DATABASE_URL\" -c 'SELECT * FROM {table}'")
     _grace(ctx, grace, old, new, account.id)
     _revoke(ctx, tokens, new_id, new)
 
@@ -109,7 +117,7 @@ def _grace(ctx: CheckContext, grace: int, old: str, new: str, owner: str) -> Non
         after = grace + MARGIN_S
         clock.shift(after - before)  # shift() is cumulative
         late = _confirmed(ctx, after, lambda: _as(ctx, old))
-        _refused(late, f"the old key still works {after} s after the rotation: the grace period ({grace} s) "
+        _refused(ctx, late, f"the old key still works {after} s after the rotation: the grace period ({grace} s) "
                        "never ends")
         _works(ctx, new, owner, f"the new key stopped working {after} s after it was issued")
     finally:
@@ -119,4 +127,4 @@ def _grace(ctx: CheckContext, grace: int, old: str, new: str, owner: str) -> Non
 def _revoke(ctx: CheckContext, tokens: Tokens, key_id: str, key: str) -> None:
     response = ctx.http.delete(f"{KEYS}/{key_id}", headers=bearer(tokens.access))
     expect.status(response, 204, what=f"DELETE {KEYS}/{{id}}", hint="Revoke the key and answer 204.")
-    _refused(_as(ctx, key), "a revoked API key still works: revocation must end it at once, no grace")
+    _refused(ctx, _as(ctx, key), "a revoked API key still works: revocation must end it at once, no grace")

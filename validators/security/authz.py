@@ -22,6 +22,7 @@ from ..shelf.api import ShelfApi
 from ..shelf.refused import setup_failure
 from . import jwt_tools
 from .account_setup import Account, Accounts, Tokens, bearer, stored_role
+from .stack_hint import in_stack
 
 
 def scalars(value: Any) -> Iterator[str]:
@@ -94,8 +95,10 @@ def members_only_reach_their_own_loans(ctx: CheckContext) -> None:
         raise Failure(
             f"member B read member A's loans: GET {path} with B's token {problem} (BOLA)",
             expected="403 (or 404) without A's data", actual=describe(response),
-            hint="Compare the id in the path with the caller's: if (req.user.role !== 'admin' && "
-                 "req.user.id !== req.params.id) answer 403.",
+            hint=in_stack(ctx, "Compare the id in the path with the caller's:",
+                          node="if (req.user.role !== 'admin' && req.user.id !== req.params.id) answer 403.",
+                          java="unless the caller has ROLE_ADMIN or authentication.getName() equals the path's id, "
+                               "answer 403."),
             reproduce=curl_for(response.request))
     response = ctx.http.post(f"/v1/loans/{loan_id}/return", headers=bearer(other_tokens.access))
     if response.is_success:
@@ -135,8 +138,11 @@ def only_admins_change_the_catalog(ctx: CheckContext) -> None:
                 f"a member (not an admin) called {what}: it answered {response.status_code}"
                 + (" and did it (BFLA)" if response.is_success else ""),
                 expected="403 Forbidden", actual=describe(response), reproduce=curl_for(response.request),
-                hint="Put an admin guard on every catalog write: router.delete('/:id', requireAdmin, ...), "
-                     "where requireAdmin answers 403 unless req.user.role === 'admin'.")
+                hint=in_stack(ctx, "Put an admin guard on every catalog write:",
+                              node="router.delete('/:id', requireAdmin, ...), where requireAdmin answers 403 unless "
+                                   "req.user.role === 'admin'.",
+                              java="requestMatchers(HttpMethod.DELETE, \"/v1/books/**\").hasRole(\"ADMIN\") (and "
+                                   "POST, PATCH) before the rules that only ask for an account."))
     for label, headers in (("without a token", {}), ("with a garbage token", bearer("garbage"))):
         response = attempts[0][1](headers)
         expect.status(response, 401, what=f"POST /v1/authors {label}",
@@ -169,8 +175,9 @@ def register_ignores_privilege_fields(ctx: CheckContext) -> None:
     accounts.register()  # plain registration works: a 4xx below is a decision, not a broken route
     email, password = accounts.new_email("escalate"), accounts.new_password()
     response = accounts.register_raw({"email": email, "password": password, "name": "Mallory", **ESCALATION})
-    hint = ("Build the row from the fields you accept (email, password, name) and set role = 'member' "
-            "yourself; never spread req.body into the INSERT.")
+    hint = in_stack(ctx, "Build the row from the fields you accept (email, password, name) and set role = 'member' "
+                    "yourself;", node="never spread req.body into the INSERT.",
+                    java="bind the body to a record without a role field, never to the entity.")
     if response.status_code >= 500:
         raise expect.fail(response, "register with extra fields crashed the app",
                           expected="201 as a member, or 422", hint=hint)

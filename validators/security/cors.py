@@ -19,13 +19,19 @@ from harness.params import Param
 from harness.registry import CheckContext, check
 
 from .account_setup import ME
+from .stack_hint import in_stack
 
 ALLOWED = "https://app.shelf.test"
 PATHS = ("/v1/books", ME)
 PREFLIGHT_METHOD = "DELETE"
 PREFLIGHT_HEADERS = "authorization, content-type"
-FIX = ("Grant exactly one origin: cors({ origin: (origin, cb) => cb(null, origin === 'https://app.shelf.test'), "
-       "credentials: true }). Never origin: true (it reflects every origin) and never '*' with credentials.")
+FIX = "Grant exactly one origin:"
+FIX_NODE = ("cors({ origin: (origin, cb) => cb(null, origin === 'https://app.shelf.test'), credentials: true }). "
+            "Never origin: true (it reflects every origin) and never '*' with credentials.")
+FIX_JAVA = ("a CorsConfigurationSource whose CorsConfiguration has "
+            "setAllowedOrigins(List.of(\"https://app.shelf.test\")) and setAllowCredentials(true), with .cors(...) in "
+            "the filter chain. Never setAllowedOriginPatterns(\"*\") (it echoes back every origin) and never '*' "
+            "with credentials.")
 
 
 def lookalikes(allowed: str) -> list[str]:
@@ -93,9 +99,9 @@ def _probe(ctx: CheckContext, path: str, origin: str, preflight: bool) -> httpx.
     return ctx.http.get(path, headers={"origin": origin})
 
 
-def _fail(response: httpx.Response, message: str, expected: str) -> Failure:
+def _fail(ctx: CheckContext, response: httpx.Response, message: str, expected: str) -> Failure:
     return Failure(message, expected=expected, actual=describe(response) + _cors_headers(response),
-                   hint=FIX, reproduce=curl_for(response.request))
+                   hint=in_stack(ctx, FIX, node=FIX_NODE, java=FIX_JAVA), reproduce=curl_for(response.request))
 
 
 def _cors_headers(response: httpx.Response) -> str:
@@ -120,12 +126,12 @@ def only_the_shelf_origin_is_granted(ctx: CheckContext) -> None:
         response = _probe(ctx, path, allowed, preflight=False)
         problem = granted_problem(allowed, response.headers)
         if problem:
-            raise _fail(response, f"GET {path} from {allowed}: {problem}",
+            raise _fail(ctx, response, f"GET {path} from {allowed}: {problem}",
                         expected=f"Access-Control-Allow-Origin: {allowed} and Vary: Origin")
     response = _probe(ctx, "/v1/books", allowed, preflight=True)
     problem = granted_problem(allowed, response.headers) or preflight_problem(response.headers)
     if problem or response.status_code >= 400:
-        raise _fail(response, f"the preflight from {allowed} is not granted: "
+        raise _fail(ctx, response, f"the preflight from {allowed} is not granted: "
                     f"{problem or f'it answered {response.status_code}'}",
                     expected=f"2xx with Access-Control-Allow-Origin: {allowed}, Allow-Methods including "
                              f"{PREFLIGHT_METHOD}, Allow-Headers including Authorization")
@@ -136,5 +142,5 @@ def only_the_shelf_origin_is_granted(ctx: CheckContext) -> None:
                 problem = refused_problem(origin, response.headers)
                 if problem:
                     kind = "a preflight (OPTIONS)" if preflight else "GET"
-                    raise _fail(response, f"{kind} {path} from {origin}: {problem}",
+                    raise _fail(ctx, response, f"{kind} {path} from {origin}: {problem}",
                                 expected=f"no Access-Control-Allow-Origin for {origin} (only {allowed} is granted)")

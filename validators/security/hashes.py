@@ -73,7 +73,9 @@ SPRING = re.compile(r"^\{([A-Za-z0-9@_.\-]+)\}(.*)$", re.DOTALL)
 SPRING_SCRYPT = re.compile(r"^\$([0-9a-f]+)\$([A-Za-z0-9+/=]+)\$([A-Za-z0-9+/=]+)$")
 HEX = re.compile(r"^[0-9a-fA-F]+$")
 
-FIX = "Hash passwords with bcrypt (cost >= 10) or argon2id, e.g. await bcrypt.hash(password, 12)."
+FIX = "Hash passwords with bcrypt (cost >= 10) or argon2id, e.g."
+FIX_NODE = "await bcrypt.hash(password, 12)."
+FIX_JAVA = "new BCryptPasswordEncoder(12).encode(password), or Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8()."
 
 
 # -- classification -------------------------------------------------------------------

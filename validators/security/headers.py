@@ -19,11 +19,15 @@ from harness.outcomes import Failure
 from harness.registry import CheckContext, check
 
 from .account_setup import LOGIN, ME, Accounts
+from .stack_hint import in_stack
 
 GOOD_REFERRER = {"no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin"}
 KNOWN_REFERRER = GOOD_REFERRER | {"no-referrer-when-downgrade", "origin", "origin-when-cross-origin", "unsafe-url"}
-FIX = ("Add the Helmet middleware before your routes (app.use(helmet())): it sets nosniff, framing protection, "
-       "Referrer-Policy and a CSP, and removes X-Powered-By.")
+FIX_NODE = ("the Helmet middleware before your routes (app.use(helmet())): it sets nosniff, framing protection, "
+            "Referrer-Policy and a CSP, and removes X-Powered-By.")
+FIX_JAVA = ("a Referrer-Policy and a CSP to Spring Security's default headers (nosniff, X-Frame-Options): "
+            ".headers(h -> h.referrerPolicy(r -> r.policy(ReferrerPolicy.NO_REFERRER)).contentSecurityPolicy(c -> "
+            "c.policyDirectives(\"default-src 'none'; frame-ancestors 'none'\"))); never .headers(h -> h.disable()).")
 
 
 def _directives(csp: str | None) -> dict[str, str]:
@@ -102,7 +106,8 @@ def security_headers_are_set(ctx: CheckContext) -> None:
                 expected="X-Content-Type-Options: nosniff, X-Frame-Options or CSP frame-ancestors, "
                          "Referrer-Policy: no-referrer, no X-Powered-By",
                 actual=describe(response) + "\n" + "\n".join(f"- {p}" for p in problems),
-                hint=FIX, reproduce=curl_for(response.request),
+                hint=in_stack(ctx, "Add", node=FIX_NODE, java=FIX_JAVA),
+                reproduce=curl_for(response.request),
             )
     accounts = Accounts(ctx)
     response = accounts.login(accounts.register()).response
@@ -112,5 +117,7 @@ def security_headers_are_set(ctx: CheckContext) -> None:
             f"POST {LOGIN} returns tokens that a cache may keep: {problem}",
             expected="Cache-Control: no-store on answers that carry tokens (RFC 6749 §5.1)",
             actual=describe(response), reproduce=curl_for(response.request),
-            hint="Set res.set('Cache-Control', 'no-store') on the auth routes (login, refresh).",
+            hint=in_stack(ctx, "Set", node="res.set('Cache-Control', 'no-store') on the auth routes (login, refresh).",
+                          java="Cache-Control: no-store on the answers of login and refresh: "
+                               "ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(tokens)."),
         )

@@ -22,13 +22,17 @@ from harness.registry import CheckContext, check
 from ..shelf import values
 from ..shelf.api import ShelfApi
 from .account_setup import ME, Account, Accounts, bearer
+from .stack_hint import in_stack
 
 SQL_PAYLOADS = ("'", "' OR '1'='1", "' OR '1'='1' --", "x' OR 1=1--", '") OR ("1"="1', "'; SELECT pg_sleep(2)--")
 IMG = "<img src=x onerror=alert(1)>"
 SCRIPT = "<script>alert(1)</script>"
 INJECTED = re.compile(r"\bor\b|--|pg_sleep|\bunion\b|;|/\*", re.IGNORECASE)
-SQL_FIX = ("Look the account up with a bound parameter: pool.query('SELECT ... FROM members WHERE email = $1', "
-           "[email]); never build SQL from the request with + or a template literal.")
+SQL_FIX = "Look the account up with a bound parameter:"
+SQL_FIX_NODE = ("pool.query('SELECT ... FROM members WHERE email = $1', [email]); never build SQL from the request "
+                "with + or a template literal.")
+SQL_FIX_JAVA = ("a Spring Data method (findByEmailIgnoreCase(email)), or a query with :email bound by "
+                "setParameter; never build SQL or JPQL from the request with +.")
 
 
 def is_json(response: httpx.Response) -> bool:
@@ -59,7 +63,8 @@ def _sql_probes(ctx: CheckContext, accounts: Accounts) -> None:
         if problem:
             raise Failure(f"SQL injection through the login's {where}: {problem}",
                           expected="401, and the same statements as an ordinary failed login",
-                          actual=describe(response), hint=SQL_FIX, reproduce=curl_for(response.request))
+                          actual=describe(response), hint=in_stack(ctx, SQL_FIX, node=SQL_FIX_NODE, java=SQL_FIX_JAVA),
+                          reproduce=curl_for(response.request))
 
 
 def _stored(ctx: CheckContext, response: httpx.Response, read: str) -> list[httpx.Response]:
@@ -101,8 +106,11 @@ def _xss_probes(ctx: CheckContext, accounts: Accounts) -> None:
                 f"{response.headers.get('content-type') or 'an untyped body'}: a browser would run it",
                 expected="application/json (or problem+json) for every answer that carries user input",
                 actual=describe(response), reproduce=curl_for(response.request),
-                hint="Answer with res.json(...) (or res.type('application/problem+json').json(...)); never "
-                     "send user input in text/html, and escape it in any HTML you do serve.")
+                hint=in_stack(ctx, "Answer with", node="res.json(...) (or res.type('application/problem+json')"
+                              ".json(...)); never send user input in text/html, and escape it in any HTML you do "
+                              "serve.",
+                              java="a @RestController's records (or a ProblemDetail) as JSON; never send user input "
+                                   "in text/html, and escape it in any HTML you do serve."))
 
 
 @check("security.injection.harmless", points=2, services={"postgres"}, timeout_s=120)

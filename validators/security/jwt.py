@@ -29,17 +29,36 @@ from harness.registry import CheckContext, check
 from . import jwt_tools
 from .account_setup import LOGOUT, ME, REFRESH, Account, Accounts, Tokens, bearer, tokens_from
 from .credentials import rows_mentioning
+from .stack_hint import in_stack
 
 KEY_PATHS = ("/.well-known/jwks.json", "/jwks.json", "/v1/auth/jwks", "/v1/auth/jwks.json",
              "/.well-known/openid-configuration", "/v1/auth/public-key", "/.well-known/public.pem")
 ATTACKER_KEY = b"harness-attacker-key-0123456789abcdef"
-VERIFY_FIX = ("Verify every token with jwt.verify(token, secret, { algorithms: ['HS256'] }) in one middleware used "
-              "by every protected route; never jwt.decode(), which reads a token without checking it.")
+VERIFY_FIX = "Verify every token with"
+VERIFY_FIX_NODE = ("jwt.verify(token, secret, { algorithms: ['HS256'] }) in one middleware used by every protected "
+                   "route; never jwt.decode(), which reads a token without checking it.")
+VERIFY_FIX_JAVA = ("one JwtDecoder, NimbusJwtDecoder.withSecretKey(key).macAlgorithm(MacAlgorithm.HS256), in "
+                   "oauth2ResourceServer().jwt() for every protected route; never JWTParser.parse() alone, which "
+                   "reads a token without checking it.")
 GRACE_S = 120  # past exp: beyond any clock tolerance an app may allow
 NO_EXP_SHIFT_S = 2 * 3600
 SETTLE_S = 5.0
-EXPIRY_FIX = ("Verify tokens with jwt.verify(token, secret, { algorithms: ['HS256'] }) and no ignoreExpiration / "
-       "ignoreNotBefore: it refuses a token after exp and before nbf.")
+EXPIRY_FIX = "Verify tokens with"
+EXPIRY_FIX_NODE = ("jwt.verify(token, secret, { algorithms: ['HS256'] }) and no ignoreExpiration / ignoreNotBefore: "
+                   "it refuses a token after exp and before nbf.")
+EXPIRY_FIX_JAVA = ("a NimbusJwtDecoder that keeps JwtValidators.createDefault(): it refuses a token after exp and "
+                   "before nbf. setJwtValidator(yours) replaces it: pass new DelegatingOAuth2TokenValidator<>("
+                   "JwtValidators.createDefault(), yours).")
+# How a learner starts the app under faketime, for the expiry check's reproduce line.
+START = {"node": "node src/server.js", "java": "java -jar target/shelf.jar"}
+
+
+def _verify_fix(ctx: CheckContext) -> str:
+    return in_stack(ctx, VERIFY_FIX, node=VERIFY_FIX_NODE, java=VERIFY_FIX_JAVA)
+
+
+def _expiry_fix(ctx: CheckContext) -> str:
+    return in_stack(ctx, EXPIRY_FIX, node=EXPIRY_FIX_NODE, java=EXPIRY_FIX_JAVA)
 
 
 def _jwt(tokens: Tokens) -> jwt_tools.Jwt:
@@ -135,7 +154,9 @@ def forged_tokens_are_rejected(ctx: CheckContext) -> None:
             f"the token's HMAC secret is {secret!r}: anyone can sign an admin token with it",
             expected="a random secret of at least 32 bytes (RFC 8725 §3.5), from the environment",
             actual=f"{token.alg} token signed with {secret!r}", reproduce=curl_for(tokens.response.request),
-            hint="Generate the secret (crypto.randomBytes(32)) and read it from JWT_SECRET; never commit it.")
+            hint=in_stack(ctx, "Generate the secret", node="(crypto.randomBytes(32)) and read it from JWT_SECRET; "
+                          "never commit it.", java="(32 bytes of SecureRandom) and read it from JWT_SECRET; never "
+                          "commit it."))
     for name, forged in _forgeries(ctx, token, victim):
         for method, path, body in routes:
             response = ctx.http.request(method, path, json=body, headers=bearer(forged))
@@ -144,7 +165,8 @@ def forged_tokens_are_rejected(ctx: CheckContext) -> None:
                 raise Failure(
                     f"a forged access token was {verdict}: {name}, on {method} {path}",
                     expected="401 for any token whose signature does not verify with the server's key and algorithm",
-                    actual=describe(response), hint=VERIFY_FIX, reproduce=curl_for(response.request))
+                    actual=describe(response), hint=_verify_fix(ctx),
+                    reproduce=curl_for(response.request))
 
 
 def _app_time(response: httpx.Response) -> float | None:
@@ -171,9 +193,11 @@ def access_tokens_are_short_lived(ctx: CheckContext) -> None:
     for what, pair in (("login", tokens), ("refresh", tokens_from(refreshed, what=f"POST {REFRESH}"))):
         claims = _jwt(pair).payload
         life = jwt_tools.lifetime_s(claims, _app_time(pair.response) or time.time())
-        fix = (f"Sign access tokens with an expiry of at most {int(max_s)} seconds: "
-               f"jwt.sign(claims, secret, {{ algorithm: 'HS256', expiresIn: {int(max_s)} }}); the refresh "
-               "token keeps the session going.")
+        fix = in_stack(ctx, f"Sign access tokens with an expiry of at most {int(max_s)} seconds:",
+                       node=f"jwt.sign(claims, secret, {{ algorithm: 'HS256', expiresIn: {int(max_s)} }}); the "
+                            "refresh token keeps the session going.",
+                       java=f"JwtClaimsSet.builder().expiresAt(now.plusSeconds({int(max_s)})); the refresh token "
+                            "keeps the session going.")
         if life is None:
             raise Failure(f"the {what} access token has no exp claim: it never expires",
                           expected=f"exp at most {int(max_s)} s after iat", actual=f"claims: {claims}",
@@ -246,7 +270,8 @@ def refresh_tokens_rotate_and_reuse_revokes(ctx: CheckContext) -> None:
     if len(first.refresh) < 22:
         raise Failure(f"the refresh token is short enough to guess ({len(first.refresh)} characters)",
                       expected="at least 128 random bits (22+ base64url characters)", actual=first.refresh,
-                      hint="crypto.randomBytes(32).toString('base64url')",
+                      hint=ctx.hint("crypto.randomBytes(32).toString('base64url')", java="in Java: 32 bytes of "
+                                    "SecureRandom, then Base64.getUrlEncoder().withoutPadding()."),
                       reproduce=curl_for(first.response.request))
 
 
@@ -313,8 +338,9 @@ def expired_tokens_are_rejected(ctx: CheckContext) -> None:
             raise Failure(
                 f"an expired access token was {'accepted' if late.is_success else 'answered with a crash'}: "
                 f"the app's clock was moved {cause}",
-                expected="401 once the token is past its exp", actual=describe(late), hint=EXPIRY_FIX,
-                reproduce=f"faketime '+{shift:.0f}s' node src/server.js, then: {curl_for(late.request)}")
+                expected="401 once the token is past its exp", actual=describe(late), hint=_expiry_fix(ctx),
+                reproduce=f"faketime '+{shift:.0f}s' {START.get(ctx.track, START['node'])}, then: "
+                          f"{curl_for(late.request)}")
         # The refusal above was only possible with the app's clock moved: the login below is
         # issued at the shifted time without waiting for the Date header.
         early = accounts.login(account)
@@ -328,7 +354,7 @@ def expired_tokens_are_rejected(ctx: CheckContext) -> None:
         if response.is_success:
             raise Failure(
                 f"a token that is not valid yet was accepted: issued with the app's clock {shift:.0f} s ahead, its "
-                "nbf is in the future", expected="401 before nbf", actual=describe(response), hint=EXPIRY_FIX,
+                "nbf is in the future", expected="401 before nbf", actual=describe(response), hint=_expiry_fix(ctx),
                 reproduce=curl_for(response.request))
     finally:
         clock.reset()

@@ -20,11 +20,14 @@ from harness.params import Param
 from harness.registry import CheckContext, check
 
 from .account_setup import LOGIN, Accounts
+from .stack_hint import in_stack
 
 MAX_RETRY_AFTER_S = 3600
-FIX = ("Count failed logins per account and peer (the socket address, never X-Forwarded-For): "
-       "express-rate-limit with keyGenerator: (req) => `${email}|${req.socket.remoteAddress}`, "
-       "skipSuccessfulRequests: true, limit: 10, windowMs: 60_000; it sends 429 with Retry-After.")
+FIX = "Count failed logins per account and peer (the socket address, never X-Forwarded-For):"
+FIX_NODE = ("express-rate-limit with keyGenerator: (req) => `${email}|${req.socket.remoteAddress}`, "
+            "skipSuccessfulRequests: true, limit: 10, windowMs: 60_000; it sends 429 with Retry-After.")
+FIX_JAVA = ("the failure times per email + \"|\" + request.getRemoteAddr() (Tomcat reads X-Forwarded-For only with "
+            "server.forward-headers-strategy, behind a proxy you run), 10 within a minute, then 429 with Retry-After.")
 
 
 def retry_after_problem(value: str | None, now: float) -> str | None:
@@ -64,6 +67,7 @@ def failed_logins_are_rate_limited(ctx: CheckContext) -> None:
     limit: int = ctx.param("max_failures")
     attempts = limit + 5
     accounts = Accounts(ctx)
+    fix = in_stack(ctx, FIX, node=FIX_NODE, java=FIX_JAVA)
     target, bystander = accounts.register(), accounts.register()
     limited: httpx.Response | None = None
     for index in range(1, attempts + 1):
@@ -86,17 +90,17 @@ def failed_logins_are_rate_limited(ctx: CheckContext) -> None:
              f"no 429 after {attempts} failed logins for one account within seconds: passwords can be "
              "brute-forced"),
             expected=f"429 with Retry-After by the {limit + 1}th failed attempt, whatever X-Forwarded-For says",
-            actual=describe(response), hint=FIX, reproduce=curl_for(response.request))
+            actual=describe(response), hint=fix, reproduce=curl_for(response.request))
     problem = retry_after_problem(limited.headers.get("retry-after"), time.time())
     if problem:
         raise Failure(problem, expected="Retry-After: <seconds> on every 429", actual=describe(limited),
-                      hint=FIX, reproduce=curl_for(limited.request))
+                      hint=fix, reproduce=curl_for(limited.request))
     other = accounts.login_raw(bystander.email, bystander.password)
     if other.status_code == 429:
         raise Failure(
             "one account's failed logins locked another account out from the same client",
             expected=f"200 for {bystander.email}: the limit is per account (and peer)",
-            actual=describe(other), hint=FIX, reproduce=curl_for(other.request))
+            actual=describe(other), hint=fix, reproduce=curl_for(other.request))
     if other.status_code != 200:
         raise Failure(f"POST {LOGIN} with the right password answered {other.status_code}", expected="200",
                       actual=describe(other), reproduce=curl_for(other.request))

@@ -21,15 +21,32 @@ from harness.services.oauth import CHALLENGE, VERIFIER, User, s256
 
 from .account_setup import ME, Accounts, bearer, tokens_from
 from .oauth_flow import START_HINT, callback, exchange_failure, new_user, sign_in_at_provider, signed_in, start
+from .stack_hint import in_stack
 
 # RFC 9700 §4.7.1 / RFC 6749 §10.10: at least 128 bits; 22 base64url characters carry 132.
 STATE_MIN_CHARS = 22
 _SHAPE = re.compile(r"^[\x21-\x7e]+$")
-PKCE_HINT = ("Per sign-in: code_verifier = crypto.randomBytes(32).toString('base64url'), code_challenge = "
-             "sha256(verifier) in base64url, code_challenge_method=S256; keep the verifier with the state "
-             "(a signed HttpOnly cookie or the server side) and send it as code_verifier to the token endpoint.")
+PKCE_HINT = "Per sign-in:"
+PKCE_HINT_NODE = ("code_verifier = crypto.randomBytes(32).toString('base64url'), code_challenge = sha256(verifier) in "
+                  "base64url, code_challenge_method=S256; keep the verifier with the state (a signed HttpOnly cookie "
+                  "or the server side) and send it as code_verifier to the token endpoint.")
+PKCE_HINT_JAVA = ("a new code_verifier and its S256 code_challenge: a DefaultOAuth2AuthorizationRequestResolver with "
+                  "setAuthorizationRequestCustomizer(OAuth2AuthorizationRequestCustomizers.withPkce()) in "
+                  "oauth2Login().authorizationEndpoint() (Spring adds PKCE by itself only for public clients); "
+                  "its token request then sends the code_verifier.")
+STATE_HINT_JAVA = ("Spring's oauth2Login keeps the pending request in the session and refuses a callback whose state "
+                   "is missing or another (authorization_request_not_found) before any token request, keeping the "
+                   "pending one: answer 400 from its failure handler.")
 STATE_HINT = ("Keep the state you sent (a signed HttpOnly cookie, or the server side); on the callback, refuse "
               "(400) when the state is missing or differs, before sending the code anywhere; forget it once used.")
+
+
+def _pkce(ctx: CheckContext) -> str:
+    return in_stack(ctx, PKCE_HINT, node=PKCE_HINT_NODE, java=PKCE_HINT_JAVA)
+
+
+def _state(ctx: CheckContext, more: str = "") -> str:
+    return ctx.hint(STATE_HINT + more, java=STATE_HINT_JAVA)
 
 
 @check("security.oauth.pkce", points=3, services={"oauth"})
@@ -49,18 +66,18 @@ def code_flow_uses_pkce(ctx: CheckContext) -> None:
         if first.params.get(key) != value:
             raise expect.fail(first.response, f"the redirect's {key} is {first.params.get(key)!r}",
                               expected=f"{key}={value}", hint=START_HINT if key != "code_challenge_method"
-                              else PKCE_HINT)
+                              else _pkce(ctx))
     if "openid" not in first.params.get("scope", "").split():
         raise expect.fail(first.response, "the redirect's scope lacks openid", expected="scope=openid email profile",
                           hint=START_HINT)
     challenge = first.params.get("code_challenge", "")
     if not CHALLENGE.match(challenge):
         raise expect.fail(first.response, f"the code_challenge {challenge!r} is not BASE64URL(SHA256(verifier))",
-                          expected="43 base64url characters, no padding", hint=PKCE_HINT)
+                          expected="43 base64url characters, no padding", hint=_pkce(ctx))
     if second.params.get("code_challenge") == challenge:
         raise expect.fail(second.response, "two sign-ins sent the same code_challenge: the code_verifier is not "
                           "new for each sign-in, so a stolen code can be redeemed with the verifier of any other",
-                          expected="a fresh random code_verifier per sign-in", hint=PKCE_HINT)
+                          expected="a fresh random code_verifier per sign-in", hint=_pkce(ctx))
     _judge_state(ctx, first.params.get("state"), second.params.get("state"), first.response)
 
     returned = sign_in_at_provider(ctx, second, new_user(ctx))
@@ -70,22 +87,22 @@ def code_flow_uses_pkce(ctx: CheckContext) -> None:
         raise Failure("the sign-in did not complete with the provider's code and the app's code_verifier",
                       expected="a token request with code_verifier, then 200 with the app's tokens",
                       actual=f"{describe(response)}\n{exchange_failure(ctx, returned.code)}",
-                      hint=PKCE_HINT, reproduce=curl_for(response.request))
+                      hint=_pkce(ctx), reproduce=curl_for(response.request))
     verifier = sent[0].form.get("code_verifier", "")
     # The provider accepted it, so these hold; said here so the evidence names what the app sent.
     if not VERIFIER.match(verifier) or s256(verifier) != second.params["code_challenge"]:
         raise Failure("the provider accepted a code_verifier that does not match", expected="S256(verifier) = "
-                      "challenge", actual=verifier, hint=PKCE_HINT, reproduce=curl_for(response.request))
+                      "challenge", actual=verifier, hint=_pkce(ctx), reproduce=curl_for(response.request))
 
 
 def _judge_state(ctx: CheckContext, first: str | None, second: str | None, response: httpx.Response) -> None:
     if not first or not _SHAPE.match(first) or len(first) < STATE_MIN_CHARS:
         raise expect.fail(response, f"the redirect's state is {first!r}: too short to be unguessable",
                           expected=f"a random state of {STATE_MIN_CHARS}+ base64url characters (128+ bits)",
-                          hint=STATE_HINT)
+                          hint=_state(ctx))
     if first == second:
         raise expect.fail(response, "two sign-ins sent the same state", expected="a new random state per sign-in",
-                          hint=STATE_HINT)
+                          hint=_state(ctx))
 
 
 @check("security.oauth.state", points=3, services={"oauth"})
@@ -110,7 +127,7 @@ def callback_checks_state(ctx: CheckContext) -> None:
             raise Failure(
                 f"the callback with the provider's code and {label} was {what}: an attacker can sign a victim "
                 "in to the attacker's account (login CSRF, RFC 6749 §10.12)",
-                expected="400 before any token request", actual=describe(response), hint=STATE_HINT,
+                expected="400 before any token request", actual=describe(response), hint=_state(ctx),
                 reproduce=curl_for(response.request))
     genuine = callback(ctx, returned.target, started.response.cookies)
     if genuine.status_code != 200:
@@ -124,7 +141,7 @@ def callback_checks_state(ctx: CheckContext) -> None:
             "the same callback (code and state) sent a second time was "
             f"{'accepted' if replay.is_success else 'answered with a crash'}",
             expected="4xx: the state is spent and the provider refuses a used code (invalid_grant)",
-            actual=describe(replay), hint=STATE_HINT + " Answer 400/401 when the token endpoint refuses the code.",
+            actual=describe(replay), hint=_state(ctx, " Answer 400/401 when the token endpoint refuses the code."),
             reproduce=curl_for(replay.request))
 
 

@@ -12,11 +12,16 @@ from harness.registry import CheckContext, check
 
 from .account_setup import Accounts
 from .credentials import Stored, find_stored_password, reversible_forms, rows_mentioning, string_leaves
-from .hashes import FIX, HashInfo, Verdict, digest_of
+from .hashes import FIX, FIX_JAVA, FIX_NODE, HashInfo, Verdict, digest_of
+from .stack_hint import in_stack
 
 BCRYPT_LIMIT = 72
 # ASVS 6.2.9: at least 64 characters allowed; 64 three-byte characters are 192 bytes.
 MULTIBYTE_CHARS = 64
+
+
+def _fix(ctx: CheckContext) -> str:
+    return in_stack(ctx, FIX, node=FIX_NODE, java=FIX_JAVA)
 
 
 def _psql(stored: Stored) -> str:
@@ -57,7 +62,7 @@ def passwords_are_stored_with_an_adaptive_hash(ctx: CheckContext) -> None:
             expected="a bcrypt/argon2/scrypt/PBKDF2 hash of the password in the account's row (or a table "
                      "that references it)",
             actual=f"unrecognised candidates:\n{seen}" if seen else "nothing that looks like a password hash",
-            hint=FIX + " Store the hash string as the library returns it (e.g. $2b$12$...), in a text column.",
+            hint=_fix(ctx) + " Store the hash string as the library returns it (e.g. $2b$12$...), in a text column.",
             reproduce=f"psql \"$DATABASE_URL\" -c \"SELECT * FROM members WHERE email = '{first.email}'\"",
         )
     info = judged(stored, password)
@@ -68,7 +73,7 @@ def passwords_are_stored_with_an_adaptive_hash(ctx: CheckContext) -> None:
             f"{loud} ({stored.where}): {info.reason}",
             expected="bcrypt (cost >= 10), argon2id, scrypt or PBKDF2 with OWASP's parameters",
             actual=f"{stored.where} = {stored.value[:60]!r} for the password {password!r}",
-            hint=FIX, reproduce=_psql(stored),
+            hint=_fix(ctx), reproduce=_psql(stored),
         )
     if info.verdict is Verdict.WARN:
         ctx.note(f"security.passwords.adaptive_hash: {stored.where}: {info.reason} (a warning, not a failure)")
@@ -79,7 +84,9 @@ def passwords_are_stored_with_an_adaptive_hash(ctx: CheckContext) -> None:
             "two accounts with the same password got the same stored hash: there is no salt per password",
             expected="different hashes for the same password (a random salt each time)",
             actual=f"{stored.where} = {stored.value[:60]!r} for {first.email} and {second.email}",
-            hint="Let the library salt each hash (bcrypt.hash(password, 12) does); never hash with a fixed salt.",
+            hint=in_stack(ctx, "Let the library salt each hash",
+                          node="(bcrypt.hash(password, 12) does); never hash with a fixed salt.",
+                          java="(BCryptPasswordEncoder.encode does); never hash with a fixed salt."),
             reproduce=_psql(stored),
         )
     forms = reversible_forms(password)
@@ -115,7 +122,10 @@ def _multibyte_probe(ctx: CheckContext, accounts: Accounts) -> None:
             f"registering a password of {MULTIBYTE_CHARS} three-byte characters crashed the app "
             f"({response.status_code})",
             expected="201, or 422 naming the maximum length", actual=describe(response),
-            hint="Count the password's length in bytes (UTF-8) before hashing.", reproduce=curl_for(response.request))
+            hint=ctx.hint("Count the password's length in bytes (UTF-8) before hashing.",
+                          java="BCryptPasswordEncoder refuses more than 72 bytes with an IllegalArgumentException: "
+                               "check password.getBytes(StandardCharsets.UTF_8).length first and answer 422."),
+            reproduce=curl_for(response.request))
     if not response.is_success:
         return  # a cap in bytes (or a policy) refused it: nothing is truncated
     size = len(password.encode())
@@ -135,10 +145,13 @@ def _multibyte_probe(ctx: CheckContext, accounts: Accounts) -> None:
             f"was accepted, and its first {kept} characters ({BCRYPT_LIMIT} bytes) with another ending log in",
             expected="401: only the whole password logs in (or 422 at registration for more than 72 bytes)",
             actual=describe(response), reproduce=curl_for(response.request),
-            hint=f"A maximum length counted in characters is not one in bytes: bcrypt reads {BCRYPT_LIMIT} bytes, "
-                 f"{kept} characters of three bytes. Refuse passwords over {BCRYPT_LIMIT} bytes "
-                 f"(Buffer.byteLength(password, 'utf8') > {BCRYPT_LIMIT}; len(password.encode()) in Python), "
-                 "or use argon2id.")
+            hint=in_stack(ctx, f"A maximum length counted in characters is not one in bytes: bcrypt reads "
+                          f"{BCRYPT_LIMIT} bytes, {kept} characters of three bytes. Refuse passwords over "
+                          f"{BCRYPT_LIMIT} bytes",
+                          node=f"(Buffer.byteLength(password, 'utf8') > {BCRYPT_LIMIT}; len(password.encode()) in "
+                               "Python), or use argon2id.",
+                          java=f"(password.getBytes(StandardCharsets.UTF_8).length > {BCRYPT_LIMIT}, not "
+                               "password.length()), or use argon2id."))
 
 
 @check("security.passwords.no_truncation", points=1)
@@ -191,7 +204,10 @@ def long_passwords_are_not_truncated(ctx: CheckContext) -> None:
                 f"(registered: {len(password)} bytes)",
                 expected="401: only the whole password logs in",
                 actual=describe(response), reproduce=curl_for(response.request),
-                hint=f"bcrypt ignores everything after {BCRYPT_LIMIT} bytes. Refuse longer passwords with 422 "
-                     f"(Buffer.byteLength(password) > {BCRYPT_LIMIT}) at registration and at login, or use "
-                     "argon2id.")
+                hint=in_stack(ctx, f"bcrypt ignores everything after {BCRYPT_LIMIT} bytes. Refuse longer passwords "
+                              "with 422",
+                              node=f"(Buffer.byteLength(password) > {BCRYPT_LIMIT}) at registration and at login, or "
+                                   "use argon2id.",
+                              java=f"(password.getBytes(StandardCharsets.UTF_8).length > {BCRYPT_LIMIT}) at "
+                                   "registration and at login, or use argon2id."))
     _multibyte_probe(ctx, accounts)
