@@ -30,8 +30,9 @@ FIX_NODE = ("cors({ origin: (origin, cb) => cb(null, origin === 'https://app.she
             "Never origin: true (it reflects every origin) and never '*' with credentials.")
 FIX_JAVA = ("a CorsConfigurationSource whose CorsConfiguration has "
             "setAllowedOrigins(List.of(\"https://app.shelf.test\")) and setAllowCredentials(true), with .cors(...) in "
-            "the filter chain. Never setAllowedOriginPatterns(\"*\") (it echoes back every origin) and never '*' "
-            "with credentials.")
+            "the filter chain (or a CorsFilter before your own filters: WebMvcConfigurer.addCorsMappings never "
+            "reaches the 401 a filter answers). Never setAllowedOriginPatterns(\"*\") (it echoes back every origin) "
+            "and never '*' with credentials.")
 
 
 def lookalikes(allowed: str) -> list[str]:
