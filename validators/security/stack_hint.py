@@ -1,5 +1,6 @@
 """How to fix a security finding in the learner's stack: the checks grade an Express project
-(node/week-21, and the capstone built on it) and a Spring Security one (java/week-19)."""
+(node/week-21, and the capstone built on it), and say it in Spring Security's words for a
+java project (java/week-19, the Spring Security lab, is planned: its proof does not fit CI yet)."""
 
 from __future__ import annotations
 
