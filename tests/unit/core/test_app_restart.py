@@ -3,10 +3,12 @@ its health route (what arch.jobs.durable relies on), and the new process's log i
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -32,11 +34,12 @@ print("serving", os.getpid(), flush=True)
 http.server.HTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler).serve_forever()
 """
 
-
-def test_restart_starts_a_new_process_on_the_same_port(tmp_path: Path) -> None:
+@contextlib.contextmanager
+def _running(tmp_path: Path, start: str | None = None) -> Iterator[tuple[AppRunner, int]]:
+    """The server above started as an app of the harness's on a free port, stopped at the end."""
     (tmp_path / "server.py").write_text(SERVER)
-    config = parse_config(tmp_path, {"track": "node", "app": {"start": f"{sys.executable} server.py",
-                                                               "health": "/health"}}, "harness.toml")
+    command = start or f"{sys.executable} server.py"
+    config = parse_config(tmp_path, {"track": "node", "app": {"start": command, "health": "/health"}}, "harness.toml")
     port = free_port()
     reaper = Reaper()
     runner = AppRunner(config, workdir=tmp_path, app_env=AppEnvironment(port=port, service_urls={}),
@@ -44,15 +47,20 @@ def test_restart_starts_a_new_process_on_the_same_port(tmp_path: Path) -> None:
     try:
         runner.start()
         runner.wait_ready()
+        yield runner, port
+    finally:
+        runner.stop()
+        reaper.close()
+
+
+def test_restart_starts_a_new_process_on_the_same_port(tmp_path: Path) -> None:
+    with _running(tmp_path) as (runner, port):
         before = httpx.get(f"http://127.0.0.1:{port}/health").text
         assert runner.restart() >= 0.0
         after = httpx.get(f"http://127.0.0.1:{port}/health").text
         assert runner.alive()
         assert before != after, "a new process answers"
         assert f"serving {after}" in runner.log_tail(5) and f"serving {before}" not in runner.log_tail(5)
-    finally:
-        runner.stop()
-        reaper.close()
 
 
 def test_an_app_restarted_from_a_checks_thread_outlives_the_thread(tmp_path: Path) -> None:
@@ -60,16 +68,7 @@ def test_an_app_restarted_from_a_checks_thread_outlives_the_thread(tmp_path: Pat
     parent-death signal): setpriv --pdeathsig does the same here, without a jail (util-linux's
     setpriv, which the grading jail needs too: a machine without it fails here, it is not skipped)."""
     assert shutil.which("setpriv"), "util-linux's setpriv is needed (the grading jail uses it too)"
-    (tmp_path / "server.py").write_text(SERVER)
-    start = f"exec setpriv --pdeathsig KILL -- {sys.executable} server.py"
-    config = parse_config(tmp_path, {"track": "node", "app": {"start": start, "health": "/health"}}, "harness.toml")
-    port = free_port()
-    reaper = Reaper()
-    runner = AppRunner(config, workdir=tmp_path, app_env=AppEnvironment(port=port, service_urls={}),
-                       reaper=reaper, progress=lambda _message: None)
-    try:
-        runner.start()
-        runner.wait_ready()
+    with _running(tmp_path, f"exec setpriv --pdeathsig KILL -- {sys.executable} server.py") as (runner, port):
         check = threading.Thread(target=runner.restart)  # as a check runs: a thread that ends
         check.start()
         check.join()
@@ -83,24 +82,12 @@ def test_an_app_restarted_from_a_checks_thread_outlives_the_thread(tmp_path: Pat
         assert not task.exists()
         assert httpx.get(f"http://127.0.0.1:{port}/health").status_code == 200
         assert runner.alive(), runner.log_tail(5)
-    finally:
-        runner.stop()
-        reaper.close()
 
 
 def test_restart_if_needed_starts_the_app_only_for_a_later_check(tmp_path: Path) -> None:
     """micro.shutdown.graceful ends with the app stopped: it is started again only when a check
     after it talks to the app (the session's needed_later); else it stays stopped, nothing new runs."""
-    (tmp_path / "server.py").write_text(SERVER)
-    config = parse_config(tmp_path, {"track": "node", "app": {"start": f"{sys.executable} server.py",
-                                                               "health": "/health"}}, "harness.toml")
-    port = free_port()
-    reaper = Reaper()
-    runner = AppRunner(config, workdir=tmp_path, app_env=AppEnvironment(port=port, service_urls={}),
-                       reaper=reaper, progress=lambda _message: None)
-    try:
-        runner.start()
-        runner.wait_ready()
+    with _running(tmp_path) as (runner, port):
         first = httpx.get(f"http://127.0.0.1:{port}/health").text
         assert runner.needed_later, "needed unless the session says otherwise"
         seconds = runner.restart_if_needed()
@@ -116,6 +103,3 @@ def test_restart_if_needed_starts_the_app_only_for_a_later_check(tmp_path: Path)
             pass
         else:
             raise AssertionError("nothing answers on the app's port once it is left stopped")
-    finally:
-        runner.stop()
-        reaper.close()
