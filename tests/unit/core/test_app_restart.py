@@ -34,6 +34,7 @@ print("serving", os.getpid(), flush=True)
 http.server.HTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler).serve_forever()
 """
 
+
 @contextlib.contextmanager
 def _running(tmp_path: Path, start: str | None = None) -> Iterator[tuple[AppRunner, int]]:
     """The server above started as an app of the harness's on a free port, stopped at the end."""
