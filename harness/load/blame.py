@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from harness.load.cpusplit import APP_SIDE, HARNESS_SIDE, OUTSIDE, SERVICES_SIDE
+from harness.load.cpusplit import APP_SIDE, HARNESS_SIDE, OUTSIDE, SERVICES_SIDE, cores_phrase
 
 # Below this share of idle CPU (percent of all cores, stolen time aside) the machine had no
 # core to spare: whoever waited, waited for a CPU someone else was using.
@@ -72,12 +72,12 @@ def blame(split: Mapping[str, Any] | None, result: Mapping[str, Any], *, budget_
         return Blame(GENERATOR_ALONE, "the CPU of this run's processes could not be read (no /proc): the "
                      "load generator could not keep its schedule", None)
     sides = split["sides"]
-    cores = max(int(split.get("cores", 1)), 1)
+    cores = max(float(split.get("cores", 1)), 0.1)  # the cores this run may use (allotment.py)
     rate = float(result.get("achieved_rps") or 0.0)
     per_request = app_cpu_ms_per_request(split, rate)
     used = (f"the app's instances used {sides.get(APP_SIDE, 0):.0f}% and its databases "
             f"{sides.get(SERVICES_SIDE, 0):.0f}% of a core, the harness {sides.get(HARNESS_SIDE, 0):.0f}%, "
-            f"outside the run {sides.get(OUTSIDE, 0):.0f}% (this machine: {cores} cores = {100 * cores}%)")
+            f"outside the run {sides.get(OUTSIDE, 0):.0f}% (this machine: {cores_phrase(cores)})")
     if float(split.get("idle_percent", 0.0)) >= SATURATED_IDLE_PERCENT:
         return Blame(GENERATOR_ALONE, f"the machine had {split['idle_percent']:.0f}% of its CPU idle, so the load "
                      f"generator hit a limit of its own: {used}", per_request)
@@ -105,5 +105,6 @@ def blame(split: Mapping[str, Any] | None, result: Mapping[str, Any], *, budget_
                      f"{sides[HARNESS_SIDE]:.0f}% of a core, more than their share of "
                      f"{100 * cores * HARNESS_SHARE:.0f}%, "
                      f"while the machine was saturated ({mine}): {used}", per_request)
-    return Blame(MACHINE, f"this machine's {cores} cores are not enough for this rate: {mine}, the harness and "
+    these = f"{cores:g} core is" if cores == 1 else f"{cores:g} cores are"
+    return Blame(MACHINE, f"this machine's {these} not enough for this rate: {mine}, the harness and "
                  f"the rest stayed within their shares, and still the machine was saturated: {used}", per_request)

@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from harness.load.allotment import Allotment, machine_ticks, quota_usage_us
+from harness.load.allotment import current as current_allotment
 from harness.proc.procfs import PROC, processes
 
 TICKS_PER_S = os.sysconf("SC_CLK_TCK")
@@ -52,13 +54,18 @@ class Snapshot:
     ticks: dict[tuple[int, str], int]  # (pid, start time) -> utime + stime
     parents: dict[int, int]
     reaped: dict[tuple[int, str], int]  # (pid, start time) -> CPU of its children it has waited for
-    machine: list[int]  # /proc/stat's cpu line: user nice system idle iowait irq softirq steal
+    # /proc/stat's user nice system idle iowait irq softirq steal, over the CPUs the run may use
+    machine: list[int]
     # The harness's own children by name, read while they live: the generator's workers have
     # ended by the time the split is made.
     names: dict[int, str] = field(default_factory=dict)
     # (pid, start time) -> ns its main thread was runnable but waited for a CPU (schedstat),
     # for the harness's process and what descends from it.
     waits: dict[tuple[int, str], int] = field(default_factory=dict)
+    # The CPU the run may use (allotment.py), and what its quota's cgroup had used by then (µs)
+    # where a quota, not the CPUs, is the limit.
+    allotment: Allotment = field(default_factory=lambda: Allotment(None, None, None))
+    quota_us: int | None = None
 
 
 def _run_delay_ns(pid: int, proc: Path) -> int | None:
@@ -68,8 +75,10 @@ def _run_delay_ns(pid: int, proc: Path) -> int | None:
         return None
 
 
-def snapshot(proc: Path = PROC, *, root: int | None = None) -> Snapshot:
+def snapshot(proc: Path = PROC, *, root: int | None = None, allotment: Allotment | None = None) -> Snapshot:
     root = os.getpid() if root is None else root
+    if allotment is None:  # this process's own, read from the real /proc only
+        allotment = current_allotment() if proc == PROC else Allotment(None, None, None)
     ticks: dict[tuple[int, str], int] = {}
     parents: dict[int, int] = {}
     reaped: dict[tuple[int, str], int] = {}
@@ -87,13 +96,9 @@ def snapshot(proc: Path = PROC, *, root: int | None = None) -> Snapshot:
             delay = _run_delay_ns(pid, proc)
             if delay is not None:
                 waits[(pid, start)] = delay
-    machine = [0] * 8
-    try:
-        first = (proc / "stat").read_text().splitlines()[0].split()
-        machine = [int(v) for v in first[1:9]] + [0] * max(0, 8 - len(first[1:9]))
-    except (OSError, ValueError, IndexError):
-        pass
-    return Snapshot(time.monotonic(), ticks, parents, reaped, machine, names, waits)
+    machine = machine_ticks(allotment, proc)
+    return Snapshot(time.monotonic(), ticks, parents, reaped, machine, names, waits, allotment,
+                    quota_usage_us(allotment))
 
 
 def _cmdline(pid: int, proc: Path) -> list[str]:
@@ -136,6 +141,15 @@ def _child_name(pid: int, proc: Path) -> str:
     return f"{APP_PREFIX}{words[:48]} [pid {pid}]" if words else f"process {pid}"
 
 
+def _in_group(pid: int, proc: Path, allotment: Allotment) -> bool:
+    """Whether a process shares the run's CPU quota (is in its cgroup or below it)."""
+    try:
+        lines = (proc / str(pid) / "cgroup").read_text().splitlines()
+    except OSError:
+        return False
+    return any(line.startswith("0::") and allotment.shares_quota(line[3:].strip()) for line in lines)
+
+
 def _container(pid: int, proc: Path) -> str | None:
     try:
         found = _CONTAINER.search((proc / str(pid) / "cgroup").read_text())
@@ -158,12 +172,13 @@ def _container_names(ids: set[str]) -> dict[str, str]:
 
 def split(before: Snapshot, after: Snapshot, *, root: int | None = None, proc: Path = PROC) -> dict[str, Any]:
     """Each party's CPU between the snapshots, in percent of one core, and the machine's idle
-    and stolen shares (percent of all its cores)."""
+    and stolen shares (percent of all the cores it may use: allotment.py)."""
     root = os.getpid() if root is None else root
     wall = max(after.at - before.at, 1e-3)
     used: dict[str, int] = defaultdict(int)
     names: dict[int, str] = {}
     containers: dict[str, str] = {}
+    quota = before.quota_us is not None and after.quota_us is not None
     waited: dict[str, int] = defaultdict(int)  # ns runnable but waiting for a CPU, by party
     for (pid, start), ticks in after.ticks.items():
         delta = ticks - before.ticks.get((pid, start), 0)
@@ -181,12 +196,16 @@ def split(before: Snapshot, after: Snapshot, *, root: int | None = None, proc: P
             continue
         if delta <= 0:
             continue
+        if quota and not _in_group(pid, proc, after.allotment):
+            continue  # it does not use the run's quota, whatever it uses of the host
         container = _container(pid, proc)
         if container is not None:
             containers[container] = ""
             used[f"container {container}"] += delta
-        else:
+        elif after.allotment.cpus is None:
             used[OTHER] += delta
+        # On a run pinned to some CPUs, what another process used may have been on the others:
+        # the count of the run's own CPUs (below) says what the rest of the machine took of them.
     # The generator's workers end with the load and are waited for before the second snapshot:
     # what they used shows only in the harness process's count of its reaped children.
     for key, ticks in after.reaped.items():
@@ -200,8 +219,14 @@ def split(before: Snapshot, after: Snapshot, *, root: int | None = None, proc: P
             else:
                 used[f"container {cid[:12]}"] += used.pop(f"container {cid}")
     machine = [b - a for a, b in zip(before.machine, after.machine, strict=True)]
+    if quota:
+        # The quota is the machine: what its cgroup used of it is busy, the rest of it idle.
+        capacity = (after.allotment.quota or 0.0) * wall * TICKS_PER_S
+        busy = (after.quota_us or 0) - (before.quota_us or 0)
+        busy_ticks = round(busy / 1e6 * TICKS_PER_S)
+        machine = [busy_ticks, 0, 0, max(0, round(capacity) - busy_ticks), 0, 0, 0, 0]
     total = sum(machine) or 1
-    cores = os.cpu_count() or 1
+    cores = round(after.allotment.cores, 2)
     # The machine's count is all cores' ticks over the same window: what it says was busy (not
     # idle, waiting for disk or stolen) less what the named parties used is the rest of the
     # machine, ended processes included. Interrupt time is charged to no process.
@@ -245,6 +270,11 @@ def side(name: str) -> str:
     return OUTSIDE
 
 
+def cores_phrase(cores: float) -> str:
+    """"1 core = 100%", "1.5 cores = 150%": the CPU a run may use, in words."""
+    return f"{cores:g} core{'' if cores == 1 else 's'} = {100 * cores:g}%"
+
+
 def describe(found: dict[str, Any], *, top: int = 8) -> str:
     """One line: "CPU during the load (2 cores = 200%): app ... 80%, PostgreSQL 35%, ...; idle 3%"."""
     parties = [p for p in found.get("parties", []) if p["core_percent"] >= 0.5]
@@ -263,5 +293,5 @@ def describe(found: dict[str, Any], *, top: int = 8) -> str:
     if waited:  # summed over the side's processes: two instances that each waited 10% make 20%
         waits = (f"; waiting for a CPU (% of the time, summed over processes): app {waited.get(APP_SIDE, 0):.0f}%, "
                  f"its services {waited.get(SERVICES_SIDE, 0):.0f}%, harness {waited.get(HARNESS_SIDE, 0):.0f}%")
-    return (f"CPU during the load ({cores} cores = {100 * cores}%): {shown or 'nothing measured'}{by_side}; "
+    return (f"CPU during the load ({cores_phrase(float(cores))}): {shown or 'nothing measured'}{by_side}; "
             f"machine idle {idle:.0f}%, stolen by the host {stolen:.0f}%{waits}")

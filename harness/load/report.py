@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from harness.load import svg
+from harness.load.cpusplit import cores_phrase
 from harness.load.units import format_ms
 from harness.reporters.templating import Cell, render
 
@@ -123,9 +124,9 @@ def charts(result: Mapping[str, Any]) -> list[str]:
     split = result.get("cpu_split")
     if isinstance(split, Mapping) and split.get("parties"):
         # Who had the cores during the steady window: the app, its databases, the harness, the rest.
-        cores = int(split.get("cores", 1))
+        cores = float(split.get("cores", 1))
         charts.append(svg.bar_chart(
-            f"CPU during the load, by process ({cores} cores = {100 * cores}% of a core; idle "
+            f"CPU during the load, by process ({cores_phrase(cores)} of a core; idle "
             f"{float(split.get('idle_percent', 0)):.0f}%)",
             [(str(p["name"]), float(p["core_percent"])) for p in split["parties"] if float(p["core_percent"]) >= 0.5],
             "% of a core"))

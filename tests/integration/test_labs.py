@@ -14,6 +14,7 @@ import pytest
 
 from harness.catalog import Catalog, Lab
 from harness.layers import lay_out
+from harness.load.allotment import usable_cores
 from harness.registry import load_validators
 from tests.support.golden import UPDATE_ENV, compare
 from tests.support.projects import LAB_TESTS, defects, harness, materialize
@@ -175,7 +176,7 @@ def _sized(lab: Lab, checked: set[str], *, full_rate: bool = False) -> list[str]
     duration = ["--param", f"prod.load.rps.duration={LOAD_DURATION}"]
     if full_rate:
         return duration
-    rate = min(1000, LOAD_RATE_PER_CORE * (os.cpu_count() or 1))
+    rate = min(1000, round(LOAD_RATE_PER_CORE * usable_cores()))
     return ["--param", f"prod.load.rps.rate={rate}", *duration]
 
 

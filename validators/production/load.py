@@ -125,8 +125,10 @@ def _fix(party: str, split: dict[str, Any] | None) -> str:
     if party == blame.OUTSIDE_RUN:
         return "Run again when nothing else is busy on this machine."
     if party == blame.MACHINE:
-        return (f"Lower the rate for this machine (--param prod.load.rps.rate=...), or run on more than "
-                f"{split.get('cores') if split else '?'} cores.")
+        cores = f"{float(split['cores']):g}" if split and split.get("cores") else "?"
+        return (f"Lower the rate for this machine (--param prod.load.rps.rate=...), or run where it may use more "
+                f"than {cores} CPU{'' if cores == '1' else 's'} (its CPU affinity and quota count, not the host's "
+                "cores).")
     return "Run on a machine with more free cores, or lower the lab's rate for this machine."
 
 

@@ -4,8 +4,8 @@ and is never a failure; the slow-endpoint defect fails every round.
 
 Runs in the load phase (marker `load`, this folder), alone on the machine. A round that is
 inconclusive says who took the CPU (harness/load/blame.py): the test prints each round's
-figures when it fails. The rate is the lab's 1000 req/s on a machine of 2 cores or more
-(500 per core below that).
+figures when it fails. The rate is the lab's 1000 req/s where the run may use 2 cores or more
+(500 per core below that: a run pinned to fewer CPUs, or held to a CPU quota, gets less).
 
 The rounds that do not pass must be inconclusive, never failures: the check puts a miss down to
 the app only when the app's own processes used more CPU per request than its allowance. When
@@ -18,12 +18,12 @@ than a verdict that depends on how fast the machine is.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import pytest
 
+from harness.load.allotment import usable_cores
 from tests.support.projects import Run, harness, materialize
 
 CHECK = "prod.load.rps"
@@ -37,7 +37,7 @@ _CHANGED = re.compile(rf"^{re.escape(CHECK)}: (\w+) in round 1, (\w+) in round (
 
 
 def _rate() -> str:
-    return f"{min(1000, RATE_PER_CORE * (os.cpu_count() or 1)):g}"
+    return f"{min(1000, round(RATE_PER_CORE * usable_cores())):g}"
 
 
 def _check(project: Path, rounds: int, *params: str) -> Run:
