@@ -15,7 +15,7 @@ from harness.grading.bundle import GRADESCOPE_LIMITS, build
 from harness.grading.policy import load_policy, parse_policy
 from harness.grading.reports import finish
 from harness.grading.verdicts import GRADED, Signals, name_verdict
-from harness.limits import Limits, raise_hint
+from harness.limits import Limits, format_size, raise_hint
 
 LAB = """services = ["postgres"]
 [grading]
@@ -74,6 +74,10 @@ def test_each_labs_readme_states_its_grading_limits(lab: Lab) -> None:
     section = " ".join(readme.split("## Grading limits (instructors)", 1)[1].split())
     assert f"CPU time {format_duration(limits.cpu_time_s)}" in section, "lab.toml [grading] and README agree"
     assert f"wall clock {format_duration(limits.wall_time_s)}" in section
+    if limits.cpus != Limits().cpus:  # a lab that needs another CPU quota, or log, says so
+        assert f"a quota of {limits.cpus:g} CPUs" in section
+    if limits.log_bytes != Limits().log_bytes:
+        assert f"{format_size(limits.log_bytes)} of log" in section
 
 
 def test_the_cpu_time_used_is_shown_next_to_its_limit_when_it_passes(tmp_path: Path) -> None:
