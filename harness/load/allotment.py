@@ -34,15 +34,17 @@ class Allotment:
         return cgroup_line == mine or cgroup_line.startswith(mine + "/") or mine == ""
 
     @property
+    def cpu_count(self) -> int:
+        return len(self.cpus) if self.cpus else (os.cpu_count() or 1)
+
+    @property
     def cores(self) -> float:
-        count = len(self.cpus) if self.cpus else (os.cpu_count() or 1)
-        return min(float(count), self.quota) if self.quota else float(count)
+        return min(float(self.cpu_count), self.quota) if self.quota else float(self.cpu_count)
 
     @property
     def held_by_quota(self) -> bool:
         """Whether the quota, not the CPUs, is the limit (and so the quota group's count is the machine)."""
-        count = len(self.cpus) if self.cpus else (os.cpu_count() or 1)
-        return self.quota is not None and self.quota_group is not None and self.quota < count
+        return self.quota is not None and self.quota_group is not None and self.quota < self.cpu_count
 
 
 def _affinity(proc: Path) -> frozenset[int] | None:

@@ -38,7 +38,10 @@ def test_the_capstones_reference_gets_full_marks_in_the_jail_load_check_included
     row = graded.gradebook()[0]
     results = json.loads((graded.out / "solved" / "results.json").read_text())
     load = next(t for t in results["tests"] if t["id"] == LOAD)
-    if load.get("harness_status") == "error" and row["failed_checks"] == LOAD:
+    # Only an inconclusive load check with every other check passed and no limit met: a limit
+    # (the log, the quota) or a crash stays a failure of this test.
+    inconclusive = load.get("harness_status") == "error" and str(load.get("message", "")).startswith("cannot check")
+    if inconclusive and row["failed_checks"] == LOAD and row["verdict"] == "":
         pytest.xfail(f"{LOAD} was inconclusive in the jail today: {load.get('message', '')[:600]}")
     assert (row["score"], row["status"], row["verdict"]) == (row["max_score"], "pass", ""), \
         f"{row}\n{load.get('message', '')}\n{graded.explain()}"
