@@ -2,11 +2,12 @@
 
 os.cpu_count() and /proc/stat's first line count every core of the host. A run pinned to
 some of them (taskset, a container's --cpuset-cpus, a CI runner's cpuset) or held to a quota
-(a container's --cpus, a Kubernetes limit: cgroup v2 cpu.max) cannot use the rest, and their
-idle time is no room of its own: a load verdict that read it as such would call a correct app
-slow on a machine that gave it one core of two. So the machine a load measures is this
-allotment: the CPUs in the process's affinity (their own lines of /proc/stat), and, where a
-quota is tighter than those, what the quota's cgroup used of it (its cpu.stat).
+(a container's --cpus, a Kubernetes limit: cgroup v2's cpu.max or v1's CFS quota,
+cgroupcpu.py) cannot use the rest, and their idle time is no room of its own: a load verdict
+that read it as such would call a correct app slow on a machine that gave it one core of two.
+So the machine a load measures is this allotment: the CPUs in the process's affinity (their
+own lines of /proc/stat), and, where a quota is tighter than those, what the quota's cgroup
+used of it (its CPU counter).
 """
 
 from __future__ import annotations
@@ -16,22 +17,25 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-CGROUP_ROOT = Path("/sys/fs/cgroup")
+from harness.load.cgroupcpu import CGROUP_ROOT, CpuGroup, group_of_pid, tightest_quota
 
 
 @dataclass(frozen=True)
 class Allotment:
     cpus: frozenset[int] | None  # the CPUs it may run on; None: all of them (or unknown)
-    quota: float | None  # the tightest cpu.max on its way to the root, in cores; None: no quota
-    quota_group: Path | None  # the cgroup that sets it (its cpu.stat counts what shares it)
-    quota_path: str | None = None  # the same as /proc/<pid>/cgroup names it: "/docker/<id>" ("" the root)
+    quota: float | None  # the tightest CPU quota on its way to the root, in cores; None: no quota
+    quota_group: CpuGroup | None  # the cgroup that sets it (its counter says what shares it used)
 
-    def shares_quota(self, cgroup_line: str) -> bool:
-        """Whether a process whose cgroup v2 path is this ("/a/b") is held by the same quota."""
-        if self.quota_path is None:
+    @property
+    def quota_path(self) -> str | None:
+        """The quota's group as /proc/<pid>/cgroup names it: "/docker/<id>" ("" the root)."""
+        return None if self.quota_group is None else self.quota_group.path
+
+    def shares_quota(self, group: CpuGroup | None) -> bool:
+        """Whether a process in this group is held by the same quota (is in its group or below)."""
+        if self.quota_group is None:
             return True
-        mine = self.quota_path.rstrip("/")
-        return cgroup_line == mine or cgroup_line.startswith(mine + "/") or mine == ""
+        return group is not None and self.quota_group.contains(group)
 
     @property
     def cpu_count(self) -> int:
@@ -63,40 +67,9 @@ def _stat_lines(proc: Path) -> list[str]:
         return []
 
 
-def _own_group(proc: Path, root: Path) -> Path | None:
-    """This process's cgroup v2 folder (the `0::/path` line), or None on v1 or without cgroups."""
-    try:
-        lines = (proc / "self" / "cgroup").read_text().splitlines()
-    except OSError:
-        return None
-    for line in lines:
-        if line.startswith("0::"):
-            return root / line[3:].strip().lstrip("/")
-    return None
-
-
-def _quota(group: Path | None, root: Path) -> tuple[float | None, Path | None]:
-    """The tightest `cpu.max` from `group` up to the root, in cores, and the group that sets it."""
-    best: tuple[float | None, Path | None] = (None, None)
-    while group is not None and (group == root or root in group.parents):
-        try:
-            quota, period = (group / "cpu.max").read_text().split()[:2]
-            if quota != "max" and int(period) > 0:
-                cores = int(quota) / int(period)
-                if best[0] is None or cores < best[0]:
-                    best = (cores, group)
-        except (OSError, ValueError):
-            pass
-        group = group.parent if group != root else None
-    return best
-
-
 def read(proc: Path = Path("/proc"), root: Path = CGROUP_ROOT) -> Allotment:
-    quota, group = _quota(_own_group(proc, root), root)
-    path = None
-    if group is not None:
-        path = "" if group == root else "/" + str(group.relative_to(root))
-    return Allotment(_affinity(proc), quota, group, path)
+    found = tightest_quota(group_of_pid("self", proc, root))
+    return Allotment(_affinity(proc), *(found or (None, None)))
 
 
 @functools.cache
@@ -133,11 +106,4 @@ def quota_usage_us(allotment: Allotment) -> int | None:
     """What the quota's cgroup has used so far (usage_usec of its cpu.stat), where the quota is the limit."""
     if not allotment.held_by_quota or allotment.quota_group is None:
         return None
-    try:
-        for line in (allotment.quota_group / "cpu.stat").read_text().splitlines():
-            key, _, value = line.partition(" ")
-            if key == "usage_usec":
-                return int(value)
-    except (OSError, ValueError):
-        return None
-    return None
+    return allotment.quota_group.usage_us()

@@ -12,16 +12,22 @@ cores, so the question is who had them (cpusplit.py):
   the app's failure, since the generator waited for a CPU the app was using;
 * saturated, the app within its allowance: whoever took the rest is named: the harness's
   own processes, or something outside the run; when neither took more than its share the
-  machine is too small for the rate. Inconclusive in each case, never the app's failure.
+  machine is too small for the rate. Inconclusive in each case, never the app's failure;
+* the app held to a CPU quota of its own (the grading jail's `cpus`, a container's --cpus)
+  that stopped it often (cpusplit's app_quota): the quota is its machine, saturated whatever
+  the host's idle cores say. Beyond its allowance the app is to blame; within it, the quota
+  is (inconclusive, with the CPUs to give it). A throttled process is not runnable and so
+  never shows as waiting for a CPU: only the quota's own count tells.
 
 The same applies to a run the generator kept up with but whose thresholds the app missed
 narrowly on a saturated machine; and to a miss by far when the app's instances waited for a
-CPU much of the time (`app_starved`): an app that sleeps or blocks on its own misses by far
-without waiting for a CPU, and that stays its failure.
+CPU much of the time, or their quota stopped them often (`app_starved`): an app that sleeps
+or blocks on its own misses by far without waiting for a CPU, and that stays its failure.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -37,22 +43,33 @@ HARNESS_SHARE = 1 / 3
 OUTSIDE_SHARE = 0.10
 
 APP, HARNESS, OUTSIDE_RUN, MACHINE, GENERATOR_ALONE = "app", "harness", "outside", "machine", "generator"
+# A CPU quota of the app's own (the grading jail's cpus, a container's --cpus) below what the
+# check allows it: the app's latency is the quota's as much as its own.
+QUOTA = "quota"
 # A saturated machine the app did not saturate: a narrow miss there is not the app's (the
 # generator alone, with idle CPU, is no excuse for the app's own latency).
-NOT_THE_APP = frozenset({HARNESS, OUTSIDE_RUN, MACHINE})
+NOT_THE_APP = frozenset({HARNESS, OUTSIDE_RUN, MACHINE, QUOTA})
 # The app's main threads (summed) spent at least this share of the window runnable but without a
 # CPU: its latency then holds others' CPU time too, and even a miss by far may be theirs.
 STARVED_PERCENT = 20.0
+# The app's own quota stopped it in at least this share of its enforcement periods: it was held
+# back often enough that its latency says as much about the quota as about the app. A throttled
+# process is not runnable, so it never shows as waiting for a CPU.
+THROTTLED_PERCENT = 20.0
 
 
 def app_starved(split: Mapping[str, Any] | None) -> bool:
-    """Whether the app's instances waited long for a CPU during the load (schedstat's run delay)."""
-    return bool(split) and float((split or {}).get("waited", {}).get(APP_SIDE, 0.0)) >= STARVED_PERCENT
+    """Whether the app's instances waited long for a CPU during the load (schedstat's run delay), or
+    their own CPU quota stopped them often (cgroupcpu.py)."""
+    if not split:
+        return False
+    held = float((split.get("app_quota") or {}).get("throttled_percent", 0.0))
+    return float(split.get("waited", {}).get(APP_SIDE, 0.0)) >= STARVED_PERCENT or held >= THROTTLED_PERCENT
 
 
 @dataclass(frozen=True)
 class Blame:
-    party: str  # APP (a failure), HARNESS, OUTSIDE_RUN, MACHINE or GENERATOR_ALONE (inconclusive)
+    party: str  # APP (a failure), HARNESS, OUTSIDE_RUN, MACHINE, QUOTA or GENERATOR_ALONE (inconclusive)
     reason: str
     app_cpu_ms_per_request: float | None
 
@@ -63,6 +80,23 @@ def app_cpu_ms_per_request(split: Mapping[str, Any], requests_per_s: float) -> f
     if requests_per_s <= 0 or not sides:
         return None
     return (float(sides.get(APP_SIDE, 0.0)) + float(sides.get(SERVICES_SIDE, 0.0))) * 10.0 / requests_per_s
+
+
+def quota_cpus(allowance_percent: float, quota_cores: float) -> int:
+    """The CPUs to give an app whose quota held it back: enough for the check's allowance, and more
+    than it had (its bursts met the quota within the allowance)."""
+    return max(1, math.ceil(allowance_percent / 100.0), math.floor(quota_cores) + 1)
+
+
+def quota_advice(allowance_percent: float, quota_cores: float) -> str:
+    """Why a quota that stopped the app leaves its latency unjudged, and the CPUs to give instead."""
+    cpus = quota_cpus(allowance_percent, quota_cores)
+    if quota_cores * 100.0 < allowance_percent:
+        why = (f"the check allows a reasonable app {allowance_percent:.0f}% of a core at this rate, more than the "
+               "quota gives")
+    else:
+        why = "its bursts met the quota while its CPU over the whole load stayed within the check's allowance"
+    return f"{why}, so its latency is not judged under it: give it {cpus} CPU{'' if cpus == 1 else 's'}"
 
 
 def blame(split: Mapping[str, Any] | None, result: Mapping[str, Any], *, budget_ms: float,
@@ -78,23 +112,36 @@ def blame(split: Mapping[str, Any] | None, result: Mapping[str, Any], *, budget_
     used = (f"the app's instances used {sides.get(APP_SIDE, 0):.0f}% and its databases "
             f"{sides.get(SERVICES_SIDE, 0):.0f}% of a core, the harness {sides.get(HARNESS_SIDE, 0):.0f}%, "
             f"outside the run {sides.get(OUTSIDE, 0):.0f}% (this machine: {cores_phrase(cores)})")
-    if float(split.get("idle_percent", 0.0)) >= SATURATED_IDLE_PERCENT:
-        return Blame(GENERATOR_ALONE, f"the machine had {split['idle_percent']:.0f}% of its CPU idle, so the load "
-                     f"generator hit a limit of its own: {used}", per_request)
     reference = f"; the reference implementation uses about {reference_ms:.2f} ms" if reference_ms else ""
     # The app's side against what the allowance gives it at the rate asked (not per request served:
     # an app that serves few requests divides its idle work over few, and a starved app never gets
     # the CPU it would need; neither proves it costly).
     app_used = float(sides.get(APP_SIDE, 0.0)) + float(sides.get(SERVICES_SIDE, 0.0))
-    allowance = budget_ms * float(result.get("target_rps") or rate) / 10.0
+    target = float(result.get("target_rps") or rate)
+    allowance = budget_ms * target / 10.0
+    served = f" ({per_request:.2f} ms per request served)" if per_request is not None else ""
+
+    def costly(situation: str, consequence: str) -> Blame:
+        return Blame(APP, f"{situation} your app with its databases used {app_used:.0f}% of a core{served}, more "
+                     f"than the {allowance:.0f}% that {budget_ms:.2f} ms of CPU per request allows at {target:g} "
+                     f"req/s{reference}: {consequence}; {used}", per_request)
+
+    held = split.get("app_quota") or {}
+    if float(held.get("throttled_percent", 0.0)) >= THROTTLED_PERCENT:
+        # The quota is the app's machine, saturated whatever the host's idle cores say.
+        quota = (f"held to a CPU quota of {cores_phrase(float(held['cores']))} (its cgroup's), which stopped it in "
+                 f"{float(held['throttled_percent']):.0f}% of its periods")
+        if app_used > allowance:
+            return costly(f"the app was {quota}, and", "the quota was not what made it slow")
+        return Blame(QUOTA, f"your app was {quota}: {quota_advice(allowance, float(held['cores']))}; within it, "
+                     f"your app with its databases used {app_used:.0f}% of a core{served}; {used}", per_request)
+    if float(split.get("idle_percent", 0.0)) >= SATURATED_IDLE_PERCENT:
+        return Blame(GENERATOR_ALONE, f"the machine had {split['idle_percent']:.0f}% of its CPU idle, so the load "
+                     f"generator hit a limit of its own: {used}", per_request)
     if app_used > allowance:
-        served = f" ({per_request:.2f} ms per request served)" if per_request is not None else ""
-        return Blame(APP, f"the machine was saturated and your app with its databases used {app_used:.0f}% of a core"
-                     f"{served}, more than the {allowance:.0f}% that {budget_ms:.2f} ms of CPU per request allows at "
-                     f"{float(result.get('target_rps') or rate):g} req/s{reference}: the load generator waited for CPU "
-                     f"your app was using; {used}", per_request)
-    served = f", {per_request:.2f} ms per request served" if per_request is not None else ""
-    mine = f"your app with its databases used {app_used:.0f}% of a core, within the {allowance:.0f}% allowed{served}"
+        return costly("the machine was saturated and", "the load generator waited for CPU your app was using")
+    within = f", {per_request:.2f} ms per request served" if per_request is not None else ""
+    mine = f"your app with its databases used {app_used:.0f}% of a core, within the {allowance:.0f}% allowed{within}"
     harness_over = float(sides.get(HARNESS_SIDE, 0.0)) - 100.0 * cores * HARNESS_SHARE
     outside_over = float(sides.get(OUTSIDE, 0.0)) - 100.0 * cores * OUTSIDE_SHARE
     if outside_over > 0 and outside_over >= harness_over:

@@ -34,6 +34,7 @@ from typing import Any
 
 from harness.load.allotment import Allotment, machine_ticks, quota_usage_us
 from harness.load.allotment import current as current_allotment
+from harness.load.cgroupcpu import CGROUP_ROOT, Throttle, group_of_pid, quotas_holding
 from harness.proc.procfs import PROC, processes
 
 TICKS_PER_S = os.sysconf("SC_CLK_TCK")
@@ -66,6 +67,9 @@ class Snapshot:
     # where a quota, not the CPUs, is the limit.
     allotment: Allotment = field(default_factory=lambda: Allotment(None, None, None))
     quota_us: int | None = None
+    # Quotas of their own on the processes the run started (the grading jail's, a container's
+    # --cpus), by the group that sets each: how often each stopped them (cgroupcpu.py).
+    throttles: dict[str, Throttle] = field(default_factory=dict)
 
 
 def _run_delay_ns(pid: int, proc: Path) -> int | None:
@@ -75,7 +79,8 @@ def _run_delay_ns(pid: int, proc: Path) -> int | None:
         return None
 
 
-def snapshot(proc: Path = PROC, *, root: int | None = None, allotment: Allotment | None = None) -> Snapshot:
+def snapshot(proc: Path = PROC, *, root: int | None = None, allotment: Allotment | None = None,
+             cgroups: Path = CGROUP_ROOT) -> Snapshot:
     root = os.getpid() if root is None else root
     if allotment is None:  # this process's own, read from the real /proc only
         allotment = current_allotment() if proc == PROC else Allotment(None, None, None)
@@ -97,8 +102,10 @@ def snapshot(proc: Path = PROC, *, root: int | None = None, allotment: Allotment
             if delay is not None:
                 waits[(pid, start)] = delay
     machine = machine_ticks(allotment, proc)
+    started = [pid for pid in starts if pid != root and _top_child(pid, root, parents) is not None]
+    throttles = quotas_holding(started, proc, outside=group_of_pid(root, proc, cgroups), root=cgroups)
     return Snapshot(time.monotonic(), ticks, parents, reaped, machine, names, waits, allotment,
-                    quota_usage_us(allotment))
+                    quota_usage_us(allotment), throttles)
 
 
 def _cmdline(pid: int, proc: Path) -> list[str]:
@@ -143,11 +150,8 @@ def _child_name(pid: int, proc: Path) -> str:
 
 def _in_group(pid: int, proc: Path, allotment: Allotment) -> bool:
     """Whether a process shares the run's CPU quota (is in its cgroup or below it)."""
-    try:
-        lines = (proc / str(pid) / "cgroup").read_text().splitlines()
-    except OSError:
-        return False
-    return any(line.startswith("0::") and allotment.shares_quota(line[3:].strip()) for line in lines)
+    root = allotment.quota_group.root if allotment.quota_group else CGROUP_ROOT
+    return allotment.shares_quota(group_of_pid(pid, proc, root))
 
 
 def _container(pid: int, proc: Path) -> str | None:
@@ -246,7 +250,7 @@ def split(before: Snapshot, after: Snapshot, *, root: int | None = None, proc: P
               "waited_percent": round(wait_percent.get(name, 0.0), 1)} for name, percent in parties]
     sides = {s: round(sum(percent for name, percent in parties if side(name) == s), 1)
              for s in (HARNESS_SIDE, APP_SIDE, SERVICES_SIDE, OUTSIDE)}
-    return {
+    found: dict[str, Any] = {
         "cores": cores,
         "seconds": round(wall, 2),
         "parties": shown,
@@ -256,6 +260,24 @@ def split(before: Snapshot, after: Snapshot, *, root: int | None = None, proc: P
         "idle_percent": round(100.0 * (machine[3] + machine[4]) / total, 1),
         "steal_percent": round(100.0 * machine[7] / total, 1),
     }
+    held = _held(before, after)
+    if held is not None:
+        found["app_quota"] = held
+    return found
+
+
+def _held(before: Snapshot, after: Snapshot) -> dict[str, float] | None:
+    """The quota of the run's own processes that stopped them most often between the snapshots:
+    its CPUs and the share of its enforcement periods in which it did."""
+    worst: dict[str, float] | None = None
+    for group, now in after.throttles.items():
+        then = before.throttles.get(group)
+        if then is None or now.periods <= then.periods:
+            continue
+        percent = 100.0 * (now.throttled - then.throttled) / (now.periods - then.periods)
+        if worst is None or percent > worst["throttled_percent"]:
+            worst = {"cores": round(now.cores, 2), "throttled_percent": round(percent, 1)}
+    return worst
 
 
 def side(name: str) -> str:
@@ -293,5 +315,10 @@ def describe(found: dict[str, Any], *, top: int = 8) -> str:
     if waited:  # summed over the side's processes: two instances that each waited 10% make 20%
         waits = (f"; waiting for a CPU (% of the time, summed over processes): app {waited.get(APP_SIDE, 0):.0f}%, "
                  f"its services {waited.get(SERVICES_SIDE, 0):.0f}%, harness {waited.get(HARNESS_SIDE, 0):.0f}%")
+    held = found.get("app_quota")
+    quota = ""
+    if held:
+        quota = (f"; the app held to a CPU quota of its own ({cores_phrase(float(held['cores']))}), which stopped "
+                 f"it in {held['throttled_percent']:.0f}% of its periods")
     return (f"CPU during the load ({cores_phrase(float(cores))}): {shown or 'nothing measured'}{by_side}; "
-            f"machine idle {idle:.0f}%, stolen by the host {stolen:.0f}%{waits}")
+            f"machine idle {idle:.0f}%, stolen by the host {stolen:.0f}%{waits}{quota}")

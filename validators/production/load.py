@@ -119,9 +119,14 @@ def wait_for_quiet(note: Callable[[str], None], wait_s: float = QUIET_WAIT_S,
     return outside
 
 
-def _fix(party: str, split: dict[str, Any] | None) -> str:
+def _fix(party: str, split: dict[str, Any] | None, allowance_percent: float) -> str:
     from harness.load import blame
 
+    if party == blame.QUOTA:
+        held = (split or {}).get("app_quota") or {}
+        cpus = blame.quota_cpus(allowance_percent, float(held.get("cores", 0.0)))
+        return (f"Give the app {cpus} CPU{'' if cpus == 1 else 's'}: `harness grade --limit cpus={cpus}` (or the "
+                f"lab's [grading] cpus), `docker run --cpus={cpus}` where it runs in a container.")
     if party == blame.OUTSIDE_RUN:
         return "Run again when nothing else is busy on this machine."
     if party == blame.MACHINE:
@@ -168,7 +173,9 @@ def sustains_the_target_rate(ctx: CheckContext) -> Passed:
     where the CPU went decides (harness/load/blame.py): the app's failure if it saturated the
     machine using more CPU per request than `cpu_ms`, otherwise inconclusive, naming who took
     the CPU; a clear miss (latency or errors many times the limit) is the app's whoever had the
-    CPU. Another harness load test on the same machine is waited for, not measured against.
+    CPU, unless the app waited for a CPU much of the time or a quota of its own (the grading
+    jail's `cpus`) stopped it often while it stayed within `cpu_ms`. Another harness load test
+    on the same machine is waited for, not measured against.
     """
     from harness.load import blame, cpusplit
     from harness.load.api import LoadError, bench
@@ -223,7 +230,7 @@ def sustains_the_target_rate(ctx: CheckContext) -> Passed:
         # A narrow miss, or one by far while the app waited for the CPU others held: not the app's to answer for.
         how = "while your app waited for a CPU much of the time" if starved else "narrowly"
         raise CannotCheck(f"the API missed its budget {how}, on a machine saturated not by the app: {found.reason} "
-                          f"({summary}; {doubts}){cpu}", fix=_fix(found.party, split))
+                          f"({summary}; {doubts}){cpu}", fix=_fix(found.party, split, budget_ms * rate / 10.0))
     if result["verdict"] == "inconclusive":
         if found.party == blame.APP:
             raise Failure(
@@ -238,7 +245,7 @@ def sustains_the_target_rate(ctx: CheckContext) -> Passed:
                           f"--threshold '{thresholds[1]}' --html report.html",
                 figures=figures)
         raise CannotCheck(f"the load measurement is not conclusive: {found.reason} ({summary}; the generator's "
-                          f"figures: {doubts}){cpu}", fix=_fix(found.party, split))
+                          f"figures: {doubts}){cpu}", fix=_fix(found.party, split, budget_ms * rate / 10.0))
     if result["verdict"] != "pass":
         kinds = sorted((result.get("errors_by_kind") or {}).items(), key=lambda item: -item[1])
         errors = ("\nerrors by kind: " + ", ".join(f"{kind} x {count}" for kind, count in kinds[:5])) if kinds else ""

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from harness.load import allotment, blame, cpusplit
 from harness.load.allotment import Allotment
+from harness.load.cgroupcpu import CpuGroup
 
 from .test_cpusplit import _fake_process
 
@@ -40,8 +41,47 @@ def test_the_tightest_quota_on_the_way_to_the_root_is_the_limit(tmp_path: Path) 
     ci = _group(root, "ci", "150000 100000")  # a runner held to 1.5 CPUs
     _group(root, "ci/job", "max 100000")
     found = allotment.read(proc, root)
-    assert (found.quota, found.quota_group, found.quota_path) == (1.5, ci, "/ci")
-    assert found.shares_quota("/ci/job/app") and found.shares_quota("/ci") and not found.shares_quota("/cix")
+    assert found.quota == 1.5 and found.quota_group is not None and found.quota_group.folder == ci
+    assert found.quota_path == "/ci"
+    assert found.shares_quota(CpuGroup("v2", root, "/ci/job/app")) and found.shares_quota(CpuGroup("v2", root, "/ci"))
+    assert not found.shares_quota(CpuGroup("v2", root, "/cix")) and not found.shares_quota(None)
+
+
+def _v1(root: Path, path: str, quota_us: int = -1, usage_ns: int | None = None) -> Path:
+    """A group in v1's cpu hierarchy (with its cpuacct twin), as on this Debian machine."""
+    cpu = root / "cpu" / path.strip("/")
+    cpu.mkdir(parents=True, exist_ok=True)
+    (cpu / "cpu.cfs_quota_us").write_text(f"{quota_us}\n")
+    (cpu / "cpu.cfs_period_us").write_text("100000\n")
+    (cpu / "cpu.stat").write_text("nr_periods 0\nnr_throttled 0\nthrottled_time 0\n")
+    acct = root / "cpuacct" / path.strip("/")
+    acct.mkdir(parents=True, exist_ok=True)
+    if usage_ns is not None:
+        (acct / "cpuacct.usage").write_text(f"{usage_ns}\n")
+    return cpu
+
+
+def test_cgroup_v1_quotas_count_as_v2_ones(tmp_path: Path) -> None:
+    # A hybrid host: the unified line names no controller, the cpu controller is on v1.
+    proc = _proc(tmp_path, "cpu 0 0 0 0 0 0 0 0\n", cgroup="4:cpu:/ci/job\n3:cpuacct:/ci/job\n0::/\n")
+    root = tmp_path / "cgroup"
+    _v1(root, "")
+    ci = _v1(root, "ci", quota_us=50_000, usage_ns=2_500_000_000)  # half a CPU
+    _v1(root, "ci/job")
+    found = allotment.read(proc, root)
+    assert found.quota == 0.5 and found.quota_group is not None and found.quota_group.folder == ci
+    assert found.held_by_quota and allotment.quota_usage_us(found) == 2_500_000
+    assert found.shares_quota(CpuGroup("v1", root / "cpu", "/ci/job/app"))
+    assert not found.shares_quota(CpuGroup("v2", root, "/ci/job"))
+
+
+def test_inside_a_v1_container_the_mount_is_its_own_group(tmp_path: Path) -> None:
+    # /proc/self/cgroup names the host's path; the container sees its group at the mount's top.
+    proc = _proc(tmp_path, "cpu 0 0 0 0 0 0 0 0\n", cgroup="5:cpu,cpuacct:/docker/" + "a" * 64 + "\n")
+    root = tmp_path / "cgroup"
+    _v1(root, "", quota_us=100_000)
+    found = allotment.read(proc, root)
+    assert found.quota == 1.0 and found.quota_path == ""
 
 
 def test_no_quota_and_no_cgroup_v2_leave_the_cores_as_they_are(tmp_path: Path) -> None:
@@ -90,7 +130,7 @@ def test_a_run_held_to_a_quota_measures_the_quota(tmp_path: Path) -> None:
     root = tmp_path / "cgroup"
     group = _group(root, "ci", "100000 100000", usage_us=0)
     proc = _proc(tmp_path, "cpu 0 0 0 0 0 0 0 0\n")
-    held = Allotment(None, 1.0, group, "/ci")
+    held = Allotment(None, 1.0, CpuGroup("v2", root, "/ci"))
     before = cpusplit.snapshot(proc, root=10, allotment=held)
     _fake_process(proc, 10, 1, ["harness"], 100)
     _fake_process(proc, 12, 10, ["/bin/sh", "-c", "node src/server.js"], 800)

@@ -90,3 +90,43 @@ def test_an_app_that_waited_for_a_cpu_much_of_the_time_was_starved() -> None:
     split["waited"] = {APP_SIDE: blame.STARVED_PERCENT, SERVICES_SIDE: 0.0, HARNESS_SIDE: 0.0}
     assert blame.app_starved(split)
     assert not blame.app_starved(None)
+
+
+def _held(split: dict[str, Any], cores: float, throttled: float) -> dict[str, Any]:
+    split["app_quota"] = {"cores": cores, "throttled_percent": throttled}
+    return split
+
+
+def test_an_app_its_own_quota_held_below_the_allowance_is_not_judged() -> None:
+    # Graded with one CPU where 1.4 ms per request at 1000 req/s allows 140% of a core: the quota,
+    # not the app, made it slow, however idle the host's other core was.
+    split = _held(_split(85, 13, 40, 2, idle=45.0), cores=1.0, throttled=64.0)
+    found = blame.blame(split, RESULT, budget_ms=1.4)
+    assert found.party == blame.QUOTA and found.party in blame.NOT_THE_APP
+    assert "held to a CPU quota of 1 core = 100% (its cgroup's), which stopped it in 64% of its periods" \
+        in found.reason
+    assert "allows a reasonable app 140% of a core at this rate, more than the quota gives" in found.reason
+    assert "give it 2 CPUs" in found.reason
+    assert blame.app_starved(split), "a miss by far under the quota is not the app's either"
+
+
+def test_a_quota_met_in_bursts_within_the_allowance_asks_for_more_than_it_gave() -> None:
+    found = blame.blame(_held(_split(90, 10, 40, 2, idle=30.0), cores=2.0, throttled=25.0), RESULT,
+                        budget_ms=1.4)
+    assert found.party == blame.QUOTA
+    assert "its bursts met the quota" in found.reason and "give it 3 CPUs" in found.reason
+
+
+def test_an_app_costlier_than_its_allowance_is_to_blame_under_its_quota_too() -> None:
+    # Two CPUs for an allowance of 140%: it used 195% and was stopped by the quota for that.
+    found = blame.blame(_held(_split(180, 15, 40, 2, idle=30.0), cores=2.0, throttled=70.0), RESULT,
+                        budget_ms=1.4)
+    assert found.party == blame.APP
+    assert found.reason.startswith("the app was held to a CPU quota of 2 cores")
+    assert "more than the 140% that 1.40 ms of CPU per request allows at 1000 req/s" in found.reason
+
+
+def test_a_quota_that_seldom_stopped_the_app_changes_nothing() -> None:
+    split = _held(_split(60, 15, 30, 0, idle=40.0), cores=1.0, throttled=blame.THROTTLED_PERCENT - 1)
+    assert blame.blame(split, RESULT, budget_ms=2.0).party == blame.GENERATOR_ALONE
+    assert not blame.app_starved(split)
