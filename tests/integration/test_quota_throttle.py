@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from harness.grading.cgroups import PREFIX, Hierarchy
+from harness.grading.cgroups import Hierarchy
 from harness.load import cpusplit
 
 PERIODS = 10  # enforcement periods of 100 ms the busy process must have run in between the snapshots
@@ -21,7 +21,8 @@ def test_a_process_held_by_its_own_quota_shows_as_throttled_in_the_split() -> No
     hierarchy = Hierarchy.detect()
     if hierarchy is None or os.geteuid() != 0:
         pytest.skip("needs root and the cgroup controllers harness grade uses")
-    top = hierarchy.root_group(f"{PREFIX}throttle-{os.getpid()}")
+    # Not under harness grade's prefix: the grading tests beside this one count its groups as theirs.
+    top = hierarchy.root_group(f"harness-quota-test-{os.getpid()}")
     group = top.child("run")
     busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
     try:
