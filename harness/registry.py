@@ -54,6 +54,15 @@ class CheckSpec:
     # The runs of the migrate command the check reads: 2 also the second, on the database the
     # first migrated (a re-run must change nothing). Only then does a run migrate twice.
     migrate_runs: int = 1
+    # The CPUs the check allows the app and its databases, from its parameters (a throughput
+    # check at its rate): under a smaller quota (harness grade's cpus) it cannot judge the app.
+    cpus_needed: Callable[[Mapping[str, Any]], float] | None = None
+
+    def cpus_for(self, given: Mapping[str, Any]) -> float | None:
+        """`cpus_needed` at these parameter values (the declared defaults where none is given)."""
+        if self.cpus_needed is None:
+            return None
+        return self.cpus_needed({**{p.name: p.default for p in self.params}, **given})
 
     @property
     def reads_app_database(self) -> bool:
@@ -92,6 +101,7 @@ class Registry:
         app_database: bool = True,
         suite_runs: int = 0,
         migrate_runs: int = 1,
+        cpus_needed: Callable[[Mapping[str, Any]], float] | None = None,
     ) -> Callable[[F], F]:
         if not _ID.match(check_id):
             raise ValueError(f"check id {check_id!r} must look like area.topic.property")
@@ -123,7 +133,7 @@ class Registry:
                 return func(ctx)
 
             spec = CheckSpec(check_id, declared_check, title, doc, float(points), wanted, timeout_s, needs_app,
-                             declared, app_database, suite_runs, migrate_runs)
+                             declared, app_database, suite_runs, migrate_runs, cpus_needed)
             self._checks[check_id] = spec
             return cast(F, declared_check)
 

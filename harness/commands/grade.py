@@ -35,9 +35,11 @@ from harness.grading.gradebook import MergeError
 from harness.grading.merge import merge_folders, write_meta
 from harness.grading.policy import load_policy
 from harness.grading.policy import to_json as policy_json
+from harness.grading.quota import quota_warnings
 from harness.grading.runner import Grader, GradeSettings
 from harness.grading.shards import parse_shard, select
 from harness.grading.workspace import DEFAULT_UIDS
+from harness.registry import load_validators
 from harness.services.base import Mode, resolve_images
 
 
@@ -161,6 +163,9 @@ def _grade(args: argparse.Namespace) -> int:
     mode, urls, image_flags = service_options(args)
     uid_range = _uid_range(args.uid_range)
     caps, warnings = capabilities(args.isolation, uid_range[0], mode)
+    if caps.cgroups is not None and args.isolation != "none":
+        warnings = [*warnings, *quota_warnings(manifest, load_validators(e.id for e in manifest.checks),
+                                               policy.limits.cpus)]
     for warning in warnings:
         _warn(warning)
     out.mkdir(parents=True, exist_ok=True)

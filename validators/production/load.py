@@ -161,7 +161,9 @@ def borrowers(ctx: CheckContext) -> list[tuple[str, str]]:
     Param("accounts", bool, True, "the app has the capstone's accounts: an admin writes the catalogue and the "
           "loans carry members' access tokens; false, for a Shelf without logins, sends them without"),
     Param("copies", int, 1_000_000, "copies of the book the loans borrow: more than the loans of one load "
-          "(about 5% of rate x (duration + 3 s)); lower for a Shelf that caps copies_total")])
+          "(about 5% of rate x (duration + 3 s)); lower for a Shelf that caps copies_total")],
+    # Its allowance at the rate asked: a grading quota below it holds back a correct app.
+    cpus_needed=lambda params: float(params["cpu_ms"]) * float(params["rate"]) / 1000.0)
 def sustains_the_target_rate(ctx: CheckContext) -> Passed:
     """The API holds 1000+ requests per second on a realistic mix, within its latency and error budget.
 
