@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from harness.grading import reports
 from harness.grading.gradebook import Row
-from harness.grading.rerun import merge, to_rerun
+from harness.grading.rerun import held_back, merge, to_rerun
 from harness.grading.verdicts import GRADER
 
 if TYPE_CHECKING:
@@ -28,6 +28,10 @@ def grade_alone(grader: Grader, rows: list[Row], sources: dict[str, Path]) -> li
         graded = grader.graded.get(row.submission)
         results = reports.read_results(grader.settings.out / row.submission)
         ids = to_rerun(results) if results is not None else ()
+        held = held_back(results) if results is not None else ()
+        if held:
+            grader.say(f"{row.submission}: {', '.join(held)} inconclusive under the submission's CPU quota; not "
+                       "graded again alone, where the same quota holds it (grade with a higher --limit cpus)")
         if not ids or graded is None or graded[0].category == GRADER or grader.stopping.is_set():
             done.append(row)
             continue

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from harness.load.blame import QUOTA_HELD
 from harness.outcomes import CheckResult, RunResult, Status
 from harness.reporters.json_report import harness_status
 
@@ -32,10 +33,22 @@ def inconclusive(test: Mapping[str, Any]) -> bool:
     return harness_status(test) == Status.ERROR.value and test.get("cause") == ENVIRONMENT
 
 
+def held_by_quota(test: Mapping[str, Any]) -> bool:
+    """Inconclusive because the submission's own CPU quota held its app back (harness/load/blame.py):
+    alone, the same quota holds it, so a second session would only say so again."""
+    return QUOTA_HELD in str(test.get("message", ""))
+
+
 def to_rerun(results: Mapping[str, Any]) -> tuple[str, ...]:
     """The load checks of a submission's results to grade again alone."""
     return tuple(t["id"] for t in results.get("tests", [])
-                 if t.get("id") in ALONE_IF_INCONCLUSIVE and inconclusive(t))
+                 if t.get("id") in ALONE_IF_INCONCLUSIVE and inconclusive(t) and not held_by_quota(t))
+
+
+def held_back(results: Mapping[str, Any]) -> tuple[str, ...]:
+    """The load checks left inconclusive by the submission's CPU quota: not graded again."""
+    return tuple(t["id"] for t in results.get("tests", [])
+                 if t.get("id") in ALONE_IF_INCONCLUSIVE and inconclusive(t) and held_by_quota(t))
 
 
 @dataclass(frozen=True)

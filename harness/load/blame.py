@@ -46,6 +46,9 @@ APP, HARNESS, OUTSIDE_RUN, MACHINE, GENERATOR_ALONE = "app", "harness", "outside
 # A CPU quota of the app's own (the grading jail's cpus, a container's --cpus) below what the
 # check allows it: the app's latency is the quota's as much as its own.
 QUOTA = "quota"
+# How the reason of a QUOTA blame begins: the grader reads it to know that grading the check again,
+# alone, would meet the same quota (harness/grading/rerun.py).
+QUOTA_HELD = "your app was held back by its own CPU quota"
 # A saturated machine the app did not saturate: a narrow miss there is not the app's (the
 # generator alone, with idle CPU, is no excuse for the app's own latency).
 NOT_THE_APP = frozenset({HARNESS, OUTSIDE_RUN, MACHINE, QUOTA})
@@ -133,8 +136,10 @@ def blame(split: Mapping[str, Any] | None, result: Mapping[str, Any], *, budget_
                  f"{float(held['throttled_percent']):.0f}% of its periods")
         if app_used > allowance:
             return costly(f"the app was {quota}, and", "the quota was not what made it slow")
-        return Blame(QUOTA, f"your app was {quota}: {quota_advice(allowance, float(held['cores']))}; within it, "
-                     f"your app with its databases used {app_used:.0f}% of a core{served}; {used}", per_request)
+        return Blame(QUOTA, f"{QUOTA_HELD}: {cores_phrase(float(held['cores']))} (its cgroup's), which stopped it in "
+                     f"{float(held['throttled_percent']):.0f}% of its periods: "
+                     f"{quota_advice(allowance, float(held['cores']))}; within it, your app with its databases used "
+                     f"{app_used:.0f}% of a core{served}; {used}", per_request)
     if float(split.get("idle_percent", 0.0)) >= SATURATED_IDLE_PERCENT:
         return Blame(GENERATOR_ALONE, f"the machine had {split['idle_percent']:.0f}% of its CPU idle, so the load "
                      f"generator hit a limit of its own: {used}", per_request)

@@ -17,9 +17,10 @@ from harness.catalog import Catalog
 from harness.grading import reports
 from harness.grading.capabilities import Capabilities
 from harness.grading.policy import Policy
-from harness.grading.rerun import ALONE_IF_INCONCLUSIVE, merge, to_rerun
+from harness.grading.rerun import ALONE_IF_INCONCLUSIVE, held_back, merge, to_rerun
 from harness.grading.runner import Grader, GradeSettings
 from harness.grading.verdicts import Signals
+from harness.load.blame import QUOTA_HELD
 from harness.outcomes import CheckResult, RunResult, Status
 from harness.reporters.json_report import to_json
 
@@ -49,6 +50,16 @@ def test_only_an_inconclusive_load_check_is_graded_again() -> None:
     crashed = _results(_check(LOAD, Status.ERROR, "boom"))
     crashed["tests"][0]["cause"] = "crash"
     assert to_rerun(crashed) == ()
+
+
+def test_a_load_check_its_own_cpu_quota_held_back_is_not_graded_again() -> None:
+    # Alone, the same quota holds the app: a second session would only say so again.
+    held = (f"the API missed its budget, on a machine saturated not by the app: {QUOTA_HELD}: 1 core = 100% "
+            "(its cgroup's), which stopped it in 64% of its periods: ... give it 2 CPUs")
+    results = _results(_check(LOAD, Status.ERROR, held), _check("micro.shutdown.graceful", Status.ERROR, BUSY))
+    assert to_rerun(results) == ("micro.shutdown.graceful",)
+    assert held_back(results) == (LOAD,)
+    assert held_back(_results(_check(LOAD, Status.ERROR, BUSY))) == ()
 
 
 def test_every_check_that_runs_a_load_generator_is_graded_again_alone() -> None:
