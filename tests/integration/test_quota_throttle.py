@@ -50,3 +50,22 @@ def test_a_process_held_by_its_own_quota_shows_as_throttled_in_the_split() -> No
     # It wants a whole core and may use a twentieth of one: nearly every period ends in throttling.
     assert held["throttled_percent"] >= 50, held
     assert "the app held to a CPU quota of its own (0.05 cores = 5%)" in cpusplit.describe(split)
+
+
+def test_a_run_started_inside_a_quota_counts_the_quota_as_its_cores() -> None:
+    # The harness itself in a group held to half a CPU (a CI runner's or a container's quota, on
+    # this machine's cgroup version): its load verdicts must count half a core, not the host's.
+    hierarchy = Hierarchy.detect()
+    if hierarchy is None or os.geteuid() != 0:
+        pytest.skip("needs root and the cgroup controllers harness grade uses")
+    top = hierarchy.root_group(f"harness-quota-test-{os.getpid()}")
+    group = top.child("run")
+    try:
+        group.cpu_quota(0.5)
+        joins = " ".join(f"echo $$ > {procs};" for procs in group.procs_files())
+        script = "from harness.load import allotment; print(allotment.usable_cores())"
+        out = subprocess.run(["sh", "-c", f'{joins} exec "$0" -c "$1"', sys.executable, script],
+                             capture_output=True, text=True, timeout=60, check=True).stdout
+    finally:
+        top.remove()
+    assert float(out.strip()) == 0.5, out
