@@ -102,8 +102,10 @@ def snapshot(proc: Path = PROC, *, root: int | None = None, allotment: Allotment
             if delay is not None:
                 waits[(pid, start)] = delay
     machine = machine_ticks(allotment, proc)
-    started = [pid for pid in starts if pid != root and _top_child(pid, root, parents) is not None]
-    throttles = quotas_holding(started, proc, outside=group_of_pid(root, proc, cgroups), root=cgroups)
+    throttles: dict[str, Throttle] = {}
+    if proc == PROC or cgroups != CGROUP_ROOT:  # a fake /proc is read with cgroups of its own only
+        started = [pid for pid in starts if pid != root and _top_child(pid, root, parents) is not None]
+        throttles = quotas_holding(started, proc, outside=group_of_pid(root, proc, cgroups), root=cgroups)
     return Snapshot(time.monotonic(), ticks, parents, reaped, machine, names, waits, allotment,
                     quota_usage_us(allotment), throttles)
 
