@@ -8,22 +8,31 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 
 import pytest
 
-from harness.grading.cgroups import Hierarchy
+from harness.grading.cgroups import Group, Hierarchy
 from harness.load import cpusplit
 
 PERIODS = 10  # enforcement periods of 100 ms the busy process must have run in between the snapshots
 
 
-def test_a_process_held_by_its_own_quota_shows_as_throttled_in_the_split() -> None:
+@pytest.fixture
+def group() -> Iterator[Group]:
+    """A real cgroup of its own (removed after the test), as harness grade makes one."""
     hierarchy = Hierarchy.detect()
     if hierarchy is None or os.geteuid() != 0:
         pytest.skip("needs root and the cgroup controllers harness grade uses")
     # Not under harness grade's prefix: the grading tests beside this one count its groups as theirs.
     top = hierarchy.root_group(f"harness-quota-test-{os.getpid()}")
-    group = top.child("run")
+    try:
+        yield top.child("run")
+    finally:
+        top.remove()
+
+
+def test_a_process_held_by_its_own_quota_shows_as_throttled_in_the_split(group: Group) -> None:
     busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
     try:
         group.cpu_quota(0.05)
@@ -43,7 +52,6 @@ def test_a_process_held_by_its_own_quota_shows_as_throttled_in_the_split() -> No
     finally:
         busy.kill()
         busy.wait()
-        top.remove()
     held = split.get("app_quota")
     assert held is not None, split
     assert held["cores"] == 0.05
@@ -52,20 +60,12 @@ def test_a_process_held_by_its_own_quota_shows_as_throttled_in_the_split() -> No
     assert "the app held to a CPU quota of its own (0.05 cores = 5%)" in cpusplit.describe(split)
 
 
-def test_a_run_started_inside_a_quota_counts_the_quota_as_its_cores() -> None:
+def test_a_run_started_inside_a_quota_counts_the_quota_as_its_cores(group: Group) -> None:
     # The harness itself in a group held to half a CPU (a CI runner's or a container's quota, on
     # this machine's cgroup version): its load verdicts must count half a core, not the host's.
-    hierarchy = Hierarchy.detect()
-    if hierarchy is None or os.geteuid() != 0:
-        pytest.skip("needs root and the cgroup controllers harness grade uses")
-    top = hierarchy.root_group(f"harness-quota-test-{os.getpid()}")
-    group = top.child("run")
-    try:
-        group.cpu_quota(0.5)
-        joins = " ".join(f"echo $$ > {procs};" for procs in group.procs_files())
-        script = "from harness.load import allotment; print(allotment.usable_cores())"
-        out = subprocess.run(["sh", "-c", f'{joins} exec "$0" -c "$1"', sys.executable, script],
-                             capture_output=True, text=True, timeout=60, check=True).stdout
-    finally:
-        top.remove()
+    group.cpu_quota(0.5)
+    joins = " ".join(f"echo $$ > {procs};" for procs in group.procs_files())
+    script = "from harness.load import allotment; print(allotment.usable_cores())"
+    out = subprocess.run(["sh", "-c", f'{joins} exec "$0" -c "$1"', sys.executable, script],
+                         capture_output=True, text=True, timeout=60, check=True).stdout
     assert float(out.strip()) == 0.5, out
