@@ -153,6 +153,23 @@ def trap_listener() -> Iterator[tuple[int, list[str]]]:
         server.close()
 
 
+def programs_and_uids() -> Iterator[tuple[list[str], int]]:
+    """Each process's command line and real uid, read as one image: the command line, then the
+    uids, then the command line again. A process that exec'd in between (a root `setpriv` that
+    became a server under another uid) is left for the next look: psutil's as_dict reads its
+    attributes in no set order, and the uid of the image before the exec paired with the command
+    line after it looked like a server running as root."""
+    for proc in psutil.process_iter():
+        try:
+            cmdline = proc.cmdline()
+            uid = proc.uids().real
+            if proc.cmdline() != cmdline:
+                continue
+        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+            continue
+        yield cmdline, uid
+
+
 def _snapshot() -> list[str]:
     low, high = DEFAULT_UIDS
     found = []

@@ -23,11 +23,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import psutil
 import pytest
 
 from harness.grading.workspace import DEFAULT_UIDS
-from tests.grading.support import checks_of, grade, grading_alone, leftovers, looking
+from tests.grading.support import checks_of, grade, grading_alone, leftovers, looking, programs_and_uids
 from tests.support.projects import materialize
 
 pytestmark = pytest.mark.slow
@@ -52,13 +51,10 @@ def _kind(cmdline: list[str]) -> str | None:
 
 
 def _look(seen: dict[str, set[int]]) -> None:
-    for proc in psutil.process_iter(["cmdline", "uids"]):
-        try:
-            kind, uids = _kind(proc.info["cmdline"] or []), proc.info["uids"]
-        except (psutil.NoSuchProcess, psutil.AccessDenied):
-            continue
-        if kind is not None and uids is not None:
-            seen.setdefault(kind, set()).add(uids.real)
+    for cmdline, uid in programs_and_uids():
+        kind = _kind(cmdline)
+        if kind is not None:
+            seen.setdefault(kind, set()).add(uid)
 
 
 @contextmanager

@@ -33,7 +33,7 @@ import pytest
 
 from harness.grading.cgroups import PREFIX
 from harness.grading.workspace import DEFAULT_UIDS
-from tests.grading.support import checks_of, grade, grading_alone, leftovers, looking
+from tests.grading.support import checks_of, grade, grading_alone, leftovers, looking, programs_and_uids
 from tests.support.projects import ROOT, default_sigint, materialize
 
 pytestmark = pytest.mark.slow
@@ -73,16 +73,12 @@ def _kind(cmdline: list[str]) -> str | None:
 
 
 def _look(seen: Seen) -> None:
-    for proc in psutil.process_iter(["cmdline", "uids"]):
-        try:
-            cmdline, uids = proc.info["cmdline"] or [], proc.info["uids"]
-        except (psutil.NoSuchProcess, psutil.AccessDenied):
-            continue
+    for cmdline, uid in programs_and_uids():
         kind = _kind(cmdline)
-        if kind == "primary" and uids is not None:
-            seen.primaries.add(uids.real)
-        elif kind is not None and uids is not None:
-            seen.jailed.setdefault(kind, set()).add(uids.real)
+        if kind == "primary":
+            seen.primaries.add(uid)
+        elif kind is not None:
+            seen.jailed.setdefault(kind, set()).add(uid)
     for folder in {Path("/dev/shm"), Path(tempfile.gettempdir())}:
         for path in glob.glob(str(folder / f"{PREFIX}*" / "*" / "work" / "escape-*.txt")):
             try:
