@@ -16,8 +16,10 @@ cores, so the question is who had them (cpusplit.py):
 * the app held to a CPU quota of its own (the grading jail's `cpus`, a container's --cpus)
   that stopped it often (cpusplit's app_quota): the quota is its machine, saturated whatever
   the host's idle cores say. Beyond its allowance the app is to blame; within it, the quota
-  is (inconclusive, with the CPUs to give it). A throttled process is not runnable and so
-  never shows as waiting for a CPU: only the quota's own count tells.
+  is (inconclusive, with the CPUs to give it). The host's idle cores alone would put a slow
+  run down to the generator, and a miss by far to the app; the quota's own count tells who
+  held it (its wait for a CPU, schedstat's run delay, may or may not count the throttled
+  time, by kernel: on this machine's it did).
 
 The same applies to a run the generator kept up with but whose thresholds the app missed
 narrowly on a saturated machine; and to a miss by far when the app's instances waited for a
@@ -56,8 +58,7 @@ NOT_THE_APP = frozenset({HARNESS, OUTSIDE_RUN, MACHINE, QUOTA})
 # CPU: its latency then holds others' CPU time too, and even a miss by far may be theirs.
 STARVED_PERCENT = 20.0
 # The app's own quota stopped it in at least this share of its enforcement periods: it was held
-# back often enough that its latency says as much about the quota as about the app. A throttled
-# process is not runnable, so it never shows as waiting for a CPU.
+# back often enough that its latency says as much about the quota as about the app.
 THROTTLED_PERCENT = 20.0
 
 
