@@ -21,9 +21,10 @@ PERIODS = 10  # enforcement periods of 100 ms the busy process must have run in 
 @pytest.fixture
 def group() -> Iterator[Group]:
     """A real cgroup of its own (removed after the test), as harness grade makes one."""
+    # As the grading tests: CI runs as root with cgroups, and a missing one fails, never skips.
     hierarchy = Hierarchy.detect()
     if hierarchy is None or os.geteuid() != 0:
-        pytest.skip("needs root and the cgroup controllers harness grade uses")
+        pytest.fail("needs root and the cgroup controllers harness grade uses: run this test as root")
     # Not under harness grade's prefix: the grading tests beside this one count its groups as theirs.
     top = hierarchy.root_group(f"harness-quota-test-{os.getpid()}")
     try:
