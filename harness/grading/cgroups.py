@@ -15,7 +15,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.proc.cgroupfs import kill_tree, remove_tree, tree_pids
+from harness.proc.cgroupfs import keyed, kill_tree, remove_tree, tree_pids
 
 MOUNT = Path("/sys/fs/cgroup")
 V1_CONTROLLERS = ("memory", "pids", "cpu", "cpuacct")
@@ -40,16 +40,6 @@ def _read(path: Path) -> str:
 
 def _write(path: Path, value: str) -> None:
     path.write_text(value)
-
-
-def _keyed(text: str) -> dict[str, int]:
-    """`key value` lines (memory.events, pids.events, cpu.stat, memory.oom_control)."""
-    out: dict[str, int] = {}
-    for line in text.splitlines():
-        parts = line.split()
-        if len(parts) == 2 and parts[1].lstrip("-").isdigit():
-            out[parts[0]] = int(parts[1])
-    return out
 
 
 def _int(text: str) -> int:
@@ -124,18 +114,18 @@ class Group:
 
     def usage(self) -> Usage:
         if self.version == "v1":
-            oom = _keyed(_read(self.paths["memory"] / "memory.oom_control")).get("oom_kill", 0)
+            oom = keyed(_read(self.paths["memory"] / "memory.oom_control")).get("oom_kill", 0)
             return Usage(
                 cpu_s=_int(_read(self.paths["cpuacct"] / "cpuacct.usage")) / 1e9,
                 oom_kills=oom,
-                pids_max_hits=_keyed(_read(self.paths["pids"] / "pids.events")).get("max", 0),
+                pids_max_hits=keyed(_read(self.paths["pids"] / "pids.events")).get("max", 0),
                 memory_peak_bytes=_int(_read(self.paths["memory"] / "memory.max_usage_in_bytes")),
             )
         path = self.paths["v2"]
         return Usage(
-            cpu_s=_keyed(_read(path / "cpu.stat")).get("usage_usec", 0) / 1e6,
-            oom_kills=_keyed(_read(path / "memory.events")).get("oom_kill", 0),
-            pids_max_hits=_keyed(_read(path / "pids.events")).get("max", 0),
+            cpu_s=keyed(_read(path / "cpu.stat")).get("usage_usec", 0) / 1e6,
+            oom_kills=keyed(_read(path / "memory.events")).get("oom_kill", 0),
+            pids_max_hits=keyed(_read(path / "pids.events")).get("max", 0),
             memory_peak_bytes=_int(_read(path / "memory.peak")),
         )
 

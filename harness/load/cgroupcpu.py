@@ -19,6 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness.proc.cgroupfs import keyed
+
 CGROUP_ROOT = Path("/sys/fs/cgroup")
 
 
@@ -27,15 +29,6 @@ def _read(path: Path) -> str | None:
         return path.read_text()
     except OSError:
         return None
-
-
-def _keyed(text: str | None) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for line in (text or "").splitlines():
-        key, _, value = line.partition(" ")
-        if value.strip().lstrip("-").isdigit():
-            out[key] = int(value)
-    return out
 
 
 @dataclass(frozen=True)
@@ -76,7 +69,7 @@ class CpuGroup:
     def usage_us(self) -> int | None:
         """The CPU this group and those below it have used, in µs."""
         if self.version == "v2":
-            return _keyed(_read(self.folder / "cpu.stat")).get("usage_usec")
+            return keyed(_read(self.folder / "cpu.stat")).get("usage_usec")
         if self.acct_mount is None:
             return None
         acct = self.acct_mount / self.path.lstrip("/") if self.path else self.acct_mount
@@ -85,7 +78,7 @@ class CpuGroup:
 
     def throttling(self) -> tuple[int, int] | None:
         """(nr_periods, nr_throttled) of its quota so far, None where it keeps no count."""
-        stat = _keyed(_read(self.folder / "cpu.stat"))
+        stat = keyed(_read(self.folder / "cpu.stat"))
         if "nr_periods" not in stat or "nr_throttled" not in stat:
             return None
         return stat["nr_periods"], stat["nr_throttled"]

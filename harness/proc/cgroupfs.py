@@ -1,4 +1,5 @@
-"""Emptying and removing cgroup trees: what grading's groups and the reaper sidecar share.
+"""Emptying and removing cgroup trees, and reading their counters: what grading's groups, the
+reaper sidecar and the load checks' CPU split share.
 
 A cgroup directory can be removed only when no task is left in it or below it, and a task
 that was just killed keeps its group busy for a moment: so kill until nothing is listed,
@@ -13,6 +14,16 @@ import signal
 import time
 from collections.abc import Iterable
 from pathlib import Path
+
+
+def keyed(text: str | None) -> dict[str, int]:
+    """`key value` lines (cpu.stat, memory.events, pids.events, memory.oom_control) as numbers."""
+    out: dict[str, int] = {}
+    for line in (text or "").splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[1].lstrip("-").isdigit():
+            out[parts[0]] = int(parts[1])
+    return out
 
 
 def tree_pids(roots: Iterable[Path]) -> set[int]:
