@@ -23,7 +23,7 @@ from typing import Any
 from harness.layers import SKIPPED as LAYER_SKIPPED
 from harness.layers import lay_out
 from harness.runner.toolchain import java_environment
-from tests.support import timing
+from tests.support import forkserver, timing
 from tests.support.locks import machine_lock
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -104,15 +104,20 @@ def harness(*args: str, cwd: Path | None = None, timeout: float = 600, env: dict
         argv += ["--json", str(results_path)]
     elif "--json" in args:
         results_path = Path(args[args.index("--json") + 1])
-    proc = subprocess.run(argv, cwd=cwd or ROOT, capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, "NO_COLOR": "1", **(env or {})})
+    run_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
+    server = forkserver.server_for(run_env)
+    if server is not None:  # the same run, without importing the harness again (forkserver.py)
+        code, stdout, stderr = server.run(argv[3:], cwd=cwd or ROOT, env=run_env, timeout=timeout)
+    else:
+        proc = subprocess.run(argv, cwd=cwd or ROOT, capture_output=True, text=True, timeout=timeout, env=run_env)
+        code, stdout, stderr = proc.returncode, proc.stdout, proc.stderr
     results = None
     if results_path is not None and results_path.is_file():
         results = json.loads(results_path.read_text())
         timing.record_run(results)
         if "--json" not in args:  # ours, not the caller's: leave nothing behind in /tmp
             results_path.unlink()
-    return Run(proc.returncode, proc.stdout, proc.stderr, results)
+    return Run(code, stdout, stderr, results)
 
 
 def default_sigint() -> None:
