@@ -64,10 +64,11 @@ class Passed:
 class CannotCheck(Exception):
     """Raised when this environment cannot observe what the check needs: not the learner's fault."""
 
-    def __init__(self, reason: str, *, fix: str | None = None) -> None:
+    def __init__(self, reason: str, *, fix: str | None = None, figures: dict[str, Any] | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
         self.fix = fix
+        self.figures = figures  # what was measured all the same (a load run's), as Failure.figures
 
 
 class Skip(Exception):

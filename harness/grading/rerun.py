@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from harness.load.blame import QUOTA_HELD
+from harness.load.blame import QUOTA
 from harness.outcomes import CheckResult, RunResult, Status
 from harness.reporters.json_report import harness_status
 
@@ -36,7 +36,8 @@ def inconclusive(test: Mapping[str, Any]) -> bool:
 def held_by_quota(test: Mapping[str, Any]) -> bool:
     """Inconclusive because the submission's own CPU quota held its app back (harness/load/blame.py):
     alone, the same quota holds it, so a second session would only say so again."""
-    return QUOTA_HELD in str(test.get("message", ""))
+    figures = test.get("figures")
+    return isinstance(figures, Mapping) and figures.get("blame") == QUOTA
 
 
 def to_rerun(results: Mapping[str, Any]) -> tuple[str, ...]:

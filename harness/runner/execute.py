@@ -50,7 +50,8 @@ def _outcome(planned: Planned, ctx: CheckContext, debug: bool) -> Outcome:
     except Failure as failure:
         return Status.FAIL, failure, None
     except CannotCheck as exc:
-        return Status.ERROR, Failure(f"cannot check here: {exc.reason}", hint=exc.fix), "environment"
+        shown = Failure(f"cannot check here: {exc.reason}", hint=exc.fix, figures=exc.figures)
+        return Status.ERROR, shown, "environment"
     except Skip as skip:
         return Status.SKIP, None, skip.reason
     except httpx.TimeoutException as exc:

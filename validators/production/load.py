@@ -223,16 +223,18 @@ def sustains_the_target_rate(ctx: CheckContext) -> Passed:
     cpu += f"\napp CPU per request served: {per_request:.2f} ms (allowed {budget_ms:g} ms)" if per_request else ""
     ctx.note(f"{summary}; generator CPU {result.get('generator_cpu_percent', 0):.0f}% of a core, "
              f"schedule lag p99 {result.get('schedule_lag_p99_ms') or 0:.1f} ms{cpu}")
-    # The whole measurement: the HTML report (check --html) draws the bench report's charts from it.
-    figures = {"kind": "load", **result}
     found = blame.blame(split, result, budget_ms=budget_ms, reference_ms=REFERENCE_CPU_MS)
+    # The whole measurement, whatever the verdict: the HTML report (check --html) draws the bench
+    # report's charts from it, and grading reads whom the blame fell on (harness/grading/rerun.py).
+    figures = {"kind": "load", **result, "blame": found.party}
     doubts = "; ".join(result.get("verdict_reasons", []))
     starved = blame.app_starved(split)
     if result["verdict"] == "fail" and found.party in blame.NOT_THE_APP and (starved or not result.get("clear_misses")):
         # A narrow miss, or one by far while the app waited for the CPU others held: not the app's to answer for.
         how = "while your app waited for a CPU much of the time" if starved else "narrowly"
         raise CannotCheck(f"the API missed its budget {how}, on a machine saturated not by the app: {found.reason} "
-                          f"({summary}; {doubts}){cpu}", fix=_fix(found.party, split, budget_ms * rate / 10.0))
+                          f"({summary}; {doubts}){cpu}", fix=_fix(found.party, split, budget_ms * rate / 10.0),
+                          figures=figures)
     if result["verdict"] == "inconclusive":
         if found.party == blame.APP:
             raise Failure(
@@ -247,7 +249,8 @@ def sustains_the_target_rate(ctx: CheckContext) -> Passed:
                           f"--threshold '{thresholds[1]}' --html report.html",
                 figures=figures)
         raise CannotCheck(f"the load measurement is not conclusive: {found.reason} ({summary}; the generator's "
-                          f"figures: {doubts}){cpu}", fix=_fix(found.party, split, budget_ms * rate / 10.0))
+                          f"figures: {doubts}){cpu}", fix=_fix(found.party, split, budget_ms * rate / 10.0),
+                          figures=figures)
     if result["verdict"] != "pass":
         kinds = sorted((result.get("errors_by_kind") or {}).items(), key=lambda item: -item[1])
         errors = ("\nerrors by kind: " + ", ".join(f"{kind} x {count}" for kind, count in kinds[:5])) if kinds else ""

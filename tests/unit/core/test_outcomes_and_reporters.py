@@ -102,3 +102,21 @@ def test_terminal_shows_the_fix_and_reproduce_line() -> None:
     text = out.getvalue()
     assert "✗ c0" in text and "spliced" in text and "Hint: use $1" in text and "Reproduce: curl 'x'" in text
     assert "FAIL" in text and "score 0/2" in text
+
+
+def test_an_inconclusive_check_keeps_what_it_measured() -> None:
+    """A check that cannot conclude (CannotCheck) still reports its figures: the load report's charts,
+    and whom the load check blamed, which grading reads to decide on a second run alone."""
+    from types import SimpleNamespace
+
+    from harness.outcomes import CannotCheck, Failure
+    from harness.runner.execute import Planned, _outcome
+
+    def inconclusive(_ctx: object) -> None:
+        raise CannotCheck("the machine was busy", fix="run it alone", figures={"kind": "load", "blame": "quota"})
+
+    spec = SimpleNamespace(func=inconclusive)
+    status, shown, cause = _outcome(Planned(spec, 4.0, False), None, debug=False)  # type: ignore[arg-type]
+    assert (status, cause) == (Status.ERROR, "environment")
+    assert isinstance(shown, Failure) and shown.figures == {"kind": "load", "blame": "quota"}
+    assert shown.message == "cannot check here: the machine was busy" and shown.hint == "run it alone"

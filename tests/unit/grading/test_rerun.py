@@ -20,7 +20,7 @@ from harness.grading.policy import Policy
 from harness.grading.rerun import ALONE_IF_INCONCLUSIVE, held_back, merge, to_rerun
 from harness.grading.runner import Grader, GradeSettings
 from harness.grading.verdicts import Signals
-from harness.load.blame import QUOTA_HELD
+from harness.load.blame import GENERATOR_ALONE, QUOTA, QUOTA_HELD
 from harness.outcomes import CheckResult, RunResult, Status
 from harness.reporters.json_report import to_json
 
@@ -29,10 +29,12 @@ BUSY = "the load generator, not your app, could not keep the schedule: lag p99 2
 ALONE = "achieved 1003 req/s of 1000; p95 12.0 ms"
 
 
-def _check(check_id: str, status: Status, message: str | None = None, points: float = 4.0) -> CheckResult:
+def _check(check_id: str, status: Status, message: str | None = None, points: float = 4.0,
+           blamed: str | None = None) -> CheckResult:
     score = points if status is Status.PASS else 0.0
     cause = "environment" if status is Status.ERROR else None
-    return CheckResult(check_id, check_id, status, score, points, 1.0, message=message, cause=cause)
+    figures = {"kind": "load", "blame": blamed} if blamed else None
+    return CheckResult(check_id, check_id, status, score, points, 1.0, message=message, cause=cause, figures=figures)
 
 
 def _results(*checks: CheckResult) -> dict[str, Any]:
@@ -54,12 +56,15 @@ def test_only_an_inconclusive_load_check_is_graded_again() -> None:
 
 def test_a_load_check_its_own_cpu_quota_held_back_is_not_graded_again() -> None:
     # Alone, the same quota holds the app: a second session would only say so again.
+    # The load check says whom it blamed in its figures (validators/production/load.py), which its
+    # results keep whatever the verdict: the words of the message are for the learner.
     held = (f"the API missed its budget, on a machine saturated not by the app: {QUOTA_HELD}: 1 core = 100% "
             "(its cgroup's), which stopped it in 64% of its periods: ... give it 2 CPUs")
-    results = _results(_check(LOAD, Status.ERROR, held), _check("micro.shutdown.graceful", Status.ERROR, BUSY))
+    results = _results(_check(LOAD, Status.ERROR, held, blamed=QUOTA),
+                       _check("micro.shutdown.graceful", Status.ERROR, BUSY))
     assert to_rerun(results) == ("micro.shutdown.graceful",)
     assert held_back(results) == (LOAD,)
-    assert held_back(_results(_check(LOAD, Status.ERROR, BUSY))) == ()
+    assert held_back(_results(_check(LOAD, Status.ERROR, BUSY, blamed=GENERATOR_ALONE))) == ()
 
 
 def test_every_check_that_runs_a_load_generator_is_graded_again_alone() -> None:
