@@ -2,7 +2,8 @@
 
 Columns are stable (spreadsheets and LMS imports key on them): submission, score,
 max_score, status (pass | fail | error), verdict (the limit hit or rule broken, or why the
-project failed; empty when graded normally), failed_checks (space-separated ids),
+project failed, or the checks that could not conclude on the grading machine; empty when graded
+normally), failed_checks (space-separated ids),
 duration_s. `status` is the results' own (Exercism's rule: error only when no check could
 run), except that a submission the grader could not grade fairly is an error whatever its
 results say.
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from harness.grading.rerun import inconclusive
 from harness.grading.verdicts import GRADER, Verdict
 from harness.reporters.json_report import harness_status, write_atomically
 
@@ -51,8 +53,19 @@ def row_from(submission: str, results: Mapping[str, Any], verdict: Verdict, dura
     failed = tuple(t["id"] for t in tests if harness_status(t) in ("fail", "error"))
     failed += tuple(t["id"] for t in results.get("not_run", []))
     status = "error" if verdict.category == GRADER else str(results.get("status", "error"))
+    unsure = [str(t["id"]) for t in tests if inconclusive(t)]
     return Row(submission, float(results.get("score", 0.0)), float(results.get("max_score", 0.0)), status,
-               verdict.text, failed, duration_s)
+               verdict.text or unconcluded(unsure), failed, duration_s)
+
+
+def unconcluded(check_ids: list[str]) -> str:
+    """The verdict of a submission graded normally but for checks that could not conclude on the
+    grading machine (a busy machine, a quota too small for the lab): their points are not earned,
+    which the row must not pass off as the student's failure."""
+    if not check_ids:
+        return ""
+    return (f"inconclusive on the grading machine: {', '.join(check_ids)} (points not earned; each check's "
+            "message says why and how to grade it so that it concludes)")
 
 
 def to_csv(rows: Iterable[Row]) -> str:

@@ -26,6 +26,17 @@ def test_row_lists_failed_and_unrun_checks_not_skipped_ones() -> None:
     assert row == Row("alice", 16.0, 19.0, "fail", "", ("db.sql.parameterized", "db.indexes.filters"), 12.34)
 
 
+def test_a_check_that_could_not_conclude_is_named_in_the_verdict() -> None:
+    inconclusive = {"id": "prod.load.rps", "status": "error", "cause": "environment", "message": "cannot check here"}
+    row = row_from("carol", {**RESULTS, "tests": [*RESULTS["tests"], inconclusive]}, GRADED, 1.0)  # type: ignore[list-item]
+    assert row.verdict.startswith("inconclusive on the grading machine: prod.load.rps (points not earned;")
+    assert row.failed_checks == ("db.sql.parameterized", "prod.load.rps", "db.indexes.filters")
+    crashed = {**inconclusive, "cause": "crash"}  # a harness bug is not the machine's: no such verdict
+    assert row_from("dan", {**RESULTS, "tests": [crashed]}, GRADED, 1.0).verdict == ""
+    limit = Verdict("cpu-time", "CPU time limit (2.0 min) exceeded", "limit")
+    assert row_from("eve", {**RESULTS, "tests": [inconclusive]}, limit, 1.0).verdict == limit.text
+
+
 def test_a_grader_error_is_an_error_whatever_the_results_say() -> None:
     row = row_from("bob", {**RESULTS, "status": "pass"}, Verdict("grader-error", "grader error: x", "grader"), 1.0)
     assert row.status == "error" and row.verdict == "grader error: x"
