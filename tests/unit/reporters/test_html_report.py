@@ -94,6 +94,10 @@ def test_a_load_checks_measurement_is_drawn_as_the_bench_report_draws_it() -> No
     page.assert_self_contained()
     assert page.tags.count("svg") >= 4  # rate, latency over time, the ladder or histogram, errors
     assert "Requests per second" in page.words and "Latency distribution" in page.words
+    # An inconclusive run's too (the machine was busy: the charts show how).
+    data["tests"][0] = {**data["tests"][0], "status": "error", "harness_status": "error", "cause": "environment",
+                        "message": "cannot check here: the machine was busy"}
+    assert Page(to_html(data)).tags.count("svg") >= 4
     # Figures of another kind (or none) draw nothing.
     data["tests"][0]["figures"] = {"kind": "something else"}
     assert Page(to_html(data)).tags.count("svg") == 0
