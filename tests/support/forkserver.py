@@ -168,14 +168,18 @@ class ForkServer:
         return self.process.poll() is None and startup_env(env) == self.env
 
     def run(self, args: list[str], *, cwd: Path, env: dict[str, str], timeout: float,
-            module: str = MODULE) -> tuple[int, str, str]:
-        """(exit code, stdout, stderr) of `python -m MODULE ARGS`, as subprocess.run gives them."""
+            module: str = MODULE) -> tuple[int, str, str] | None:
+        """(exit code, stdout, stderr) of `python -m MODULE ARGS`, as subprocess.run gives them; None
+        when the server cannot be reached (the run did not start: the caller starts it itself)."""
         with tempfile.TemporaryDirectory(prefix="pytest-fork-run-") as tmp:
             out, err = Path(tmp, "stdout"), Path(tmp, "stderr")
             request = {"module": module, "args": args, "cwd": str(cwd), "env": env, "stdout": str(out),
                        "stderr": str(err)}
             with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
-                conn.connect(self.path)
+                try:
+                    conn.connect(self.path)
+                except OSError:
+                    return None
                 conn.sendall((json.dumps(request) + "\n").encode())
                 with conn.makefile("r", encoding="utf-8") as lines:
                     pid = int(lines.readline())

@@ -106,8 +106,10 @@ def harness(*args: str, cwd: Path | None = None, timeout: float = 600, env: dict
         results_path = Path(args[args.index("--json") + 1])
     run_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
     server = forkserver.server_for(run_env)
-    if server is not None:  # the same run, without importing the harness again (forkserver.py)
-        code, stdout, stderr = server.run(argv[3:], cwd=cwd or ROOT, env=run_env, timeout=timeout)
+    # The same run, without importing the harness again (forkserver.py), where the server can run it.
+    forked = server.run(argv[3:], cwd=cwd or ROOT, env=run_env, timeout=timeout) if server is not None else None
+    if forked is not None:
+        code, stdout, stderr = forked
     else:
         proc = subprocess.run(argv, cwd=cwd or ROOT, capture_output=True, text=True, timeout=timeout, env=run_env)
         code, stdout, stderr = proc.returncode, proc.stdout, proc.stderr

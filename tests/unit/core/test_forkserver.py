@@ -28,8 +28,9 @@ def server() -> Iterator[ForkServer]:
 
 def test_a_run_gets_the_callers_argv_cwd_environment_and_exit_status(server: ForkServer, tmp_path: Path) -> None:
     marker = tmp_path / "marker"
-    code, out, err = server.run([str(marker)], cwd=tmp_path, env={**os.environ, "PROBE": "yes"}, timeout=60,
-                                module=PROBE)
+    ran = server.run([str(marker)], cwd=tmp_path, env={**os.environ, "PROBE": "yes"}, timeout=60, module=PROBE)
+    assert ran is not None
+    code, out, err = ran
     seen = json.loads(out.splitlines()[0])
     assert code == 3
     assert seen == {"argv": [str(marker)], "cwd": str(tmp_path), "path0": str(tmp_path), "probe": "yes",
@@ -41,13 +42,20 @@ def test_a_run_gets_the_callers_argv_cwd_environment_and_exit_status(server: For
 
 def test_the_environment_of_one_run_does_not_reach_the_next(server: ForkServer, tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "PROBE"}
-    _, out, _ = server.run([str(tmp_path / "m")], cwd=tmp_path, env=env, timeout=60, module=PROBE)
-    assert json.loads(out.splitlines()[0])["probe"] is None
+    ran = server.run([str(tmp_path / "m")], cwd=tmp_path, env=env, timeout=60, module=PROBE)
+    assert ran is not None and json.loads(ran[1].splitlines()[0])["probe"] is None
 
 
 def test_a_run_past_its_timeout_is_killed(server: ForkServer, tmp_path: Path) -> None:
     with pytest.raises(subprocess.TimeoutExpired):
         server.run(["sleep"], cwd=tmp_path, env=dict(os.environ), timeout=1, module=PROBE)
+
+
+def test_a_server_that_cannot_be_reached_runs_nothing_and_says_so(tmp_path: Path) -> None:
+    gone = ForkServer()
+    gone.stop()
+    assert not gone.accepts(dict(os.environ))
+    assert gone.run(["labs"], cwd=tmp_path, env=dict(os.environ), timeout=60) is None
 
 
 def test_an_environment_the_interpreter_reads_at_start_gets_a_subprocess(server: ForkServer) -> None:
