@@ -21,7 +21,6 @@ from harness.outcomes import RunResult, Status
 from harness.progress import Progress
 from harness.reporters import Fanout, Reporter
 from harness.reporters.github import GithubReporter, error_annotation
-from harness.reporters.html import HtmlReporter
 from harness.reporters.json_report import JsonReporter
 from harness.reporters.junit import JunitReporter
 from harness.reporters.terminal import TerminalReporter
@@ -136,6 +135,9 @@ def _reporters(args: argparse.Namespace, title: str, root: Path) -> list[Reporte
     if args.junit:
         reporters.append(JunitReporter(Path(args.junit)))
     if args.html:
+        # Imported when asked for: Jinja and the charts' code are a tenth of every run's start.
+        from harness.reporters.html import HtmlReporter
+
         reporters.append(HtmlReporter(Path(args.html)))
     if args.format == "github":
         reporters.append(GithubReporter(config_file=root / CONFIG_NAME))
