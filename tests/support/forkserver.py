@@ -12,6 +12,12 @@ What the server does not import is what a fresh run would do differently:
   the modules its lab's checks name and no other;
 - anything read from the environment when the interpreter starts (its encoding, PYTHON*): a run
   whose environment differs there from the server's runs as a plain subprocess instead.
+One thing differs all the same: the hash seed is the server's, so the order in which a set of
+strings is walked is the same in every run of one worker, where started interpreters each draw
+their own (HARNESS_TEST_FORK=0 brings that back).
+
+The socket is in a folder only the caller's account may enter (mkdtemp): in the grading tests
+the caller is root, and a submission's account must not reach a server that runs what it is told.
 
 Two forks per run: a waiter, which reports the run's pid and then its exit status on the
 caller's connection, and the run itself, the waiter's child (the server serves the next run
