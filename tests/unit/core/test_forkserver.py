@@ -73,3 +73,8 @@ def test_the_harness_runs_through_it_as_from_its_command_line(tmp_path: Path) ->
                              capture_output=True, text=True, env=env, timeout=60)
     assert forked == (started.returncode, started.stdout, started.stderr)
     assert "harness.toml: not found" in forked[2]
+
+
+def test_only_the_callers_account_may_reach_the_socket(server: ForkServer) -> None:
+    # The grading tests run as root: another account (a submission's) must not get root's runs.
+    assert server.folder.stat().st_mode & 0o777 == 0o700
