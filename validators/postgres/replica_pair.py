@@ -337,8 +337,15 @@ def replica_pair(ctx: CheckContext, check_id: str) -> Iterator[Pair]:
 
 
 def recovery_conflict(exc: psycopg.Error) -> bool:
-    """A standby's query cancelled, or its session ended, because replay needed what it saw."""
-    return exc.sqlstate == "40001" or "conflict with recovery" in str(exc)
+    """A standby's query cancelled, or its session ended, because replay needed what it saw.
+
+    A session the standby ends mid-query (FATAL: terminating connection due to conflict with
+    recovery, max_standby_streaming_delay = 0) may reach the client only as its connection
+    closing: that counts too. For a retry it is safe: a standby that really stopped refuses the
+    next connection, which is no conflict."""
+    text = str(exc)
+    return exc.sqlstate == "40001" or "conflict with recovery" in text or \
+        (isinstance(exc, psycopg.OperationalError) and "server closed the connection unexpectedly" in text)
 
 
 def wait_for(probe: Callable[[], bool], timeout_s: float) -> tuple[bool, float]:
