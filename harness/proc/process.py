@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import select
 import signal
 import subprocess
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -127,14 +128,29 @@ class ManagedProcess:
         return self._proc is not None and self._peek() is None
 
     def wait_exit(self, timeout_s: float) -> int | None:
-        """The exit code once it has exited, None if still running after `timeout_s` (not reaped)."""
+        """The exit code once it has exited, None if still running after `timeout_s` (not reaped).
+
+        Woken by the kernel the moment the leader exits (a pidfd), where that is available: a
+        sleep between looks at it would come late by up to the sleep, on every migration run,
+        install and stop of every run. Elsewhere it looks again after a short pause."""
+        assert self._proc is not None
         deadline = time.monotonic() + timeout_s
-        pause = 0.002
-        while (code := self._peek()) is None:
-            if time.monotonic() >= deadline:
-                return None
-            time.sleep(pause)
-            pause = min(pause * 2, 0.05)
+        if (code := self._peek()) is not None:
+            return code
+        with _exit_notice(self._proc.pid) as notice:
+            pause = 0.002
+            while (code := self._peek()) is None:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return None
+                if notice is not None:
+                    # Returns when the leader exits (or at the deadline). Should the leader still
+                    # look alive after the notice, the pauses below take over: no busy loop.
+                    if notice.poll(max(1, int(left * 1000))):
+                        notice = None
+                else:
+                    time.sleep(min(pause, left))
+                    pause = min(pause * 2, 0.05)
         return code
 
     def wait(self, timeout_s: float) -> int:
@@ -193,6 +209,23 @@ class ManagedProcess:
 
     def tail(self, lines: int = 20) -> str:
         return self.log.tail(lines)
+
+
+@contextlib.contextmanager
+def _exit_notice(pid: int) -> Iterator[select.poll | None]:
+    """A poll object that turns readable when `pid` (an unreaped child) exits, or None where the
+    kernel or a seccomp filter refuses pidfds (then the caller polls with pauses)."""
+    try:
+        fd = os.pidfd_open(pid)
+    except (OSError, AttributeError):
+        yield None
+        return
+    try:
+        notice = select.poll()
+        notice.register(fd, select.POLLIN)
+        yield notice
+    finally:
+        os.close(fd)
 
 
 def run_to_end(

@@ -56,6 +56,11 @@ def resolve_images(flags: dict[str, str | None], project: ServiceImages | None, 
     return chosen
 
 
+# The first pause between attempts on a local process: its refused connections are cheap.
+# The pauses grow from there (wait_until), so a slow start is asked about no more than usual.
+LOCAL_POLL_S = 0.005
+
+
 def wait_until(
     what: str,
     attempt: Callable[[], T],

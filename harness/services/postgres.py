@@ -28,7 +28,7 @@ from harness.errors import EnvironmentProblem, ServiceError
 from harness.proc import owner, pg_ipc
 from harness.proc.process import ManagedProcess, run_to_end
 from harness.services import pg_template, users
-from harness.services.base import ServiceSettings, free_port, wait_until
+from harness.services.base import LOCAL_POLL_S, ServiceSettings, free_port, wait_until
 from harness.services.pg_access import SAFE_OPTIONS, ProbeLogins, create_logins, install_statements, role_names
 from harness.services.pg_binaries import PgBinaries, find_binaries
 
@@ -162,8 +162,11 @@ class LocalPostgres(PostgresServer):
             self._proc = proc
             self.admin_url = f"postgresql://{SUPERUSER}:{quote(initial)}@127.0.0.1:{self.port}/postgres"
             try:
+                # A refused connection to a local server costs a fraction of a millisecond, and
+                # the server is usually up within a tenth of a second: look early and often.
                 wait_until(f"PostgreSQL ({self.binaries.tool('postgres')})", self._ping,
-                           timeout_s=timeout_s, alive=proc.alive, log_tail=partial(proc.tail, 20))
+                           timeout_s=timeout_s, alive=proc.alive, log_tail=partial(proc.tail, 20),
+                           interval_s=LOCAL_POLL_S)
                 if self._copy_password is None:
                     self._own_password()
                 if not self.description.endswith(f", port {self.port}"):

@@ -14,7 +14,7 @@ from harness.errors import EnvironmentProblem
 from harness.proc import owner
 from harness.proc.process import ManagedProcess
 from harness.services import users
-from harness.services.base import ServiceSettings, free_port, wait_until
+from harness.services.base import LOCAL_POLL_S, ServiceSettings, free_port, wait_until
 
 
 @dataclass
@@ -122,7 +122,7 @@ def start_local(service: str, settings: ServiceSettings, timeout_s: float = 30.0
     proc.start()
     try:
         wait_until(f"{service} ({binary})", ping, timeout_s=timeout_s, alive=proc.alive,
-                   log_tail=lambda: proc.tail(20))
+                   log_tail=lambda: proc.tail(20), interval_s=LOCAL_POLL_S)
     except BaseException:
         stop()
         raise
