@@ -19,6 +19,7 @@ BURSTS = 3
 # (7 -> 9 -> 10) until it has what the load needs; a leak never stops growing. While the count
 # still grows, more bursts tell them apart.
 MAX_BURSTS = 6
+PAUSE_S = 0.001
 
 
 @dataclass
@@ -30,7 +31,10 @@ class Sampler:
     _stop: threading.Event = field(default_factory=threading.Event)
 
     def run(self, ctx: CheckContext) -> None:
-        while not self._stop.is_set():
+        # A millisecond between reads: back to back, the reads took a core (the harness and a
+        # PostgreSQL backend) from the app under test for the whole burst. A connection lives at
+        # least as long as its authentication, several milliseconds, so none goes unseen.
+        while not self._stop.wait(PAUSE_S):
             now = ctx.pg.app_backends()
             self.peak = max(self.peak, len(now))
             self.seen |= now
