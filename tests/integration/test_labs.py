@@ -288,6 +288,7 @@ GOLDEN = {
     "node/week-21": {"security.headers.hardened"},
     "node/week-24": {"testing.suite.repeatable"},
     "backend/production": {"prod.ci.pipeline"},
+    "sql/week-09": {"sql.recursive.hierarchy"},
     "sql/week-25": {"sql.design.unique", "sql.design.normalized"},
     "postgres/week-01": {"pg.config.ssd"},
     "java/week-28": {"reactive.stream.cancellation"},

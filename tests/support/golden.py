@@ -25,6 +25,8 @@ VOLATILE = [
     (re.compile(r"\b(localhost|127\.0\.0\.1):\d{2,5}\b"), r"\1:<port>"),
     (re.compile(r"\bport \d{2,5}\b"), "port <port>"),
     (re.compile(r"\bseed \d+\b"), "seed <seed>"),
+    # The SQL labs' reproduce lines name the dataset's database after its seed.
+    (re.compile(r"\bshop_\d+\b"), "shop_<seed>"),
 ]
 
 

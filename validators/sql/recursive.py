@@ -17,6 +17,10 @@ HIERARCHY = Task(
     "SELECT e.id, e.name, min(b.depth) AS depth FROM below b JOIN employees e ON e.id = b.id "
     "WHERE NOT b.looped GROUP BY e.id, e.name",
     plan=(("Recursive Union", "a recursive CTE (WITH RECURSIVE)"),),
+    slow_hint="The reporting graph has a loop (two employees report to each other), and a recursive CTE "
+              "over a loop never ends by itself: each round finds the same people again at a greater depth. "
+              "Keep the path walked so far (path || id, WHERE id <> ALL (path)) or use PostgreSQL's "
+              "CYCLE id SET looped USING path, and keep only the rows that did not loop.",
 )
 
 

@@ -31,10 +31,11 @@ class Result:
 class QueryFailed(Exception):
     """Why a query gave no result: its words, for the learner."""
 
-    def __init__(self, reason: str, *, hint: str) -> None:
+    def __init__(self, reason: str, *, hint: str, timed_out: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
         self.hint = hint
+        self.timed_out = timed_out  # statement_timeout: a task may know the likelier cause (Task.slow_hint)
 
 
 def run(dsn: str, query: str) -> Result:
@@ -59,7 +60,7 @@ def run(dsn: str, query: str) -> Result:
         except errors.QueryCanceled:
             raise QueryFailed(f"the query ran past the limit of {TIMEOUT_MS // 1000} s (statement_timeout)",
                               hint="Look for a join without its ON condition (a cross join) or a subquery "
-                                   "that runs once per row of a large table.") from None
+                                   "that runs once per row of a large table.", timed_out=True) from None
         except errors.SyntaxError as exc:
             if "multiple commands" in str(exc) or "cannot insert multiple commands" in str(exc):
                 raise QueryFailed("the file holds more than one statement",
