@@ -55,6 +55,10 @@ APP_REFUSED = (
     ("CREATE INDEX on invoices", "CREATE INDEX harness_probe ON public.invoices (customer)"),
     ("DROP VIEW invoice_summary", "DROP VIEW public.invoice_summary"),
     ("TRUNCATE invoices", "TRUNCATE public.invoices"),
+    # mark_paid is the only way to pay an invoice (README): the app changes its invoices, never paid_at.
+    ("UPDATE invoices SET paid_at (mark_paid is the only way)", "UPDATE public.invoices SET paid_at = now()"),
+    ("INSERT an invoice with paid_at set (mark_paid is the only way)",
+     "INSERT INTO public.invoices (tenant_id, customer, amount_cents, paid_at) VALUES ('acme', 'probe', 1, now())"),
 )
 # The app's job, as the README states it: each must work for its own tenant.
 APP_NEEDS = (
@@ -85,13 +89,16 @@ def each_role_holds_only_what_its_job_needs(ctx: CheckContext) -> Passed:
         more = f" (and {len(problems) - 1} more)" if problems[1:] else ""
         raise Failure(
             f"least privilege does not hold: {problems[0]}{more}",
-            expected=f"{APP}: SELECT, INSERT, UPDATE, DELETE on its tenant's rows and nothing else; {ANALYST}: "
+            expected=f"{APP}: SELECT, INSERT, UPDATE, DELETE on its tenant's rows (paid_at only through mark_paid) "
+                     f"and nothing else; {ANALYST}: "
                      f"SELECT only; {OWNER}: owns every object; no superuser but the harness's own ({SUPERUSER})",
             actual="; ".join(problems),
             hint="Grant each role the privileges its job needs, by name (GRANT SELECT, INSERT, ... ON table TO role), "
-                 "never ALL, never membership in the owner; functions are executable by PUBLIC until you REVOKE it.",
+                 "never ALL, never membership in the owner; a column the app must not write is left out of its column "
+                 "grants (INSERT (a, b), UPDATE (a, b)); functions are executable by PUBLIC until you REVOKE it.",
             reproduce=RUN_AGAIN.format(check=CHECK))
-    return Passed(f"{APP} ran its job and was refused {len(APP_REFUSED)} kinds of DDL; {ANALYST} read every tenant "
+    return Passed(f"{APP} ran its job and was refused {len(APP_REFUSED)} statements beyond it (DDL, TRUNCATE, paid_at); "
+                  f"{ANALYST} read every tenant "
                   f"and was refused {len(ANALYST_REFUSED) + 1} writes; {OWNER} owns every object")
 
 
