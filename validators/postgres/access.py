@@ -97,9 +97,9 @@ def each_role_holds_only_what_its_job_needs(ctx: CheckContext) -> Passed:
                  "never ALL, never membership in the owner; a column the app must not write is left out of its column "
                  "grants (INSERT (a, b), UPDATE (a, b)); functions are executable by PUBLIC until you REVOKE it.",
             reproduce=RUN_AGAIN.format(check=CHECK))
-    return Passed(f"{APP} ran its job and was refused {len(APP_REFUSED)} statements beyond it (DDL, TRUNCATE, paid_at); "
-                  f"{ANALYST} read every tenant "
-                  f"and was refused {len(ANALYST_REFUSED) + 1} writes; {OWNER} owns every object")
+    return Passed(f"{APP} ran its job and was refused {len(APP_REFUSED)} statements beyond it "
+                  f"(DDL, TRUNCATE, paid_at); {ANALYST} read every tenant and was refused "
+                  f"{len(ANALYST_REFUSED) + 1} writes; {OWNER} owns every object")
 
 
 def _attributes(lab: TenantLab) -> list[str]:
