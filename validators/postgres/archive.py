@@ -1,11 +1,15 @@
-"""pg.archive.works: a WAL segment the server switches away from lands in $ARCHIVE_DIR, whole."""
+"""pg.archive.works: a WAL segment the server switches away from lands in $ARCHIVE_DIR, whole, and
+a segment whose name the folder already holds is refused, the file there left as it was."""
 
 from __future__ import annotations
 
+import errno
 import os
 import time
 
-from harness.outcomes import Failure
+import psycopg
+
+from harness.outcomes import CannotCheck, Failure
 from harness.registry import CheckContext, check
 
 from .server import ARCHIVE_ENV, RUN_AGAIN, LabServer, lab_server
@@ -21,7 +25,7 @@ HINT = (f'archive_command = \'test ! -f "${ARCHIVE_ENV}/%f" && cp %p "${ARCHIVE_
 
 @check(CHECK, points=2, needs_app=False, timeout_s=120)
 def switched_wal_segment_is_archived(ctx: CheckContext) -> None:
-    """WAL archiving is on, and a switched segment appears in $ARCHIVE_DIR."""
+    """WAL archiving is on, a switched segment appears in $ARCHIVE_DIR, and none is overwritten."""
     with lab_server(ctx, CHECK) as lab:
         found = read(lab, ["archive_mode", "archive_command", "archive_library", "wal_level", "wal_segment_size"])
         learners(found, ["archive_mode"], CHECK)
@@ -35,6 +39,7 @@ def switched_wal_segment_is_archived(ctx: CheckContext) -> None:
                           reproduce=RUN_AGAIN.format(check=CHECK))
         segment = _switch(lab)
         _wait_archived(lab, segment, found["wal_segment_size"].bytes)
+        _refuses_to_overwrite(lab)
 
 
 def _switch(lab: LabServer) -> str:
@@ -81,3 +86,104 @@ def _wait_archived(lab: LabServer, segment: str, size: float) -> None:
     raise Failure(message, expected=f"${ARCHIVE_ENV}/{segment}, {size:.0f} bytes", actual=actual,
                   hint=f"A command that exits 0 without copying the whole file loses WAL silently. {HINT}",
                   evidence=lab.log_tail(12) or None, reproduce=RUN_AGAIN.format(check=CHECK))
+
+
+# What the harness puts in $ARCHIVE_DIR under the name of the segment the server writes next: an
+# archive of another cluster, or one restored from a backup, may hold that name already, and an
+# archive_command that overwrites it destroys that history (PostgreSQL's docs on continuous
+# archiving: refuse, exit non-zero). Nothing like a segment: a cmp of identical files may pass.
+TAKEN = b"harness: this name was taken before the server archived its segment; leave this file as it is\n"
+OVERWRITE_HINT = (
+    "An archive_command must refuse a file that is already there and exit non-zero, so that the archiver keeps "
+    "the segment and tries again: test ! -f \"$ARCHIVE_DIR/%f\" && cp %p \"$ARCHIVE_DIR/%f\". A plain cp overwrites; "
+    "cp -n exits 0 without copying, and the segment is lost.")
+
+
+def _refuses_to_overwrite(lab: LabServer) -> None:
+    """Put a file in the archive under the name of the segment being written, switch, and see
+    the archiver's command refuse it (a failure counted for that segment) with the file intact."""
+    with lab.connect() as conn:
+        taken, before = _plant_and_switch(lab, conn)
+    deadline = time.monotonic() + WAIT_S
+    interval = 0.05
+    while True:
+        with lab.connect() as conn:
+            row = conn.execute("SELECT failed_count, last_failed_wal, last_archived_wal "
+                               "FROM pg_stat_archiver").fetchone()
+        assert row is not None
+        failed, last_failed, last_archived = row
+        assert isinstance(failed, int)
+        refused = failed > before and str(last_failed) == taken
+        counted = last_archived is not None and str(last_archived) >= taken
+        if refused or counted or time.monotonic() >= deadline:
+            break
+        time.sleep(interval)
+        interval = min(interval * 1.5, 0.5)
+    intact = _still_taken(lab, taken)
+    if refused and intact:
+        return
+    expected = (f"the archive_command exits non-zero for {taken}, which ${ARCHIVE_ENV} already held, and leaves "
+                "that file as it was")
+    if not intact:
+        message = f"the archive_command overwrote {taken}, a file ${ARCHIVE_ENV} already held"
+        actual = f"{taken} in ${ARCHIVE_ENV} is no longer the file the harness put there"
+    elif counted:
+        message = (f"the archive_command reported {taken} archived while ${ARCHIVE_ENV} held another file of "
+                   "that name: the segment is lost")
+        actual = "the command exited 0 without copying; the archiver counted the segment as archived"
+    else:
+        message = f"segment {taken} was neither archived nor refused within {WAIT_S:.0f} s of pg_switch_wal()"
+        actual = f"pg_stat_archiver: failed_count {failed}, last failed {last_failed}, last archived {last_archived}"
+    raise Failure(message, expected=expected, actual=actual, hint=OVERWRITE_HINT,
+                  evidence=lab.log_tail(12) or None, reproduce=RUN_AGAIN.format(check=CHECK))
+
+
+def _plant_and_switch(lab: LabServer, conn: psycopg.Connection[tuple[object, ...]]) -> tuple[str, int]:
+    """(the name planted and then switched away from, failures counted before the switch)."""
+    for _ in range(3):
+        # Written first: right after a switch the position is the new segment's first byte, which
+        # pg_walfile_name names after the segment before it.
+        conn.execute("INSERT INTO public.archive_probe SELECT g FROM generate_series(1, 1000) AS g")
+        row = conn.execute("SELECT pg_walfile_name(pg_current_wal_lsn()), failed_count "
+                           "FROM pg_stat_archiver").fetchone()
+        assert row is not None
+        current, before = str(row[0]), row[1]
+        assert isinstance(before, int)
+        _plant(lab, current)
+        finished = conn.execute("SELECT pg_walfile_name(pg_switch_wal())").fetchone()
+        if finished is not None and str(finished[0]) == current:
+            return current, before
+        # The server switched by itself in between (archive_timeout): the next segment, planted anew.
+    raise CannotCheck("the server kept switching WAL segments by itself (archive_timeout?) while the harness "
+                      "prepared the overwrite probe")
+
+
+def _plant(lab: LabServer, name: str) -> None:
+    """A new file `name` in the archive folder, made through the descriptor opened before the server
+    ran, given to the folder's owner (the server's account) so that its command could overwrite it."""
+    try:
+        fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600, dir_fd=lab.archive_fd)
+    except FileExistsError:
+        return  # planted on an earlier attempt, or the command put something there: judged as found
+    try:
+        os.write(fd, TAKEN)
+        if os.geteuid() == 0:
+            folder = os.fstat(lab.archive_fd)
+            os.fchown(fd, folder.st_uid, folder.st_gid)
+    finally:
+        os.close(fd)
+
+
+def _still_taken(lab: LabServer, name: str) -> bool:
+    """Whether the archive still holds, under `name`, exactly the file the harness put there (a link
+    in its place is not followed: it counts as replaced)."""
+    try:
+        fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=lab.archive_fd)
+    except OSError as exc:
+        if exc.errno in (errno.ENOENT, errno.ELOOP):
+            return False
+        raise
+    try:
+        return os.read(fd, len(TAKEN) + 1) == TAKEN
+    finally:
+        os.close(fd)

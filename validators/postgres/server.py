@@ -10,6 +10,7 @@ cleanup sidecar of its own so that a killed harness leaves nothing behind; Ctrl-
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -43,6 +44,10 @@ class LabServer:
     server: LocalPostgres
     conf_dir: str  # where the learner's files are, as pg_settings.sourcefile names them
     archive: Path
+    # The archive folder, opened before anything of the learner's ran: a file the harness puts
+    # there later (pg.archive.works) is made through this descriptor, never through a path that
+    # the server's account (in grading, the submission's) could have swapped for a link meanwhile.
+    archive_fd: int
 
     @property
     def url(self) -> str:
@@ -72,12 +77,14 @@ def lab_server(ctx: CheckContext, check_id: str) -> Iterator[LabServer]:
             raise Failure(exc.message, hint=exc.hint, reproduce=RUN_AGAIN.format(check=check_id)) from None
         raise Skip(f"no server to check: {exc.message} (pg.config.starts)") from None
     placed: dict[str, str] = {}
+    opened: list[int] = []
 
     def prepare(data: Path) -> Mapping[str, str]:
         placed["conf"] = lay_out(files, data)
         archive = data.parent / "archive"
         archive.mkdir(mode=0o700)
         placed["archive"] = str(archive)
+        opened.append(os.open(archive, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW))
         return {ARCHIVE_ENV: str(archive)}
 
     def refused(exc: ServiceError) -> Exception:
@@ -90,8 +97,12 @@ def lab_server(ctx: CheckContext, check_id: str) -> Iterator[LabServer]:
             evidence=exc.log_tail or None, reproduce=RUN_AGAIN.format(check=check_id),
         )
 
-    with own_server(ctx, options=OPTIONS, prepare=prepare, refused=refused) as (server, _reaper):
-        yield LabServer(server, placed["conf"], Path(placed["archive"]))
+    try:
+        with own_server(ctx, options=OPTIONS, prepare=prepare, refused=refused) as (server, _reaper):
+            yield LabServer(server, placed["conf"], Path(placed["archive"]), opened[0])
+    finally:
+        for fd in opened:
+            os.close(fd)
 
 
 @contextlib.contextmanager
