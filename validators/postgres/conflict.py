@@ -52,6 +52,30 @@ def _settings(pair: Pair) -> tuple[object, ...] | None:
         return None
 
 
+def _feedback_received(pair: Pair, reader: psycopg.Connection[tuple[object, ...]]) -> None:
+    """With hot_standby_feedback on, wait until the primary holds back its cleanup for the
+    reader's snapshot, as it does on a standby in service: the standby tells the primary its oldest
+    snapshot every wal_receiver_status_interval (10 s), and a read begun since is not covered yet.
+    A reload makes the standby's WAL receiver send it at once. Where the primary never hears of it
+    (feedback off, or an interval of 0), the conflict below shows what that means."""
+    row = reader.execute("SELECT current_setting('hot_standby_feedback'), "
+                         "pg_snapshot_xmin(pg_current_snapshot())::text::bigint").fetchone()
+    if row is None or row[0] != "on":
+        return
+    oldest = row[1]
+    with pair.standby_conn() as conn:
+        conn.execute("SELECT pg_reload_conf()")
+
+    def covered() -> bool:
+        with pair.primary_conn() as conn:
+            held = conn.execute(
+                "SELECT least((SELECT min(xmin::text::bigint) FROM pg_replication_slots), "
+                "(SELECT min(backend_xmin::text::bigint) FROM pg_stat_replication))").fetchone()
+        horizon = held[0] if held else None
+        return isinstance(horizon, int) and isinstance(oldest, int) and horizon <= oldest
+    wait_for(covered, WAIT_S)
+
+
 def protects_reads(pair: Pair) -> str:
     """What protected a running read from replay; raises Failure when replay cancelled it."""
     # public.conflict_probe was made on the primary before the standby was copied from it
@@ -59,6 +83,7 @@ def protects_reads(pair: Pair) -> str:
     with pair.standby_conn() as reader:
         reader.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
         reader.execute("SELECT count(*) FROM public.conflict_probe")  # the snapshot sees every row
+        _feedback_received(pair, reader)
         with pair.primary_conn() as conn:
             conn.execute("DELETE FROM public.conflict_probe")
             conn.execute("VACUUM public.conflict_probe")  # removes rows the standby's read still sees

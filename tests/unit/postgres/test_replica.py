@@ -18,7 +18,7 @@ import psutil
 import psycopg
 import pytest
 
-from harness.outcomes import Failure, Skip
+from harness.outcomes import Failure, Passed, Skip
 from harness.proc.reaper import Reaper
 from harness.services.base import Mode, ServiceSettings
 from harness.services.postgres import SUPERUSER, start_local
@@ -104,6 +104,18 @@ def test_a_copy_without_standby_signal_fails_streaming_at_once_and_skips_the_res
     assert time.monotonic() - started < 30, "a copy that is no standby fails without the streaming wait"
     skipped = _run("pg.replica.slot_keeps_wal", project)
     assert isinstance(skipped, Skip) and "pg.replica.streaming" in skipped.reason
+
+
+def test_feedback_alone_keeps_a_read_once_the_primary_has_heard_of_it(tmp_path: Path) -> None:
+    """No delay at all, and hot_standby_feedback with its default interval (10 s): a read begun
+    just before the primary's cleanup is kept, as on a standby in service (the check waits until the
+    primary holds back for the read's snapshot; a reload makes the standby tell it at once)."""
+    project = materialize("postgres", "week-08", tmp_path / "reference")
+    _edit(project, "max_standby_streaming_delay = 30s\nwal_receiver_status_interval = 1s\n",
+          "max_standby_streaming_delay = 0\nhot_standby_feedback = on\n")
+    read_only = _run("pg.replica.read_only", project)
+    assert isinstance(read_only, Passed), read_only
+    assert "(hot_standby_feedback)" in read_only.message, read_only
 
 
 def test_hot_standby_off_fails_read_only_and_skips_the_reads(tmp_path: Path) -> None:
