@@ -77,8 +77,9 @@ def order_broken(rows: list[tuple[Any, ...]], columns: Sequence[str], keys: Sequ
 
 
 def table(columns: Sequence[str], rows: Sequence[tuple[Any, ...]], marked: Counter[tuple[Any, ...]],
-          mark: str, total: int) -> str:
-    """An aligned text table of the first rows, the rows in `marked` flagged with `mark`.
+          mark: str, total: int, *, skipped: int = 0) -> str:
+    """An aligned text table of the first rows, the rows in `marked` flagged with `mark`; `rows`
+    may start `skipped` rows into a result of `total` (in_order_around).
 
     It starts with a caption line: the report puts its label ("Expected: ") before the first
     line, which would push a header out of line with the rows under it."""
@@ -86,7 +87,11 @@ def table(columns: Sequence[str], rows: Sequence[tuple[Any, ...]], marked: Count
     flagged = sum(marked.values())
     caption = f"{total} row{'s' if total != 1 else ''}"
     caption += f", {flagged} marked {mark}" if flagged else ""
-    caption += f", the first {len(shown)} shown" if total > len(shown) else ""
+    if skipped:
+        caption += f", rows {skipped + 1} to {skipped + len(shown)} shown"
+    elif total > len(shown):
+        caption += f", the first {len(shown)} shown"
+    total -= skipped
     left = Counter(marked)
     flags = []
     for row in shown:
@@ -133,6 +138,19 @@ def first_marked(rows: Sequence[tuple[Any, ...]], marked: Sequence[tuple[Any, ..
         else:
             tail.append(row)
     return head + tail
+
+
+def in_order_around(rows: Sequence[tuple[Any, ...]], marked: Sequence[tuple[Any, ...]],
+                    before: int = 2) -> tuple[int, list[tuple[Any, ...]]]:
+    """For a result whose order is asked: (rows skipped, the rows from there), so that the first
+    marked row is shown in its place with `before` rows ahead of it, when it would fall past the
+    rows shown. Moving it to the top (first_marked) would show the rows out of the asked order."""
+    wanted = Counter(marked)
+    if sum(wanted.values()) == 0 or _all_within(rows[:SHOWN], wanted):
+        return 0, list(rows)
+    first = next(i for i, row in enumerate(rows) if wanted[normalized(row)] > 0)
+    start = max(0, min(first - before, len(rows) - SHOWN))
+    return start, list(rows[start:])
 
 
 def _all_within(shown: Sequence[tuple[Any, ...]], wanted: Counter[tuple[Any, ...]]) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from harness.outcomes import Failure
 from harness.registry import CheckContext
@@ -14,6 +15,7 @@ from .compare import (
     SortKey,
     display_order,
     first_marked,
+    in_order_around,
     normalized,
     order_broken,
     reorder,
@@ -95,9 +97,8 @@ def judge(ctx: CheckContext, task: Task) -> None:
     if diff is not None:
         raise Failure(
             f"{task.file}: {diff.message}",
-            expected=table(task.columns, first_marked(expected, diff.missing), Counter(diff.missing), "-",
-                           len(expected)),
-            actual=table(task.columns, first_marked(rows, diff.extra), Counter(diff.extra), "+", len(rows)),
+            expected=_shown(task, expected, diff.missing, "-"),
+            actual=_shown(task, rows, diff.extra, "+"),
             hint=f"Rows marked - are missing from your result, rows marked + should not be in it; {seed}.",
             reproduce=again,
         )
@@ -107,14 +108,24 @@ def judge(ctx: CheckContext, task: Task) -> None:
     if broken is not None:
         words = ", ".join(f"{k.column} {'descending' if k.descending else 'ascending'}" for k in task.order)
         marked = Counter([normalized(rows[broken])])
+        skipped = max(0, broken - 3)
         raise Failure(
             f"{task.file}: the rows are right but not in the order the task asks: {words} "
             f"(row {broken + 1} is out of place)",
-            actual=table(task.columns, rows[max(0, broken - 3):], marked, ">", len(rows) - max(0, broken - 3)),
+            actual=table(task.columns, rows[skipped:], marked, ">", len(rows), skipped=skipped),
             hint=f"Add ORDER BY {', '.join(k.column + (' DESC' if k.descending else '') for k in task.order)}; "
                  f"rows that tie on it may come in any order. {seed[0].upper()}{seed[1:]}.",
             reproduce=again,
         )
+
+
+def _shown(task: Task, rows: list[tuple[Any, ...]], marked: list[tuple[Any, ...]], mark: str) -> str:
+    """One side of a difference: an ordered result in its order around the first marked row, any
+    other with its marked rows first (both sides are sorted alike for reading)."""
+    if task.order:
+        skipped, window = in_order_around(rows, marked)
+        return table(task.columns, window, Counter(marked), mark, len(rows), skipped=skipped)
+    return table(task.columns, first_marked(rows, marked), Counter(marked), mark, len(rows))
 
 
 def _types(task: Task, got: Result, again: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from decimal import Decimal
 
-from harness.validators.sql.compare import SortKey, order_broken, rows_differ, sorted_by, table
+from harness.validators.sql.compare import SortKey, in_order_around, order_broken, rows_differ, sorted_by, table
 
 
 def test_rows_are_a_multiset_and_numbers_compare_by_value() -> None:
@@ -42,3 +42,23 @@ def test_a_table_marks_rows_and_shows_null_and_empty_apart() -> None:
     assert lines[1].split() == ["id", "|", "email"]
     assert lines[3].startswith("  1") and "NULL" in lines[3]
     assert lines[4].startswith("+ 2") and "''" in lines[4]
+
+
+def test_an_ordered_result_shows_a_late_marked_row_in_its_place() -> None:
+    """A top-10-with-ties answer whose 11th row is missing: the rows stay in price order, from a
+    little before that row, and the caption says which rows these are."""
+    rows = [(f"p{i}", Decimal(1000 - i)) for i in range(11)]
+    skipped, window = in_order_around(rows, [rows[10]])
+    assert skipped == 3 and window == rows[3:]
+    shown = table(("name", "price"), window, Counter([rows[10]]), "-", len(rows), skipped=skipped)
+    lines = shown.splitlines()
+    assert lines[0] == "11 rows, 1 marked -, rows 4 to 11 shown"
+    prices = [line.split("|")[1].strip() for line in lines[3:]]
+    assert prices == [str(1000 - i) for i in range(3, 11)], "in the asked order"
+    assert lines[-1].startswith("-") and "p10" in lines[-1]
+
+
+def test_a_marked_row_among_the_first_shown_moves_nothing() -> None:
+    rows = [(i,) for i in range(20)]
+    assert in_order_around(rows, [(2,)]) == (0, rows)
+    assert in_order_around(rows, []) == (0, rows)
