@@ -94,14 +94,17 @@ def on_delete(ctx: CheckContext) -> None:
     ensure(ctx)
     with rolled_back(ctx) as conn:
         _setup(conn)
+        patient = Probe("deleting patient 1, who has an appointment", "DELETE FROM patients WHERE id = 1")
         wrong = run_probes(conn, [
             Probe("deleting room 1, which has an appointment", "DELETE FROM rooms WHERE id = 1", (), "23503"),
             Probe("deleting room 2, which has none", "DELETE FROM rooms WHERE id = 2"),
-            Probe("deleting patient 1, who has an appointment", "DELETE FROM patients WHERE id = 1"),
+            patient,
         ])
+        deleted = not any(line.startswith(patient.what) for line in wrong)
         left = conn.execute("SELECT count(*) FROM appointments WHERE patient_id = 1").fetchone()
-    if left and left[0]:
-        wrong.append(f"patient 1's appointments after deleting patient 1: expected none, found {left[0]}")
+    # Part of the third probe: a delete refused already failed it, and left the appointments be.
+    if deleted and left and left[0]:
+        wrong.append(f"{patient.what}: deleted, but {left[0]} of their appointments are still there")
     require(wrong, "deleting does not follow the brief", "ON DELETE CASCADE on appointments.patient_id, "
             "ON DELETE RESTRICT (or the default NO ACTION) on appointments.room_id.",
             [Probe("deleting room 1", "", (), "23503"), Probe("deleting room 2", ""),
