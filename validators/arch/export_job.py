@@ -3,7 +3,10 @@ status URL until "done", the download. Statuses: pending, running, done, failed.
 
 from __future__ import annotations
 
+import json
+import re
 import time
+import uuid
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -44,6 +47,47 @@ def start_export(ctx: CheckContext) -> Accepted:
                           expected=f"Location: {EXPORTS}/{{id}}",
                           hint="Point Location at the status URL the client polls.")
     return Accepted(_path(location), response)
+
+
+def require_queued_body(accepted: Accepted) -> None:
+    """The 202's body is the job just queued: its id, and status "pending"."""
+    response = accepted.response
+    body = expect.json_object(response, what=f"POST {EXPORTS}")
+    if body.get("id") in (None, "") or body.get("status") != "pending":
+        raise expect.fail(response, f"the 202 answer of POST {EXPORTS} is not the queued job",
+                          expected="{\"id\": ..., \"status\": \"pending\"}",
+                          hint="Answer with the job just queued: its id and status \"pending\" (the contract's "
+                               "words: pending, running, done, failed).")
+
+
+def require_same_job(accepted: Accepted, done: dict[str, Any]) -> None:
+    """The status URL answers for the job the 202 gave: the same id in both bodies."""
+    queued = expect.json_object(accepted.response, what=f"POST {EXPORTS}").get("id")
+    if str(done.get("id")) != str(queued):
+        raise Failure(f"GET {accepted.status_path} does not name the export it answers for",
+                      expected=f"{{\"id\": {json.dumps(queued)}, \"status\": ...}}, the id of the 202's body",
+                      actual=json.dumps(done)[:300],
+                      hint="Answer the status with the job's id beside it, as the 202 gave it.",
+                      reproduce=f"curl -i \"http://localhost:$PORT{accepted.status_path}\"")
+
+
+def unknown_status_path(status_path: str) -> str:
+    """The status URL of an export that does not exist, shaped like a real one's id (digits, a UUID,
+    or another token), so that an app that validates its ids still looks it up."""
+    known = status_path.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    if known.isdigit():
+        return f"{EXPORTS}/987654321"
+    if re.fullmatch(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}", known):
+        return f"{EXPORTS}/{uuid.uuid4()}"
+    return f"{EXPORTS}/{known[:-1]}{'0' if known[-1:] != '0' else '1'}"
+
+
+def require_unknown_is_404(ctx: CheckContext, status_path: str) -> None:
+    path = unknown_status_path(status_path)
+    response = ctx.http.get(path)
+    expect.status(response, 404, what=f"GET {path} (an export that was never asked for)",
+                  hint="Answer 404 for an id no export has: a client polling a mistyped URL must not wait "
+                       "for a job that will never run.")
 
 
 def status_of(ctx: CheckContext, accepted: Accepted) -> tuple[httpx.Response, dict[str, Any]]:

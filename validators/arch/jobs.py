@@ -14,7 +14,14 @@ from harness.outcomes import Failure, Passed
 from harness.registry import CheckContext, check
 
 from ..shelf.api import ShelfApi
-from .export_job import require_book_in_download, start_export, wait_done
+from .export_job import (
+    require_book_in_download,
+    require_queued_body,
+    require_same_job,
+    require_unknown_is_404,
+    start_export,
+    wait_done,
+)
 
 BLOCK_WAIT_S = 3.0  # for the job to block on the locked books table: a worker polling every second has it
 QUEUE_HINT = ("Keep jobs where a restart cannot lose them: a queue in Redis (BullMQ, RQ, Celery) or a jobs "
@@ -32,14 +39,18 @@ def _new_book(ctx: CheckContext) -> tuple[str, str]:
 def export_runs_in_the_background(ctx: CheckContext) -> None:
     """POST /v1/exports answers 202 with a status URL; the job gets done and its download holds the books.
 
-    Creates a book, asks for an export (202 Accepted, Location: /v1/exports/{id}), polls the
-    status URL (status pending, running, done or failed) until "done", then downloads
-    download_url: {"books": [...]} with the new book among them.
+    Creates a book, asks for an export (202 Accepted, Location: /v1/exports/{id}, the body the
+    queued job: its id and status "pending"), polls the status URL (status pending, running,
+    done or failed) until "done", then downloads download_url: {"books": [...]} with the new
+    book among them. An export id that was never given answers 404.
     """
     book_id, title = _new_book(ctx)
     accepted = start_export(ctx)
+    require_queued_body(accepted)
     done = wait_done(ctx, accepted)
+    require_same_job(accepted, done)
     require_book_in_download(ctx, done, book_id, title, accepted.status_path)
+    require_unknown_is_404(ctx, accepted.status_path)
 
 
 @check("arch.jobs.durable", points=2, services={"postgres"}, timeout_s=90)
@@ -76,7 +87,10 @@ def export_survives_a_restart(ctx: CheckContext) -> Passed:
             except httpx.TimeoutException:
                 raise Failure("POST /v1/exports did not answer while the books table was locked",
                               expected="202 at once: the request queues the job, a worker reads the books",
-                              actual="no answer within the client's timeout", hint=QUEUE_HINT,
+                              actual="no answer within the client's timeout",
+                              hint="POST /v1/exports only queues the job: it must not read books (nor count "
+                                   "them, nor check them), so that it answers at once whatever holds the "
+                                   "table; the worker reads them.",
                               reproduce="psql: BEGIN; LOCK TABLE books; then curl -X POST "
                                         "http://localhost:$PORT/v1/exports -d '{}'") from None
             in_flight = _wait_for_a_waiter(conn)
