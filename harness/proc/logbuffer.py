@@ -15,6 +15,7 @@ class LogBuffer:
         self._lock = threading.Lock()
         self.total_bytes = 0
         self.dropped_lines = 0
+        self.lines_added = 0  # every line ever added, kept or not: a line's number is its place here
         # Set by ManagedProcess when the output passed its limit and the process was stopped.
         self.limit_reached = False
 
@@ -24,6 +25,7 @@ class LogBuffer:
             line = line[:2000] + " …(line cut at 2000 characters)"
         with self._lock:
             self.total_bytes += len(line) + 1
+            self.lines_added += 1
             if len(self._head) < self._head_lines:
                 self._head.append(line)
                 return
@@ -42,3 +44,15 @@ class LogBuffer:
 
     def text(self) -> str:
         return self.tail(len(self._head) + (self._tail.maxlen or 0))
+
+    def lines(self, start: int, end: int | None = None) -> list[str]:
+        """The kept lines numbered from `start` up to `end` (0: the first line ever added); a line
+        that fell between the head and the tail is not there."""
+        with self._lock:
+            total = self.lines_added
+            head = list(self._head)
+            tail = list(self._tail)
+        first_in_tail = total - len(tail)
+        stop = total if end is None else min(end, total)
+        return [head[n] if n < len(head) else tail[n - first_in_tail]
+                for n in range(max(start, 0), stop) if n < len(head) or n >= first_in_tail]

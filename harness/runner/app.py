@@ -147,6 +147,8 @@ class AppRunner:
         self._log_limit_hit = False
         self._proc: ManagedProcess | None = None
         self._others: list[ManagedProcess] = []  # instances 2..n, when the lab runs several
+        # Per instance, how many lines it had printed when it first answered its health route.
+        self._ready_lines: dict[tuple[int, float], int] = {}
         self._commands: list[ManagedProcess] = []  # a check's long-running processes (start_command)
         self._starter: ThreadPoolExecutor | None = None  # the thread restart() starts instances from
         self._migrate_runs: list[MigrateRun] = []
@@ -218,6 +220,19 @@ class AppRunner:
 
     def exit_code(self) -> int | None:
         return None if self._proc is None else self._proc.poll()
+
+    def log_mark(self) -> dict[tuple[int, float], int]:
+        """Where each instance's output stands now, for log_since: lines it printed so far."""
+        return {_instance_key(p): p.log.lines_added for p in self._instances()}
+
+    def log_since(self, mark: dict[tuple[int, float], int]) -> list[str]:
+        """The lines every instance printed after `mark` (all of an instance started since)."""
+        return [line for p in self._instances() for line in p.log.lines(mark.get(_instance_key(p), 0))]
+
+    def startup_log(self) -> list[str]:
+        """The lines every instance printed before it first answered its health route."""
+        return [line for p in self._instances()
+                for line in p.log.lines(0, self._ready_lines.get(_instance_key(p), 0))]
 
     def log_tail(self, lines: int = 20) -> str:
         """The last lines of every instance (one after the other when there are several), then of
@@ -502,7 +517,9 @@ class AppRunner:
         budget = self._app.ready_timeout_s
         health = self._app.health
         try:
-            return wait_healthy(proc, base_url + health, health, budget)
+            seconds = wait_healthy(proc, base_url + health, health, budget)
+            self._ready_lines[_instance_key(proc)] = proc.log.lines_added
+            return seconds
         except NotReady as not_ready:
             if not_ready.exit_code is not None:
                 raise AppFailed(
@@ -655,3 +672,8 @@ class AppRunner:
             codes.append(proc.stop(grace_s=5.0))
             self._reaper.forget_process_group(proc.pid)
         return codes[0]
+
+
+def _instance_key(proc: ManagedProcess) -> tuple[int, float]:
+    """An instance, told from the one a restart puts in its place (the same port, a new pid)."""
+    return proc.pid, proc.started_at

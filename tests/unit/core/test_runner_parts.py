@@ -141,3 +141,14 @@ def test_owner_tags_tell_live_runs_from_leftovers(tmp_path: Path) -> None:
     assert owner.alive("another-host:1:1"), "cannot be checked from here: never removed"
     owner.mark(tmp_path)
     assert owner.of(tmp_path) == owner.tag()
+
+
+def test_a_log_numbers_its_lines_and_gives_back_those_it_kept() -> None:
+    log = LogBuffer(head_lines=3, tail_lines=4)
+    for n in range(10):
+        log.add(f"line {n}")
+    assert log.lines_added == 10
+    assert log.lines(0, 3) == ["line 0", "line 1", "line 2"]  # the head
+    assert log.lines(7) == ["line 7", "line 8", "line 9"]  # from the tail
+    assert log.lines(2, 8) == ["line 2", "line 6", "line 7"]  # 3-5 fell between head and tail
+    assert log.lines(10) == [] and log.lines(0, 0) == []
