@@ -17,6 +17,7 @@ from ..shelf.api import ShelfApi
 ENDPOINT = "/graphql"
 BOOK = "query($id: ID!) { book(id: $id) { id title isbn year author { id name } } }"
 TAGGED = "query($tag: String!) { books(tag: $tag, limit: 20) { id title author { id name } } }"
+AUTHOR = "query($id: ID!) { author(id: $id) { id name books { id title } } }"
 BATCH = 5  # books, each by an author of its own: one query per author would show as 5 statements
 MAX_AUTHOR_CALLS = 2  # the books query (maybe joining authors) and one batched authors query
 
@@ -46,12 +47,29 @@ def _book(ctx: CheckContext, book_id: str) -> tuple[httpx.Response, dict[str, An
     return response, book
 
 
+def _author_with_books(ctx: CheckContext, author: dict[str, Any], book: dict[str, Any]) -> None:
+    """author(id) { id name books { id title } }: the REST author, their book among their books."""
+    response, data = ask(ctx, AUTHOR, {"id": author["id"]})
+    got = _object(data.get("author"))
+    books = got.get("books")
+    listed = [{"id": str(b.get("id")), "title": b.get("title")}
+              for b in (books if isinstance(books, list) else []) if isinstance(b, dict)]
+    if {"id": str(got.get("id")), "name": got.get("name")} != author or book not in listed:
+        raise expect.fail(response, f"author(id: \"{author['id']}\") is not the author REST shows with their books",
+                          expected=f"{{\"id\": \"{author['id']}\", \"name\": {author['name']!r}, \"books\": "
+                                   f"[... {book} ...]}}",
+                          hint="Resolve author(id) and Author.books from the same tables as REST: the author's "
+                               "books are those whose author_id is theirs.")
+
+
 @check("arch.graphql.same_data", points=2, services={"postgres"})
 def graphql_serves_the_same_books(ctx: CheckContext) -> None:
     """POST /graphql answers book(id) with the same book as GET /v1/books/{id}, updates included.
 
     Creates a book through REST, asks GraphQL for it (id, title, isbn, year, author {id name})
-    and compares with the REST answer; then changes the title through REST and asks again.
+    and compares with the REST answer, asks for its author (author(id) { id name books { id
+    title } }): the same author, the book among their books; then changes the title through
+    REST and asks again.
     """
     api = ShelfApi(ctx)
     book = api.book(api.author().id)
@@ -66,6 +84,8 @@ def graphql_serves_the_same_books(ctx: CheckContext) -> None:
     if seen != expected:
         raise expect.fail(response, "GraphQL's book differs from REST's", expected=str(expected),
                           hint="Resolve GraphQL fields from the same tables (or the same repository code) as REST.")
+    _author_with_books(ctx, {"id": str(rest.get("author_id")), "name": author.get("name")},
+                       {"id": book.id, "title": rest.get("title")})
     title = "Renamed " + ctx.unique("title")
     patched = ctx.http.patch(f"/v1/books/{book.id}", json={"title": title})
     expect.status(patched, 200, what=f"PATCH /v1/books/{book.id}", hint="PATCH /v1/books/{id} {title} answers 200.")
@@ -101,6 +121,12 @@ def graphql_authors_are_batched(ctx: CheckContext) -> None:
     if got != made:
         raise expect.fail(response, f"books(tag: \"{tag}\") does not return the {BATCH} books with their authors",
                           expected=str(made), hint="Filter books by tag as GET /v1/books?tag= does.")
+    order = list(got)
+    by_id = sorted(order, key=lambda i: (0, int(i), "") if i.isdigit() else (1, 0, i))
+    if order != by_id:
+        raise expect.fail(response, f"books(tag: \"{tag}\") does not list the books ordered by id",
+                          expected=f"ids in this order: {', '.join(by_id)}",
+                          hint="The schema says books(...) is ordered by id: ORDER BY id in its query.")
     reads = window.touching("authors")
     calls = sum(s.calls for s in reads)
     if calls > MAX_AUTHOR_CALLS:
