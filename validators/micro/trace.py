@@ -8,6 +8,7 @@ import secrets
 from harness import expect
 from harness.httpclient import curl_for
 from harness.outcomes import Failure
+from harness.proc.named import NamedProcess
 from harness.registry import CheckContext, check
 
 from .shared import PARAMS, calls, dependency
@@ -29,12 +30,40 @@ def trace_context_is_propagated(ctx: CheckContext) -> None:
     """The gateway passes W3C Trace Context on to the service it calls, as a participant.
 
     A request with a traceparent reaches the dependency in the same trace (same trace id and
-    flags) with a span id of the gateway's own as its parent, and with its tracestate unchanged;
-    a request without one starts a new, valid trace.
+    flags, sampled and then not) with a span id of the gateway's own as its parent, and with its
+    tracestate unchanged; a request without one starts a new, valid trace.
     """
     named, route = dependency(ctx, str(ctx.param("dependency"))), str(ctx.param("route"))
+    general = ("Read traceparent from the incoming request, keep its trace id and flags, put a new span id "
+               "of the gateway's (16 hex digits, not all zero) in its place, and send the result as the "
+               "traceparent of every call the request makes; pass tracestate on unchanged.")
+    hint = ctx.hint(general, node="With fetch: fetch(url, { headers: { traceparent, tracestate } }); "
+                                  "@opentelemetry/instrumentation-http and -undici do it for you.",
+                    java="Micrometer Tracing or the OpenTelemetry agent propagate it through RestClient/WebClient "
+                         "built from the auto-configured builder.")
+    # Sampled, then not: the caller decides whether the trace is recorded, and the gateway passes
+    # that decision on as it came (a gateway that always says 01 records what the caller did not want).
+    trace_id = ""
+    for flags in ("01", "00"):
+        trace_id = _traced_call(ctx, named, route, flags, hint)
+
+    since = len(named.proxy.seen())
+    response = ctx.http.get(route)
+    expect.status(response, 200, what=f"GET {route} without a traceparent")
+    for call in calls(named, since):
+        got = call.headers.get("traceparent")
+        match = TRACEPARENT.fullmatch(got or "")
+        if match is None or not match.group(1).strip("0") or not match.group(2).strip("0") \
+                or match.group(1) == trace_id:
+            raise Failure(f"a request without a traceparent reached the {named.name} service without a new trace",
+                          expected="traceparent 00-<a new trace id>-<a span id>-<flags>, ids not all zeros",
+                          actual=f"traceparent {got!r}", hint=hint, reproduce=curl_for(response.request))
+
+def _traced_call(ctx: CheckContext, named: NamedProcess, route: str, flags: str, hint: str) -> str:
+    """A request with a traceparent of `flags` and a tracestate: the call it makes must carry the same
+    trace id and flags, a parent id of the gateway's and the tracestate; the trace id sent."""
     trace_id, span_id = _nonzero_hex(32), _nonzero_hex(16)
-    sent = f"00-{trace_id}-{span_id}-01"
+    sent = f"00-{trace_id}-{span_id}-{flags}"
     since = len(named.proxy.seen())
     response = ctx.http.get(route, headers={"traceparent": sent, "tracestate": TRACESTATE})
     expect.status(response, 200, what=f"GET {route} with a traceparent")
@@ -43,13 +72,6 @@ def trace_context_is_propagated(ctx: CheckContext) -> None:
         raise Failure(f"GET {route} was answered without a call to the {named.name} service",
                       hint=f"Answer {route} from the {named.name} service (its address is in "
                            f"{named.variable}), not from a copy in the gateway.", reproduce=curl_for(response.request))
-    general = ("Read traceparent from the incoming request, keep its trace id and flags, put a new span id "
-               "of the gateway's (16 hex digits, not all zero) in its place, and send the result as the "
-               "traceparent of every call the request makes; pass tracestate on unchanged.")
-    hint = ctx.hint(general, node="With fetch: fetch(url, { headers: { traceparent, tracestate } }); "
-                                  "@opentelemetry/instrumentation-http and -undici do it for you.",
-                    java="Micrometer Tracing or the OpenTelemetry agent propagate it through RestClient/WebClient "
-                         "built from the auto-configured builder.")
     for call in made:
         got = call.headers.get("traceparent")
         problem = None
@@ -65,26 +87,16 @@ def trace_context_is_propagated(ctx: CheckContext) -> None:
                        "instead of naming its own span as the parent")
         elif not match.group(2).strip("0"):
             problem = "its parent id is all zeros, which W3C forbids"
-        elif match.group(3) != "01":
-            problem = f"its flags {match.group(3)} are not the caller's 01 (sampled)"
+        elif match.group(3) != flags:
+            problem = (f"its flags {match.group(3)} are not the caller's {flags} "
+                       f"({'sampled' if flags == '01' else 'not sampled'})")
         elif call.headers.get("tracestate") != TRACESTATE:
             problem = f"its tracestate {call.headers.get('tracestate')!r} is not the one sent"
         if problem:
             raise Failure(f"the gateway's call {call.method} {call.path} to the {named.name} service did not carry "
                           f"the caller's trace: {problem}",
-                          expected=f"traceparent 00-{trace_id}-<a span id of the gateway's>-01, tracestate "
+                          expected=f"traceparent 00-{trace_id}-<a span id of the gateway's>-{flags}, tracestate "
                                    f"{TRACESTATE}", actual=f"traceparent {got!r}, tracestate "
                                    f"{call.headers.get('tracestate')!r}", hint=hint,
                           reproduce=curl_for(response.request))
-
-    since = len(named.proxy.seen())
-    response = ctx.http.get(route)
-    expect.status(response, 200, what=f"GET {route} without a traceparent")
-    for call in calls(named, since):
-        got = call.headers.get("traceparent")
-        match = TRACEPARENT.fullmatch(got or "")
-        if match is None or not match.group(1).strip("0") or not match.group(2).strip("0") \
-                or match.group(1) == trace_id:
-            raise Failure(f"a request without a traceparent reached the {named.name} service without a new trace",
-                          expected="traceparent 00-<a new trace id>-<a span id>-<flags>, ids not all zeros",
-                          actual=f"traceparent {got!r}", hint=hint, reproduce=curl_for(response.request))
+    return trace_id
