@@ -23,10 +23,12 @@ class FakeApp:
     """The HTTP surface (get) and the AppHandle surface (log_tail) the two checks use."""
 
     def __init__(self, *, count: bool = True, json_logs: bool = True, echo_id: bool = True,
-                 log_delay_s: float = 0.0) -> None:
+                 log_delay_s: float = 0.0, make_id: bool = True, startup: tuple[str, ...] = ()) -> None:
         self.count, self.json_logs, self.echo_id, self.log_delay_s = count, json_logs, echo_id, log_delay_s
+        self.make_id = make_id
         self.requests = 0
-        self.lines: list[str] = ['{"level":"info","msg":"listening"}']
+        self.lines: list[str] = [*startup, '{"level":"info","msg":"listening"}']
+        self.ready = len(self.lines)
 
     # -- http ---------------------------------------------------------------------------
     def get(self, path: str, **kwargs: Any) -> httpx.Response:
@@ -39,9 +41,10 @@ class FakeApp:
                                   request=request)
         if self.count:
             self.requests += 1
-        request_id = headers.get("x-request-id", "generated")
+        request_id = headers.get("x-request-id") or f"made-{self.requests}-{len(self.lines)}"
         self._log(request_id, 404 if path.startswith("/v1/books/") else 200)
-        out = {"x-request-id": request_id} if self.echo_id else {}
+        echoed = self.echo_id and ("x-request-id" in headers or self.make_id)
+        out = {"x-request-id": request_id} if echoed else {}
         if path.startswith("/v1/books/"):
             return httpx.Response(404, content=json.dumps(PROBLEM).encode(), request=request,
                                   headers={"content-type": "application/problem+json", **out})
@@ -58,6 +61,15 @@ class FakeApp:
     # -- app ----------------------------------------------------------------------------
     def log_tail(self, lines: int = 20) -> str:
         return "\n".join(self.lines[-lines:])
+
+    def log_mark(self) -> dict[tuple[int, float], int]:
+        return {(1, 0.0): len(self.lines)}
+
+    def log_since(self, mark: dict[tuple[int, float], int]) -> list[str]:
+        return self.lines[mark[(1, 0.0)]:]
+
+    def startup_log(self) -> list[str]:
+        return self.lines[:self.ready]
 
 
 def context(app: FakeApp) -> CheckContext:
@@ -96,3 +108,23 @@ def test_json_lines_skips_blanks_and_the_buffers_own_marker() -> None:
     parsed, other = _json_lines('{"a": 1}\n\n… (12 lines not kept) …\nplain text\n[1, 2]\n')
     assert parsed == [{"a": 1}]
     assert other == ["plain text", "[1, 2]"]
+
+
+def test_a_request_without_an_id_must_get_one_of_the_apps() -> None:
+    with pytest.raises(Failure, match="a request sent without X-Request-Id gets none back"):
+        errors_are_handled_and_logged_as_json(context(FakeApp(make_id=False)))
+
+
+def test_plain_startup_lines_fail_whatever_traffic_came_before() -> None:
+    """Judged on the startup and the check's own requests: the many JSON lines of earlier checks'
+    requests do not dilute three plain startup lines."""
+    for earlier in (0, 500):
+        app = FakeApp(startup=("Shelf starting...", "Database: configured", "Listening on 127.0.0.1:3000"))
+        for _ in range(earlier):
+            app.get("/v1/books/1", headers={"x-request-id": "earlier"})
+        with pytest.raises(Failure, match=r"only 21 of the 24 lines your app printed"):
+            errors_are_handled_and_logged_as_json(context(app))
+
+
+def test_a_stray_startup_line_is_within_the_tenth() -> None:
+    errors_are_handled_and_logged_as_json(context(FakeApp(startup=("(node:7) ExperimentalWarning: ...",))))
