@@ -99,3 +99,11 @@ def test_feed_in_a_lab_manifest_is_a_boolean(tmp_path: Path) -> None:
     lab.write_text('services = []\n[app]\nfeed = "yes"\n[[checks]]\nid = "reactive.stream.contract"\n')
     with pytest.raises(ConfigError, match="feed must be true or false"):
         load_manifest(lab)
+
+
+def test_more_streams_at_once_than_bounded_elastic_holds_on_any_machine() -> None:
+    from harness.validators.reactive.stream.concurrent import clients_at_once
+
+    assert clients_at_once(1) == 32 and clients_at_once(2) == 32
+    for cores in (3, 4, 16, 64):
+        assert clients_at_once(cores) > 10 * cores  # Schedulers.boundedElastic()'s threads
