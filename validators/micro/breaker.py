@@ -88,6 +88,12 @@ def breaker_opens_and_closes(ctx: CheckContext) -> None:
                               "down", expected="503: the service is unavailable (whatever the failure: a refused "
                               "connection, a timeout, a 5xx)", actual=f"statuses: {statuses}",
                               hint=hint, reproduce=curl_for(response.request))
+            kind = response.headers.get("content-type", "").split(";")[0].strip()
+            if kind != "application/problem+json":
+                raise Failure(f"GET {route} answered 503 as {kind or 'no content type'} while the {named.name} "
+                              "service was down", expected="503 with an application/problem+json body (the "
+                              "contract's error shape)", actual=f"content-type: {kind or '(none)'}", hint=hint,
+                              reproduce=curl_for(response.request))
             if len(calls(named, start)) == made:
                 opened = True
                 break

@@ -47,17 +47,25 @@ def trace_context_is_propagated(ctx: CheckContext) -> None:
     for flags in ("01", "00"):
         trace_id = _traced_call(ctx, named, route, flags, hint)
 
-    since = len(named.proxy.seen())
-    response = ctx.http.get(route)
-    expect.status(response, 200, what=f"GET {route} without a traceparent")
-    for call in calls(named, since):
-        got = call.headers.get("traceparent")
-        match = TRACEPARENT.fullmatch(got or "")
-        if match is None or not match.group(1).strip("0") or not match.group(2).strip("0") \
-                or match.group(1) == trace_id:
-            raise Failure(f"a request without a traceparent reached the {named.name} service without a new trace",
-                          expected="traceparent 00-<a new trace id>-<a span id>-<flags>, ids not all zeros",
-                          actual=f"traceparent {got!r}", hint=hint, reproduce=curl_for(response.request))
+    # No traceparent, then one W3C says to ignore (an all-zero trace id): each starts a trace of its
+    # own, a new random id each time (not one id for every trace, nor the invalid one passed on).
+    seen = {trace_id}
+    for sent, what in ((None, "without a traceparent"),
+                       (f"00-{'0' * 32}-{_nonzero_hex(16)}-01", "with an invalid traceparent (an all-zero trace id)")):
+        since = len(named.proxy.seen())
+        response = ctx.http.get(route, headers={"traceparent": sent} if sent else None)
+        expect.status(response, 200, what=f"GET {route} {what}")
+        for call in calls(named, since):
+            got = call.headers.get("traceparent")
+            match = TRACEPARENT.fullmatch(got or "")
+            if match is None or not match.group(1).strip("0") or not match.group(2).strip("0") \
+                    or match.group(1) in seen:
+                raise Failure(f"a request {what} reached the {named.name} service without a new trace",
+                              expected="traceparent 00-<a new random trace id>-<a span id>-<flags>, ids not all "
+                                       "zeros, the trace id another than any before",
+                              actual=f"traceparent {got!r}", hint=hint, reproduce=curl_for(response.request))
+            seen.add(match.group(1))
+
 
 def _traced_call(ctx: CheckContext, named: NamedProcess, route: str, flags: str, hint: str) -> str:
     """A request with a traceparent of `flags` and a tracestate: the call it makes must carry the same
