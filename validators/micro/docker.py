@@ -73,12 +73,17 @@ def problems(dockerfile: Dockerfile) -> list[str]:
     names = [name for name, _ in dockerfile.instructions]
     if not names or names[0] not in ("FROM", "ARG"):
         found.append("it does not start with FROM")
-    for image in dockerfile.base_images():
+    defaults = _arg_defaults(dockerfile)
+    for written in dockerfile.base_images():
+        image = _ARG_REF.sub(lambda m: defaults.get(m.group(1) or m.group(2), m.group(0)), written)
         if "$" in image:
+            found.append(f"FROM {written}: a build argument with no default names the image; give it one that "
+                         "names a version (ARG NODE=20-slim), as a build with no --build-arg uses it")
             continue
+        shown = written if image == written else f"{written} ({image} by its ARG's default)"
         tagged = "@" in image or ":" in image.rsplit("/", 1)[-1]
         if not tagged or image.endswith(":latest"):
-            found.append(f"FROM {image}: name a version (node:20-slim, eclipse-temurin:17-jre), not "
+            found.append(f"FROM {shown}: name a version (node:20-slim, eclipse-temurin:17-jre), not "
                          "whatever 'latest' is today")
     last_stage = names[len(names) - 1 - names[::-1].index("FROM"):] if "FROM" in names else []
     starts = [(n, a) for n, a in dockerfile.instructions[len(names) - len(last_stage):] if n in ("CMD", "ENTRYPOINT")]
@@ -90,6 +95,21 @@ def problems(dockerfile: Dockerfile) -> list[str]:
             found.append(f"{name} {args}: the shell form runs the service under /bin/sh -c, which does not pass "
                          f"SIGTERM on; use the exec form {name} {json.dumps(shlex.split(args))}")
     return found
+
+
+_ARG_REF = re.compile(r"\$\{(\w+)\}|\$(\w+)")
+
+
+def _arg_defaults(dockerfile: Dockerfile) -> dict[str, str]:
+    """The defaults of the ARGs before the first FROM: the only build arguments a FROM may use."""
+    defaults: dict[str, str] = {}
+    for name, args in dockerfile.instructions:
+        if name == "FROM":
+            break
+        if name == "ARG" and "=" in args:
+            key, value = args.split("=", 1)
+            defaults[key.strip()] = value.strip().strip("\"'")
+    return defaults
 
 
 def _exec_form(args: str) -> bool:

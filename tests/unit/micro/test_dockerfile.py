@@ -88,3 +88,12 @@ def test_a_dockerfile_that_is_a_link_is_not_read(tmp_path: Path) -> None:
     (project / "gateway" / "Dockerfile").symlink_to(secret)
     with pytest.raises(Failure, match="no gateway/Dockerfile in the project"):
         docker.each_service_has_an_image(_ctx(project))  # type: ignore[arg-type]
+
+
+def test_a_base_image_named_by_a_build_argument_is_judged_by_its_default() -> None:
+    pinned = parse("Dockerfile", 'ARG NODE=20-slim\nFROM node:${NODE}\nCMD ["node", "server.js"]\n')
+    assert problems(pinned) == []
+    latest = parse("Dockerfile", 'ARG JRE=latest\nFROM eclipse-temurin:${JRE}\nCMD ["java", "-jar", "app.jar"]\n')
+    assert any("eclipse-temurin:latest by its ARG's default" in p for p in problems(latest)), problems(latest)
+    unset = parse("Dockerfile", 'ARG IMAGE\nFROM $IMAGE\nCMD ["node", "server.js"]\n')
+    assert any("no default" in p for p in problems(unset)), problems(unset)
