@@ -119,6 +119,8 @@ def _judge(ctx: CheckContext, watch: Watch, max_held: int) -> Passed:
         sample = watch.sample()
         if sample.held > max_held or watch.stream.finished:
             raise _unbounded(sample, max_held)
+        if watch.stream.closed_by_peer:
+            raise _gave_up(watch.sample())
         if sample.feed_blocked and sample.read_by_app <= most:
             ctx.http.get("/health")  # the app's event loops ran meanwhile
             again = watch.sample()
@@ -137,6 +139,21 @@ def _judge(ctx: CheckContext, watch: Watch, max_held: int) -> Passed:
         actual=f"the app read {sample.read_by_app} of {sample.total} records and kept reading",
         hint="Return the WebClient's Flux as it is from the controller: no onBackpressureBuffer, no "
              "subscribe() of your own, no collectList().",
+        reproduce=REPRODUCE, figures=_figures(sample),
+    )
+
+
+def _gave_up(sample: Sample) -> Failure:
+    """The app closed its feed connection while the client, still connected, read nothing."""
+    return Failure(
+        f"the app closed its connection to the feed after reading {sample.read_by_app} of {sample.total} records, "
+        "while the client was still connected, reading nothing",
+        expected="the app stops reading the feed and waits for the client (the stream stalls, it does not end)",
+        actual=f"the feed's connection closed by the app after {sample.read_by_app} records; "
+               f"{sample.delivered} reached the client",
+        hint="A buffer that fills up and fails the stream (onBackpressureBuffer(n) errors when n are waiting, "
+             "a timeout on the subscriber) ends it for a client that is only slow: return the WebClient's Flux "
+             "as it is, and the client's pace reaches the feed.",
         reproduce=REPRODUCE, figures=_figures(sample),
     )
 
