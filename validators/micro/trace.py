@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import secrets
 
+import httpx
+
 from harness import expect
 from harness.httpclient import curl_for
 from harness.outcomes import Failure
@@ -31,7 +33,9 @@ def trace_context_is_propagated(ctx: CheckContext) -> None:
 
     A request with a traceparent reaches the dependency in the same trace (same trace id and
     flags, sampled and then not) with a span id of the gateway's own as its parent, and with its
-    tracestate unchanged; a request without one starts a new, valid trace.
+    tracestate unchanged; the list, one item by id and an unknown id are each answered as the
+    dependency answers them, by one call to its same route; a request without a traceparent, or
+    with an invalid one, starts a new, valid trace.
     """
     named, route = dependency(ctx, str(ctx.param("dependency"))), str(ctx.param("route"))
     general = ("Read traceparent from the incoming request, keep its trace id and flags, put a new span id "
@@ -49,6 +53,7 @@ def trace_context_is_propagated(ctx: CheckContext) -> None:
 
     # No traceparent, then one W3C says to ignore (an all-zero trace id): each starts a trace of its
     # own, a new random id each time (not one id for every trace, nor the invalid one passed on).
+    _passes_through(ctx, named, route)
     seen = {trace_id}
     for sent, what in ((None, "without a traceparent"),
                        (f"00-{'0' * 32}-{_nonzero_hex(16)}-01", "with an invalid traceparent (an all-zero trace id)")):
@@ -65,6 +70,37 @@ def trace_context_is_propagated(ctx: CheckContext) -> None:
                                        "zeros, the trace id another than any before",
                               actual=f"traceparent {got!r}", hint=hint, reproduce=curl_for(response.request))
             seen.add(match.group(1))
+
+
+def _passes_through(ctx: CheckContext, named: NamedProcess, route: str) -> None:
+    """The gateway answers what the service answers, each request by one call to its same route:
+    the list, one of its items by id, and an id the service does not have (its 404)."""
+    with httpx.Client(timeout=10.0) as direct:  # the service itself, past the proxy: no call of the gateway's
+        listed = direct.get(named.url + route)
+        items = listed.json().get("items") if listed.status_code == 200 else None
+        first = items[0].get("id") if isinstance(items, list) and items and isinstance(items[0], dict) else None
+        paths = [route] + ([f"{route}/{first}"] if first is not None else []) + [f"{route}/987654321"]
+        for path in paths:
+            want = direct.get(named.url + path)
+            since = len(named.proxy.seen())
+            got = ctx.http.get(path)
+            made = [c.path.split("?", 1)[0] for c in calls(named, since)]
+            same = got.status_code == want.status_code and _json(got) == _json(want)
+            if not same or made != [path]:
+                raise expect.fail(got, f"GET {path} is not the {named.name} service's answer to one call of the "
+                                  "same route",
+                                  expected=f"{want.status_code} {want.text[:200]} (what {named.name} answers), "
+                                           f"by one call to {path}",
+                                  hint=f"Answer each gateway route with one call to the {named.name} service's "
+                                       "same route, passing its status and body on (a 404 too): no list "
+                                       "fetched to pick one item out, no copy kept in the gateway.")
+
+
+def _json(response: httpx.Response) -> object:
+    try:
+        return response.json()
+    except ValueError:
+        return response.text
 
 
 def _traced_call(ctx: CheckContext, named: NamedProcess, route: str, flags: str, hint: str) -> str:
