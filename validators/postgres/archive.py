@@ -51,16 +51,23 @@ def _switch(lab: LabServer) -> str:
     return str(row[0])
 
 
+def _archiver(lab: LabServer) -> tuple[int, str | None, int, str | None]:
+    """pg_stat_archiver: segments archived, the last one, failures, the last that failed."""
+    with lab.connect() as conn:
+        row = conn.execute("SELECT archived_count, last_archived_wal, failed_count, last_failed_wal "
+                           "FROM pg_stat_archiver").fetchone()
+    assert row is not None
+    archived, last, failed, last_failed = row
+    assert isinstance(archived, int) and isinstance(failed, int)
+    return archived, None if last is None else str(last), failed, None if last_failed is None else str(last_failed)
+
+
 def _wait_archived(lab: LabServer, segment: str, size: float) -> None:
     target = lab.archive / segment
     deadline = time.monotonic() + WAIT_S
     interval = 0.05
     while True:
-        with lab.connect() as conn:
-            row = conn.execute("SELECT archived_count, last_archived_wal, failed_count, last_failed_wal "
-                               "FROM pg_stat_archiver").fetchone()
-        assert row is not None
-        archived, last, failed, last_failed = row
+        archived, last, failed, last_failed = _archiver(lab)
         if failed:
             times = "once" if failed == 1 else f"{failed} times"
             raise Failure(f"the archive_command failed for segment {last_failed} ({times} so far)",
@@ -107,12 +114,7 @@ def _refuses_to_overwrite(lab: LabServer) -> None:
     deadline = time.monotonic() + WAIT_S
     interval = 0.05
     while True:
-        with lab.connect() as conn:
-            row = conn.execute("SELECT failed_count, last_failed_wal, last_archived_wal "
-                               "FROM pg_stat_archiver").fetchone()
-        assert row is not None
-        failed, last_failed, last_archived = row
-        assert isinstance(failed, int)
+        _archived, last_archived, failed, last_failed = _archiver(lab)
         refused = failed > before and str(last_failed) == taken
         counted = last_archived is not None and str(last_archived) >= taken
         if refused or counted or time.monotonic() >= deadline:
