@@ -124,7 +124,8 @@ def etag_and_if_none_match_give_304(ctx: CheckContext) -> None:
     """GET /notes carries an ETag; If-None-Match with it (alone or in a list) gives 304 without a body.
 
     A matching If-None-Match (the tag, the tag in a list, the tag marked weak) is 304 with the
-    ETag and no body; another tag is 200; after a POST the old tag gets 200 and a new ETag.
+    ETag and no body; another tag is 200; after a POST, and again after a DELETE, the old tag gets
+    200 and a new ETag.
     """
     hint = ("Derive the ETag from the content (a hash of the JSON you send), quoted: ETag: \"...\". "
             "If-None-Match is a comma-separated list compared weakly (ignore a W/ prefix, RFC 9110 §13.1.2): "
@@ -147,26 +148,37 @@ def etag_and_if_none_match_give_304(ctx: CheckContext) -> None:
                           hint=hint, reproduce=raw_http.curl_line("GET", "/notes", sent))
     other = ctx.http.get("/notes", headers={"If-None-Match": '"harness-other"'})
     expect.status(other, 200, what='GET /notes with If-None-Match: "harness-other" (a tag it never sent)', hint=hint)
-    create_note(ctx, ctx.unique("note"))
+    _, location, _ = create_note(ctx, ctx.unique("note"))
     changed = ctx.http.get("/notes", headers={"If-None-Match": etag})
     expect.status(changed, 200, what="GET /notes with the ETag from before a POST changed the list", hint=hint)
     if changed.headers.get("etag") in (None, etag):
         raise expect.fail(changed, "the list changed but its ETag did not", expected="a new ETag", hint=hint)
+    # A DELETE changes the list too: a tag that only counts POSTs gives the old list's tag to a new list.
+    after_post = str(changed.headers.get("etag"))
+    expect.status(ctx.http.delete(location), 200, 204, what=f"DELETE {location}")  # 204: status_codes judges it
+    shrunk = ctx.http.get("/notes", headers={"If-None-Match": after_post})
+    expect.status(shrunk, 200, what="GET /notes with the ETag from before a DELETE changed the list", hint=hint)
+    if shrunk.headers.get("etag") in (None, after_post):
+        raise expect.fail(shrunk, "a DELETE changed the list but its ETag did not", expected="a new ETag",
+                          hint=hint)
 
 
 @check("web.http.keep_alive", points=2, timeout_s=30)
 def one_connection_carries_several_requests(ctx: CheckContext) -> None:
     """Several requests, one after another, travel on one connection (HTTP/1.1 persistence).
 
-    The harness opens one socket and sends GET /hello, POST /notes, GET /notes and GET /hello on
-    it, each after the previous answer: each must be answered on that socket, none marked
-    Connection: close.
+    The harness opens one socket and sends GET /hello, POST /notes, GET /notes, an unknown path
+    (404), PUT /hello (405) and GET /hello on it, each after the previous answer: each must be
+    answered on that socket, none marked Connection: close.
     """
     host, port = raw_http.address(ctx.app.base_url)
     body = json.dumps({"text": ctx.unique("note")}).encode()
     # The statuses the API gives (POST's 201 is web.http.status_codes' to judge): a connection kept
     # open only for 404s is no proof, and the starter answers 404 to everything but /health.
+    # Errors included (an unknown path, a wrong method): a server that closes the connection after
+    # each error answer makes every client open a new one for the next request.
     steps = (("GET", "/hello", b"", {200}), ("POST", "/notes", body, {200, 201}), ("GET", "/notes", b"", {200}),
+             ("GET", "/harness-no-such-path", b"", {404}), ("PUT", "/hello", b"", {404, 405}),
              ("GET", "/hello", b"", {200}))
     hint = ("HTTP/1.1 connections persist unless a side says Connection: close (RFC 9112 §9.3). node:http keeps "
             "them open by itself: do not set Connection: close, do not destroy the socket, and leave "
