@@ -39,6 +39,10 @@ def _problem(response: httpx.Response, status: int, project_dir: str) -> str | N
     return None
 
 
+# Twice the lab's 16 KiB body limit: refused by the parser before any route.
+OVERSIZED = 32 * 1024
+
+
 @check("middleware.errors.json_handler", points=2, timeout_s=60)
 def errors_answer_json_without_internals(ctx: CheckContext) -> None:
     """Every error answers JSON with its own status, and a 5xx shows no stack trace or server path.
@@ -46,7 +50,9 @@ def errors_answer_json_without_internals(ctx: CheckContext) -> None:
     GET /boom (a route that throws) and GET /boom/async (a route whose promise rejects) must be
     500; POST /items with JSON that does not parse and with {} must be 400; GET /items/<unknown>
     and an unknown path must be 404. Each answer: Content-Type application/json, a JSON object
-    with an "error" text, no stack frame, no source file path; the app keeps running.
+    with an "error" text, no stack frame, no source file path; the app keeps running. So must be
+    the errors a body over the size limit and a body that is not JSON are answered with (their
+    status is the size-limit check's).
     """
     unknown = ctx.unique("nothing")
     json_type = {"content-type": "application/json"}
@@ -68,3 +74,16 @@ def errors_answer_json_without_internals(ctx: CheckContext) -> None:
         if not ctx.app.alive():
             raise expect.fail(response, f"the app exited after {method} {path} ({what})",
                               expected="an error answered, the app still running", hint=HINT)
+    # Errors whose status other checks judge (413: body.size_limit; 415 or 400 for a body that is not
+    # JSON): their answers' shape is this check's, whatever status the app chose.
+    oversized = json.dumps({"name": unknown, "note": "x" * OVERSIZED}).encode()
+    for content_bytes, ctype, what in ((oversized, "application/json", "a JSON body over the size limit"),
+                                       (b"name=harness", "text/plain", "a body that is not JSON (text/plain)")):
+        response = ctx.http.request("POST", "/items", content=content_bytes, headers={"content-type": ctype})
+        if response.status_code < 400:
+            continue
+        problem = _problem(response, response.status_code, str(ctx.app.project_dir))
+        if problem:
+            raise expect.fail(response, f"POST /items ({what}, answered {response.status_code}): {problem}",
+                              expected=f'{response.status_code}, Content-Type: application/json, '
+                                       '{"error": "<a short text>"}', hint=HINT)

@@ -43,7 +43,8 @@ def _logged(ctx: CheckContext, response: httpx.Response, request_id: str, what: 
 def request_ids_are_echoed_generated_and_logged(ctx: CheckContext) -> None:
     """A valid X-Request-Id is echoed, a missing or invalid one replaced by a new one, and each is in the log.
 
-    GET /health with a valid X-Request-Id must answer the same id; without one, two requests must
+    GET /health with a valid X-Request-Id must answer the same id, and so must an unknown path's
+    404; without one, two requests must
     get two different valid ids; with an invalid one (a space and <, or 65 characters) the answer
     must carry a valid id of the app's instead. The app's output must hold a line with each id
     answered, within a few seconds.
@@ -54,6 +55,14 @@ def request_ids_are_echoed_generated_and_logged(ctx: CheckContext) -> None:
         raise expect.fail(response, f"GET {PATH} with X-Request-Id: {sent} does not answer that id",
                           expected=f"X-Request-Id: {sent}", hint=HINT)
     _logged(ctx, response, sent, "the client's id")
+    # An error answer too: an id set by a later middleware, or only on the happy path, is missing
+    # exactly where a client needs it to report the failure.
+    failing, path = ctx.unique("req"), f"/{ctx.unique('nothing')}"
+    response = ctx.http.get(path, headers={"x-request-id": failing})
+    if response.headers.get("x-request-id") != failing:
+        raise expect.fail(response, f"GET {path} (an unknown path, {response.status_code}) with X-Request-Id: "
+                          f"{failing} does not answer that id", expected=f"X-Request-Id: {failing} on the error "
+                          "answer too", hint=HINT)
     made = []
     for _ in range(2):
         response = _get(ctx, None)
