@@ -34,6 +34,15 @@ class CatalogTest {
     }
 
     @Test
+    void authorsInStringCompareToOrderCaseAndAll() {
+        // String.compareTo puts every capital before every small letter: "Zadie" before "bell hooks".
+        Book hooks = new Book("9780896081291", "Ain't I a Woman", "bell hooks", 1981, 2);
+        Book smith = new Book("9780140276336", "White Teeth", "Zadie Smith", 2000, 1);
+        List<String> authors = new ArrayList<>(Catalog.titlesByAuthor(List.of(hooks, smith)).keySet());
+        assertEquals(List.of("Zadie Smith", "bell hooks"), authors, "authors in String.compareTo order");
+    }
+
+    @Test
     void titlesOfOneYearSortedByTitle() {
         Book a = new Book("9780306406157", "Beta", "Same Author", 2000, 1);
         Book b = new Book("9780306406164", "Alpha", "Same Author", 2000, 1);

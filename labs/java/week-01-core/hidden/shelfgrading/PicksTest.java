@@ -47,4 +47,17 @@ class PicksTest {
         assertEquals(6, Picks.copyIf(from, all, always));
         assertEquals(List.of(1, 2, 3, 4, 5, 6), all);
     }
+
+    @Test
+    void copyIfTakesEachWildcardItsOwnWay() {
+        // A wider sink with a narrower test: compiles only with ? super on `to`.
+        List<Object> anything = new ArrayList<>();
+        Predicate<Number> positive = n -> n.doubleValue() > 0;
+        assertEquals(2, Picks.copyIf(List.of(-1, 1, 2), anything, positive));
+        // A sink of the items' own type with a test of everything: compiles only with ? super on `keep`.
+        List<Integer> same = new ArrayList<>();
+        Predicate<Object> notNull = o -> o != null;
+        assertEquals(3, Picks.copyIf(List.of(-1, 1, 2), same, notNull));
+        assertEquals(List.of(-1, 1, 2), same);
+    }
 }

@@ -2,6 +2,7 @@ package shelfgrading;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -15,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -101,6 +103,58 @@ class FanOutTest {
         assertThrows(TimeoutException.class, () -> FanOut.all(List.of(quick, never, never, never), SHORT));
         assertEquals(0, running.get(), "calls still running when FanOut.all threw");
         assertEquals(3, interrupted.get(), "the three calls still running are interrupted");
+    }
+
+    @Test
+    void anInterruptedCallerInterruptsTheCallsAndThrows() throws Exception {
+        AtomicInteger interrupted = new AtomicInteger();
+        AtomicInteger running = new AtomicInteger();
+        CountDownLatch started = new CountDownLatch(2);
+        Callable<String> slow = () -> {
+            running.incrementAndGet();
+            try {
+                started.countDown();
+                Thread.sleep(LONG);
+                return "never";
+            } catch (InterruptedException e) {
+                interrupted.incrementAndGet();
+                throw e;
+            } finally {
+                running.decrementAndGet();
+            }
+        };
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread caller = Thread.ofPlatform().start(() -> {
+            try {
+                FanOut.all(List.of(slow, slow), LONG);
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        });
+        started.await();  // both calls run, and the caller waits for them
+        caller.interrupt();
+        caller.join();
+        assertInstanceOf(InterruptedException.class, thrown.get(), "what FanOut.all threw when its caller was interrupted");
+        assertEquals(0, running.get(), "calls still running when FanOut.all threw");
+        assertEquals(2, interrupted.get(), "the two calls are interrupted");
+    }
+
+    @Test
+    void theTimeoutIsOneDeadlineForAllTheCallsNotOnePerCall() {
+        // With a deadline per call, the second call (0.8 s after the first's end) still fits in a
+        // second of its own; with one deadline for the whole of all, it does not. Sleeps last at
+        // least as long as asked, so a slow machine only makes the correct answer more certain.
+        Duration second = Duration.ofSeconds(1);
+        Callable<String> first = () -> {
+            Thread.sleep(800);
+            return "first";
+        };
+        Callable<String> later = () -> {
+            Thread.sleep(1500);
+            return "later";
+        };
+        assertThrows(TimeoutException.class, () -> FanOut.all(List.of(first, later), second),
+                "1.5 s of calls against a timeout of 1 s for the whole");
     }
 
     @Test
