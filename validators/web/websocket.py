@@ -20,6 +20,8 @@ HINT = ("Handle the server's 'upgrade' event: answer 101 with Upgrade: websocket
         "frame with a close frame carrying the same status code, then end the socket.")
 REPRODUCE = "npx wscat -c ws://localhost:$PORT/ws   # type a line: it comes back"
 
+CLOSE_CODE = 4000  # an application's own status code (RFC 6455 §7.4.2)
+
 
 def _fail(message: str, expected: str, actual: str) -> Failure:
     return Failure(message, expected=expected, actual=actual, hint=HINT, reproduce=REPRODUCE)
@@ -94,8 +96,8 @@ def websocket_echoes_text_and_closes(ctx: CheckContext) -> None:
 
     The harness's client checks the 101 and Sec-WebSocket-Accept, sends masked text frames (5
     bytes; a few hundred bytes of multi-byte UTF-8, which need the 16-bit length) and expects each back
-    unmasked and whole, then sends close 1000 and expects a close frame with 1000 and the end of
-    the connection.
+    unmasked and whole, then sends close 4000 (an application's code) and expects a close frame
+    with that code (or none) and the end of the connection.
     """
     host, port = raw_http.address(ctx.app.base_url)
     messages = ["hello", ("é€" * 60 + ctx.unique("ws"))[:100] * 2]
@@ -118,13 +120,18 @@ def websocket_echoes_text_and_closes(ctx: CheckContext) -> None:
                             f"FIN, opcode 1, {len(payload)} bytes: {text[:40]!r}…",
                             f"FIN {int(frame.fin)}, opcode {frame.opcode}, {len(frame.payload)} bytes: "
                             f"{frame.payload[:60]!r}")
-        _send(sock, ws_frames.encode(ws_frames.CLOSE, struct.pack("!H", 1000) + b"bye", ctx.rng.randbytes(4)),
-              "a close frame (1000)")
-        closing = _next(stream, "a close frame (1000)")
+        # An application's own code (4000-4999), not 1000: a server that always answers 1000 is
+        # not echoing the code it got. No code at all is allowed (RFC 6455 §5.5.1).
+        _send(sock, ws_frames.encode(ws_frames.CLOSE, struct.pack("!H", CLOSE_CODE) + b"bye", ctx.rng.randbytes(4)),
+              f"a close frame ({CLOSE_CODE})")
+        closing = _next(stream, f"a close frame ({CLOSE_CODE})")
         code = struct.unpack("!H", closing.payload[:2])[0] if len(closing.payload) >= 2 else None
-        if closing.opcode != ws_frames.CLOSE or code not in (1000, None):
-            raise _fail("a close frame is not answered with a close frame", "a close frame with status 1000",
-                        f"opcode {closing.opcode}, status {code}")
+        if closing.opcode != ws_frames.CLOSE:
+            raise _fail("a close frame is not answered with a close frame",
+                        f"a close frame with status {CLOSE_CODE}", f"opcode {closing.opcode}, status {code}")
+        if code not in (CLOSE_CODE, None):
+            raise _fail(f"a close frame with status {CLOSE_CODE} is answered with status {code}",
+                        f"a close frame with the same status, {CLOSE_CODE} (or none)", f"status {code}")
         try:
             after = stream.read_exactly(1)
         except TimeoutError:
