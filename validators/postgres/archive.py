@@ -187,5 +187,7 @@ def _still_taken(lab: LabServer, name: str) -> bool:
         raise
     try:
         return os.read(fd, len(TAKEN) + 1) == TAKEN
+    except OSError:  # a folder, or anything else that is not a file, under the name
+        return False
     finally:
         os.close(fd)

@@ -62,3 +62,15 @@ def test_the_folder_swapped_for_a_link_after_it_was_opened_is_not_followed(tmp_p
         assert (tmp_path / "moved" / NAME).read_bytes() == TAKEN
     finally:
         os.close(fd)
+
+
+def test_a_folder_or_a_fifo_under_the_name_counts_as_replaced(tmp_path: Path) -> None:
+    lab, fd = _lab(tmp_path)
+    try:
+        (tmp_path / NAME).mkdir()
+        assert not _still_taken(lab, NAME)
+        (tmp_path / NAME).rmdir()
+        os.mkfifo(tmp_path / NAME)
+        assert not _still_taken(lab, NAME), "a FIFO with no writer is read as empty, never waited on"
+    finally:
+        os.close(fd)
