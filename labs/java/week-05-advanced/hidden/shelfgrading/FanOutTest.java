@@ -59,19 +59,7 @@ class FanOutTest {
         AtomicInteger interrupted = new AtomicInteger();
         AtomicInteger running = new AtomicInteger();
         CountDownLatch slowStarted = new CountDownLatch(2);
-        Callable<String> slow = () -> {
-            running.incrementAndGet();
-            try {
-                slowStarted.countDown();
-                Thread.sleep(LONG);
-                return "never";
-            } catch (InterruptedException e) {
-                interrupted.incrementAndGet();
-                throw e;
-            } finally {
-                running.decrementAndGet();
-            }
-        };
+        Callable<String> slow = sleeper(running, interrupted, slowStarted);
         Callable<String> failing = () -> {
             slowStarted.await();
             throw boom;
@@ -87,18 +75,7 @@ class FanOutTest {
     void theTimeoutInterruptsTheCallsStillRunningBeforeItIsThrown() throws Exception {
         AtomicInteger interrupted = new AtomicInteger();
         AtomicInteger running = new AtomicInteger();
-        Callable<String> never = () -> {
-            running.incrementAndGet();
-            try {
-                Thread.sleep(LONG);
-                return "never";
-            } catch (InterruptedException e) {
-                interrupted.incrementAndGet();
-                throw e;
-            } finally {
-                running.decrementAndGet();
-            }
-        };
+        Callable<String> never = sleeper(running, interrupted, new CountDownLatch(0));
         Callable<String> quick = () -> "quick";
         assertThrows(TimeoutException.class, () -> FanOut.all(List.of(quick, never, never, never), SHORT));
         assertEquals(0, running.get(), "calls still running when FanOut.all threw");
@@ -110,19 +87,7 @@ class FanOutTest {
         AtomicInteger interrupted = new AtomicInteger();
         AtomicInteger running = new AtomicInteger();
         CountDownLatch started = new CountDownLatch(2);
-        Callable<String> slow = () -> {
-            running.incrementAndGet();
-            try {
-                started.countDown();
-                Thread.sleep(LONG);
-                return "never";
-            } catch (InterruptedException e) {
-                interrupted.incrementAndGet();
-                throw e;
-            } finally {
-                running.decrementAndGet();
-            }
-        };
+        Callable<String> slow = sleeper(running, interrupted, started);
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         Thread caller = Thread.ofPlatform().start(() -> {
             try {
@@ -170,5 +135,23 @@ class FanOutTest {
         Thread caller = Thread.currentThread();
         List<Callable<Boolean>> calls = List.of(() -> Thread.currentThread() == caller);
         assertFalse(FanOut.all(calls, LONG).get(0), "a call ran on the caller's own thread");
+    }
+
+    /** A call that sleeps LONG unless interrupted: counted while it runs and when it is
+     *  interrupted, and counting `started` down once it runs. */
+    private static Callable<String> sleeper(AtomicInteger running, AtomicInteger interrupted, CountDownLatch started) {
+        return () -> {
+            running.incrementAndGet();
+            try {
+                started.countDown();
+                Thread.sleep(LONG);
+                return "never";
+            } catch (InterruptedException e) {
+                interrupted.incrementAndGet();
+                throw e;
+            } finally {
+                running.decrementAndGet();
+            }
+        };
     }
 }
