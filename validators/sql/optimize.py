@@ -95,6 +95,8 @@ def sargable(ctx: CheckContext) -> None:
            "not an index on an expression of it)", lambda scans: _first_key_is(ctx, scans, "created_at"))
 
 
+# The index lookups read the catalog on the harness's stats login (search_path pg_catalog, pg_temp):
+# no operator the learner's migrations created can answer for `=` or ANY there.
 def _used(scans: list[dict[str, Any]]) -> list[str]:
     """The indexes the plan's scans of events read (a bitmap heap scan names them in its children)."""
     names = [str(n["Index Name"]) for n in scans if "Index Name" in n]
@@ -103,7 +105,7 @@ def _used(scans: list[dict[str, Any]]) -> list[str]:
 
 def _first_key_is(ctx: CheckContext, scans: list[dict[str, Any]], column: str) -> bool:
     names = _used(scans)
-    return bool(names) and bool(ctx.pg.rows(
+    return bool(names) and bool(ctx.pg.catalog_rows(
         "SELECT 1 FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid "
         "JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0] "
         "WHERE c.relname = ANY(%s) AND a.attname = %s", (names, column)))
@@ -113,8 +115,9 @@ def _partial(ctx: CheckContext, scans: list[dict[str, Any]]) -> bool:
     names = _used(scans)
     if not names:
         return False
-    partial = ctx.pg.rows("SELECT c.relname FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = "
-                          "i.indexrelid WHERE i.indpred IS NOT NULL AND c.relname = ANY(%s)", (names,))
+    partial = ctx.pg.catalog_rows("SELECT c.relname FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c "
+                                  "ON c.oid = i.indexrelid WHERE i.indpred IS NOT NULL AND c.relname = ANY(%s)",
+                                  (names,))
     return bool(partial)
 
 
