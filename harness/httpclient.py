@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from harness import httpcap
+
 T = TypeVar("T")
 BODY_EXCERPT = 600
 
@@ -100,13 +102,12 @@ class AppClient:
         self.base_url = base_url.rstrip("/")
         limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections,
                               keepalive_expiry=KEEPALIVE_EXPIRY_S)
-        self._client = httpx.Client(base_url=self.base_url, timeout=timeout_s, limits=limits,
-                                    follow_redirects=False, verify=tls_context())
+        # Capped answers (harness/httpcap.py): the app is the learner's, in grading a stranger's.
+        self._client = httpcap.client(base_url=self.base_url, timeout=timeout_s, limits=limits, verify=tls_context())
         # The retry goes out on a connection of its own: the pool's other idle connections
         # may be as stale as the one that failed.
-        self._fresh = httpx.Client(base_url=self.base_url, timeout=timeout_s, follow_redirects=False,
-                                   verify=tls_context(),
-                                   limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=0))
+        self._fresh = httpcap.client(base_url=self.base_url, timeout=timeout_s, verify=tls_context(),
+                                     limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=0))
         self.retries = 0  # requests sent again after a stale connection (read by tests)
         self._retries_lock = threading.Lock()
 

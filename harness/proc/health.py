@@ -7,6 +7,7 @@ import time
 
 import httpx
 
+from harness import httpcap
 from harness.httpclient import tls_context
 from harness.proc.process import ManagedProcess
 
@@ -33,7 +34,7 @@ def wait_healthy(proc: ManagedProcess, url: str, route: str, budget_s: float) ->
     in about a tenth of a second: a first pause of 50 ms cost it 25 ms on average.)"""
     deadline = time.monotonic() + budget_s
     last, interval = "no answer yet", 0.01
-    with httpx.Client(timeout=2.0, verify=tls_context()) as client:
+    with httpcap.client(timeout=2.0, verify=tls_context()) as client:
         while True:
             code = proc.poll()
             if code is not None:

@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from harness import httpcap
 from harness.config import ProcessConfig
 from harness.durations import format_duration
 from harness.errors import ExitCode, HarnessError
@@ -129,6 +130,9 @@ class RecordingProxy:
 
     def _forward(self, handler: BaseHTTPRequestHandler) -> None:
         length = int(handler.headers.get("Content-Length") or 0)
+        if length > httpcap.MAX_BODY_BYTES:  # both sides are the learner's: neither is read past the cap
+            handler.close_connection = True
+            return
         body = handler.rfile.read(length) if length > 0 else None
         headers = {k.lower(): v for k, v in handler.headers.items()}
         with self._lock:
@@ -172,8 +176,9 @@ class RecordingProxy:
             sent["host"] = f"127.0.0.1:{self.upstream_port}"
             conn.request(method, path, body=body, headers=sent)
             response = conn.getresponse()
-            return response.status, response.reason, response.getheaders(), response.read()
-        except http.client.HTTPException as exc:
+            data = httpcap.read_capped(response, f"{method} {path}")
+            return response.status, response.reason, response.getheaders(), data
+        except (http.client.HTTPException, httpcap.BodyTooLarge) as exc:
             raise OSError(str(exc)) from exc
         finally:
             conn.close()

@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import psycopg
 
+from harness import httpcap
 from harness.context import CheckContext
 from harness.durations import format_duration
 from harness.outcomes import CannotCheck, CheckResult, Failure, Passed, Skip, Status
@@ -61,6 +62,13 @@ def _outcome(planned: Planned, ctx: CheckContext, debug: bool) -> Outcome:
             f"the app did not answer {what} in time",
             hint="A handler that never responds (a missing res.send, a lock, an exhausted pool) looks like this.",
             evidence=_app_gone(ctx),
+        ), None
+    except httpcap.BodyTooLarge as exc:
+        return Status.FAIL, Failure(
+            str(exc), expected=f"an answer that ends, of at most {exc.limit // (1024 * 1024)} MB",
+            hint="An answer that never ends looks like this: a loop that keeps writing the body, a stream "
+                 "that is never ended, or a compressed body that inflates without end.",
+            reproduce=httpcap.reproduce(exc),
         ), None
     except httpx.TransportError as exc:
         return Status.FAIL, Failure(

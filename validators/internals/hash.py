@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from harness import expect
+from harness import expect, httpcap
 from harness.httpclient import curl_for
 from harness.outcomes import Failure, Passed
 from harness.params import Param
@@ -118,7 +118,7 @@ class _Answer:
 
 def _hash_once(base: str, password: str, salt: str, iterations: int) -> tuple[_Answer, float]:
     started = time.monotonic()
-    with httpx.Client(base_url=base, timeout=HASH_TIMEOUT_S) as client:
+    with httpcap.client(base_url=base, timeout=HASH_TIMEOUT_S) as client:
         try:
             response = client.post("/hash", json=_body(password, salt, iterations))
         except httpx.HTTPError as exc:
@@ -138,7 +138,7 @@ def _health_s(host: str, port: int, path: str) -> tuple[int, float]:
     try:
         connection.request("GET", path, headers={"Connection": "close"})
         response = connection.getresponse()
-        response.read()
+        httpcap.read_capped(response, f"GET {path}")
         status = response.status
     except (OSError, http.client.HTTPException):
         status = 0

@@ -7,7 +7,7 @@ import secrets
 
 import httpx
 
-from harness import expect
+from harness import expect, httpcap
 from harness.httpclient import curl_for
 from harness.outcomes import Failure
 from harness.proc.named import NamedProcess
@@ -75,7 +75,7 @@ def trace_context_is_propagated(ctx: CheckContext) -> None:
 def _passes_through(ctx: CheckContext, named: NamedProcess, route: str) -> None:
     """The gateway answers what the service answers, each request by one call to its same route:
     the list, one of its items by id, and an id the service does not have (its 404)."""
-    with httpx.Client(timeout=10.0) as direct:  # the service itself, past the proxy: no call of the gateway's
+    with httpcap.client(timeout=10.0) as direct:  # the service itself, past the proxy: no call of the gateway's
         listed = direct.get(named.url + route)
         items = listed.json().get("items") if listed.status_code == 200 else None
         first = items[0].get("id") if isinstance(items, list) and items and isinstance(items[0], dict) else None

@@ -10,7 +10,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from harness import expect
+from harness import expect, httpcap
 from harness.registry import CheckContext
 
 from ..web.raw_http import address
@@ -49,7 +49,7 @@ def fetch(base_url: str, method: str, path: str, headers: Mapping[str, str] | No
             conn.putheader("Content-Length", str(len(body)))
         conn.endheaders(body)
         response = conn.getresponse()
-        data = response.read()
+        data = httpcap.read_capped(response, f"{method} {path}")
         merged: dict[str, str] = {}
         for name, value in response.getheaders():
             key = name.lower()

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import httpx
 
+from harness import httpcap
 from harness.outcomes import Failure, Passed
 from harness.params import Param
 from harness.proc.procfs import stat_fields
@@ -102,7 +103,7 @@ def several_workers_serve(ctx: CheckContext) -> Passed:
     lock = threading.Lock()
 
     def client() -> None:
-        with httpx.Client(headers={"Connection": "close"}, timeout=10.0) as http:
+        with httpcap.client(headers={"Connection": "close"}, timeout=10.0) as http:
             for _ in range(REQUESTS_EACH):
                 try:
                     code = http.get(url).status_code

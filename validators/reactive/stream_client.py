@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from harness import httpcap
 from harness.context import CheckContext
 from harness.httpclient import tls_context
 from harness.outcomes import Failure
@@ -29,7 +30,7 @@ STALLED_RECEIVE_BUFFER = 16 * 1024
 def reading(ctx: CheckContext, read_timeout_s: float) -> Iterator[httpx.Response]:
     """The stream's response, its body not read yet; leaving closes the connection."""
     timeout = httpx.Timeout(10.0, read=read_timeout_s)
-    with httpx.Client(base_url=ctx.http.base_url, timeout=timeout, verify=tls_context()) as client, \
+    with httpcap.client(base_url=ctx.http.base_url, timeout=timeout, verify=tls_context()) as client, \
             client.stream("GET", PATH, headers={"Accept": "application/x-ndjson"}) as response:
         yield response
 

@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 
-from harness import expect
+from harness import expect, httpcap
 from harness.httpclient import curl_for, describe, tls_context
 from harness.outcomes import Failure
 from harness.registry import CheckContext
@@ -68,7 +68,7 @@ def start(ctx: CheckContext) -> Started:
 
 def sign_in_at_provider(ctx: CheckContext, started: Started, user: User) -> Returned:
     """Open the app's authorization URL and log in as `user`: the callback the provider redirects to."""
-    with httpx.Client(timeout=5.0, follow_redirects=False, verify=tls_context()) as browser:
+    with httpcap.client(timeout=5.0, verify=tls_context()) as browser:
         page = browser.get(started.location)
         found = LOGIN_REQUEST.search(page.text) if page.status_code == 200 else None
         if found is None:

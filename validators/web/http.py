@@ -7,7 +7,7 @@ import http.client
 import json
 import socket
 
-from harness import expect
+from harness import expect, httpcap
 from harness.outcomes import Failure
 from harness.registry import CheckContext, check
 
@@ -191,7 +191,7 @@ def one_connection_carries_several_requests(ctx: CheckContext) -> None:
                 sock.sendall(raw_http.request_bytes(method, path, f"{host}:{port}", body=content, headers=headers))
                 response = http.client.HTTPResponse(sock, method=method)
                 response.begin()
-                response.read()
+                httpcap.read_capped(response, f"{method} {path}")
             except (OSError, http.client.HTTPException) as exc:
                 raise Failure(f"request {number} of {len(steps)} ({method} {path}) got no answer on the same "
                               "connection", expected="an answer on the connection the previous request used",

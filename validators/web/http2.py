@@ -11,6 +11,7 @@ import h2.connection
 import h2.events
 import h2.exceptions
 
+from harness import httpcap
 from harness.outcomes import Failure
 from harness.registry import CheckContext, check
 
@@ -53,6 +54,8 @@ def _exchange(sock: ssl.SSLSocket, authority: str) -> dict[str, Answer]:
                 answers[event.stream_id].headers = {str(k): str(v) for k, v in event.headers}
             elif isinstance(event, h2.events.DataReceived) and event.stream_id in answers:
                 answers[event.stream_id].body += event.data
+                if len(answers[event.stream_id].body) > httpcap.MAX_BODY_BYTES:
+                    raise httpcap.BodyTooLarge(f"GET {PATHS[(event.stream_id - 1) // 2]} over HTTP/2")
                 conn.acknowledge_received_data(event.flow_controlled_length, event.stream_id)
             elif isinstance(event, h2.events.StreamEnded) and event.stream_id in answers:
                 answers[event.stream_id].done = True

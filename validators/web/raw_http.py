@@ -11,9 +11,26 @@ from urllib.parse import urlsplit
 from harness.outcomes import Failure
 
 TIMEOUT_S = 10.0
+# What the harness reads of a header block before it gives up on it (http.client allows 100
+# lines of 64 KB; no app of a lab sends more than a few kilobytes).
+MAX_HEAD_BYTES = 64 * 1024
 # After the header block of a response that has no body, wait this long for stray bytes: a server
 # that writes a body anyway writes it with the headers (same write, or the next tick).
 STRAY_WAIT_S = 0.3
+
+
+def read_head(sock: socket.socket) -> bytes:
+    """Bytes up to the end of a header block (and what came with them), or up to the end of the
+    connection; a block that goes on past MAX_HEAD_BYTES is refused (the app's, maybe a stranger's)."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        if len(data) > MAX_HEAD_BYTES:
+            raise http.client.LineTooLong(f"a header block of more than {MAX_HEAD_BYTES // 1024} KB")
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    return data
 
 
 def address(base_url: str) -> tuple[str, int]:
@@ -57,12 +74,7 @@ def _bodiless(base_url: str, method: str, path: str, headers: dict[str, str] | N
     host, port = address(base_url)
     with socket.create_connection((host, port), timeout=TIMEOUT_S) as sock:
         sock.sendall(request_bytes(method, path, f"{host}:{port}", headers=headers, close=True))
-        data = b""
-        while b"\r\n\r\n" not in data:
-            chunk = sock.recv(65536)
-            if not chunk:
-                break
-            data += chunk
+        data = read_head(sock)
         head, _, stray = data.partition(b"\r\n\r\n")
         sock.settimeout(STRAY_WAIT_S)
         try:

@@ -6,6 +6,7 @@ import http.client
 import socket
 import ssl
 
+from harness import httpcap
 from harness.outcomes import Failure
 from harness.registry import CheckContext, check
 
@@ -63,7 +64,7 @@ def https_serves_the_harness_certificate(ctx: CheckContext) -> None:
             try:
                 connection.request("GET", "/hello")
                 response = connection.getresponse()
-                body = response.read().decode("utf-8", errors="replace")
+                body = httpcap.read_capped(response, "GET /hello").decode("utf-8", errors="replace")
             except (OSError, http.client.HTTPException) as exc:
                 raise Failure("GET /hello over HTTPS got no answer", expected=f"200 {HELLO!r}",
                               actual=f"{type(exc).__name__}: {exc}", hint=HINT, reproduce=REPRODUCE) from exc

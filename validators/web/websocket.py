@@ -7,6 +7,7 @@ import http.client
 import socket
 import struct
 
+from harness import httpcap
 from harness.outcomes import Failure
 from harness.registry import CheckContext, check
 
@@ -35,6 +36,8 @@ class _Stream:
         self.pending = pending
 
     def read_exactly(self, size: int) -> bytes:
+        if size > httpcap.MAX_BODY_BYTES:  # a frame's length is the server's to state
+            raise httpcap.BodyTooLarge(f"a WebSocket frame of {size:,} bytes on GET /ws")
         while len(self.pending) < size:
             chunk = self.sock.recv(65536)
             if not chunk:
@@ -48,13 +51,10 @@ def _handshake(ctx: CheckContext, sock: socket.socket, host: str) -> _Stream:
     key = base64.b64encode(ctx.rng.randbytes(16)).decode("ascii")
     sock.sendall(raw_http.request_bytes("GET", "/ws", host, headers={
         "Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Key": key, "Sec-WebSocket-Version": "13"}))
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = sock.recv(65536)
-        if not chunk:
-            raise _fail("GET /ws with Upgrade: websocket got no 101", "HTTP/1.1 101 Switching Protocols",
-                        repr(data[:300]) if data else "the connection closed with no answer")
-        data += chunk
+    data = raw_http.read_head(sock)
+    if b"\r\n\r\n" not in data:
+        raise _fail("GET /ws with Upgrade: websocket got no 101", "HTTP/1.1 101 Switching Protocols",
+                    repr(data[:300]) if data else "the connection closed with no answer")
     head, _, rest = data.partition(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
     headers = {n.strip().lower(): v.strip() for n, _, v in (line.partition(":") for line in lines[1:])}

@@ -30,7 +30,7 @@ FLOORS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("processes, their logs, their owner, cleanup: /proc and cgroups", ("proc",)),
     ("values and small helpers every floor may use",
      ("harness", "errors", "durations", "paths", "params", "config", "outcomes", "runs", "limits", "layers",
-      "cache", "systools", "httpclient", "progress", "loopback")),
+      "cache", "systools", "httpclient", "httpcap", "progress", "loopback")),
 )
 # The checks are loaded by the runner and written against the floors below it; the ones
 # that read the learner's files use runner/confined.py, so they sit on the runner's floor.
