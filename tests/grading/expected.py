@@ -48,6 +48,10 @@ EXPECTED["pg-cpu-burn"] = (2.0, "fail", EXPECTED["infinite-loop"][2])
 # Its own database holds more than the services memory limit after the first check.
 EXPECTED["kills-own-db"] = (2.0, "fail", "its database server was stopped: memory limit (512 MB) exceeded")
 
+# Two answers that never end (the list of books; a book as a gzip that inflates without end): the
+# harness reads 32 MB of each and fails the checks that asked, naming the request.
+EXPECTED["endless-body"] = (POINTS["db.migrations.versioned"] + POINTS["db.tx.loans_atomic"], "fail", "")
+
 # Traps for the harness in its own database (schemas named after the harness's roles with
 # look-alikes of the tables and views it reads, a lying public.pg_stat_statements,
 # operators): the probes never resolve a name through them, so it is graded as the reference.

@@ -74,6 +74,13 @@ def test_nothing_a_submission_controls_reaches_a_root_step(gradings: Gradings) -
     assert exposed == [], "reports only the grader's account may read"
 
 
+def test_an_answer_without_end_is_read_to_the_cap_and_named(gradings: Gradings) -> None:
+    results = json.loads((gradings.whole.out / "endless-body" / "results.json").read_text())
+    failed = {t["id"]: t["message"] for t in results["tests"] if t["harness_status"] == "fail"}
+    assert failed and all("went on past 32 MB: the harness stopped reading it" in m for m in failed.values()), failed
+    assert any(m.startswith("the answer to GET /v1/books/") for m in failed.values()), failed  # the gzip one
+
+
 def test_each_submission_has_its_reports(gradings: Gradings) -> None:
     out = gradings.whole.out
     for name in EXPECTED:
