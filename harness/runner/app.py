@@ -30,6 +30,7 @@ from harness.runner.bugs import SeedError, clear_leftovers, discard, seeded_copy
 from harness.runner.clock import FakeClock
 from harness.runner.confined import OutsideProject, read_inside
 from harness.runner.deps import DependencyReuse, inputs, source_snapshot
+from harness.runner.depstore import DEP_DIRS
 from harness.runner.testlog import FailureDigest
 from harness.runs import BugRun, MigrateRun, ProjectRun, TestRun
 from harness.services.base import free_port
@@ -343,6 +344,7 @@ class AppRunner:
         found = None
         if self._deps is not None:
             found = inputs(self.workdir, command, self._env(with_services=False), self._lab_id)
+        if found is not None and self._deps is not None:
             reuse = self._deps.before(self.workdir, found)
             if reuse.skip:
                 self._progress(reuse.message)
@@ -359,8 +361,12 @@ class AppRunner:
                             log_tail=tail, fixes=["Run it yourself in the project folder and fix what it reports"])
         if self._deps is not None and found is not None:
             why_not = self._deps.after(self.workdir, found, before)
-            if why_not:
-                self._progress(f"this install will run again next time: {why_not}")
+            # Said where reuse could apply: an install that made node_modules or a virtualenv and
+            # also built something. Maven and Go keep caches of their own and build on every run: a
+            # note on each of their runs would say nothing a learner can act on.
+            if why_not and any((self.workdir / d).is_dir() for d in DEP_DIRS):
+                self._progress(f"this install runs on every check: {why_not} (a build step belongs in [app] build, "
+                               "which keeps the install reusable)")
         return seconds
 
     def migrate(self, snapshot: Callable[[], Mapping[str, Any]] | None, *, runs: int = 2) -> float:

@@ -33,3 +33,12 @@ def test_a_recheck_reuses_the_install_until_an_input_changes(tmp_path: Path) -> 
     (other / "package-lock.json").write_text(lock.read_text())
     copied = _check(other, cache)
     assert "were copied from the cache (node_modules" in copied and "installing:" not in copied
+    # An install that also builds runs on every check, and says why where moving the build helps.
+    toml = other / "harness.toml"
+    toml.write_text(toml.read_text().replace('install = "npm ci --no-audit --no-fund"',
+                                             'install = "npm ci --no-audit --no-fund && echo built > build.txt"'))
+    for _ in range(2):
+        built = _check(other, cache)
+        assert "installing: npm ci" in built
+        assert "this install runs on every check: the install also writes build.txt, outside the dependency " \
+               "folders (a build step belongs in [app] build" in built, built
