@@ -83,5 +83,5 @@ def require_update_seen(ctx: CheckContext, path: str, writer: AppClient, reader:
         message = (f"after an update through {writer_name}, {reader_name} still serves the old book"
                    if writer_name else "after an update, the next read still serves the old book")
         raise expect.fail(after, message, expected=f"\"title\": \"{title}\"",
-                          hint="Delete (or overwrite) the cache entry in the same request that updates the "
-                               "book; list caches holding the book must go too.")
+                          hint="Delete (or overwrite) the book's cache entry in the same request that updates "
+                               "the book, once the update has committed.")
