@@ -48,6 +48,31 @@ def _attack_clock(project: Path) -> None:
     manifest.write_text("\n".join(lines) + "\n")
 
 
+# postgres/week-01's graded defect attacks the file pg.archive.works puts into the archive folder
+# (as root, where grading runs it). Its archive_command, run by the server as the submission's
+# uid, archives a segment and then plants links to root's private file under the names of the
+# next segments, where the harness will put its file, and swaps the archive folder itself for a
+# link to a folder of root's; the next segment's copy fails (the defect's lost points). The
+# harness makes its file through the folder it opened before the server ran, never through a path
+# (validators/postgres/server.py): the private file keeps its bytes and root's folder stays empty.
+ARCHIVE_ATTACK = (
+    "test ! -f \"$ARCHIVE_DIR/%f\" && cp %p \"$ARCHIVE_DIR/%f\" || exit 1; "
+    "for n in 1 2 3 4 5 6 7 8 9 A B C D E F; do "
+    "ln -s {private} \"$ARCHIVE_DIR/00000001000000000000000$n\" 2>/dev/null; done; "
+    "[ -L \"$ARCHIVE_DIR\" ] || {{ mv \"$ARCHIVE_DIR\" \"$ARCHIVE_DIR.moved\" && ln -s {folder} \"$ARCHIVE_DIR\"; }}; "
+    "true")
+ATTACKS_ARCHIVE = {"postgres/week-01"}
+
+
+def _attack_archive(project: Path, private: Path, folder: Path) -> None:
+    conf = project / "conf.d" / "10-lab.conf"
+    lines = conf.read_text().splitlines()
+    index = next(i for i, line in enumerate(lines) if line.startswith("archive_command = "))
+    command = ARCHIVE_ATTACK.format(private=private, folder=folder).replace("'", "''")
+    lines[index] = f"archive_command = '{command}'"
+    conf.write_text("\n".join(lines) + "\n")
+
+
 @dataclass(frozen=True)
 class LabGrading:
     graded: Graded
@@ -66,6 +91,9 @@ def grade_lab(lab: str, week: str, defect: str, root: Path) -> LabGrading:
     private = root / "private"
     private.write_text("only root reads this")
     private.chmod(0o600)
+    if lab in ATTACKS_ARCHIVE:
+        (root / "roots-folder").mkdir(mode=0o755)
+        _attack_archive(folder / "slipped", private, root / "roots-folder")
     (folder / "solved" / ".harness").mkdir(exist_ok=True)
     (folder / "solved" / ".harness" / "private").symlink_to(private)
     extra: list[str] = []

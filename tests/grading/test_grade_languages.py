@@ -63,6 +63,9 @@ CASES = [
     # (lab_gradings.py CLOCK_ATTACK): its grade shows none did.
     ("node/week-21", "week-21", "security.jwt.expiry_enforced", 50, 3),
     # No app: PostgreSQL servers of the check's own with the learner's conf.d, pg_hba.conf and SQL.
+    # This defect's archive_command also attacks the file the harness puts into the archive
+    # (lab_gradings.py ARCHIVE_ATTACK): links to root's private file, the folder swapped for a link.
+    ("postgres/week-01", "week-01", "pg.archive.works", 10, 2),
     ("postgres/week-29", "week-29", "pg.rls.tenants", 10, 3),
     ("postgres/week-22", "week-22", "pg.perf.same_results", 9, 2),
     # Both servers and the three scripts of a failover in one jail of the submission's, the
@@ -88,5 +91,7 @@ def test_a_lab_of_another_language_is_graded_in_the_jail(lab: str, week: str, de
     # The CPU time used sits next to its limit in verdict.json, for the instructor to size limits by
     # (the lab's default limits are five times the reference's measured cost: lab.toml [grading]).
     assert private.stat().st_mode & 0o777 == 0o600
+    assert private.read_text() == "only root reads this"
+    assert not (private.parent / "roots-folder").exists() or not any((private.parent / "roots-folder").iterdir())
     run = json.loads((graded.out / "solved" / "verdict.json").read_text())["usage"]["run"]
     assert 0 < run["cpu_s"] <= run["cpu_limit_s"], run
