@@ -77,6 +77,18 @@ def test_a_deadline_already_past_still_cancels() -> None:
     asyncio.run(main())
 
 
+def test_a_running_task_given_a_deadline_already_past_is_cancelled() -> None:
+    async def main() -> None:
+        slow = Slow()
+        task = asyncio.ensure_future(slow())
+        await slow.started.wait()  # it runs: a deadline of 0 must stop it all the same
+        with pytest.raises(TimeoutError):
+            await with_timeout(task, 0)
+        assert task.cancelled() and slow.cleaned_up, "a task given a past deadline is cancelled, its cleanup run"
+        assert asyncio.all_tasks() == {asyncio.current_task()}, "nothing is left running"
+    asyncio.run(main())
+
+
 def test_the_awaitables_own_error_goes_through_untouched() -> None:
     error = ConnectionResetError("peer went away")
 
