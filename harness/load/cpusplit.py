@@ -145,9 +145,24 @@ def _child_name(pid: int, proc: Path) -> str:
         return "Redis"
     if program == "mongod":
         return "MongoDB"
+    jailed = _jailed(argv) if program == "bwrap" else None
+    if jailed:  # graded: the app's command inside its jail, not the jail's options
+        argv, words = jailed, " ".join(jailed)
     if len(argv) >= 3 and Path(argv[0]).name in ("sh", "bash", "dash") and argv[1] == "-c":
         words = argv[2]
     return f"{APP_PREFIX}{words[:48]} [pid {pid}]" if words else f"process {pid}"
+
+
+def _jailed(argv: list[str]) -> list[str] | None:
+    """The command a grading jail's bwrap runs (harness/grading/jail.py ends its options with
+    --clearenv, then --setenv NAME VALUE for each variable, then --): None for another shape."""
+    try:
+        at = argv.index("--clearenv") + 1
+    except ValueError:
+        return None
+    while at + 2 < len(argv) and argv[at] == "--setenv":
+        at += 3
+    return argv[at + 1:] if at < len(argv) and argv[at] == "--" and at + 1 < len(argv) else None
 
 
 def _in_group(pid: int, proc: Path, allotment: Allotment) -> bool:

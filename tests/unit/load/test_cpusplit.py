@@ -80,6 +80,25 @@ def test_parties_are_named_by_what_the_harness_started(tmp_path: Path) -> None:
     assert found["idle_percent"] == 50.0 and found["steal_percent"] == 5.0
 
 
+def test_a_graded_app_is_named_by_its_command_inside_the_jail(tmp_path: Path) -> None:
+    proc = tmp_path / "proc"
+    proc.mkdir()
+    (proc / "stat").write_text("cpu 0 0 0 0 0 0 0 0\n")
+    before = cpusplit.snapshot(proc)
+    _fake_process(proc, 10, 1, ["harness"], 0)
+    jail = ["/usr/bin/bwrap", "--ro-bind", "/", "/", "--die-with-parent", "--clearenv", "--setenv", "A", "--",
+            "--setenv", "PORT", "8080", "--", "/bin/sh", "-c", "gunicorn -w 4 shelf.app:app"]
+    _fake_process(proc, 11, 10, jail, 0)
+    _fake_process(proc, 12, 11, ["gunicorn"], 400)
+    _fake_process(proc, 13, 10, ["/usr/bin/bwrap", "--odd", "--", "node"], 100)  # not the jail's shape
+    (proc / "stat").write_text("cpu 500 0 0 1500 0 0 0 0\n")
+    after = cpusplit.snapshot(proc)
+    after.at = before.at + 10
+    names = {p["name"] for p in cpusplit.split(before, after, root=10, proc=proc)["parties"]}
+    assert "app: gunicorn -w 4 shelf.app:app [pid 11]" in names, names  # a value "--" is not the end
+    assert "app: /usr/bin/bwrap --odd -- node [pid 13]" in names, names
+
+
 def test_what_the_machine_counted_beyond_the_named_processes_is_other_and_interrupts_are_the_kernels(
         tmp_path: Path) -> None:
     # A test suite next door ran processes that ended before the second snapshot: /proc has no
