@@ -15,6 +15,8 @@ from harness.reporters.junit import failure_text
 
 _MARKS = {Status.PASS: "✓", Status.FAIL: "✗", Status.SKIP: "-", Status.ERROR: "!"}
 _COLORS = {Status.PASS: "32", Status.FAIL: "31", Status.SKIP: "33", Status.ERROR: "35"}
+# The variables a run gives the app for each service it started (harness/runner/session.py).
+_SERVICE_URLS = (("postgres", "DATABASE_URL"), ("redis", "REDIS_URL"), ("mongodb", "MONGO_URL"))
 
 
 def _use_color(stream: TextIO) -> bool:
@@ -125,5 +127,7 @@ class TerminalReporter:
         self._print(f"{verdict} · {', '.join(parts)} · score {result.score:g}/{result.max_score:g}"
                     f" · {format_duration(total)}")
         if any(c.reproduce and "$PORT" in c.reproduce for c in result.checks):
-            self._print("Reproduce lines use $PORT: start your app yourself (PORT=3000 DATABASE_URL=... "
+            services = result.environment.get("services") or {}
+            given = " ".join(["PORT=3000", *(f"{name}=..." for service, name in _SERVICE_URLS if service in services)])
+            self._print(f"Reproduce lines use $PORT: start your app yourself ({given} "
                         "your start command), then export PORT=3000.")

@@ -1,7 +1,7 @@
 """A large access log whose totals the harness knows, written at the speed of the disk.
 
 A few distinct chunks of Combined Log Format lines (about 1 MiB each, a sprinkle of truncated
-lines among them) are built once per run; the file is a random sequence of them, so its totals
+lines and empty ones among them) are built once per run; the file is a random sequence of them, so its totals
 are sums of the chunks' and writing it is I/O only. The sequence comes from the run's seed:
 the same seed writes the same file, another seed other totals. The last line has no newline:
 an aggregator that drops a last partial line miscounts it.
@@ -85,6 +85,9 @@ def build_chunk(rng: random.Random, index: int) -> Chunk:
         clock = f"{second // 3600 % 24:02d}:{second // 60 % 60:02d}:{second % 60:02d}"
         when = f"{5 + index % 20:02d}/Dec/2026:{clock} +0000"
         text, status, counted = _line(rng, when)
+        if rng.random() < 0.001:  # an empty line, ignored: never a chunk's last, so the file's
+            lines.append("")      # last line stays one without a newline
+            size += 1
         if rng.random() < 0.002:  # a write cut short (a crash, a full disk): not a request
             text = text[: rng.randint(8, text.index('" ') + 1)]
             totals.malformed += 1

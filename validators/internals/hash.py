@@ -237,5 +237,5 @@ def health_stays_fast_while_hashing(ctx: CheckContext) -> Passed:
                       hint="Hash off the event loop: in worker_threads (a small pool fed by a queue) or with the "
                            "callback crypto.pbkdf2, never crypto.pbkdf2Sync in a request handler.",
                       reproduce=reproduce, figures=figures)
-    return Passed(f"health p99 {measured * 1000:.1f} ms over {len(samples)} requests while {concurrency} hashes ran "
-                  f"(bound {bound * 1000:.0f} ms: half of one hash alone)", figures=figures)
+    return Passed(f"health p99 {measured * 1000:.1f} ms over {len(samples)} requests while {concurrency} hash "
+                  f"requests were in flight (bound {bound * 1000:.0f} ms: half of one hash alone)", figures=figures)

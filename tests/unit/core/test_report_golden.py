@@ -59,9 +59,11 @@ def _result(check_id: str, app: FakeApp, left: Leftovers | None = None, lab: str
     return dataclasses.replace(run_check(Planned(spec, spec.points, False, params), ctx), duration_s=0.0)
 
 
-def _terminal(*checks: CheckResult) -> str:
+def _terminal(*checks: CheckResult, services: dict[str, str] | None = None) -> str:
     result = RunResult(lab="node/week-24", run_id="rgold", seed=1, started_at="2026-01-01T00:00:00+00:00",
                        planned=[(c.id, c.title, c.max_score) for c in checks])
+    if services is not None:
+        result.environment["services"] = services
     out = io.StringIO()
     reporter = TerminalReporter(out)
     for check in checks:
@@ -168,4 +170,7 @@ def test_no_report_shows_a_label_with_nothing_after_it() -> None:
         assert label not in text
     assert "$PORT" not in text, "no reproduce line uses $PORT: no footer about it"
     with_port = dataclasses.replace(check, reproduce='curl -i "http://localhost:$PORT/v1/books"')
-    assert "Reproduce lines use $PORT" in _terminal(with_port)
+    assert "Reproduce lines use $PORT: start your app yourself (PORT=3000 your start command)" in _terminal(with_port)
+    # The variables of the services the run started, and only those.
+    both = _terminal(with_port, services={"postgres": "local", "redis": "local"})
+    assert "(PORT=3000 DATABASE_URL=... REDIS_URL=... your start command)" in both, both

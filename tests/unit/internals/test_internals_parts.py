@@ -49,6 +49,7 @@ def test_the_known_totals_are_what_a_parser_of_the_readme_finds() -> None:
     assert _parsed(data).as_json() == log.totals().as_json()
     totals = log.totals()
     assert totals.malformed > 0 and totals.requests > 10_000 and len(totals.status) > 5
+    assert b"\n\n" in data, "empty lines, which count for nothing"
     assert Counter(log.order) != Counter({log.order[0]: len(log.order)}), "several chunks, in a mix"
 
 
