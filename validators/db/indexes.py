@@ -26,6 +26,11 @@ TEMPLATE_BOOKS = 4
 RARE = 3
 
 
+NOT_GIN = ("An index on books names tags, but not a GIN one: a B-tree (the default kind) compares whole arrays "
+           "and cannot find the rows whose array holds a tag. CREATE INDEX ON books USING gin (tags), and filter "
+           "with tags @> ARRAY[$1] (Hibernate: array_contains, or a native query).")
+# What each filter's statement says, for the line that reproduces it.
+WHERE = {"author_id": "author_id = {value}", "tag": "tags @> ARRAY[''{value}'']"}
 # The column each filter reads, as an index on books names it.
 COLUMNS = {"author_id": "author_id", "tag": "tags"}
 GENERIC_PLAN = (
@@ -40,10 +45,14 @@ GENERIC_PLAN = (
 
 
 def unused_index(indexes: list[str], what: str) -> str | None:
-    """Why a filter read the table although an index names its column: a generic plan."""
+    """Why a filter read the table although an index names its column: an index of the wrong
+    kind for an array, or a filter the index cannot serve, or a generic plan."""
     column = COLUMNS.get(what)
-    if column is None or not any(f"({column}" in d or f" {column})" in d or f", {column}" in d for d in indexes):
+    naming = [d for d in indexes if f"({column}" in d or f" {column})" in d or f", {column}" in d]
+    if column is None or not naming:
         return None
+    if what == "tag" and not any("using gin" in d.lower() for d in naming):
+        return NOT_GIN
     return GENERIC_PLAN.format(column=column)
 
 
@@ -106,6 +115,7 @@ def filters_are_backed_by_indexes(ctx: CheckContext) -> None:
             findings.append((what, share, worst, response))
     if findings:
         what, share, worst, response = findings[0]
+        value = rare_author.id if what == "author_id" else rare_tag
         indexes = [r[0] for r in pg.rows("SELECT indexdef FROM pg_catalog.pg_indexes WHERE tablename = 'books'")]
         generic = unused_index(indexes, what)
         raise Failure(
@@ -119,5 +129,5 @@ def filters_are_backed_by_indexes(ctx: CheckContext) -> None:
                              "(= ANY(tags) cannot use it); for a join table, an index on its tag column."),
             evidence="indexes on books:\n" + "\n".join(f"  {d}" for d in indexes),
             reproduce=curl_for(response.request) + "  # then: psql \"$DATABASE_URL\" -c 'EXPLAIN ANALYZE "
-                      "SELECT ... FROM books WHERE author_id = <id>'",
+                      f"SELECT * FROM books WHERE {WHERE[what].format(value=value)}'",
         )

@@ -50,7 +50,11 @@ def listing_books_is_not_n_plus_one(ctx: CheckContext) -> None:
             f"listing books runs a query per book (N+1): {problem}",
             expected="the same number of statements whatever the page size",
             actual=f"statements for the page of {LARGE}:\n{top}",
-            hint="Fetch the authors with the books: SELECT b.*, a.name FROM books b JOIN authors a ON "
-                 "a.id = b.author_id ..., or load all the page's authors at once with WHERE id = ANY($1).",
+            hint=ctx.hint(
+                "Fetch the authors with the books: SELECT b.*, a.name FROM books b JOIN authors a ON "
+                "a.id = b.author_id ..., or load all the page's authors at once with WHERE id = ANY($1).",
+                python="SQLAlchemy: select(Book).options(joinedload(Book.author)) (or selectinload).",
+                java="Spring Data JPA: a JOIN FETCH b.author in the list's query, or @EntityGraph(attributePaths = "
+                     "\"author\") on the repository method (or @BatchSize on the association)."),
             reproduce=curl_for(large_resp.request) + "  # then: select calls, query from pg_stat_statements",
         )

@@ -97,9 +97,13 @@ def _concurrent(ctx: CheckContext, api: ShelfApi, author_id: str) -> None:
             actual=f"{created} x 201, {conflicts} x 409, others: "
                    f"{sorted(r.status_code for r in responses if r.status_code not in (201, 409))}; "
                    f"copies_available {copies}; {loans} loan rows",
-            hint="Decrement atomically and conditionally: UPDATE books SET copies_available = copies_available - 1 "
-                 "WHERE id = $1 AND copies_available > 0 RETURNING id; no row means no copy (409). A SELECT "
-                 "then UPDATE lets two requests take the same copy.",
+            hint=ctx.hint(
+                "Decrement atomically and conditionally: UPDATE books SET copies_available = copies_available - 1 "
+                "WHERE id = $1 AND copies_available > 0 RETURNING id; no row means no copy (409). A SELECT "
+                "then UPDATE lets two requests take the same copy.",
+                java="Spring Data JPA: a @Modifying @Query with that conditional UPDATE in the @Transactional "
+                     "method (its int result 0 means 409), or read the book with @Lock(PESSIMISTIC_WRITE) before "
+                     "changing it."),
             reproduce=f"seq {CONCURRENT} | xargs -P {CONCURRENT} -I{{}} curl -s -o /dev/null -w '%{{http_code}}\\n' "
                       "-X POST \"http://localhost:$PORT/v1/loans\" -H 'content-type: application/json' "
                       "--data-raw '{\"book_id\": \"<id>\", \"member_id\": \"<member {}>\"}'",

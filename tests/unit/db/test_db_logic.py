@@ -168,6 +168,8 @@ def test_a_filter_whose_column_has_an_index_is_told_why_the_index_went_unused() 
     assert hint is not None and "generic plan" in hint and "@> ARRAY" in hint
     assert unused_index(indexes, "author_id") is None, "no index names author_id: the usual hint"
     assert unused_index(["CREATE INDEX a ON public.books USING btree (title, author_id)"], "author_id") is not None
+    btree = unused_index(["CREATE INDEX books_tags_idx ON public.books USING btree (tags)"], "tag")
+    assert btree is not None and "not a GIN one" in btree and "USING gin (tags)" in btree, btree
 
 
 def test_cloned_books_get_real_isbn13s_of_their_own_prefix() -> None:
