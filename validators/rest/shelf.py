@@ -88,7 +88,22 @@ def _books(api: ShelfApi, author_id: str) -> str:
     if ids != [book.id] or not isinstance(items[0].get("author"), dict):
         raise expect.fail(listed, "GET /v1/books?author_id=...: expected exactly that author's book, "
                                   "with the author embedded", expected=f"items: [{{\"id\": \"{book.id}\", ...}}]")
+    _by_tag(api, author_id)
     return book.id
+
+
+def _by_tag(api: ShelfApi, author_id: str) -> None:
+    """?tag= lists the books whose tags hold it, and no other (a filter that ignored it passed)."""
+    tag = api.ctx.unique("shelved")
+    tagged = api.book(author_id, tags=["fiction", tag])
+    listed = api.list_books(tag=tag)
+    expect.status(listed, 200, what="GET /v1/books?tag=...")
+    items = expect.json_object(listed, what="GET /v1/books?tag=...").get("items")
+    ids = [item.get("id") for item in items if isinstance(item, dict)] if isinstance(items, list) else None
+    if ids != [tagged.id]:
+        raise expect.fail(listed, f"GET /v1/books?tag={tag}: expected exactly the one book with that tag",
+                          expected=f"items: [{{\"id\": \"{tagged.id}\", ...}}]",
+                          hint="tag= keeps the books whose tags array holds that tag (tags @> ARRAY[$1] in SQL).")
 
 
 def _loans(api: ShelfApi, author_id: str) -> None:
