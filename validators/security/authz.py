@@ -165,7 +165,7 @@ ESCALATION = {"role": "admin", "is_admin": True, "isAdmin": True, "admin": True,
 
 @check("security.authz.mass_assignment", points=2, services={"postgres"})
 def register_ignores_privilege_fields(ctx: CheckContext) -> None:
-    """Registering cannot make anyone an admin: role fields in the body are ignored (no mass assignment).
+    """Registering cannot make anyone an admin: role fields in the body are ignored or refused (no mass assignment).
 
     POST /v1/auth/register with role: "admin" (and is_admin, isAdmin, admin, roles) must
     either be refused (400/422) or create a plain member: the row in the database, the

@@ -89,7 +89,8 @@ def failed_logins_are_rate_limited(ctx: CheckContext) -> None:
              f"({attempts} failures), without the header it did" if trusts_header else
              f"no 429 after {attempts} failed logins for one account within seconds: passwords can be "
              "brute-forced"),
-            expected=f"429 with Retry-After by the {limit + 1}th failed attempt, whatever X-Forwarded-For says",
+            expected=f"429 with Retry-After once {limit} logins failed (the check waits up to the {attempts}th "
+                     "attempt), whatever X-Forwarded-For says",
             actual=describe(response), hint=fix, reproduce=curl_for(response.request))
     problem = retry_after_problem(limited.headers.get("retry-after"), time.time())
     if problem:

@@ -6,6 +6,8 @@ verifying candidate values (credentials.py), and judge the format (hashes.py).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from harness.httpclient import curl_for, describe
 from harness.outcomes import Failure
 from harness.registry import CheckContext, check
@@ -18,6 +20,23 @@ from .stack_hint import in_stack
 BCRYPT_LIMIT = 72
 # ASVS 6.2.9: at least 64 characters allowed; 64 three-byte characters are 192 bytes.
 MULTIBYTE_CHARS = 64
+
+
+# The encodings of scrypt and PBKDF2 the harness reads (validators/security/hashes.py): a hash of
+# those in a form of its own is a hash the harness cannot verify, whatever its parameters.
+READ_FORMATS = ("scrypt as PHC/passlib $scrypt$ln=15,r=8,p=3$<salt b64>$<hash b64>, Werkzeug "
+                "scrypt:32768:8:1$<salt>$<hex>, Django scrypt$16384$<salt>$8$1$<b64> or Spring {scrypt}; PBKDF2 as "
+                "passlib $pbkdf2-sha256$<rounds>$<salt>$<hash>, Werkzeug pbkdf2:sha256:<rounds>$<salt>$<hex> or Django "
+                "pbkdf2_sha256$<rounds>$<salt>$<b64>")
+
+
+def _unread_format(unknown: Sequence[Stored]) -> str | None:
+    """For a candidate that names scrypt or PBKDF2 in a form the harness does not read: the forms it reads."""
+    named = [u for u in unknown if any(name in u.value.lower() for name in ("scrypt", "pbkdf2"))]
+    if not named:
+        return None
+    return (f"{named[0].where} looks like a scrypt or PBKDF2 hash in an encoding of your own, which the harness "
+            f"cannot verify. Store it in a common form: {READ_FORMATS} (salt and hash encoded as shown).")
 
 
 def _fix(ctx: CheckContext) -> str:
@@ -62,7 +81,8 @@ def passwords_are_stored_with_an_adaptive_hash(ctx: CheckContext) -> None:
             expected="a bcrypt/argon2/scrypt/PBKDF2 hash of the password in the account's row (or a table "
                      "that references it)",
             actual=f"unrecognised candidates:\n{seen}" if seen else "nothing that looks like a password hash",
-            hint=_fix(ctx) + " Store the hash string as the library returns it (e.g. $2b$12$...), in a text column.",
+            hint=_unread_format(unknown) or (_fix(ctx) + " Store the hash string as the library returns it (e.g. "
+                                              "$2b$12$...), in a text column."),
             reproduce=f"psql \"$DATABASE_URL\" -c \"SELECT * FROM members WHERE email = '{first.email}'\"",
         )
     info = judged(stored, password)

@@ -162,3 +162,22 @@ def test_more_formats(value: str, verdict: Verdict) -> None:
 @pytest.mark.parametrize("value", ["{draft}Moby Dick", "hello world", "c0ffee", "acct-r1-2@shelf.test", ""])
 def test_ordinary_text_is_not_a_hash(value: str) -> None:
     assert classify(value) is None and not recognised(value)
+
+
+def test_a_scrypt_hash_in_an_encoding_of_its_own_is_told_the_forms_the_harness_reads() -> None:
+    import hashlib
+
+    from harness.validators.security.credentials import Stored
+    from harness.validators.security.hashes import verify
+    from harness.validators.security.passwords import READ_FORMATS, _unread_format
+
+    own = Stored("members", "password_hash", "scrypt:32768:8:3:00ff:abcdef", None, None)
+    hint = _unread_format([Stored("members", "name", "Ada Lovelace", None, None), own])
+    assert hint is not None and hint.startswith("members.password_hash looks like a scrypt") and READ_FORMATS in hint
+    assert _unread_format([Stored("members", "password_hash", "s3cr3t-but-not-a-hash", None, None)]) is None
+    # The forms the hint names are the ones the harness verifies: the PHC one, made here.
+    salt = b"0123456789abcdef"
+    key = hashlib.scrypt(b"pw", salt=salt, n=2**15, r=8, p=3, dklen=32, maxmem=64 * 2**20)
+    b64 = __import__("base64").b64encode
+    phc = f"$scrypt$ln=15,r=8,p=3${b64(salt).decode().rstrip('=')}${b64(key).decode().rstrip('=')}"
+    assert verify(phc, "pw") is True and verify(own.value, "pw") is not True
