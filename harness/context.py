@@ -46,6 +46,9 @@ class AppHandle(Protocol):
     def bug_runs(self) -> Mapping[str, BugRun]: ...
 
     @property
+    def rerun_on_shipped(self) -> TestRun | None: ...
+
+    @property
     def migrate_command(self) -> str | None: ...
 
     @property

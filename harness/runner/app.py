@@ -155,6 +155,7 @@ class AppRunner:
         self._migrate_runs: list[MigrateRun] = []
         self._test_run: TestRun | None = None
         self._repeat_run: TestRun | None = None
+        self._baseline_run: TestRun | None = None
         self._bug_runs: dict[str, BugRun] = {}
         # Whether a check after the one running talks to the app: the session keeps it true for
         # every check but those after which none does (restart_if_needed).
@@ -197,6 +198,30 @@ class AppRunner:
     @property
     def bug_runs(self) -> Mapping[str, BugRun]:
         return dict(self._bug_runs)
+
+    @property
+    def rerun_on_shipped(self) -> TestRun | None:
+        """A run of the command the seeded bugs run ([tests] rerun) on the code as shipped: the
+        first run when it is the same command, a second run that passed, or a run of its own
+        (needs_rerun_baseline). A bug run's failure means something only where this one passed:
+        a rerun command that cannot run at all fails with every bug, and caught none."""
+        tests = self.config.tests
+        if tests is None or tests.rerun_command == tests.command:
+            return self._test_run
+        if self._repeat_run is not None and self._repeat_run.passed:
+            return self._repeat_run
+        return self._baseline_run
+
+    def needs_rerun_baseline(self) -> bool:
+        tests = self.config.tests
+        return tests is not None and tests.rerun_command != tests.command and not (
+            self._repeat_run is not None and self._repeat_run.passed)
+
+    def run_rerun_baseline(self, service_urls: Mapping[str, str]) -> float:
+        """The rerun command once on the code as shipped, on a database of its own."""
+        self._progress("running the project's tests with [tests] rerun on the code as shipped")
+        self._baseline_run = self._suite(self.workdir, service_urls, coverage_report=False)
+        return self._baseline_run.duration_s
 
     def _instances(self) -> list[ManagedProcess]:
         return ([self._proc] if self._proc is not None else []) + self._others

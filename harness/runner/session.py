@@ -343,6 +343,9 @@ class Session:
             reporter.phase_done("the project's tests ran again", seconds)
         bugs = [bug for bug in manifest.bugs if bug.check in planned_ids]
         total = 0.0
+        if bugs and app.needs_rerun_baseline():
+            # The bugs run [tests] rerun, not the first run's command: proven on the shipped code first.
+            total += app.run_rerun_baseline(self._test_urls(urls, "rerun"))
         for index, bug in enumerate(bugs, start=1):
             # A database of its own for each run: what one run left behind must not fail the next.
             total += app.run_against_bug(bug, index, self._test_urls(urls, f"bug{index}"))

@@ -4,7 +4,7 @@ A failing suite's last lines are usually a coverage table or a summary count, no
 that failed. This reads every line as it is printed and keeps, for each failing test, its
 name, where it is and the first lines of its error, in the formats the labs' stacks print:
 TAP from node:test (the default when not on a terminal), node's spec reporter, pytest's
-short summary, Maven Surefire, Jest and `go test`.
+short summary, Maven Surefire, Jest, Vitest and `go test`.
 """
 
 from __future__ import annotations
@@ -20,13 +20,16 @@ LINE_CHARS = 200
 _TAP_NOT_OK = re.compile(r"^(?P<indent>\s*)not ok \d+ - (?P<name>.*?)(?:\s+#\s*(?:TODO|SKIP)\b.*)?$")
 _YAML_KEY = re.compile(r"^(?P<key>[A-Za-z_]+):\s?(?P<value>.*)$")
 # Formats that name a failing test on one line. `error` is on that line (pytest, Surefire's
-# summary) or, with `detail`, on the next more indented line (node's spec reporter, Jest, go).
-_ONE_LINE: list[tuple[re.Pattern[str], bool]] = [
-    (re.compile(r"^(?P<indent>\s*)✖ (?P<name>(?!failing tests:$).+?)(?: \(\d[\d.]*m?s\))?$"), True),  # node spec
-    (re.compile(r"^(?P<indent>)(?:FAILED|ERROR) (?P<name>\S+\.py\S*?)(?: - (?P<error>.*))?$"), False),  # pytest
-    (re.compile(r"^(?P<indent>)\[ERROR\] {3}(?P<name>[\w.$]+:\d+) (?P<error>.*)$"), False),  # Surefire summary
-    (re.compile(r"^(?P<indent>\s*)● (?P<name>(?!Console$).+)$"), True),  # Jest
-    (re.compile(r"^(?P<indent>\s*)--- FAIL: (?P<name>\S+)"), True),  # go test
+# summary) or on the next line: more indented (INDENTED: node's spec reporter, Jest, go), or
+# whatever its indent (NEXT: Vitest prints the error flush left under `FAIL  file > test`).
+NONE, INDENTED, NEXT = 0, 1, 2
+_ONE_LINE: list[tuple[re.Pattern[str], int]] = [
+    (re.compile(r"^(?P<indent>\s*)✖ (?P<name>(?!failing tests:$).+?)(?: \(\d[\d.]*m?s\))?$"), INDENTED),  # node spec
+    (re.compile(r"^(?P<indent>)(?:FAILED|ERROR) (?P<name>\S+\.py\S*?)(?: - (?P<error>.*))?$"), NONE),  # pytest
+    (re.compile(r"^(?P<indent>)\[ERROR\] {3}(?P<name>[\w.$]+:\d+) (?P<error>.*)$"), NONE),  # Surefire summary
+    (re.compile(r"^(?P<indent>\s*)● (?P<name>(?!Console$).+)$"), INDENTED),  # Jest
+    (re.compile(r"^(?P<indent>\s*)--- FAIL: (?P<name>\S+)"), INDENTED),  # go test
+    (re.compile(r"^(?P<indent>\s*)FAIL {1,2}(?P<name>\S+ > .+?)(?: \[[^\]]*\])?$"), NEXT),  # Vitest
 ]
 
 
@@ -87,7 +90,7 @@ class FailureDigest:
         self._failed: list[FailedTest] = []
         self._more = 0
         self._open: _TapRecord | None = None
-        self._detail: tuple[FailedTest, int] | None = None  # a test waiting for its error line
+        self._detail: tuple[FailedTest, int | None] | None = None  # a test waiting for its error line (indent)
 
     def add(self, line: str) -> None:
         line = line.rstrip("\n")
@@ -102,7 +105,7 @@ class FailureDigest:
             if self._detail is not None and line.strip():
                 test, indent = self._detail
                 self._detail = None
-                if len(line) - len(line.lstrip()) > indent:
+                if indent is None or len(line) - len(line.lstrip()) > indent:
                     test.error.append(line.strip()[:LINE_CHARS])
                     return
             tap = _TAP_NOT_OK.match(line)
@@ -115,8 +118,8 @@ class FailureDigest:
                     test = FailedTest(found["name"].strip()[:LINE_CHARS])
                     if found.groupdict().get("error"):
                         test.error.append(found["error"].strip()[:LINE_CHARS])
-                    if self._keep(test) and detail:
-                        self._detail = (test, len(found["indent"]))
+                    if self._keep(test) and detail != NONE:
+                        self._detail = (test, len(found["indent"]) if detail == INDENTED else None)
                     return
 
     def _finish(self, record: _TapRecord) -> None:

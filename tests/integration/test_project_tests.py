@@ -43,3 +43,18 @@ def test_the_suite_runs_as_often_as_the_runs_checks_read_it(tmp_path: Path) -> N
     assert run.code == 0, run.explain()
     assert run.results is not None and "tests" not in run.results["timings_s"], run.explain()
     assert "the project's tests are not run: no check of this run reads them" in run.stdout, run.explain()
+
+
+def test_a_rerun_command_that_cannot_run_catches_no_seeded_bug(tmp_path: Path) -> None:
+    # The bugs run [tests] rerun. One that fails on the shipped code (a file that is not there,
+    # after a change of runner) failed with every bug too, and each counted as caught.
+    project = materialize("node", "week-24", tmp_path / "testing")
+    manifest = project / "harness.toml"
+    assert 'rerun = "node tests/run.js"' in manifest.read_text()
+    manifest.write_text(manifest.read_text().replace('rerun = "node tests/run.js"', 'rerun = "node tests/gone.js"'))
+    run = harness("check", "week-24", "--track", "node", "--project", str(project), "--services", "local",
+                  "--only", "testing.catches.page_limit")
+    assert run.code == 1, run.explain()
+    assert run.statuses() == {"testing.catches.page_limit": "fail"}, run.explain()
+    assert "not judged: the command the bugs run ([tests] rerun: node tests/gone.js) fails on the code as shipped" \
+        in run.stdout, run.explain()

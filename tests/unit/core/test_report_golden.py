@@ -40,6 +40,7 @@ class FakeApp:
     test_run: SuiteRun | None = PASSED
     repeat_run: SuiteRun | None = PASSED
     bug_runs: Mapping[str, BugRun] = field(default_factory=dict)
+    rerun_on_shipped: SuiteRun | None = PASSED
 
     def alive(self) -> bool:
         return False  # never started: the testing labs' checks do not need it

@@ -31,6 +31,8 @@ def digest_of(text: str) -> FailureDigest:
         ("surefire.txt", [("AppTest.bad:6", "", "expected: <100> but was: <105>"),
                           ("AppTest.boom:7", "", "IllegalState nope")]),
         ("jest.txt", [("limits › lets 100 through", "", "expect(received).toBe(expected)")]),
+        ("vitest.txt", [("tests/a.test.mjs > limits > lets 100 through", "", "expected 105 to be 100"),
+                        ("tests/a.test.mjs > limits > throws", "", "Error: boom")]),
     ],
 )
 def test_failing_tests_are_named_with_their_error(log: str, expected: list[tuple[str, str, str | None]]) -> None:

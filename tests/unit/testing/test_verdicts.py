@@ -21,6 +21,7 @@ class FakeApp:
     test_run: SuiteRun | None = PASSED
     repeat_run: SuiteRun | None = PASSED
     bug_runs: dict[str, BugRun] = field(default_factory=dict)
+    rerun_on_shipped: SuiteRun | None = PASSED
 
 
 def verdict(check_id: str, app: FakeApp, left: Leftovers | None = None) -> tuple[Passed | None, Exception | None]:
@@ -55,6 +56,16 @@ def test_a_suite_failing_on_the_shipped_code_proves_nothing() -> None:
     _, error = verdict(CHECK, FakeApp(test_run=FAILED, bug_runs={CHECK: BugRun(CHECK, "f", FAILED)}))
     assert isinstance(error, Failure) and error.message.startswith("not judged")
     assert error.actual is not None and "borrowing a lent-out book" in error.actual
+
+
+def test_a_rerun_command_that_fails_on_the_shipped_code_catches_no_bug() -> None:
+    broken = SuiteRun("node tests/run.js", 1, 0.1, "Error: Cannot find module '/p/tests/run.js'", None, "")
+    _, error = verdict(CHECK, FakeApp(rerun_on_shipped=broken, bug_runs={CHECK: BugRun(CHECK, "f", FAILED)}))
+    assert isinstance(error, Failure) and error.message.startswith("not judged: the command the bugs run "
+                                                                   "([tests] rerun: node tests/run.js)")
+    assert error.actual is not None and "Cannot find module" in error.actual
+    passed, _ = verdict(CHECK, FakeApp(rerun_on_shipped=None, bug_runs={CHECK: BugRun(CHECK, "f", FAILED)}))
+    assert passed is not None, "no rerun of its own needed (the first run's command): judged by the bug run"
 
 
 def test_a_bug_that_could_not_be_planted_says_to_keep_the_shipped_file() -> None:
