@@ -44,6 +44,16 @@ def suite_repeatable(ctx: CheckContext) -> Passed:
         raise Failure("your tests pass on an empty database, but did not finish on the one their first run left "
                       "behind (the [tests] time limit)", actual=again.log_tail,
                       reproduce=f"{first.command}; {again.command}")
+    shipped = ctx.app.rerun_on_shipped
+    if not again.passed and shipped is not None and shipped is not first and not shipped.passed:
+        raise Failure(
+            f"your [tests] rerun command ({again.command}) fails on a fresh database too: the second run failed "
+            "for that, not for the rows the first run left",
+            expected="[tests] rerun passes on the code as shipped, as [tests] command does",
+            actual=shipped.failed_tests or shipped.log_tail,
+            hint="[tests] rerun in harness.toml runs the suite (without coverage) for the second run and for each "
+                 "seeded bug: make it run the same tests as [tests] command, with the same runner.",
+            reproduce=shipped.command)
     if not again.passed:
         raise Failure(
             "your tests pass on an empty database, but fail on the one their first run left behind",

@@ -68,6 +68,14 @@ def test_a_rerun_command_that_fails_on_the_shipped_code_catches_no_bug() -> None
     assert passed is not None, "no rerun of its own needed (the first run's command): judged by the bug run"
 
 
+def test_a_second_run_that_fails_for_its_command_is_not_blamed_on_leftovers() -> None:
+    broken = SuiteRun("node tests/run.js", 1, 0.1, "Error: Cannot find module '/p/tests/run.js'", None, "")
+    _, error = verdict("testing.suite.repeatable", FakeApp(repeat_run=broken, rerun_on_shipped=broken), LEFT)
+    assert isinstance(error, Failure) and "fails on a fresh database too" in error.message, error
+    _, error = verdict("testing.suite.repeatable", FakeApp(repeat_run=FAILED, rerun_on_shipped=None), LEFT)
+    assert isinstance(error, Failure) and "fail on the one their first run left behind" in error.message
+
+
 def test_a_bug_that_could_not_be_planted_says_to_keep_the_shipped_file() -> None:
     _, error = verdict(CHECK, FakeApp(bug_runs={CHECK: BugRun(CHECK, "src/repos/loans.js", None, "not in it")}))
     assert isinstance(error, Failure) and "could not be planted: not in it" in error.message
