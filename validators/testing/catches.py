@@ -14,7 +14,7 @@ from harness.outcomes import CannotCheck, Failure, Passed
 from harness.registry import CheckContext, check
 from harness.runs import TestRun
 
-from .suite import passing_suite
+from .suite import passing_suite, rerun_fails
 
 
 @dataclass(frozen=True)
@@ -48,15 +48,8 @@ def _register(bug: Bug) -> None:
         passing_suite(ctx)  # a suite that fails on the shipped code catches nothing by failing
         shipped = ctx.app.rerun_on_shipped
         if shipped is not None and not shipped.passed:
-            raise Failure(
-                f"not judged: the command the bugs run ([tests] rerun: {shipped.command}) fails on the code as "
-                "shipped, so its failing with a bug planted proves nothing",
-                expected="[tests] rerun passes on the code as shipped, as [tests] command does",
-                actual=shipped.failed_tests or shipped.log_tail,
-                hint="[tests] rerun in harness.toml runs the suite (without coverage) for the second run and for "
-                     "each seeded bug: make it run the same tests as [tests] command, with the same runner.",
-                reproduce=shipped.command,
-            )
+            raise rerun_fails(shipped, f"not judged: the command the bugs run ([tests] rerun: {shipped.command}) "
+                                       "fails on the code as shipped, so its failing with a bug planted proves nothing")
         found = ctx.app.bug_runs.get(check_id)
         if found is None:
             raise CannotCheck(f"this lab's lab.toml plants no bug for {check_id}")

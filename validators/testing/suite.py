@@ -26,6 +26,16 @@ def passing_suite(ctx: CheckContext) -> TestRun:
     return run
 
 
+def rerun_fails(shipped: TestRun, message: str) -> Failure:
+    """[tests] rerun failed on the code as shipped: the runs that use it (the second run, each
+    seeded bug) prove nothing by failing."""
+    return Failure(message, expected="[tests] rerun passes on the code as shipped, as [tests] command does",
+                   actual=shipped.failed_tests or shipped.log_tail,
+                   hint="[tests] rerun in harness.toml runs the suite (without coverage) for the second run and "
+                        "for each seeded bug: make it run the same tests as [tests] command, with the same runner.",
+                   reproduce=shipped.command)
+
+
 @check("testing.suite.repeatable", points=1, services={"postgres"}, needs_app=False, app_database=False,
        suite_runs=2)
 def suite_repeatable(ctx: CheckContext) -> Passed:
@@ -46,14 +56,8 @@ def suite_repeatable(ctx: CheckContext) -> Passed:
                       reproduce=f"{first.command}; {again.command}")
     shipped = ctx.app.rerun_on_shipped
     if not again.passed and shipped is not None and shipped is not first and not shipped.passed:
-        raise Failure(
-            f"your [tests] rerun command ({again.command}) fails on a fresh database too: the second run failed "
-            "for that, not for the rows the first run left",
-            expected="[tests] rerun passes on the code as shipped, as [tests] command does",
-            actual=shipped.failed_tests or shipped.log_tail,
-            hint="[tests] rerun in harness.toml runs the suite (without coverage) for the second run and for each "
-                 "seeded bug: make it run the same tests as [tests] command, with the same runner.",
-            reproduce=shipped.command)
+        raise rerun_fails(shipped, f"your [tests] rerun command ({again.command}) fails on a fresh database too: "
+                                   "the second run failed for that, not for the rows the first run left")
     if not again.passed:
         raise Failure(
             "your tests pass on an empty database, but fail on the one their first run left behind",
