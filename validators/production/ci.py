@@ -93,8 +93,9 @@ def a_ci_pipeline_runs_the_tests(ctx: CheckContext) -> None:
             "the CI pipeline does not run the tests",
             expected="a pipeline step that runs the test command",
             actual="\n".join(f"{p.relative_to(root)}: {why}" for p, why in problems.items()),
-            hint=ctx.hint("Add a step such as `run: npm test` after the install step.",
-                          python="Here: `run: python -m pytest`, after installing requirements-dev.txt, with a "
+            hint=ctx.hint("Add a step that runs the tests after the install step (GitHub Actions: `run: npm test`; "
+                          "GitLab CI: a `script:` line).",
+                          python="Here: python -m pytest, after installing requirements-dev.txt, with a "
                                  "PostgreSQL service container and DATABASE_URL pointing at it."),
             reproduce="cat " + " ".join(str(p.relative_to(root)) for p in files),
         )

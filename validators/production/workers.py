@@ -131,12 +131,12 @@ def several_workers_serve(ctx: CheckContext) -> Passed:
     processes = f"{len(pids)} process{'es' if len(pids) != 1 else ''}"
     if len(serving) < enough:
         raise Failure(
-            f"{len(serving)} worker process{'es' if len(serving) != 1 else ''} of the app served {sent} concurrent "
-            f"requests to GET {route} ({rounds} bursts); the start command runs {processes}",
+            f"{len(serving)} worker process{'es' if len(serving) != 1 else ''} of the app served {sent} requests "
+            f"to GET {route} from {CLIENTS} concurrent clients ({rounds} bursts); the start command runs {processes}",
             expected=f"at least {enough} processes each doing a share of the work (at least {SERVED_MIN_MS:g} ms "
                      f"of CPU and {SERVED_MIN_SHARE:.0%} of what the app used)",
             actual=served.describe() or "no process found", hint=hint,
             reproduce="ps -o pid,ppid,time,args --forest -u $USER while a load runs: "
                       f"harness bench http://127.0.0.1:$PORT{route} --rate 200 --duration 10s")
-    return Passed(f"{len(serving)} of the app's {processes} served {sent} concurrent requests ({rounds} "
-                  f"burst{'s' if rounds != 1 else ''}):\n{served.describe()}")
+    return Passed(f"{len(serving)} of the app's {processes} served {sent} requests from {CLIENTS} concurrent "
+                  f"clients ({rounds} burst{'s' if rounds != 1 else ''}):\n{served.describe()}")
