@@ -68,7 +68,7 @@ def pipeline_problem(path: Path, test_command: str | None) -> str | None:
     return None
 
 
-@check("prod.ci.pipeline", points=1, params=[
+@check("prod.ci.pipeline", points=1, needs_app=False, app_database=False, params=[
     Param("test_command", str, None, "the command a pipeline step must run; unset, any usual test command does")])
 def a_ci_pipeline_runs_the_tests(ctx: CheckContext) -> None:
     """A CI pipeline file runs the tests on every change.
