@@ -114,9 +114,14 @@ class TerminalReporter:
                 self._print(f"  {line}")
             self._print()
         not_run = sum(c.cause == "not-run" for c in result.checks)
-        counts["error"] -= not_run
+        # A check that could not judge on this machine (CannotCheck: an inconclusive load round, a
+        # database that went away) is no error of the app's nor the harness's: said as such.
+        unjudged = sum(c.cause == "environment" for c in result.checks)
+        counts["error"] -= not_run + unjudged
+        counts["unjudged"] = unjudged
         parts = [f"{counts['pass']} passed"]
-        for key, label in (("fail", "failed"), ("error", "errors"), ("skip", "not applicable")):
+        for key, label in (("fail", "failed"), ("error", "errors"), ("unjudged", "not judged here"),
+                           ("skip", "not applicable")):
             if counts[key]:
                 parts.append(f"{counts[key]} {label}")
         missing = len(result.planned) - len(result.checks) + not_run

@@ -175,3 +175,13 @@ def test_no_report_shows_a_label_with_nothing_after_it() -> None:
     # The variables of the services the run started, and only those.
     both = _terminal(with_port, services={"postgres": "local", "redis": "local"})
     assert "(PORT=3000 DATABASE_URL=... REDIS_URL=... your start command)" in both, both
+
+
+def test_a_check_that_could_not_judge_here_is_counted_apart_from_errors() -> None:
+    unjudged = CheckResult("prod.load.rps", "The API holds the rate.", Status.ERROR, 0.0, 5.0, 0.0,
+                           message="cannot check here: something outside this run took 105% of a core",
+                           cause="environment")
+    crashed = CheckResult("a.b.crash", "A check.", Status.ERROR, 0.0, 1.0, 0.0, message="the check crashed",
+                          cause="crash")
+    assert "0 passed, 1 not judged here · score 0/5" in _terminal(unjudged)
+    assert "0 passed, 1 errors, 1 not judged here" in _terminal(unjudged, crashed)
