@@ -71,12 +71,15 @@ def test_the_command_tree_holds_what_the_start_command_runs_and_not_the_shell_ar
     start = "sleep 30 & sleep 30 & wait"
     shell = subprocess.Popen(["/bin/sh", "-c", start], start_new_session=True)
     try:
+        wrapper = ["/bin/sh", "-c", start]
+        # Until both children have exec'd sleep, a forked child still reads as the shell (its
+        # command line is its parent's) and counts as the wrapper: wait for that state, not a count.
         deadline = time.monotonic() + 5
-        while len(command_tree(shell.pid)) < 3 and time.monotonic() < deadline:
+        while len(command_tree(shell.pid, wrapper=wrapper)) < 2 and time.monotonic() < deadline:
             time.sleep(0.02)
         everything = command_tree(shell.pid)
         assert shell.pid in everything and len(everything) == 3
-        without_wrapper = command_tree(shell.pid, wrapper=["/bin/sh", "-c", start])
+        without_wrapper = command_tree(shell.pid, wrapper=wrapper)
         assert shell.pid not in without_wrapper and len(without_wrapper) == 2
     finally:
         os.killpg(shell.pid, 9)
