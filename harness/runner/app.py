@@ -213,9 +213,7 @@ class AppRunner:
         return self._baseline_run
 
     def needs_rerun_baseline(self) -> bool:
-        tests = self.config.tests
-        return tests is not None and tests.rerun_command != tests.command and not (
-            self._repeat_run is not None and self._repeat_run.passed)
+        return self.config.tests is not None and self.rerun_on_shipped is None
 
     def run_rerun_baseline(self, service_urls: Mapping[str, str]) -> float:
         """The rerun command once on the code as shipped, on a database of its own."""
