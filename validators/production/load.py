@@ -119,6 +119,13 @@ def wait_for_quiet(note: Callable[[str], None], wait_s: float = QUIET_WAIT_S,
     return outside
 
 
+def errors_by_kind_line(result: dict[str, Any]) -> str:
+    """The five commonest kinds of failed request (a status, a timeout, a refused connection), as a
+    line to add to a verdict; nothing when every request succeeded."""
+    kinds = sorted((result.get("errors_by_kind") or {}).items(), key=lambda item: -item[1])
+    return ("\nerrors by kind: " + ", ".join(f"{kind} x {count}" for kind, count in kinds[:5])) if kinds else ""
+
+
 def _fix(party: str, split: dict[str, Any] | None, allowance_percent: float) -> str:
     from harness.load import blame
 
@@ -228,12 +235,14 @@ def sustains_the_target_rate(ctx: CheckContext) -> Passed:
     # report's charts from it, and grading reads whom the blame fell on (harness/grading/rerun.py).
     figures = {"kind": "load", **result, "blame": found.party}
     doubts = "; ".join(result.get("verdict_reasons", []))
+    # What went wrong with the requests that failed, in every verdict that shows the error share.
+    errors = errors_by_kind_line(result)
     starved = blame.app_starved(split)
     if result["verdict"] == "fail" and found.party in blame.NOT_THE_APP and (starved or not result.get("clear_misses")):
         # A narrow miss, or one by far while the app waited for the CPU others held: not the app's to answer for.
         how = "while your app waited for a CPU much of the time" if starved else "narrowly"
         raise CannotCheck(f"the API missed its budget {how}, on a machine saturated not by the app: {found.reason} "
-                          f"({summary}; {doubts}){cpu}", fix=_fix(found.party, split, budget_ms * rate / 10.0),
+                          f"({summary}; {doubts}){errors}{cpu}", fix=_fix(found.party, split, budget_ms * rate / 10.0),
                           figures=figures)
     if result["verdict"] == "inconclusive":
         if found.party == blame.APP:
@@ -241,7 +250,7 @@ def sustains_the_target_rate(ctx: CheckContext) -> Passed:
                 f"the API did not hold {rate:g} requests per second: it saturated the machine",
                 expected=", ".join(thresholds) + f", at most {budget_ms:g} ms of CPU per request when the machine "
                          "saturates",
-                actual=f"{summary}\n{found.reason}\nthe generator's figures: {doubts}{cpu}",
+                actual=f"{summary}\n{found.reason}\nthe generator's figures: {doubts}{errors}{cpu}",
                 hint="Find what each request costs in CPU (a profiler on the hot read routes): serialising the same "
                      "rows again and again, hashing or signing on every request, unindexed filters that make "
                      "PostgreSQL scan, logging synchronously. Cache hot reads in Redis.",
@@ -249,11 +258,9 @@ def sustains_the_target_rate(ctx: CheckContext) -> Passed:
                           f"--threshold '{thresholds[1]}' --html report.html",
                 figures=figures)
         raise CannotCheck(f"the load measurement is not conclusive: {found.reason} ({summary}; the generator's "
-                          f"figures: {doubts}){cpu}", fix=_fix(found.party, split, budget_ms * rate / 10.0),
+                          f"figures: {doubts}){errors}{cpu}", fix=_fix(found.party, split, budget_ms * rate / 10.0),
                           figures=figures)
     if result["verdict"] != "pass":
-        kinds = sorted((result.get("errors_by_kind") or {}).items(), key=lambda item: -item[1])
-        errors = ("\nerrors by kind: " + ", ".join(f"{kind} x {count}" for kind, count in kinds[:5])) if kinds else ""
         raise Failure(
             f"the API did not hold {rate:g} requests per second within its budget",
             expected=", ".join(thresholds),
