@@ -26,7 +26,7 @@ from harness.outcomes import CannotCheck, Failure
 from harness.params import Param
 from harness.registry import CheckContext, check
 
-from . import jwt_tools
+from . import jwt_tools, refresh_steps
 from .account_setup import LOGOUT, ME, REFRESH, Account, Accounts, Tokens, bearer, tokens_from
 from .credentials import rows_mentioning
 from .stack_hint import in_stack
@@ -227,10 +227,10 @@ def refresh_tokens_rotate_and_reuse_revokes(ctx: CheckContext) -> None:
     hint = ("Store sha256(refresh token) with a family id; on refresh, mark the row used and issue the next "
             "token of the same family; when a used (or revoked) token comes back, revoke the whole family.")
 
-    def refused(response: httpx.Response, message: str, expected: str = "401") -> None:
+    def refused(response: httpx.Response, message: str, expected: str = "401", steps: str | None = None) -> None:
         if response.is_success or response.status_code >= 500:
             raise Failure(message, expected=expected, actual=describe(response), hint=hint,
-                          reproduce=curl_for(response.request))
+                          reproduce=steps or curl_for(response.request))
 
     refused(ctx.http.get(ME, headers=bearer(first.refresh)),
             f"the refresh token works as an access token on GET {ME}")
@@ -244,17 +244,18 @@ def refresh_tokens_rotate_and_reuse_revokes(ctx: CheckContext) -> None:
                           expected="a new refresh token on every refresh", hint=hint)
     expect.status(ctx.http.get(ME, headers=bearer(second.access)), 200,
                   what=f"GET {ME} with the refreshed access token")
+    reuse = refresh_steps.reuse_steps(account, first)
     refused(ctx.http.post(REFRESH, json={"refresh_token": first.refresh}),
-            "a spent refresh token was accepted again (reuse not detected)")
+            "a spent refresh token was accepted again (reuse not detected)", steps=reuse)
     refused(ctx.http.post(REFRESH, json={"refresh_token": second.refresh}),
             "after a spent refresh token came back, its successor still works: reuse must revoke the family",
-            expected="401 for every token of the family")
+            expected="401 for every token of the family", steps=reuse)
 
     third = accounts.login(account)
     response = ctx.http.post(LOGOUT, json={"refresh_token": third.refresh}, headers=bearer(third.access))
     expect.status(response, 200, 204, what=f"POST {LOGOUT}", hint="Answer 204 and revoke the refresh token.")
     refused(ctx.http.post(REFRESH, json={"refresh_token": third.refresh}),
-            "a refresh token still works after logout")
+            "a refresh token still works after logout", steps=refresh_steps.logout_steps(account, third))
     if ctx.http.get(ME, headers=bearer(third.access)).is_success:
         ctx.note("security.jwt.refresh_rotation: the access token still works after logout until it expires "
                  "(fine for short-lived JWTs; a denylist by jti would end it at once)")
