@@ -174,7 +174,7 @@ class Catalog:
     def require_available(self, lab: Lab) -> LabManifest:
         if not lab.available:
             raise NothingToRun(
-                f"{lab.id} ({lab.title}) is planned but not built yet: there is nothing to check",
+                f"{lab.id} ({lab.title}) is planned but not built yet: it has no starter and no checks",
                 fixes=["See which labs are available with: harness labs"],
             )
         manifest = lab.manifest()
