@@ -22,8 +22,9 @@ TRACKS = ("node", "python", "java", "sql", "postgres", "mongodb", "backend")
 # Tracks whose project is a folder of files the checks run (the sql track's queries/*.sql, the
 # postgres track's conf.d/*.conf and scripts), and what each one's checks read, for the warning.
 APPLESS_TRACKS = ("sql", "postgres")
-# Tracks whose checks start servers of their own from the machine's binaries (a DBA lab's
-# clusters), whatever --services says: Docker and external services are not built for them yet.
+# Tracks whose checks start servers of their own (a DBA lab's clusters): from the machine's
+# binaries, or as containers of an image in Docker mode (services/pg_container.py); a server
+# given by URL cannot be one of them (--services external).
 LOCAL_SERVER_TRACKS = ("postgres",)
 _APPLESS_FILES = {"sql": "the files in queries/", "postgres": "the files the lab's README names (conf.d/, scripts)"}
 

@@ -119,6 +119,8 @@ class CheckContext:
     # the balancer. With one instance this is [http].
     instances: list[AppClient] = field(default_factory=list)
     lab_id: str = ""
+    # Docker mode for the servers a lab runs itself (the postgres track): their image; None, local binaries.
+    server_image: str | None = None
     # What the project's first test run left in its database (labs with [app] repeat_tests).
     suite_leftovers: Leftovers | None = None
     note: Callable[[str], None] = lambda _message: None

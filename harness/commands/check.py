@@ -152,10 +152,10 @@ def _check(args: argparse.Namespace, root: Path) -> int:
     lab = catalog.resolve(args.lab, args.track or config.track)
     manifest = catalog.require_available(lab)
     mode, urls, image_flags = service_options(args)
-    if lab.track in LOCAL_SERVER_TRACKS and mode in (Mode.DOCKER, Mode.EXTERNAL):
-        raise UsageError(f"{lab.id} starts PostgreSQL servers of its own from this machine's binaries; "
-                         f"--services {mode.value} is not built for the {lab.track} track yet",
-                         fixes=["Run it without --services (or with --services local)"])
+    if lab.track in LOCAL_SERVER_TRACKS and mode is Mode.EXTERNAL:
+        raise UsageError(f"{lab.id} starts PostgreSQL servers of its own with your configuration, and kills and "
+                         "restarts them: it cannot use a server given by URL (--services external)",
+                         fixes=["Run it without --services (local binaries), or with --services docker"])
     images = resolve_images(image_flags, config.images, dict(os.environ))
     title = f"{lab.id} · {lab.title} ({lab.week_label})"
     params = parse_params(args.param)

@@ -22,7 +22,7 @@ import psycopg
 
 from harness import __version__
 from harness.catalog import Lab, LabManifest, validate_checks
-from harness.config import ProjectConfig
+from harness.config import LOCAL_SERVER_TRACKS, ProjectConfig
 from harness.context import CheckContext
 from harness.errors import HarnessError, NothingToRun, UsageError
 from harness.httpclient import AppClient
@@ -246,6 +246,12 @@ class Session:
             result.environment["services_mode"] = f"{services.decision.mode.value} ({services.decision.reason})"
             reporter.phase_done("services ready: " + "; ".join(services.describe().values()),
                                 result.timings["services_ready"])
+        server_image: str | None = None
+        if request.lab.track in LOCAL_SERVER_TRACKS:  # its checks start PostgreSQL servers of their own
+            server_image, why = provision.servers_decision(settings)
+            where = f"containers of {server_image}" if server_image else "local binaries"
+            result.environment["servers"] = f"{where} ({why})"
+            reporter.phase(f"the lab's servers: {where} ({why})")
         urls: dict[str, str] = {}
         pg_probe = redis_probe = mongo_probe = None
         if services.postgres is not None:
@@ -318,7 +324,7 @@ class Session:
                             pg_probe=pg_probe, redis_probe=redis_probe, mongo_probe=mongo_probe,
                             clock_control=self.clock, feed_server=self.feed, oauth_provider=self.oauth,
                             note=reporter.note, instances=self.instances, lab_id=request.lab.id,
-                            suite_leftovers=self.suite_leftovers)
+                            suite_leftovers=self.suite_leftovers, server_image=server_image)
 
     def _project_tests(self, app: AppRunner, urls: dict[str, str], planned_ids: set[str], result: RunResult, *,
                        again: bool) -> None:

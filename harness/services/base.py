@@ -40,6 +40,8 @@ class ServiceSettings:
     urls: dict[str, str] = field(default_factory=dict)
     images: dict[str, str] = field(default_factory=dict)
     progress: Callable[[str], None] = lambda _msg: None
+    # Docker mode for the servers a lab runs itself (the postgres track): their image; None, local binaries.
+    server_image: str | None = None
 
     def image(self, service: str) -> str:
         return self.images.get(service) or DEFAULT_IMAGES[service]

@@ -35,6 +35,9 @@ class PgBinaries:
     def tool(self, name: str) -> Path:
         return self.bindir / name
 
+    def has_tool(self, name: str) -> bool:
+        return self.tool(name).is_file()
+
     @property
     def has_pg_stat_statements(self) -> bool:
         libdirs = [self.bindir.parent / "lib", self.bindir.parent / "lib" / "postgresql"]

@@ -36,10 +36,15 @@ class Template:
     password: str
 
 
-def key(initdb: Path, args: list[str]) -> str:
-    real = Path(os.path.realpath(initdb))
-    stat = real.stat()
-    described = [FORMAT, str(real), stat.st_size, stat.st_mtime_ns, args]
+def key(initdb: Path, args: list[str], *, image_id: str = "") -> str:
+    """The template's name: the initdb binary (a file here, or a path in the image `image_id`)
+    and its settings."""
+    if image_id:
+        described: list[object] = [FORMAT, "image, as a local initdb makes it", image_id, str(initdb), args]
+    else:
+        real = Path(os.path.realpath(initdb))
+        stat = real.stat()
+        described = [FORMAT, str(real), stat.st_size, stat.st_mtime_ns, args]
     return hashlib.sha256(json.dumps(described).encode()).hexdigest()[:24]
 
 

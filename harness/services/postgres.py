@@ -31,6 +31,7 @@ from harness.services import pg_template, users
 from harness.services.base import LOCAL_POLL_S, ServiceSettings, free_port, wait_until
 from harness.services.pg_access import SAFE_OPTIONS, ProbeLogins, create_logins, install_statements, role_names
 from harness.services.pg_binaries import PgBinaries, find_binaries
+from harness.services.pg_container import ContainerRun, ImageBinaries, as_local_initdb_makes, image_binaries
 
 SERVER_SETTINGS = {
     "shared_preload_libraries": "pg_stat_statements",
@@ -105,7 +106,9 @@ class LocalPostgres(PostgresServer):
         self._copy_password = copy_password
         self.version = binaries.version
         self._settings = settings
-        self._run = users.service_run()
+        # Docker mode (the postgres track's own servers): the same server, a container of the image.
+        self._run: users.ServiceRun | ContainerRun = (ContainerRun(binaries.image, settings.reaper)
+                                                      if isinstance(binaries, ImageBinaries) else users.service_run())
         self._account = self._run.account
         self._dir = Path(tempfile.mkdtemp(prefix="harness-pg-"))
         settings.reaper.path(self._dir)
@@ -119,6 +122,11 @@ class LocalPostgres(PostgresServer):
         self.port = 0
         self.admin_url = ""
         self.description = f"local PostgreSQL {binaries.version} from {binaries.source}"
+
+    @property
+    def run(self) -> users.ServiceRun | ContainerRun:
+        """How this server's processes start: what its scripts and tools start as well."""
+        return self._run
 
     def start(self, timeout_s: float = 30.0) -> None:
         setup = self._run.setup_account()
@@ -148,12 +156,13 @@ class LocalPostgres(PostgresServer):
         start_uid, start_gid = self._run.start_ids()
         for attempt in range(3):
             self.port = free_port()
+            env = {**extra_env, "PATH": "/usr/bin:/bin", "LC_ALL": "C"}
             proc = ManagedProcess(
                 "postgres",
                 self._run.wrap([str(self.binaries.tool("postgres")), "-D", str(data), "-p", str(self.port),
                                 "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=",
-                                *_server_args(self._options)]),
-                cwd=self._dir, env={**extra_env, "PATH": "/usr/bin:/bin", "LC_ALL": "C"},
+                                *_server_args(self._options)], env=env, cwd=self._dir),
+                cwd=self._dir, env=self._run.client_env(env),
                 stop_signal=signal.SIGINT,  # "fast" shutdown: disconnect clients, exit
                 on_start=self._settings.reaper.process_group, on_line=self._watch_line,
                 user=start_uid, group=start_gid,
@@ -185,7 +194,8 @@ class LocalPostgres(PostgresServer):
         initdb = self.binaries.tool("initdb")
         args = ["-U", SUPERUSER, "--auth=scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"]
         store = pg_template.TemplateStore()
-        name = pg_template.key(initdb, args)
+        name = pg_template.key(initdb, args,
+                               image_id=self.binaries.image_id if isinstance(self.binaries, ImageBinaries) else "")
         template = store.find(name)
         if template is not None and store.copy_to(template, data):
             return template.password
@@ -194,15 +204,15 @@ class LocalPostgres(PostgresServer):
         pwfile.write_text(password + "\n")
         users.give(pwfile, setup)
         pwfile.chmod(0o600)
-        uid, gid = (setup.uid, setup.gid) if setup else (None, None)
-        code, log, _ = run_to_end(
-            "initdb", [str(initdb), "-D", str(data), f"--pwfile={pwfile}", *args],
-            cwd=self._dir, env={"PATH": "/usr/bin:/bin", "LC_ALL": "C"}, timeout_s=timeout_s,
-            user=uid, group=gid,
-        )
+        argv, env, runner = self._run.setup_command([str(initdb), "-D", str(data), f"--pwfile={pwfile}", *args],
+                                                    {"PATH": "/usr/bin:/bin", "LC_ALL": "C"}, self._dir)
+        code, log, _ = run_to_end("initdb", argv, cwd=self._dir, env=env, timeout_s=timeout_s,
+                                  user=runner.uid if runner else None, group=runner.gid if runner else None)
         pwfile.unlink()
         if code != 0:
             raise ServiceError(f"initdb failed ({initdb}, exit {code})", log_tail=log.tail(20))
+        if isinstance(self.binaries, ImageBinaries):
+            as_local_initdb_makes(data)
         store.keep(name, data, password)
         return password
 
@@ -252,6 +262,7 @@ class LocalPostgres(PostgresServer):
             self._stopped_log = self._proc.log.text()
             self._settings.reaper.forget_process_group(self._proc.pid)
             self._proc = None
+        self._run.release()
         # A server killed rather than shut down (by the checks, a grading's cgroup, the grace
         # running out) leaves its shared memory segment: given back before its folder goes.
         pg_ipc.release(self._dir / "data", self._account.uid if self._account else os.geteuid())
@@ -292,7 +303,12 @@ class ExternalPostgres(PostgresServer):
 def start_local(settings: ServiceSettings, *, options: Mapping[str, str] | None = None,
                 prepare: Callable[[Path], Mapping[str, str]] | None = None,
                 copy_password: str | None = None) -> LocalPostgres:
-    binaries, tried = find_binaries()
+    binaries: PgBinaries | None
+    tried: list[str] = []
+    if settings.server_image:
+        binaries = image_binaries(settings.server_image)
+    else:
+        binaries, tried = find_binaries()
     if binaries is None:
         raise EnvironmentProblem(
             "no PostgreSQL server binaries found for --services local",

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from harness.errors import EnvironmentProblem
 from harness.services import docker as dockermod
-from harness.services import postgres, simple
+from harness.services import postgres, simple, users
 from harness.services.base import Mode, ServiceSettings
 from harness.services.pg_binaries import find_binaries
 
@@ -58,6 +58,27 @@ def decide(settings: ServiceSettings, needs: tuple[str, ...]) -> Decision:
             "Or give running servers: --services external --postgres-url ... --redis-url ...",
         ],
     )
+
+
+def servers_decision(settings: ServiceSettings) -> tuple[str | None, str]:
+    """Where a lab that runs PostgreSQL servers of its own (the postgres track) takes them from:
+    an image for Docker mode, or None for local binaries, and why. Local binaries are that
+    track's default: `auto` runs containers only where there are no binaries but an engine with
+    the image. `harness grade` keeps a submission's servers in its jail (users.grading)."""
+    if users.grading():
+        return None, "graded: the servers run in the submission's jail"
+    image = settings.image("postgres")
+    if settings.mode is Mode.DOCKER:
+        return image, "asked for"
+    if settings.mode is not Mode.AUTO:
+        return None, "asked for" if settings.mode is Mode.LOCAL else "the lab runs servers of its own"
+    binaries, _ = find_binaries()
+    if binaries is not None:
+        return None, f"PostgreSQL {binaries.version} from {binaries.source}"
+    eng = dockermod.engine()
+    if eng.reachable and dockermod.image_present(eng.client, image):
+        return image, f"no local binaries; {eng.detail} answers and {image} is present"
+    return None, "no local binaries, and no Docker engine with the image"
 
 
 @dataclass

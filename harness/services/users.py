@@ -92,13 +92,34 @@ class ServiceRun:
         """The ids to start `wrap`'s argv with: root when the chain drops them itself."""
         return (None, None) if self.confined else self.ids()
 
-    def wrap(self, argv: Sequence[str]) -> list[str]:
+    def wrap(self, argv: Sequence[str], *, env: Mapping[str, str] | None = None, cwd: Path | None = None,
+             binds: Sequence[Path] = (), ids: tuple[int | None, int | None] | None = None) -> list[str]:
+        """argv as started with `start_ids()` (env, cwd, binds: for a container's run, pg_container.py)."""
         if not self.confined:
             return list(argv)
         assert self.account is not None
         return [*systools.joining(self.procs, "harness-services"), systools.tool("setpriv"),
                 f"--reuid={self.account.uid}", f"--regid={self.account.gid}", "--clear-groups", "--no-new-privs",
                 "--", *argv]
+
+
+    def client_env(self, env: Mapping[str, str]) -> dict[str, str]:
+        """The environment to start `wrap`'s argv with: the server's own."""
+        return dict(env)
+
+    def setup_command(self, argv: Sequence[str], env: Mapping[str, str], cwd: Path) -> tuple[list[str], dict[str, str],
+                                                                                             Account | None]:
+        """A one-off setup step (initdb): argv, its environment, and the account to run it as."""
+        return list(argv), dict(env), self.setup_account()
+
+    def tool(self, argv: Sequence[str], env: Mapping[str, str], cwd: Path,
+             account: Account | None) -> tuple[list[str], dict[str, str], int | None, int | None]:
+        """A tool or a learner's script beside the server, run directly as `account` (None: as ourselves)."""
+        uid, gid = (account.uid, account.gid) if account else (None, None)
+        return list(argv), dict(env), uid, gid
+
+    def release(self) -> None:
+        """Nothing a local server's start leaves behind beyond its process."""
 
 
 def grading(env: Mapping[str, str] | None = None) -> bool:

@@ -179,7 +179,7 @@ def prepare_node1(url: str, password: str, writer_password: str) -> None:
 
 def _with_servers(ctx: CheckContext, rec: Record, conf: list[ConfFile], setup: str, failover: str,
                   conninfo: str, reaper: Reaper) -> None:
-    settings = ServiceSettings(mode=Mode.LOCAL, run_id=ctx.run_id, reaper=reaper)
+    settings = ServiceSettings(mode=Mode.LOCAL, run_id=ctx.run_id, reaper=reaper, server_image=ctx.server_image)
     try:
         node1 = start_local(settings, options=SERVER_OPTIONS, prepare=partial(_lay_out, conf))
     except (EnvironmentProblem, ServiceError) as exc:
@@ -206,7 +206,7 @@ def _with_servers(ctx: CheckContext, rec: Record, conf: list[ConfFile], setup: s
             env = script_env(node1, PRIMARY_HOST="127.0.0.1", PRIMARY_PORT=str(node1.port),
                              REPLICATION_USER=REPLICATION_USER, PGPASSFILE=str(passfile(home, password)),
                              STANDBY_DATA=str(data), STANDBY_NAME=NODE2)
-            run = script["setup"] = servers.run_script(SETUP, setup, home, env, SETUP_BUDGET_S, reaper)
+            run = script["setup"] = servers.run_script(SETUP, setup, home, env, SETUP_BUDGET_S, reaper, node1)
             if not run.ok or not (data / "PG_VERSION").is_file():
                 verdict = run.verdict() if not run.ok else f"{SETUP} exited 0 but left no cluster in $STANDBY_DATA"
                 raise SetupFailed(verdict, "Run the script by hand against a primary of your own (the README "

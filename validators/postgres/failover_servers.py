@@ -74,12 +74,14 @@ def write_private(home: Path, name: str, text: str) -> Path:
     return path
 
 
-def run_script(name: str, text: str, home: Path, env: Mapping[str, str], budget_s: float, reaper: Reaper) -> ScriptRun:
-    """The learner's script, with /bin/sh in `home`, as the unprivileged account (never root)."""
+def run_script(name: str, text: str, home: Path, env: Mapping[str, str], budget_s: float, reaper: Reaper,
+               server: LocalPostgres) -> ScriptRun:
+    """The learner's script, with /bin/sh in `home`, as the unprivileged account (never root), as
+    `server`'s processes start (Docker mode: a container of its image)."""
     script = write_private(home, name, text)
     account = users.current()  # None: the harness is not root, and the script runs as ourselves
-    uid, gid = (account.uid, account.gid) if account else (None, None)
-    code, log, seconds = run_to_end(name, ["/bin/sh", str(script)], cwd=home, env={**env, "HOME": str(home)},
+    argv, full, uid, gid = server.run.tool(["/bin/sh", str(script)], {**env, "HOME": str(home)}, home, account)
+    code, log, seconds = run_to_end(name, argv, cwd=home, env=full,
                                     timeout_s=budget_s, on_start=reaper.process_group, user=uid, group=gid)
     return ScriptRun(name, code, log.text(), seconds, budget_s)
 
@@ -132,7 +134,7 @@ class CheckOps:
         home = home_for(self.data2 if name == "failover.sh" else self.data1, name.removesuffix(".sh"))
         full = {"PATH": f"{self._node1.binaries.bindir}:/usr/bin:/bin", "LC_ALL": "C", **env,
                 "PGPASSFILE": str(write_private(home, "servers.pgpass", self._pgpass))}
-        return run_script(name, text, home, full, budget_s, self._reaper)
+        return run_script(name, text, home, full, budget_s, self._reaper, self._node1)
 
     def freeze(self, sender: int) -> None:
         os.kill(sender, signal.SIGSTOP)
@@ -172,7 +174,7 @@ class Rejoined:
         self._stopped_log = ""
 
     def start(self, timeout_s: float) -> None:
-        run = users.service_run()
+        run = self._primary.run  # as node1 ran: a local process, or a container of its image
         uid, gid = run.start_ids()
         password = unquote(urlsplit(self._primary.admin_url).password or "")
         self.port = free_port()
@@ -180,8 +182,9 @@ class Rejoined:
                 "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="]
         for key, value in self._options.items():
             args += ["-c", f"{key}={value}"]
-        proc = ManagedProcess("postgres (rejoined)", run.wrap(args), cwd=self._data.parent,
-                              env={"PATH": "/usr/bin:/bin", "LC_ALL": "C"}, stop_signal=signal.SIGINT,
+        env = {"PATH": "/usr/bin:/bin", "LC_ALL": "C"}
+        proc = ManagedProcess("postgres (rejoined)", run.wrap(args, env=env, cwd=self._data.parent),
+                              cwd=self._data.parent, env=run.client_env(env), stop_signal=signal.SIGINT,
                               on_start=self._reaper.process_group, user=uid, group=gid)
         proc.start()
         self._proc = proc

@@ -274,7 +274,7 @@ def _server(ctx: CheckContext, conf: list[ConfFile]) -> Iterator[Lab]:
         return CannotCheck(f"PostgreSQL does not start on PostgreSQL's defaults: {exc.message}")
 
     with own_server(ctx, options=OPTIONS, prepare=prepare, refused=refused) as (server, reaper):
-        if not server.binaries.tool("pgbench").is_file():
+        if not server.binaries.has_tool("pgbench"):
             raise CannotCheck(f"no pgbench beside {server.binaries.tool('postgres')}",
                               fix="Install PostgreSQL's client tools (apt-get install postgresql)")
         passwords = {role: secrets.token_urlsafe(18) for role in (OWNER, APP, READER)}
@@ -455,10 +455,11 @@ def _pgbench(lab: Lab, side: Side, seed: int, folder: Path) -> None:
     _reset(lab)
     hot_before = _hot(lab)
     pgbench = lab.server.binaries.tool("pgbench")
-    code, log, _ = run_to_end("pgbench", [str(pgbench), "-n", "-M", "prepared", "-c", str(PGBENCH_CLIENTS),
-                                          "-j", str(PGBENCH_CLIENTS), "-T", str(PGBENCH_SECONDS),
-                                          f"--random-seed={seed}", "-f", str(script)],
-                              cwd=folder, env=env, timeout_s=PGBENCH_BUDGET_S, on_start=lab.reaper.process_group)
+    argv, env, uid, gid = lab.server.run.tool(
+        [str(pgbench), "-n", "-M", "prepared", "-c", str(PGBENCH_CLIENTS), "-j", str(PGBENCH_CLIENTS),
+         "-T", str(PGBENCH_SECONDS), f"--random-seed={seed}", "-f", str(script)], env, folder, None)
+    code, log, _ = run_to_end("pgbench", argv, cwd=folder, env=env, timeout_s=PGBENCH_BUDGET_S,
+                              on_start=lab.reaper.process_group, user=uid, group=gid)
     output = log.text()
     tps, done = _TPS.search(output), _DONE.search(output)
     if code != 0 or tps is None or done is None:

@@ -175,9 +175,10 @@ def _run_script(ctx: CheckContext, text: str, data: Path, primary: LocalPostgres
         users.give(path, account)
     users.give(home, account)
     users.give(data, account)
-    env: Mapping[str, str] = _script_env(primary, passfile, data, home)
-    uid, gid = (account.uid, account.gid) if account else (None, None)
-    code, log, seconds = run_to_end(SCRIPT, ["/bin/sh", str(script)], cwd=home, env=env,
+    # Docker mode: a container of the primary's image, with its binaries (pg_container.py).
+    argv, env, uid, gid = primary.run.tool(["/bin/sh", str(script)], _script_env(primary, passfile, data, home),
+                                           home, account)
+    code, log, seconds = run_to_end(SCRIPT, argv, cwd=home, env=env,
                                     timeout_s=SCRIPT_BUDGET_S, on_start=reaper.process_group, user=uid, group=gid)
     output = log.text()
     _judge_script(code, output, seconds, (data / "PG_VERSION").is_file(), data)
@@ -284,7 +285,7 @@ def replica_pair(ctx: CheckContext, check_id: str) -> Iterator[Pair]:
                                        "gets and must do).") from None
     reaper = Reaper()
     reaper.start()
-    settings = ServiceSettings(mode=Mode.LOCAL, run_id=ctx.run_id, reaper=reaper)
+    settings = ServiceSettings(mode=Mode.LOCAL, run_id=ctx.run_id, reaper=reaper, server_image=ctx.server_image)
     password = secrets.token_urlsafe(18)
     output: dict[str, str] = {}
     try:

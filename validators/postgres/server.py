@@ -117,7 +117,7 @@ def own_server(ctx: CheckContext, *, options: Mapping[str, str],
     reaper.start()
     for path in paths:
         reaper.path(path)
-    settings = ServiceSettings(mode=Mode.LOCAL, run_id=ctx.run_id, reaper=reaper)
+    settings = ServiceSettings(mode=Mode.LOCAL, run_id=ctx.run_id, reaper=reaper, server_image=ctx.server_image)
     try:
         try:
             server = start_local(settings, options=options, prepare=prepare)

@@ -149,7 +149,7 @@ def test_a_top_report_with_far_fewer_buffers_but_not_enough_faster_is_measured_a
 
 
 def test_a_setup_that_failed_fails_the_gate_and_skips_the_others(monkeypatch: pytest.MonkeyPatch) -> None:
-    ctx = types.SimpleNamespace(run_id="unit-perf-gate", seed=1)
+    ctx = types.SimpleNamespace(run_id="unit-perf-gate", seed=1, server_image=None)
     monkeypatch.setitem(perf_lab._measured, ctx.run_id,
                         Measured(1, Side(), problem=SetupFailed("indexes.sql failed as shop_owner: boom", "fix it")))
     with pytest.raises(Failure, match="boom") as failed:
@@ -185,7 +185,7 @@ def _checksums(conn: psycopg.Connection[tuple[object, ...]]) -> list[object]:
 
 
 def test_the_printed_script_builds_the_shop_the_check_loaded(tmp_path: Path) -> None:
-    ctx = types.SimpleNamespace(run_id="unit-perf-script", seed=4242)
+    ctx = types.SimpleNamespace(run_id="unit-perf-script", seed=4242, server_image=None)
     with perf_lab._server(ctx, []) as lab:  # type: ignore[arg-type]
         perf_lab._load(lab, ctx.seed)
         with lab.admin() as conn:

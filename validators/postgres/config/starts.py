@@ -45,5 +45,5 @@ def server_starts_with_the_configuration(ctx: CheckContext) -> Passed:
                       expected="each key set once", actual="; ".join(shadowed),
                       hint="Keep one line per key (files are read in name order, the last value wins); "
                            "delete the other.", reproduce=RUN_AGAIN.format(check=CHECK))
-    return Passed(f"PostgreSQL {version} started with {len(rows)} settings from {CONF_DIR}/ "
-                  "(this lab runs local servers in every --services mode)")
+    origin = f"a container of {ctx.server_image}" if ctx.server_image else "local binaries"
+    return Passed(f"PostgreSQL {version} started with {len(rows)} settings from {CONF_DIR}/ ({origin})")

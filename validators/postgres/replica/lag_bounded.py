@@ -13,7 +13,9 @@ for the clock to show it would prove nothing more."""
 
 from __future__ import annotations
 
+import tempfile
 import time
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import psycopg
@@ -37,6 +39,8 @@ CLIENTS = 2
 # 5 s is room for a busy 2-core machine. The wait after the load ends as soon as it caught up.
 LAG_BOUND_S = 5.0
 SAMPLE_S = 0.2
+# pgbench reads no file here: it runs in the temporary folder (a container of the image, in Docker mode, sees it too).
+WHERE = Path(tempfile.gettempdir())
 CONFLICT_RETRIES = 5
 HINT = ("A read replica replays as fast as it receives: a recovery_min_apply_delay holds every commit "
         "back by that long (that makes a delayed standby, a backup against mistakes, not a replica to "
@@ -103,8 +107,9 @@ class Sampler:
 
 def _load(pgbench: str, env: dict[str, str], pair: Pair, sampler: Sampler) -> str:
     """pgbench's write load, sampled as it runs; its output ("" when stopped early, the outcome known)."""
-    proc = ManagedProcess("pgbench", [pgbench, "-n", "-N", "-c", str(CLIENTS), "-j", "1", "-T", str(LOAD_S)],
-                          cwd=pair.primary.binaries.bindir, env=env)
+    argv, env, uid, gid = pair.primary.run.tool([pgbench, "-n", "-N", "-c", str(CLIENTS), "-j", "1", "-T",
+                                                 str(LOAD_S)], env, WHERE, None)
+    proc = ManagedProcess("pgbench", argv, cwd=WHERE, env=env, user=uid, group=gid)
     proc.start()
     try:
         while proc.poll() is None:
@@ -128,8 +133,8 @@ def lag_stays_bounded_under_load(ctx: CheckContext) -> Passed:
         pair.require_connections()
         pgbench = str(pair.primary.binaries.tool("pgbench"))
         env = _pgbench_env(pair)
-        code, log, _ = run_to_end("pgbench -i", [pgbench, "-i", "-s", "1", "-q"],
-                                  cwd=pair.primary.binaries.bindir, env=env, timeout_s=60)
+        argv, init_env, uid, gid = pair.primary.run.tool([pgbench, "-i", "-s", "1", "-q"], env, WHERE, None)
+        code, log, _ = run_to_end("pgbench -i", argv, cwd=WHERE, env=init_env, timeout_s=60, user=uid, group=gid)
         if code != 0:
             raise CannotCheck(f"pgbench -i failed on the harness's primary (exit {code}): {log.tail(5)}")
         sampler = Sampler(pair)
