@@ -113,11 +113,12 @@ class ContainerRun:
     setup: users.Account | None = None
     confined = False
 
-    def __init__(self, image: str, reaper: Reaper) -> None:
+    def __init__(self, image: str, reaper: Reaper, run_id: str) -> None:
         self.image = image
         self.account = users.current()  # None: the harness is not root; the containers run as us
         self._docker = docker_command()
         self._tag = secrets.token_hex(6)
+        self._run_id = run_id
         self._started: list[str] = []
         reaper.containers(f"{LABEL}={self._tag}")
 
@@ -148,7 +149,7 @@ class ContainerRun:
             folders.add(Path(cwd).resolve())
         mounts = [arg for folder in sorted(_outermost(folders)) for arg in ("-v", f"{folder}:{folder}")]
         return [self._docker, "run", "--rm", "--name", name, "--label", f"{LABEL}={self._tag}",
-                "--label", f"{dockermod.RUN_LABEL}={self._tag}", "--label", f"{owner.OWNER_LABEL}={owner.tag()}",
+                "--label", f"{dockermod.RUN_LABEL}={self._run_id}", "--label", f"{owner.OWNER_LABEL}={owner.tag()}",
                 "--network", "host", "--pid", "host", "--ipc", "host", "--user", self.user(ids),
                 # initdb and the server look their account up: the host's names, read-only.
                 "-v", "/etc/passwd:/etc/passwd:ro", "-v", "/etc/group:/etc/group:ro", *mounts,

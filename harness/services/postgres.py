@@ -107,7 +107,7 @@ class LocalPostgres(PostgresServer):
         self.version = binaries.version
         self._settings = settings
         # Docker mode (the postgres track's own servers): the same server, a container of the image.
-        self._run: users.ServiceRun | ContainerRun = (ContainerRun(binaries.image, settings.reaper)
+        self._run: users.ServiceRun | ContainerRun = (ContainerRun(binaries.image, settings.reaper, settings.run_id)
                                                       if isinstance(binaries, ImageBinaries) else users.service_run())
         self._account = self._run.account
         self._dir = Path(tempfile.mkdtemp(prefix="harness-pg-"))

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from harness.catalog import Catalog, Lab
+from harness.config import LOCAL_SERVER_TRACKS
 from harness.layers import lay_out
 from harness.load.allotment import usable_cores
 from harness.registry import load_validators
@@ -58,8 +59,16 @@ LABS = {lab.id: lab for lab in _built()}
 # Of node/week-18's defects, the db.* ones run there too: those checks look inside the database
 # the app uses, and Docker mode changes how they reach it (the app's connections come from the
 # container's network, not the loopback). Its rest.* checks ask the app only, as in local mode.
-DOCKER_DEFECTS = {"node/week-18": "db."}
-DOCKER_REFERENCES = {"node/week-18", "python/week-11", "sql/week-17", "backend/production"}
+# The postgres track's labs run servers of their own, as containers of the image in Docker mode
+# (harness/services/pg_container.py): there it is the servers, initdb, pgbench and the learner's
+# scripts that change how they start, so every reference runs there. Two defects (and their labs'
+# starters) run there too: week 15's lost commits (the failover kills node1 by its pid and reads
+# the client's commits across both servers: what a container could hide) and week 01's
+# pg.config.starts (the image's own sample configuration is what that check reads around).
+DOCKER_DEFECTS = {"node/week-18": "db.", "postgres/week-15": "pg.ha.no_lost_commits",
+                  "postgres/week-01": "pg.config.starts"}
+DOCKER_REFERENCES = {"node/week-18", "python/week-11", "sql/week-17", "backend/production", "postgres/week-01",
+                     "postgres/week-08", "postgres/week-15", "postgres/week-22", "postgres/week-29"}
 # The testing labs run the learner's suite eight times per check run (a minute or more each):
 # in Docker mode they would prove again only that a suite reaches a containerised PostgreSQL,
 # which node/week-18's and python/week-11's runs already prove, and grading runs them in the jail.
@@ -82,7 +91,8 @@ def _modes(lab: Lab, *, reference: bool = False, defect: str | None = None) -> l
         docker = lab.id in DOCKER_REFERENCES
     else:
         docker = lab.id in DOCKER_DEFECTS and (defect is None or defect.startswith(DOCKER_DEFECTS[lab.id]))
-    if not lab.manifest().services or not docker or lab.id in LOCAL_ONLY:
+    servers = bool(lab.manifest().services) or lab.track in LOCAL_SERVER_TRACKS
+    if not servers or not docker or lab.id in LOCAL_ONLY:
         return ["local"]
     return ["local", "docker"]
 

@@ -1,7 +1,8 @@
 """postgres/week-15's scenario (real PostgreSQL): what a defect overlay cannot prove. A run stopped
 while failover.sh runs (node1 killed, its folder kept for rejoin.sh; node2 running) leaves neither
-the script, nor node2, nor either server's folder, after Ctrl-C and after a killed harness. (Under
-`harness grade`, tests/grading/test_grade_failover.py proves the same of the submission's jail.)"""
+the script, nor node2, nor either server's folder, after Ctrl-C and after a killed harness; in
+Docker mode, where each of them is a container, no container either. (Under `harness grade`,
+tests/grading/test_grade_failover.py proves the same of the submission's jail.)"""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ def _folder(postmaster: psutil.Process) -> Path:
 @pytest.mark.slow
 @pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL])
 def test_both_servers_the_script_and_the_folders_are_gone_after_ctrl_c_or_a_killed_harness(
-        tmp_path: Path, how: signal.Signals) -> None:
+        tmp_path: Path, how: signal.Signals, services_mode: str) -> None:
     project = materialize("postgres", "week-15", tmp_path / "reference")
     # The whole temporary path: the other signal's case may run at once on another worker.
     marker = f"# cleanup-test {tmp_path}"
@@ -34,7 +35,7 @@ def test_both_servers_the_script_and_the_folders_are_gone_after_ctrl_c_or_a_kill
     setup.write_text(f'{setup.read_text()}{marker}\necho "$PRIMARY_PORT" > "$HOME/primary-port"\n')
     (project / "failover.sh").write_text(f'{marker}\necho "$STANDBY_PORT" > "$HOME/standby-port"\nsleep 300\n')
     proc = subprocess.Popen([sys.executable, "-m", "harness.cli", "check", "week-15", "--track", "postgres",
-                             "--project", str(project), "--only", "pg.ha.promoted"],
+                             "--project", str(project), "--only", "pg.ha.promoted", "--services", services_mode],
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=default_sigint)
     try:
         # node1's folder, found while it runs: setup-standby.sh (this test's, by its marker) wrote
@@ -51,15 +52,27 @@ def test_both_servers_the_script_and_the_folders_are_gone_after_ctrl_c_or_a_kill
         node2_folder = _folder(node2)
         assert not postmaster_on(port_file.read_text().strip()), "node1 was killed before failover.sh ran"
         assert (node1_folder / "data").is_dir(), "node1's folder is kept for rejoin.sh"
+        # Docker mode: node2 and the script are containers of the run (pg_container.py).
+        containers = _containers_of(node2_folder, home) if services_mode == "docker" else []
+        assert services_mode == "local" or len(containers) == 2, containers
         proc.send_signal(how)
         proc.wait(timeout=HANG_S)
         for what, gone in (("failover.sh", script), ("node2", node2)):
             wait_for(f"{what} stopped",
                      lambda p=gone: not p.is_running() or p.status() == psutil.STATUS_ZOMBIE)  # type: ignore[misc]
         wait_for("the folders removed", lambda: not node1_folder.exists() and not node2_folder.exists())
+        wait_for("the containers removed", lambda: not set(containers) & set(_containers_of(node2_folder, home)))
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def _containers_of(*folders: Path) -> list[str]:
+    """The ids of the running or stopped containers whose command names one of the folders."""
+    out = subprocess.run(["docker", "ps", "-a", "--no-trunc", "--filter", "label=harness.pg-run", "--format",
+                          "{{.ID}}\t{{.Command}}"], capture_output=True, text=True, check=True, timeout=60)
+    lines = (line.split("\t", 1) for line in out.stdout.splitlines() if "\t" in line)
+    return [ident for ident, command in lines if any(str(folder) in command for folder in folders)]
 
 
 def _ours(port_file: Path, marker: str) -> bool:

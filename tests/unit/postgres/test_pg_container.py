@@ -1,0 +1,56 @@
+"""What Docker mode asks of docker for the postgres track's processes (harness/services/pg_container.py),
+without an engine: the runs against real containers are the labs' Docker-mode proofs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from harness.proc.reaper import Reaper
+from harness.services import pg_container
+from harness.services.users import Account
+
+
+@pytest.fixture
+def run(monkeypatch: pytest.MonkeyPatch) -> pg_container.ContainerRun:
+    monkeypatch.setattr(pg_container, "docker_command", lambda: "/usr/bin/docker")
+    monkeypatch.setattr(pg_container.users, "current", lambda: Account("postgres", 101, 104))
+    return pg_container.ContainerRun("postgres:16", Reaper(), "r0123abcd")
+
+
+def test_a_server_runs_as_the_local_account_with_the_host_s_namespaces(run: pg_container.ContainerRun,
+                                                                         tmp_path: Path) -> None:
+    argv = run.wrap(["/usr/lib/postgresql/16/bin/postgres", "-D", str(tmp_path / "data")],
+                    env={"PATH": "/usr/bin:/bin", "ARCHIVE_DIR": "/tmp/x"}, cwd=tmp_path)
+    assert argv[:3] == ["/usr/bin/docker", "run", "--rm"]
+    for flag, value in (("--network", "host"), ("--pid", "host"), ("--ipc", "host"), ("--user", "101:104"),
+                        ("--entrypoint", "/usr/lib/postgresql/16/bin/postgres"), ("-w", str(tmp_path))):
+        assert argv[argv.index(flag) + 1] == value, flag
+    # The variables by name only: their values stay out of the command line (client_env has them).
+    assert argv[argv.index("-e"):argv.index("-e") + 2] == ["-e", "PATH"] and "ARCHIVE_DIR" in argv
+    assert "/tmp/x" not in argv
+    assert argv[argv.index("postgres:16") + 1:] == ["-D", str(tmp_path / "data")]
+    assert "dev.harness.run=r0123abcd" in argv
+
+
+def test_a_tool_as_ourselves_runs_as_our_ids(run: pg_container.ContainerRun, tmp_path: Path) -> None:
+    import os
+
+    argv, env, uid, gid = run.tool(["pgbench", "-i"], {"PGPORT": "5432"}, tmp_path, None)
+    assert argv[argv.index("--user") + 1] == f"{os.getuid()}:{os.getgid()}"
+    assert (uid, gid) == (None, None), "the docker command itself always runs as ourselves"
+    assert env["PGPORT"] == "5432"
+
+
+def test_the_folders_bound_are_the_outermost_ones(tmp_path: Path) -> None:
+    inner, other = tmp_path / "a" / "b", Path("/srv/project")
+    assert pg_container._outermost({tmp_path, inner, other}) == {tmp_path, other}
+
+
+def test_the_image_s_listen_addresses_is_commented_out_as_a_local_initdb_leaves_it(tmp_path: Path) -> None:
+    conf = tmp_path / "postgresql.conf"
+    conf.write_text("# - Connection Settings -\nlisten_addresses = '*'\n#port = 5432\nmax_connections = 100\n")
+    pg_container.as_local_initdb_makes(tmp_path)
+    assert conf.read_text().splitlines() == ["# - Connection Settings -", "#listen_addresses = '*'", "#port = 5432",
+                                             "max_connections = 100"]
