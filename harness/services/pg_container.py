@@ -151,6 +151,9 @@ class ContainerRun:
         return [self._docker, "run", "--rm", "--name", name, "--label", f"{LABEL}={self._tag}",
                 "--label", f"{dockermod.RUN_LABEL}={self._run_id}", "--label", f"{owner.OWNER_LABEL}={owner.tag()}",
                 "--network", "host", "--pid", "host", "--ipc", "host", "--user", self.user(ids),
+                # No capability and no setuid way back to one: a learner's script, or an
+                # archive_command, can do in the container what the account can do outside.
+                "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
                 # initdb and the server look their account up: the host's names, read-only.
                 "-v", "/etc/passwd:/etc/passwd:ro", "-v", "/etc/group:/etc/group:ro", *mounts,
                 *(["-w", str(cwd)] if cwd is not None else []),

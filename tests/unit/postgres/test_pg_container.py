@@ -32,6 +32,7 @@ def test_a_server_runs_as_the_local_account_with_the_host_s_namespaces(run: pg_c
     assert "/tmp/x" not in argv
     assert argv[argv.index("postgres:16") + 1:] == ["-D", str(tmp_path / "data")]
     assert "dev.harness.run=r0123abcd" in argv
+    assert argv[argv.index("--cap-drop") + 1] == "ALL" and "no-new-privileges" in argv
 
 
 def test_a_tool_as_ourselves_runs_as_our_ids(run: pg_container.ContainerRun, tmp_path: Path) -> None:
