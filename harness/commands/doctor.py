@@ -125,8 +125,11 @@ def collect(eng: dockermod.Engine) -> dict[str, Any]:
             auto.append({"services": list(needs), "mode": decision.mode.value, "reason": decision.reason})
         except EnvironmentProblem as exc:
             auto.append({"services": list(needs), "mode": None, "reason": exc.message})
+    # The postgres track's labs start servers of their own: local binaries unless none are here.
+    server_image, why = provision.servers_decision(settings)
+    servers = {"mode": Mode.DOCKER.value if server_image else Mode.LOCAL.value, "image": server_image, "reason": why}
     return {"format": 1, "harness": __version__, "docker": docker, "local": local,
-            "tools": {tool: _tool(tool, flag) for tool, flag in TOOLS}, "auto": auto}
+            "tools": {tool: _tool(tool, flag) for tool, flag in TOOLS}, "auto": auto, "postgres_track_servers": servers}
 
 
 def run(args: argparse.Namespace) -> int:
@@ -171,6 +174,8 @@ def _render(facts: dict[str, Any]) -> None:
     for choice in facts["auto"]:
         picked = choice["mode"] or "nothing"
         print(f"  {' + '.join(choice['services']):<17} {picked}: {choice['reason']}")
+    servers = facts["postgres_track_servers"]
+    print(f"  {'postgres track':<17} {servers['mode']}: {servers['reason']} (its labs start servers of their own)")
 
 
 def dockermod_default(service: str) -> str:

@@ -61,6 +61,7 @@ def test_doctor_json_has_the_documented_fields_and_agrees_with_the_text(capsys: 
     assert set(data["tools"]) == {"node", "npm", "python3", "java", "mvn", "bwrap", "wrk"}
     assert [a["services"] for a in data["auto"]] == [["postgres"], ["postgres", "redis"], ["mongodb"]]
     assert all(a["mode"] in {"docker", "local", None} for a in data["auto"])
+    assert data["postgres_track_servers"]["mode"] in {"docker", "local"} and data["postgres_track_servers"]["reason"]
     assert {"temp_dirs", "cgroups", "shared_memory", "port_claims", "containers", "removed"} <= set(data["leftovers"])
     assert main(["doctor"]) == 0
     text = capsys.readouterr().out
