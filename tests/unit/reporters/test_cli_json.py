@@ -55,7 +55,7 @@ def test_labs_json_of_one_track(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_doctor_json_has_the_documented_fields_and_agrees_with_the_text(capsys: pytest.CaptureFixture[str]) -> None:
     data = _json(capsys, "doctor", "--json")
-    assert set(data) == {"format", "harness", "docker", "local", "tools", "auto", "leftovers"}
+    assert set(data) == {"format", "harness", "docker", "local", "tools", "auto", "postgres_track_servers", "leftovers"}
     assert set(data["docker"]) == {"reachable", "detail", "docker_host", "default_host", "rootless", "images"}
     assert set(data["local"]) == {"postgres", "postgres_looked_at", "postgres_wheel", "redis", "mongodb"}
     assert set(data["tools"]) == {"node", "npm", "python3", "java", "mvn", "bwrap", "wrk"}
@@ -70,3 +70,5 @@ def test_doctor_json_has_the_documented_fields_and_agrees_with_the_text(capsys: 
     assert python3["path"] and f"{python3['version']} ({python3['path']})" in text
     for choice in data["auto"]:
         assert f"{choice['mode'] or 'nothing'}: {choice['reason']}" in text
+    servers = data["postgres_track_servers"]
+    assert f"postgres track    {servers['mode']}: {servers['reason']}" in text
