@@ -45,6 +45,7 @@ from harness.services import provision
 from harness.services.base import Mode, ServiceSettings, free_port
 from harness.services.feed import Feed
 from harness.services.oauth import CALLBACK_PATH, OAuthProvider
+from harness.services.pg_container import image_binaries
 from harness.services.postgres import AppDatabase
 
 
@@ -249,6 +250,8 @@ class Session:
         server_image: str | None = None
         if request.lab.track in LOCAL_SERVER_TRACKS:  # its checks start PostgreSQL servers of their own
             server_image, why = provision.servers_decision(settings)
+            if server_image:
+                image_binaries(server_image)  # no engine or no image: said once, before any check
             where = f"containers of {server_image}" if server_image else "local binaries"
             result.environment["servers"] = f"{where} ({why})"
             reporter.phase(f"the lab's servers: {where} ({why})")

@@ -1,5 +1,6 @@
 """The postgres track's checks start and kill servers of their own: a server given by URL
-cannot be one of them, and asking for one is refused before anything starts, with the way out."""
+cannot be one of them, and asking for one is refused before anything starts, with the way out;
+Docker mode without the image says so once, before any check."""
 
 from __future__ import annotations
 
@@ -17,3 +18,22 @@ def test_external_services_are_refused_by_name(tmp_path: Path, capsys: pytest.Ca
     assert code == 4
     assert "--services external" in err and "cannot use a server given by URL" in err
     assert "--services docker" in err
+
+
+def test_docker_mode_without_the_image_is_said_once_before_any_check(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from harness.runner import session
+    from harness.services import docker as dockermod
+
+    def missing(image: str) -> None:
+        raise dockermod.missing_image_problem(image, "postgres")
+
+    monkeypatch.setattr(session, "image_binaries", missing)
+    (tmp_path / "harness.toml").write_text('track = "postgres"\n')
+    code = main(["check", "week-01", "--project", str(tmp_path), "--services", "docker",
+                 "--postgres-image", "nonexistent:1"])
+    captured = capsys.readouterr()
+    assert code != 0
+    assert captured.err.count("the postgres image nonexistent:1 is not present locally") == 1
+    assert "docker pull nonexistent:1" in captured.err and "--services local" in captured.err
+    assert "cannot check here" not in captured.out, "no check ran to find it out"
