@@ -11,6 +11,7 @@ reads to its end) is a few megabytes.
 
 from __future__ import annotations
 
+import functools
 import http.client
 import shlex
 import ssl
@@ -80,9 +81,14 @@ def _brotli_decoder() -> Any:
     return brotli.Decompressor()
 
 
+@functools.cache
+def _has_brotli() -> bool:
+    return _brotli_decoder() is not None
+
+
 def _inflates(encoding: str) -> bool:
     """Whether httpx decodes this encoding (br only where the brotli package is there)."""
-    return encoding in ("gzip", "x-gzip", "deflate") or (encoding == "br" and _brotli_decoder() is not None)
+    return encoding in ("gzip", "x-gzip", "deflate") or (encoding == "br" and _has_brotli())
 
 
 class _CappedStream(httpx.SyncByteStream):
