@@ -22,7 +22,7 @@ from types import FrameType
 from typing import Any
 
 from harness.catalog import Catalog
-from harness.config import CONFIG_NAME, ProjectConfig, load_config
+from harness.config import CONFIG_NAME, LOCAL_SERVER_TRACKS, ProjectConfig, load_config
 from harness.errors import ConfigError, HarnessError
 from harness.grading import scans
 from harness.grading.jail import JailLauncher
@@ -151,8 +151,11 @@ def grade(job: Job, signals: Signals, report: dict[str, Any]) -> None:
         budget = min(project.app.install_timeout_s, job.policy.limits.install_timeout_s)  # the install's
         deps = WarmedDeps(WarmSet.from_json(job.warm), launcher or DirectLauncher(),
                           lambda text: print(text, flush=True), budget)
+    # The postgres track's labs start their servers themselves: in grading always as local
+    # processes, in the submission's jail, never as containers of an image (pg_container.py).
+    mode = Mode.LOCAL if lab.track in LOCAL_SERVER_TRACKS else Mode(job.mode)
     request = CheckRequest(
-        lab=lab, manifest=manifest, project=capped(project, job), workdir=Path(job.workdir), mode=Mode(job.mode),
+        lab=lab, manifest=manifest, project=capped(project, job), workdir=Path(job.workdir), mode=mode,
         urls=job.urls, images=job.images, seed=job.seed, run_id=job.run_id, only=job.only, debug=job.debug,
         points=job.policy.points, launcher=launcher, log_limit_bytes=job.policy.limits.log_bytes, deps=deps,
     )

@@ -64,7 +64,8 @@ def servers_decision(settings: ServiceSettings) -> tuple[str | None, str]:
     """Where a lab that runs PostgreSQL servers of its own (the postgres track) takes them from:
     an image for Docker mode, or None for local binaries, and why. Local binaries are that
     track's default: `auto` runs containers only where there are no binaries but an engine with
-    the image. `harness grade` keeps a submission's servers in its jail (users.grading)."""
+    the image. `harness grade` keeps a submission's servers in its jail: its worker asks for local
+    mode, and a worker with a service uid (users.grading) is never given containers."""
     if users.grading():
         return None, "graded: the servers run in the submission's jail"
     image = settings.image("postgres")
