@@ -1,5 +1,8 @@
 """Time to a ready PostgreSQL and a ready Redis, local binaries next to Docker, in one run.
 
+Also a server of the postgres track's own (a DBA lab starts several per run): a local process,
+and a container of the image with the host's network (Docker mode, harness/services/pg_container.py).
+
 Usage: python bench/services_bench.py [--runs 5]
 Docker figures need the engine and the images of tests/docker (HARNESS_POSTGRES_IMAGE /
 HARNESS_REDIS_IMAGE, default the offline test images).
@@ -40,11 +43,15 @@ def main() -> None:
     reaper = Reaper()
     reaper.start()
     settings = ServiceSettings(mode=Mode.LOCAL, run_id="rbench", reaper=reaper, images=images)
+    own = ServiceSettings(mode=Mode.DOCKER, run_id="rbench", reaper=reaper, images=images,
+                          server_image=images["postgres"])
     cases: dict[str, Callable[[], object]] = {
         "postgres local": lambda: postgres.start_local(settings),
         "postgres docker": lambda: postgres.DockerPostgres(images["postgres"], settings),
         "redis local": lambda: simple.start_local("redis", settings),
         "redis docker": lambda: simple.start_docker("redis", images["redis"], settings),
+        "track's own local": lambda: postgres.start_local(settings),
+        "track's own docker": lambda: postgres.start_local(own),
     }
     results: dict[str, list[float]] = {}
     try:
@@ -56,9 +63,9 @@ def main() -> None:
     finally:
         reaper.close()
     print(f"time to ready, {args.runs} runs each (median [min-max], seconds)")
-    for service in ("postgres", "redis"):
+    for service in ("postgres", "redis", "track's own"):
         local, docker = results.get(f"{service} local"), results.get(f"{service} docker")
-        line = f"  {service:<9}"
+        line = f"  {service:<11}"
         for label, values in (("local", local), ("docker", docker)):
             if values:
                 line += f"  {label} {statistics.median(values):6.3f} [{min(values):.3f}-{max(values):.3f}]"
