@@ -36,6 +36,10 @@ from harness.services import users
 from harness.services.pg_binaries import PgBinaries
 
 LABEL = "harness.pg-run"
+# What a server that runs in its container and does not answer on the loopback most likely means.
+HOST_NETWORK_FIX = ("Docker mode runs the servers on the host's network (docker run --network host): Docker "
+                    "Desktop needs host networking turned on (Settings > Resources > Network, version 4.34 or "
+                    "later); or run with --services local")
 # What the docker command needs of our environment to reach the engine; none of it enters a container.
 CLIENT_ENV = ("DOCKER_HOST", "DOCKER_CONTEXT", "DOCKER_CONFIG", "DOCKER_CERT_PATH", "DOCKER_TLS_VERIFY", "HOME")
 # One shell line in the image: where its binaries are, its version, whether pg_stat_statements is there.

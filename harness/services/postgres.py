@@ -31,7 +31,13 @@ from harness.services import pg_template, users
 from harness.services.base import LOCAL_POLL_S, ServiceSettings, free_port, wait_until
 from harness.services.pg_access import SAFE_OPTIONS, ProbeLogins, create_logins, install_statements, role_names
 from harness.services.pg_binaries import PgBinaries, find_binaries
-from harness.services.pg_container import ContainerRun, ImageBinaries, as_local_initdb_makes, image_binaries
+from harness.services.pg_container import (
+    HOST_NETWORK_FIX,
+    ContainerRun,
+    ImageBinaries,
+    as_local_initdb_makes,
+    image_binaries,
+)
 
 SERVER_SETTINGS = {
     "shared_preload_libraries": "pg_stat_statements",
@@ -181,11 +187,15 @@ class LocalPostgres(PostgresServer):
                 if not self.description.endswith(f", port {self.port}"):
                     self.description = self.description.split(", port ")[0] + f", port {self.port}"
                 return
-            except ServiceError:
+            except ServiceError as exc:
                 # Another process may have taken the free port between the probe and bind.
                 if "could not bind" in proc.tail(50) and attempt < 2:
                     proc.stop()
                     continue
+                if isinstance(self._run, ContainerRun) and proc.alive():
+                    # Up in its container and still unreachable here: the host's network is not ours.
+                    raise ServiceError(exc.message, log_tail=exc.log_tail, fixes=[*exc.fixes, HOST_NETWORK_FIX]) \
+                        from None
                 raise
 
     def _initialise(self, data: Path, setup: users.Account | None, timeout_s: float) -> str:

@@ -3,7 +3,9 @@ without an engine: the runs against real containers are the labs' Docker-mode pr
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -55,3 +57,37 @@ def test_the_image_s_listen_addresses_is_commented_out_as_a_local_initdb_leaves_
     pg_container.as_local_initdb_makes(tmp_path)
     assert conf.read_text().splitlines() == ["# - Connection Settings -", "#listen_addresses = '*'", "#port = 5432",
                                              "max_connections = 100"]
+
+
+@pytest.mark.docker
+@pytest.mark.usefixtures("docker_ready")
+def test_a_server_up_in_its_container_but_not_on_our_loopback_names_host_networking(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """What Docker Desktop without host networking looks like: the container's server runs, and
+    nothing answers on the loopback here. Played with a network of the container's own."""
+    import os
+
+    from harness.errors import ServiceError
+    from harness.services import postgres
+    from harness.services.base import Mode, ServiceSettings
+
+    wrap = pg_container.ContainerRun.wrap
+
+    def own_network(self: pg_container.ContainerRun, argv: Sequence[str], **kwargs: Any) -> list[str]:
+        command = wrap(self, argv, **kwargs)
+        command[command.index("--network") + 1] = "none"
+        return command
+
+    monkeypatch.setattr(pg_container.ContainerRun, "wrap", own_network)
+    reaper = Reaper()
+    reaper.start()
+    settings = ServiceSettings(mode=Mode.DOCKER, run_id="rnetwork", reaper=reaper,
+                               server_image=os.environ["HARNESS_POSTGRES_IMAGE"])
+    server = postgres.LocalPostgres(postgres.server_binaries(settings), settings)
+    try:
+        with pytest.raises(ServiceError) as raised:
+            server.start(timeout_s=3)
+        assert any("host networking" in fix for fix in raised.value.fixes)
+    finally:
+        server.stop()
+        reaper.close()
