@@ -109,6 +109,13 @@ def capped(project: ProjectConfig, job: Job) -> ProjectConfig:
     ))
 
 
+def graded_mode(track: str, asked: str) -> Mode:
+    """The services mode a submission is graded in: as asked, but the postgres track's labs, which
+    start their servers themselves, always start them as local processes in the submission's
+    jail, never as containers of an image (services/pg_container.py is `harness check`'s)."""
+    return Mode.LOCAL if track in LOCAL_SERVER_TRACKS else Mode(asked)
+
+
 def _scan(session: Session, result: RunResult, signals: Signals) -> None:
     signals.failed_phase = result.failed_phase
     app = session.app
@@ -151,11 +158,9 @@ def grade(job: Job, signals: Signals, report: dict[str, Any]) -> None:
         budget = min(project.app.install_timeout_s, job.policy.limits.install_timeout_s)  # the install's
         deps = WarmedDeps(WarmSet.from_json(job.warm), launcher or DirectLauncher(),
                           lambda text: print(text, flush=True), budget)
-    # The postgres track's labs start their servers themselves: in grading always as local
-    # processes, in the submission's jail, never as containers of an image (pg_container.py).
-    mode = Mode.LOCAL if lab.track in LOCAL_SERVER_TRACKS else Mode(job.mode)
     request = CheckRequest(
-        lab=lab, manifest=manifest, project=capped(project, job), workdir=Path(job.workdir), mode=mode,
+        lab=lab, manifest=manifest, project=capped(project, job), workdir=Path(job.workdir),
+        mode=graded_mode(lab.track, job.mode),
         urls=job.urls, images=job.images, seed=job.seed, run_id=job.run_id, only=job.only, debug=job.debug,
         points=job.policy.points, launcher=launcher, log_limit_bytes=job.policy.limits.log_bytes, deps=deps,
     )

@@ -113,10 +113,6 @@ class ContainerRun:
     """How a server of the track starts in Docker mode (the same questions `users.ServiceRun`
     answers for a local one): the account its files belong to, and the command that starts it."""
 
-    procs: tuple[str, ...] = ()
-    setup: users.Account | None = None
-    confined = False
-
     def __init__(self, image: str, reaper: Reaper, run_id: str) -> None:
         self.image = image
         self.account = users.current()  # None: the harness is not root; the containers run as us
@@ -141,14 +137,14 @@ class ContainerRun:
         return f"{os.getuid() if uid is None else uid}:{os.getgid() if gid is None else gid}"
 
     def wrap(self, argv: Sequence[str], *, env: Mapping[str, str] | None = None, cwd: Path | None = None,
-             binds: Sequence[Path] = (), ids: tuple[int | None, int | None] | None = None) -> list[str]:
+             ids: tuple[int | None, int | None] | None = None) -> list[str]:
         """`docker run` of argv in the image, attached: a signal to the command reaches the
         container's process (the server's fast shutdown). `env` is what the process gets
-        (give the command `client_env(env)`); `binds` are folders beyond the temporary one;
-        `ids`: who it runs as, (None, None) for ourselves (default: the server's account)."""
+        (give the command `client_env(env)`); the temporary folder and `cwd` are bound at their
+        paths; `ids`: who it runs as, (None, None) for ourselves (default: the server's account)."""
         name = f"harness-pg-{self._tag}-{len(self._started) + 1}"
         self._started.append(name)
-        folders = {Path(tempfile.gettempdir()).resolve(), *(Path(b).resolve() for b in binds)}
+        folders = {Path(tempfile.gettempdir()).resolve()}
         if cwd is not None:
             folders.add(Path(cwd).resolve())
         mounts = [arg for folder in sorted(_outermost(folders)) for arg in ("-v", f"{folder}:{folder}")]

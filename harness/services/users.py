@@ -92,9 +92,8 @@ class ServiceRun:
         """The ids to start `wrap`'s argv with: root when the chain drops them itself."""
         return (None, None) if self.confined else self.ids()
 
-    def wrap(self, argv: Sequence[str], *, env: Mapping[str, str] | None = None, cwd: Path | None = None,
-             binds: Sequence[Path] = (), ids: tuple[int | None, int | None] | None = None) -> list[str]:
-        """argv as started with `start_ids()` (env, cwd, binds: for a container's run, pg_container.py)."""
+    def wrap(self, argv: Sequence[str], *, env: Mapping[str, str] | None = None, cwd: Path | None = None) -> list[str]:
+        """argv as started with `start_ids()` (env and cwd: for a container's run, pg_container.py)."""
         if not self.confined:
             return list(argv)
         assert self.account is not None

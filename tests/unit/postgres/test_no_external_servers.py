@@ -51,3 +51,20 @@ def test_no_local_binaries_is_said_once_before_any_check_without_the_url_way_out
     assert captured.err.count("no PostgreSQL server binaries found") == 1
     assert "--services docker" in captured.err and "--services external" not in captured.err
     assert "cannot check here" not in captured.out
+
+
+def test_grading_never_gives_the_track_s_servers_containers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A submission's servers stay in its jail: the worker asks for local mode for this track, and a
+    worker with a service uid is given none even if it asked for Docker."""
+    from harness.grading.worker import graded_mode
+    from harness.proc.reaper import Reaper
+    from harness.services import provision, users
+    from harness.services.base import Mode, ServiceSettings
+
+    assert graded_mode("postgres", "docker") is Mode.LOCAL and graded_mode("postgres", "external") is Mode.LOCAL
+    assert graded_mode("node", "docker") is Mode.DOCKER
+    settings = ServiceSettings(mode=Mode.DOCKER, run_id="rgraded", reaper=Reaper())
+    assert provision.servers_decision(settings)[0] == settings.image("postgres")
+    monkeypatch.setenv(users.SERVICE_UID_ENV, "4242")
+    image, why = provision.servers_decision(settings)
+    assert image is None and "jail" in why

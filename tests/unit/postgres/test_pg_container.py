@@ -91,3 +91,32 @@ def test_a_server_up_in_its_container_but_not_on_our_loopback_names_host_network
     finally:
         server.stop()
         reaper.close()
+
+
+@pytest.mark.docker
+@pytest.mark.usefixtures("docker_ready")
+def test_a_hostile_script_in_its_container_has_no_more_than_the_account(tmp_path: Path) -> None:
+    """What a learner's script (or archive_command) may try from a container that shares the host's
+    pids and network: become root, signal or read the host's pid 1, write outside the bound folder."""
+    import os
+    import subprocess
+
+    from harness.services import users
+
+    reaper = Reaper()
+    run = pg_container.ContainerRun(os.environ["HARNESS_POSTGRES_IMAGE"], reaper, "rhostile")
+    script = ("id -u; grep CapEff /proc/self/status; kill -0 1 2>/dev/null && echo SIGNALLED-PID-1; "
+              "cat /proc/1/environ >/dev/null 2>&1 && echo READ-PID-1; su -c id root </dev/null 2>/dev/null && "
+              "echo BECAME-ROOT; touch /etc/harness-probe 2>/dev/null && echo WROTE-ETC; echo done")
+    account = users.current()
+    argv, env, _uid, _gid = run.tool(["/bin/sh", "-c", script], {"PATH": "/usr/bin:/bin"}, tmp_path, account)
+    try:
+        out = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120, check=False).stdout
+    finally:
+        run.release()
+    lines = out.split()
+    assert out.rstrip().endswith("done"), out
+    assert lines[0] == str(account.uid if account else os.getuid()) and lines[0] != "0", out
+    assert "CapEff:\t0000000000000000" in out, out
+    for escape in ("SIGNALLED-PID-1", "READ-PID-1", "BECAME-ROOT", "WROTE-ETC"):
+        assert escape not in out, out
