@@ -7,6 +7,12 @@ client the harness opens on an app reads at most MAX_BODY_BYTES of one answer, c
 decoding (gzip, deflate, br), and then stops with BodyTooLarge, which a check reports as the
 app's failure. The largest answer a lab asks for (an export, a page of a list, a stream a check
 reads to its end) is a few megabytes.
+
+Requests a check sends at once (a burst of 50 to a pool, registrations in parallel) share one
+Budget of the same size for all their answers together: read side by side, 50 endless answers
+would each grow toward the cap before any reached it (1.6 GB of memory, and as much for the app
+to write and the kernel to carry: seconds of CPU). A burst's answers are small (a page of a
+list, a created row), so a correct app never comes near it.
 """
 
 from __future__ import annotations
@@ -15,8 +21,10 @@ import functools
 import http.client
 import shlex
 import ssl
+import threading
 import zlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
@@ -28,11 +36,47 @@ _SLICE = 64 * 1024  # the decoders' output per step: what one step can inflate t
 class BodyTooLarge(httpx.TransportError):
     """An answer longer than the harness reads (MAX_BODY_BYTES after decoding)."""
 
-    def __init__(self, what: str, limit: int = MAX_BODY_BYTES) -> None:
+    def __init__(self, what: str, limit: int = MAX_BODY_BYTES, *, together: int = 0) -> None:
         self.what = what
         self.limit = limit
-        super().__init__(f"the answer to {what} went on past {limit // (1024 * 1024)} MB: the harness stopped "
-                         "reading it")
+        self.together = together  # the requests sent at once whose answers shared the limit, or 0
+        megabytes = limit // (1024 * 1024)
+        if together:
+            message = (f"the answers to {together} requests sent at once ({what} among them) went on past "
+                       f"{megabytes} MB together: the harness stopped reading them")
+        else:
+            message = f"the answer to {what} went on past {megabytes} MB: the harness stopped reading it"
+        super().__init__(message)
+
+
+class Budget:
+    """What the answers to requests sent at once may read in all (decoded bytes)."""
+
+    def __init__(self, requests: int, limit: int = MAX_BODY_BYTES) -> None:
+        self.requests = requests
+        self.limit = limit
+        self._spent = 0
+        self._lock = threading.Lock()
+
+    def spend(self, size: int) -> bool:
+        """Count `size` more bytes read; False once the whole is past the limit."""
+        with self._lock:
+            self._spent += size
+            return self._spent <= self.limit
+
+
+_shared = threading.local()
+
+
+@contextmanager
+def sharing(budget: Budget) -> Iterator[None]:
+    """Answers read in this thread meanwhile count against `budget` too."""
+    before = getattr(_shared, "budget", None)
+    _shared.budget = budget
+    try:
+        yield
+    finally:
+        _shared.budget = before
 
 
 class _Inflate:
@@ -98,6 +142,8 @@ class _CappedStream(httpx.SyncByteStream):
         self._limit = limit
         # Applied in the order listed, so undone last to first (RFC 9110 8.4).
         self._layers = [_Inflate(e) for e in reversed(encodings) if _inflates(e)]
+        # The stream is made and read in the thread that sent the request.
+        self._budget: Budget | None = getattr(_shared, "budget", None)
 
     def _decoded(self, data: bytes, layer: int = 0) -> Iterator[int]:
         if layer == len(self._layers):
@@ -114,6 +160,8 @@ class _CappedStream(httpx.SyncByteStream):
                 decoded += size
                 if decoded > self._limit:
                     raise BodyTooLarge(self._what, self._limit)
+                if self._budget is not None and not self._budget.spend(size):
+                    raise BodyTooLarge(self._what, self._budget.limit, together=self._budget.requests)
             if raw > self._limit:
                 raise BodyTooLarge(self._what, self._limit)
             yield chunk

@@ -156,11 +156,18 @@ class AppClient:
         return self.request("OPTIONS", path, **kwargs)
 
     def concurrently(self, calls: Sequence[Callable[[], T]], *, workers: int | None = None) -> list[T]:
-        """Run the calls at once (threads; httpx.Client is thread-safe), results in order."""
+        """Run the calls at once (threads; httpx.Client is thread-safe), results in order. Their
+        answers share one read budget (httpcap.Budget): past it, every one still being read stops."""
         if not calls:
             return []
+        budget = httpcap.Budget(len(calls))
+
+        def run(call: Callable[[], T]) -> T:
+            with httpcap.sharing(budget):
+                return call()
+
         with ThreadPoolExecutor(max_workers=workers or len(calls)) as pool:
-            return list(pool.map(lambda call: call(), calls))
+            return list(pool.map(run, calls))
 
     def close(self) -> None:
         self._client.close()

@@ -65,7 +65,9 @@ def _outcome(planned: Planned, ctx: CheckContext, debug: bool) -> Outcome:
         ), None
     except httpcap.BodyTooLarge as exc:
         return Status.FAIL, Failure(
-            str(exc), expected=f"an answer that ends, of at most {exc.limit // (1024 * 1024)} MB",
+            str(exc), expected=(f"answers that end, of at most {exc.limit // (1024 * 1024)} MB in all for the "
+                                f"{exc.together} requests sent at once" if exc.together else
+                                f"an answer that ends, of at most {exc.limit // (1024 * 1024)} MB"),
             hint="An answer that never ends looks like this: a loop that keeps writing the body, a stream "
                  "that is never ended, or a compressed body that inflates without end.",
             reproduce=httpcap.reproduce(exc),

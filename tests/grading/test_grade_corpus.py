@@ -77,7 +77,9 @@ def test_nothing_a_submission_controls_reaches_a_root_step(gradings: Gradings) -
 def test_an_answer_without_end_is_read_to_the_cap_and_named(gradings: Gradings) -> None:
     results = json.loads((gradings.whole.out / "endless-body" / "results.json").read_text())
     failed = {t["id"]: t["message"] for t in results["tests"] if t["harness_status"] == "fail"}
-    assert failed and all("went on past 32 MB: the harness stopped reading it" in m for m in failed.values()), failed
+    # db.pool.bounded's burst of 50 shares one budget for its answers: "went on past 32 MB together".
+    assert failed and all("went on past 32 MB" in m and "the harness stopped reading" in m
+                          for m in failed.values()), failed
     assert any(m.startswith("the answer to GET /v1/books/") for m in failed.values()), failed  # the gzip one
 
 

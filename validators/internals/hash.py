@@ -5,9 +5,15 @@ counts: cheap for both sides) and sends invalid bodies. `internals.hash.nonblock
 bound from the machine it runs on: it first times one hash alone (t1), then keeps several hash
 requests in flight while it asks GET /health again and again, each time on a new connection
 (as a load balancer's probe does; a cluster's idle worker can take it), and requires the
-health answers' p99 under half of t1. A server that hashes on its event loop answers health
-only between hashes, so its p99 is at least about one hash; one that hashes in worker threads
+health answers' p95 under half of t1. A server that hashes on its event loop answers health
+only between hashes, so nearly every answer waits for a hash; one that hashes in worker threads
 (or with the async crypto API) answers in milliseconds while the CPU is busy.
+
+Why p95, not p99: on a crowded machine (a class's laptops, CI with other jobs) a correct server's
+health answer now and then waits a few hundred milliseconds for a core: two such answers of 175
+made a p99 of 296 ms against a bound of 278. A blocked loop slows most answers, and a cluster of
+workers that hash synchronously slows the share of answers that land on a hashing worker (3
+hashes on 16 workers: 19 %), both far above the 5 % a p95 lets pass.
 """
 
 from __future__ import annotations
@@ -147,10 +153,13 @@ def _health_s(host: str, port: int, path: str) -> tuple[int, float]:
     return status, time.monotonic() - started
 
 
-def p99(samples: list[float]) -> float:
-    """The nearest-rank 99th percentile."""
+PERCENTILE = 95
+
+
+def percentile(samples: list[float], rank: int = PERCENTILE) -> float:
+    """The nearest-rank percentile (the largest sample under 100 / (100 - rank) samples)."""
     ordered = sorted(samples)
-    return ordered[max(0, math.ceil(0.99 * len(ordered)) - 1)]
+    return ordered[max(0, math.ceil(rank / 100 * len(ordered)) - 1)]
 
 
 @check("internals.hash.nonblocking", points=4, timeout_s=120, params=[ITERATIONS, CONCURRENCY])
@@ -160,7 +169,7 @@ def health_stays_fast_while_hashing(ctx: CheckContext) -> Passed:
     Times one POST /hash of `iterations` alone (after a short one to warm up): t1 (with more
     iterations when t1 < 0.3 s). Then `concurrency`
     clients each send two hash requests, one after the other, while GET /health is asked on a
-    new connection every few milliseconds until they are done. The health answers' p99 must be
+    new connection every few milliseconds until they are done. The health answers' p95 must be
     under t1 / 2; one answer of the run is checked against hashlib (different salts: nothing
     can be cached).
     """
@@ -224,18 +233,20 @@ def health_stays_fast_while_hashing(ctx: CheckContext) -> Passed:
         raise Failure("GET /health did not answer 200 while hash requests ran",
                       expected="200 every time", actual=", ".join(str(s or "no answer") for s in sorted(statuses)),
                       hint="Keep /health answering while the hashes run.", reproduce=reproduce)
-    measured, bound = p99(samples), alone / 2
-    figures = {"health_p99_ms": round(measured * 1000, 1), "health_max_ms": round(max(samples) * 1000, 1),
+    measured, bound = percentile(samples), alone / 2
+    figures = {"health_p95_ms": round(measured * 1000, 1), "health_max_ms": round(max(samples) * 1000, 1),
                "health_samples": len(samples), "hash_alone_ms": round(alone * 1000, 1),
                "bound_ms": round(bound * 1000, 1), "iterations": iterations, "concurrency": concurrency,
                "busy_s": round(busy_s, 2)}
     if measured >= bound:
-        raise Failure(f"GET /health took {measured * 1000:.0f} ms (p99 of {len(samples)}) while {concurrency} hash "
-                      f"requests ran, one hash alone taking {alone * 1000:.0f} ms: the event loop was blocked",
-                      expected=f"p99 under {bound * 1000:.0f} ms (half of one hash)",
-                      actual=f"p99 {measured * 1000:.0f} ms, max {max(samples) * 1000:.0f} ms",
+        raise Failure(f"GET /health took {measured * 1000:.0f} ms (p{PERCENTILE} of {len(samples)}) while "
+                      f"{concurrency} hash requests ran, one hash alone taking {alone * 1000:.0f} ms: the event loop "
+                      "was blocked",
+                      expected=f"p{PERCENTILE} under {bound * 1000:.0f} ms (half of one hash)",
+                      actual=f"p{PERCENTILE} {measured * 1000:.0f} ms, max {max(samples) * 1000:.0f} ms",
                       hint="Hash off the event loop: in worker_threads (a small pool fed by a queue) or with the "
                            "callback crypto.pbkdf2, never crypto.pbkdf2Sync in a request handler.",
                       reproduce=reproduce, figures=figures)
-    return Passed(f"health p99 {measured * 1000:.1f} ms over {len(samples)} requests while {concurrency} hash "
-                  f"requests were in flight (bound {bound * 1000:.0f} ms: half of one hash alone)", figures=figures)
+    return Passed(f"health p{PERCENTILE} {measured * 1000:.1f} ms over {len(samples)} requests while {concurrency} "
+                  f"hash requests were in flight (bound {bound * 1000:.0f} ms: half of one hash alone)",
+                  figures=figures)

@@ -1,6 +1,7 @@
 """What the harness reads of an app's answer is capped (harness/httpcap.py), against a real HTTP
 server on loopback: an answer that never ends, a gzip or brotli body that inflates past the cap,
-and a header block without end stop with a named error; an answer under the cap reads whole."""
+and a header block without end stop with a named error; an answer under the cap reads whole;
+answers to requests sent at once stop when they reach the cap together."""
 
 from __future__ import annotations
 
@@ -161,3 +162,52 @@ def test_http_client_answers_and_header_blocks_are_capped(base: str) -> None:
         sock.sendall(raw_http.request_bytes("GET", "/endless-head", f"{host}:{port}"))
         with pytest.raises(http.client.LineTooLong):
             raw_http.read_head(sock)
+
+
+class _Counting(_Handler):
+    sent = 0
+    lock = threading.Lock()
+
+    def do_GET(self) -> None:
+        if self.path != "/endless":
+            super().do_GET()
+            return
+
+        def counted() -> Iterator[bytes]:
+            while True:
+                with _Counting.lock:
+                    _Counting.sent += len(BLOCK)
+                yield BLOCK
+        self._chunked(counted())
+
+
+def test_answers_to_a_burst_stop_at_the_cap_together() -> None:
+    """A burst of 20 endless answers is read to 32 MB in all, not 32 MB each (640 MB of the
+    harness's memory, and as much for the app to write); each call fails, naming the burst."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Counting)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    client = AppClient(f"http://127.0.0.1:{server.server_address[1]}")
+    try:
+        with pytest.raises(httpcap.BodyTooLarge) as raised:
+            client.concurrently([lambda: client.get("/endless")] * 20)
+        assert client.get("/plain").status_code == 200, "a request after the burst has a budget of its own"
+    finally:
+        client.close()
+        server.shutdown()
+        server.server_close()
+    assert raised.value.together == 20
+    assert "the answers to 20 requests sent at once (GET /endless among them) went on past 32 MB together" \
+        in str(raised.value)
+    # What the server got out before the readers stopped: the cap, and what the sockets' buffers
+    # held beyond it (a few MB at most for 20 connections), far from 20 caps.
+    assert _Counting.sent < 3 * CAP, _Counting.sent
+
+
+def test_small_answers_to_a_burst_read_whole(base: str) -> None:
+    client = AppClient(base)
+    try:
+        answers = client.concurrently([lambda: client.get("/plain")] * 50)
+    finally:
+        client.close()
+    assert [a.json() for a in answers] == [{"ok": True}] * 50
