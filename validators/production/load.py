@@ -100,23 +100,27 @@ QUIET_OUTSIDE_PERCENT = 30.0
 
 
 def wait_for_quiet(note: Callable[[str], None], wait_s: float = QUIET_WAIT_S,
-                   limit: float = QUIET_OUTSIDE_PERCENT) -> float:
-    """Wait until the CPU used outside this run falls under `limit` % of a core; its last value."""
+                   limit: float = QUIET_OUTSIDE_PERCENT, sides: tuple[str, ...] | None = None,
+                   what: str = "other work on this machine") -> float:
+    """Wait until the CPU used on `sides` (cpusplit's; outside the run, by default) falls under
+    `limit` % of a core; its last value."""
     from harness.load import cpusplit
 
+    sides = sides or (cpusplit.OUTSIDE,)
     started = time.monotonic()
-    outside = 0.0
+    busy = 0.0
     while True:
         before = cpusplit.snapshot()
         time.sleep(1.0)
-        outside = float(cpusplit.split(before, cpusplit.snapshot())["sides"][cpusplit.OUTSIDE])
+        found = cpusplit.split(before, cpusplit.snapshot())["sides"]
+        busy = sum(float(found.get(side, 0.0)) for side in sides)
         waited = time.monotonic() - started
-        if outside < limit or waited >= wait_s:
+        if busy < limit or waited >= wait_s:
             break
     if waited > 1.5:
-        still = "" if outside < limit else f"; it still used {outside:.0f}% of a core, and the load ran anyway"
-        note(f"prod.load.rps waited {waited:.0f} s for other work on this machine to quiet down{still}")
-    return outside
+        still = "" if busy < limit else f"; it still used {busy:.0f}% of a core, and the load ran anyway"
+        note(f"prod.load.rps waited {waited:.0f} s for {what} to quiet down{still}")
+    return busy
 
 
 def errors_by_kind_line(result: dict[str, Any]) -> str:
@@ -144,6 +148,39 @@ def _fix(party: str, split: dict[str, Any] | None, allowance_percent: float) -> 
     return "Run on a machine with more free cores, or lower the lab's rate for this machine."
 
 
+def describe_load(result: dict[str, Any], rate: float, duration: str) -> str:
+    """The load's figures in a line: rate achieved, percentiles, errors, and an early stop's reason."""
+    def ms(key: str) -> str:  # None when no request completed before an early stop
+        return "-" if result.get(key) is None else f"{float(result[key]):.1f} ms"
+
+    summary = (f"achieved {result['achieved_rps']:.0f} req/s of {rate:g}; p50 {ms('p50_ms')}, "
+               f"p95 {ms('p95_ms')}, p99 {ms('p99_ms')}; errors {result['error_rate']:.2%}")
+    stopped = result.get("stopped_early")
+    if stopped:
+        # The verdict was settled before the schedule's end (harness/load/settle.py): say so, and why.
+        summary += (f"; the load stopped early, at {stopped['at_s']} s of {duration}, once its verdict could no "
+                    f"longer change: {stopped['because']}")
+    return summary
+
+
+def starved_miss(result: dict[str, Any]) -> str:
+    """For a load that did not pass while the app's instances waited for a CPU much of the time (or
+    their quota stopped them often), its figures in a few words: worth one more load, the app warm
+    and the backlog gone. Nothing for a pass, or a miss the app made on a machine it had to itself
+    (an app that sleeps or blocks waits for no CPU, and misses every time)."""
+    from harness.load import blame, cpusplit
+
+    split = result.get("cpu_split")
+    if result.get("verdict") == "pass" or not blame.app_starved(split):
+        return ""
+    waited = float((split or {}).get("waited", {}).get(cpusplit.APP_SIDE, 0.0))
+    per_request = blame.app_cpu_ms_per_request(split or {}, float(result.get("achieved_rps") or 0))
+    cost = f", {per_request:.2f} ms of CPU per request served" if per_request else ""
+    p95 = "-" if result.get("p95_ms") is None else f"{float(result['p95_ms']):.0f} ms"
+    return (f"{result.get('verdict')}, p95 {p95}, its instances waiting for a CPU {waited:.0f}% of the time"
+            f"{cost}")
+
+
 def borrowers(ctx: CheckContext) -> list[tuple[str, str]]:
     """A member logged in through each instance (or the one app): (member id, access token)."""
     accounts = Accounts(ctx)
@@ -161,14 +198,14 @@ def borrowers(ctx: CheckContext) -> list[tuple[str, str]]:
 # The check reads nothing of Redis itself: a lab whose app caches there provisions it.
 @check("prod.load.rps", points=4, services={"postgres"}, timeout_s=300, params=[
     Param("rate", float, 1000, "the requests per second to hold (97% of it must be reached)"),
-    Param("duration", str, "20s", "how long to hold it, after a 3 s ramp-up (e.g. 20s, 1m)"),
+    Param("duration", str, "20s", "how long the load lasts, its 3 s ramp-up included (e.g. 20s, 1m)"),
     Param("p95", str, "200ms", "the 95th percentile latency to stay under (e.g. 200ms)"),
     Param("cpu_ms", float, APP_CPU_MS, "CPU per request (ms of one core) the app's instances and its databases "
           "may use at the rate asked: above it, a machine saturated during the load is the app's doing"),
     Param("accounts", bool, True, "the app has the capstone's accounts: an admin writes the catalogue and the "
           "loans carry members' access tokens; false, for a Shelf without logins, sends them without"),
-    Param("copies", int, 1_000_000, "copies of the book the loans borrow: more than the loans of one load "
-          "(about 5% of rate x (duration + 3 s)); lower for a Shelf that caps copies_total")],
+    Param("copies", int, 1_000_000, "copies of the book the loans borrow: more than the loans of two loads "
+          "(about 5% of rate x duration each); lower for a Shelf that caps copies_total")],
     # Its allowance at the rate asked: a grading quota below it holds back a correct app.
     cpus_needed=lambda params: float(params["cpu_ms"]) * float(params["rate"]) / 1000.0)
 def sustains_the_target_rate(ctx: CheckContext) -> Passed:
@@ -183,8 +220,9 @@ def sustains_the_target_rate(ctx: CheckContext) -> Passed:
     machine using more CPU per request than `cpu_ms`, otherwise inconclusive, naming who took
     the CPU; a clear miss (latency or errors many times the limit) is the app's whoever had the
     CPU, unless the app waited for a CPU much of the time or a quota of its own (the grading
-    jail's `cpus`) stopped it often while it stayed within `cpu_ms`. Another harness load test
-    on the same machine is waited for, not measured against.
+    jail's `cpus`) stopped it often while it stayed within `cpu_ms`. A load that missed while the
+    app waited for a CPU much of the time is run once more, and the second gives the verdict. Another
+    harness load test on the same machine is waited for, not measured against.
     """
     from harness.load import blame, cpusplit
     from harness.load.api import LoadError, bench
@@ -206,23 +244,33 @@ def sustains_the_target_rate(ctx: CheckContext) -> Passed:
     with tempfile.TemporaryDirectory(prefix="harness-load-") as tmp:
         path = Path(tmp) / "scenario.toml"
         path.write_text(scenario(books[:10], tag, members, loan_book))
+
+        def load() -> dict[str, Any]:
+            return bench(targets[0], more_urls=targets[1:], rate=rate, duration=duration, ramp_up="3s",
+                         thresholds=thresholds, scenario=path)
+
+        first = ""
         try:
             with one_load_at_a_time(ctx.note):
                 wait_for_quiet(ctx.note)
-                result = bench(targets[0], more_urls=targets[1:], rate=rate, duration=duration, ramp_up="3s",
-                               thresholds=thresholds, scenario=path)
+                result = load()
+                first = starved_miss(result)
+                if first:
+                    # On a 2-core machine a stall (a burst next door, an app still warming up) leaves a
+                    # backlog the app then serves with the CPU it must share: measured, the reference's
+                    # first round of five missed (1.47 ms of CPU per request, waiting for a CPU 73% of the
+                    # time, p95 633 ms) and the next four passed (p95 6-10 ms); three busy loops next door
+                    # for 4 s of a load turned a pass into a miss the same way.
+                    ctx.note(f"prod.load.rps: the first load missed while your app waited for a CPU: {first}; "
+                             "it ran once more, and the verdict is the second's")
+                    wait_for_quiet(ctx.note, sides=(cpusplit.OUTSIDE, cpusplit.APP_SIDE, cpusplit.SERVICES_SIDE),
+                                   what="your app, its databases and other work on this machine")
+                    result = load()
         except LoadError as exc:
             raise CannotCheck(f"the load generator could not run: {exc}") from None
-    def ms(key: str) -> str:  # None when no request completed before an early stop
-        return "-" if result.get(key) is None else f"{float(result[key]):.1f} ms"
-
-    summary = (f"achieved {result['achieved_rps']:.0f} req/s of {rate:g}; p50 {ms('p50_ms')}, "
-               f"p95 {ms('p95_ms')}, p99 {ms('p99_ms')}; errors {result['error_rate']:.2%}")
-    stopped = result.get("stopped_early")
-    if stopped:
-        # The verdict was settled before the schedule's end (harness/load/settle.py): say so, and why.
-        summary += (f"; the load stopped early, at {stopped['at_s']} s of {duration}, once its verdict could no "
-                    f"longer change: {stopped['because']}")
+    summary = describe_load(result, rate, duration)
+    if first:
+        summary += f"; a second load: the first missed while your app waited for a CPU ({first})"
     # Who had the cores: the app, its databases, the generator, the harness or the machine's others.
     split = result.get("cpu_split")
     per_request = blame.app_cpu_ms_per_request(split or {}, float(result.get("achieved_rps") or 0))
