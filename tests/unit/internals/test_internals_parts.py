@@ -1,5 +1,6 @@
 """node/week-05's parts that need no node: the generated log's known totals, the totals'
-comparison, the percentile, and the peak RSS a ManagedProcess reads when it reaps its leader."""
+comparison, the percentile, the held health requests, and the peak RSS a ManagedProcess reads
+when it reaps its leader."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from pathlib import Path
 from harness.proc.process import ManagedProcess
 from harness.validators.internals.access_log import Totals, plan
 from harness.validators.internals.aggregate import _differences
-from harness.validators.internals.hash import percentile
+from harness.validators.internals.hash import Probe, held, percentile
 
 # The README's pattern, in Python's syntax.
 REQUEST = re.compile(r'^\S+ \S+ \S+ \[[^\]]+\] "\S+ \S+ \S+" (\d{3}) (\d+|-)(?: .*)?$')
@@ -71,6 +72,26 @@ def test_the_percentile_is_the_nearest_rank() -> None:
     assert percentile([0.001] * 95 + [1.0] * 5) == 0.001, "five slow answers in a hundred pass a p95"
     assert percentile([0.001] * 94 + [1.0] * 6) == 1.0
     assert percentile([0.001] * 99 + [1.0], 99) == 0.001
+
+
+def _probes(*pairs: tuple[float, float]) -> list[Probe]:
+    return [Probe(sent / 1000, answered / 1000) for sent, answered in pairs]
+
+
+def test_a_request_a_busy_process_held_while_others_were_answered_is_held() -> None:
+    # A cluster worker hashing: the request it took waits 400 ms; three sent after it come back at once.
+    found = held(_probes((0, 400), (10, 14), (40, 43), (70, 75)), bound=0.2)
+    assert [probe.seconds for probe in found] == [0.4]
+    # One request answered meanwhile is not enough to say so.
+    assert held(_probes((0, 400), (10, 14), (250, 255)), bound=0.2) == []
+
+
+def test_a_stalled_event_loop_answers_in_order_and_holds_nothing() -> None:
+    # The machine took the loop's core for 300 ms: every request waiting then comes back at its end,
+    # the earlier ones first (the p95 judges these).
+    assert held(_probes((0, 300), (5, 301), (10, 301), (15, 302)), bound=0.2) == []
+    # Fast answers are never held, however many overtook them.
+    assert held(_probes((0, 150), (10, 14), (40, 43), (70, 75)), bound=0.2) == []
     assert percentile([0.5] + [0.001] * 18) == 0.5, "under twenty samples it is the largest"
 
 
