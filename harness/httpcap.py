@@ -64,6 +64,12 @@ class Budget:
             self._spent += size
             return self._spent <= self.limit
 
+    @property
+    def spent(self) -> int:
+        """The bytes read so far, in all."""
+        with self._lock:
+            return self._spent
+
 
 _shared = threading.local()
 
