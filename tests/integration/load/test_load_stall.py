@@ -35,9 +35,11 @@ def test_the_open_model_shows_the_stall_and_the_closed_model_hides_it(
     assert result["p95_ms"] >= 150, run.explain()
     assert result["p99_ms"] >= 200, run.explain()
     assert result["send_rps"] >= 970, run.explain()
-    # The closed model hides it: a p95 many times lower, and requests never sent.
+    # The closed model hides it: a p95 many times lower, and requests never sent. Against the rate
+    # the open model sent on its schedule: what it saw answered stops short when the run stops
+    # early in a stall (measured: 897 req/s over 3 s, the closed model's 876 beside it).
     assert result["closed_p95_ms"] * 4 <= result["p95_ms"], run.explain()
-    assert result["closed_achieved_rps"] < 0.95 * result["achieved_rps"], run.explain()
+    assert result["closed_achieved_rps"] < 0.95 * result["send_rps"], run.explain()
     # The stall is the app's: a missed threshold is a failure, not "inconclusive".
     assert result["verdict"] == "fail", run.explain()
     assert run.code == 1
