@@ -208,10 +208,10 @@ def health_stays_fast_while_hashing(ctx: CheckContext) -> Passed:
 
     Times one POST /hash of `iterations` alone (after a short one to warm up): t1 (with more
     iterations when t1 < 0.3 s). Then `concurrency` clients each send two hash requests, one
-    after the other, while `concurrency` + 2 pollers ask GET /health, each on a new connection every few
-    milliseconds, until they are done. The health answers' p95 must be under t1 / 2, and no
-    answer may be held: waiting t1 / 2 while requests sent after it were answered. One hash of
-    the run is checked against hashlib (different salts: nothing can be cached).
+    after the other, while `concurrency` + 2 pollers ask GET /health, each on a new connection
+    every few milliseconds, until they are done. The health answers' p95 must be under t1 / 2,
+    and no answer may be held: waiting t1 / 2 while requests sent after it were answered. One
+    hash of the run is checked against hashlib (different salts: nothing can be cached).
     """
     base = ctx.http.base_url
     target = urlsplit(base)
