@@ -351,7 +351,7 @@ def test_starter_fails_honestly(lab_id: str, services_mode: str, tmp_path: Path)
         found = next(t for t in run.results["tests"] if t["id"] == "prod.load.rps")  # type: ignore[index]
         assert "not enough for this rate" in found["message"], run.explain()
         statuses.pop("prod.load.rps")
-    assert "error" not in statuses.values(), "no check crashes on the starter"
+    assert "error" not in statuses.values(), f"no check crashes on the starter\n{run.explain()}"
     carried = STARTER_CARRIES.get(lab_id, set()) & checked
     assert {c: statuses[c] for c in carried} == dict.fromkeys(carried, "pass"), "the starter keeps what it carries"
     free = {c for c, status in statuses.items() if status == "pass" and c not in carried}

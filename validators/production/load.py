@@ -163,15 +163,17 @@ def describe_load(result: dict[str, Any], rate: float, duration: str) -> str:
     return summary
 
 
-def starved_miss(result: dict[str, Any]) -> str:
+def starved_miss(result: dict[str, Any], budget_ms: float) -> str:
     """For a load that did not pass while the app's instances waited for a CPU much of the time (or
     their quota stopped them often), its figures in a few words: worth one more load, the app warm
-    and the backlog gone. Nothing for a pass, or a miss the app made on a machine it had to itself
-    (an app that sleeps or blocks waits for no CPU, and misses every time)."""
+    and the backlog gone. Nothing for a pass, a miss the app made on a machine it had to itself (an
+    app that sleeps or blocks waits for no CPU, and misses every time), or one whose CPU per request
+    was far past `budget_ms` (blame.starved_within_cost: one process of a single-threaded server)."""
     from harness.load import blame, cpusplit
 
     split = result.get("cpu_split")
-    if result.get("verdict") == "pass" or not blame.app_starved(split):
+    served = float(result.get("achieved_rps") or 0)
+    if result.get("verdict") == "pass" or not blame.starved_within_cost(split, served, budget_ms):
         return ""
     waited = float((split or {}).get("waited", {}).get(cpusplit.APP_SIDE, 0.0))
     per_request = blame.app_cpu_ms_per_request(split or {}, float(result.get("achieved_rps") or 0))
@@ -254,7 +256,7 @@ def sustains_the_target_rate(ctx: CheckContext) -> Passed:
             with one_load_at_a_time(ctx.note):
                 wait_for_quiet(ctx.note)
                 result = load()
-                first = starved_miss(result)
+                first = starved_miss(result, budget_ms)
                 if first:
                     # On a 2-core machine a stall (a burst next door, an app still warming up) leaves a
                     # backlog the app then serves with the CPU it must share: measured, the reference's
@@ -285,7 +287,12 @@ def sustains_the_target_rate(ctx: CheckContext) -> Passed:
     doubts = "; ".join(result.get("verdict_reasons", []))
     # What went wrong with the requests that failed, in every verdict that shows the error share.
     errors = errors_by_kind_line(result)
-    starved = blame.app_starved(split)
+    starved = blame.starved_within_cost(split, float(result.get("achieved_rps") or 0), budget_ms)
+    if result["verdict"] != "pass" and blame.app_starved(split) and not starved and per_request is not None:
+        # Said, lest the wait shown in the CPU lines read as the reason.
+        cpu += (f"\nyour app waited for a CPU much of the time, but its {per_request:.2f} ms of CPU per request "
+                f"served is more than {blame.STARVED_COST_FACTOR:g} times the {budget_ms:g} ms allowed: the wait "
+                "does not explain the miss")
     if result["verdict"] == "fail" and found.party in blame.NOT_THE_APP and (starved or not result.get("clear_misses")):
         # A narrow miss, or one by far while the app waited for the CPU others held: not the app's to answer for.
         how = "while your app waited for a CPU much of the time" if starved else "narrowly"
