@@ -75,7 +75,7 @@ END;
 class Report:
     name: str  # the learner's rewrite is rewrites/<name>.sql
     sql: str  # the statement as the lab gives it
-    calls: int  # how often the report run calls it: the mix that ranks statements by total time
+    calls: int  # how often the report run calls it: the mix that ranks statements by their work in all
     variables: tuple[str, ...]
 
 
