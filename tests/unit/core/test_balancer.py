@@ -27,7 +27,8 @@ def _server(name: str) -> _Upstream:
             return super().parse_request()
 
         def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers["content-length"]))
+            # A request cut short (the quiet-stop test's) arrives without its headers.
+            body = self.rfile.read(int(self.headers.get("content-length") or 0))
             self.send_response(200)
             self.send_header("content-length", str(len(body) + len(name) + 1))
             self.end_headers()
