@@ -50,7 +50,11 @@ def test_both_servers_the_script_and_the_folders_are_gone_after_ctrl_c_or_a_kill
                         (home / "standby-port").read_text().strip())
         node2 = wait_for("node2", lambda: postmaster_on(str(port)))
         node2_folder = _folder(node2)
-        assert not postmaster_on(port_file.read_text().strip()), "node1 was killed before failover.sh ran"
+        # Waited for, not read once: a backend node1 forked just before its SIGKILL shows node1's
+        # command line until it renames itself or sees its postmaster gone (an orphan, its parent no
+        # longer node1, which _forked_copy cannot tell). Had node1 not been killed, it would outlive
+        # the wait: failover.sh sleeps.
+        wait_for("node1 killed before failover.sh ran", lambda: not postmaster_on(port_file.read_text().strip()))
         assert (node1_folder / "data").is_dir(), "node1's folder is kept for rejoin.sh"
         # Docker mode: node2 and the script are containers of the run (pg_container.py).
         containers = _containers_of(node2_folder, home) if services_mode == "docker" else []
