@@ -25,7 +25,12 @@ from ..shelf.api import ShelfApi
 from .header_parsing import retry_after_seconds
 
 BURST = 100
-BURST_WORKERS = 10
+# The burst's requests are all sent at once, each on a connection of its own: its window is then
+# the time to start them, not the app's. Sent by 10 workers, the last write waited for 9 answers:
+# on a busy machine java/week-16's reference answered in about 113 ms, the burst took 1.02 s, and
+# the check could not judge its limit (a token bucket of 50 and 50 a second lets 101 writes
+# through in 1.02 s, as the contract allows).
+BURST_WORKERS = BURST
 READS = 400
 READ_RATE = 1500.0  # per second: below the 2000/s that must never be limited
 READ_WORKERS = 8
@@ -116,7 +121,7 @@ def writes_are_rate_limited_per_client(ctx: CheckContext) -> None:
     """A burst of writes gets 429 with Retry-After, keyed by the peer, not X-Forwarded-For; reads are not limited.
 
     Sends 400 reads at up to 1500 per second (none may be refused), then 100 POST /v1/authors
-    within one second from 10 connections, each claiming another client in X-Forwarded-For
+    at once from as many connections, each claiming another client in X-Forwarded-For
     and X-Real-IP: some must be refused with 429, a valid Retry-After and a problem document,
     and nothing else may fail. Then it waits as Retry-After says (up to 5 s) and writes once
     more: the client must be let back in.
