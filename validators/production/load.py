@@ -176,7 +176,7 @@ def starved_miss(result: dict[str, Any], budget_ms: float) -> str:
     if result.get("verdict") == "pass" or not blame.starved_within_cost(split, served, budget_ms):
         return ""
     waited = float((split or {}).get("waited", {}).get(cpusplit.APP_SIDE, 0.0))
-    per_request = blame.app_cpu_ms_per_request(split or {}, float(result.get("achieved_rps") or 0))
+    per_request = blame.app_cpu_ms_per_request(split or {}, served)
     cost = f", {per_request:.2f} ms of CPU per request served" if per_request else ""
     p95 = "-" if result.get("p95_ms") is None else f"{float(result['p95_ms']):.0f} ms"
     return (f"{result.get('verdict')}, p95 {p95}, its instances waiting for a CPU {waited:.0f}% of the time"
@@ -275,7 +275,8 @@ def sustains_the_target_rate(ctx: CheckContext) -> Passed:
         summary += f"; a second load: the first missed while your app waited for a CPU ({first})"
     # Who had the cores: the app, its databases, the generator, the harness or the machine's others.
     split = result.get("cpu_split")
-    per_request = blame.app_cpu_ms_per_request(split or {}, float(result.get("achieved_rps") or 0))
+    served = float(result.get("achieved_rps") or 0)
+    per_request = blame.app_cpu_ms_per_request(split or {}, served)
     cpu = ("\n" + cpusplit.describe(split)) if split else ""
     cpu += f"\napp CPU per request served: {per_request:.2f} ms (allowed {budget_ms:g} ms)" if per_request else ""
     ctx.note(f"{summary}; generator CPU {result.get('generator_cpu_percent', 0):.0f}% of a core, "
@@ -287,7 +288,7 @@ def sustains_the_target_rate(ctx: CheckContext) -> Passed:
     doubts = "; ".join(result.get("verdict_reasons", []))
     # What went wrong with the requests that failed, in every verdict that shows the error share.
     errors = errors_by_kind_line(result)
-    starved = blame.starved_within_cost(split, float(result.get("achieved_rps") or 0), budget_ms)
+    starved = blame.starved_within_cost(split, served, budget_ms)
     if result["verdict"] != "pass" and blame.app_starved(split) and not starved and per_request is not None:
         # Said, lest the wait shown in the CPU lines read as the reason.
         cpu += (f"\nyour app waited for a CPU much of the time, but its {per_request:.2f} ms of CPU per request "
