@@ -68,7 +68,7 @@ def _proof_runs() -> dict[str, int]:
     from tests.integration import test_labs
 
     runs: dict[str, int] = {}
-    for cases in (test_labs.ONE, test_labs.CASES, test_labs.STARTERS):
+    for cases in (test_labs.ONE, test_labs.PROOFS, test_labs.STARTERS):
         for case in cases:
             lab_id = str(case.values[0])  # type: ignore[attr-defined]
             runs[lab_id] = runs.get(lab_id, 0) + 1

@@ -191,17 +191,23 @@ def chain(folder: Path) -> list[Path]:
 
 def lay_out(folder: Path, target: Path, *, skip: tuple[str, ...] = SKIPPED) -> Path:
     """Write the whole project `folder` stands for into `target` (created or merged into)."""
-    ignore = shutil.ignore_patterns(*skip, LAYER_FILE)
     for step in chain(folder):
-        layer = read_layer(step) if is_layer(step) else None
-        for item in layer.remove if layer else ():
-            _remove(target / item)
-        for index, take in enumerate(layer.takes if layer else ()):
-            _take_files(step / LAYER_FILE, index, take, target)
-        shutil.copytree(step, target, dirs_exist_ok=True, ignore=ignore)
-        for index, edit in enumerate(layer.edits if layer else ()):
-            _apply(step / LAYER_FILE, index, edit, target)
+        lay_step(step, target, skip=skip)
     return target
+
+
+def lay_step(step: Path, target: Path, *, skip: tuple[str, ...] = SKIPPED) -> None:
+    """Lay one folder of a chain over `target`, which holds what the folders before it laid:
+    its removals, the files it takes, its own files, then its edits. Several layers over the
+    same base can so be laid over one copy of it, each step on what the others left."""
+    layer = read_layer(step) if is_layer(step) else None
+    for item in layer.remove if layer else ():
+        _remove(target / item)
+    for index, take in enumerate(layer.takes if layer else ()):
+        _take_files(step / LAYER_FILE, index, take, target)
+    shutil.copytree(step, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns(*skip, LAYER_FILE))
+    for index, edit in enumerate(layer.edits if layer else ()):
+        _apply(step / LAYER_FILE, index, edit, target)
 
 
 def _take_files(path: Path, index: int, take: Take, target: Path) -> None:

@@ -7,6 +7,8 @@ the overlay is copied onto a fresh lay-out of the reference.
 
 from __future__ import annotations
 
+import atexit
+import functools
 import hashlib
 import json
 import os
@@ -16,15 +18,17 @@ import signal
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from harness.layers import SKIPPED as LAYER_SKIPPED
-from harness.layers import lay_out
+from harness.layers import lay_out, lay_step
 from harness.runner.toolchain import java_environment
 from tests.support import forkserver, timing
 from tests.support.locks import machine_lock
+from tests.support.proof_groups import Overlay
 
 ROOT = Path(__file__).resolve().parents[2]
 LAB_TESTS = ROOT / "tests" / "labs"
@@ -53,6 +57,30 @@ def materialize(track: str, week: str, target: Path, defect: str | None = None, 
         lay_out(overlay, target, skip=SKIPPED)
     warm_maven_cache(target)
     return target
+
+
+def materialize_together(track: str, week: str, target: Path, overlays: Sequence[Overlay]) -> Path:
+    """Copy the reference into `target` and lay several defects over it (tests/support/proof_groups.py)."""
+    lay_out(reference(track, week), target, skip=SKIPPED)
+    for item in overlays:
+        assert item.steps is not None, f"{item.name} builds on another project: it runs alone"
+        for step in item.steps:
+            lay_step(step, target, skip=SKIPPED)
+    warm_maven_cache(target)
+    return target
+
+
+@functools.cache
+def _laid_reference(track: str, week: str) -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="harness-tests-reference-"))
+    atexit.register(shutil.rmtree, folder, True)
+    return lay_out(reference(track, week), folder / "reference", skip=SKIPPED)
+
+
+def reference_text(track: str, week: str, name: str) -> str:
+    """A file of the laid-out reference, as written (no line endings translated)."""
+    with (_laid_reference(track, week) / name).open(encoding="utf-8", newline="") as file:
+        return file.read()
 
 
 def warm_maven_cache(project: Path) -> None:
