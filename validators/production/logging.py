@@ -103,4 +103,7 @@ def errors_are_handled_and_logged_as_json(ctx: CheckContext) -> None:
             actual="\n".join(other[:3]),
             hint="Route every log through one JSON logger (pino, structlog, logback's JSON encoder), "
                  "including startup and errors.",
+            # The lines counted are the app's own output from its start: a run of this check
+            # alone shows them in its log.
+            reproduce=f"harness check {ctx.lab_id or '<this lab>'} --only prod.logging.structured --debug",
         )
