@@ -119,3 +119,17 @@ def test_a_defect_that_builds_on_another_project_runs_alone(lab_root: Path) -> N
     item = overlay(folder, reference, skip=())
     assert item.steps is None
     assert not composable(item, overlay(_layer(lab_root, "b.y", "", {"x": "1"}), reference, skip=()), lambda _: "")
+
+
+def test_a_defect_over_another_labs_defect_lays_both_over_this_labs_reference(lab_root: Path) -> None:
+    reference = _project(lab_root)
+    earlier = lab_root / "earlier" / "defects" / "a.x"  # another lab's defect: files only
+    (earlier / "src").mkdir(parents=True)
+    (earlier / "src" / "db.js").write_text("pool(0);\n")
+    folder = lab_root / "tests" / "defects" / "a.x"
+    folder.mkdir(parents=True)
+    edit = _edit("src/app.js", "const b = 2;", "")
+    (folder / "layer.toml").write_text(f'base = "../../../earlier/defects/a.x"\n{edit}')
+    item = overlay(folder, reference, skip=())
+    assert item.steps == (earlier.resolve(), folder.resolve())
+    assert (item.whole, [e.file for e in item.edits]) == (frozenset({"src/db.js"}), ["src/app.js"])
