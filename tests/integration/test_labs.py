@@ -8,6 +8,7 @@ tests/labs/<track>/<week-NN or slug>/.
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -214,13 +215,7 @@ def _plan(lab: Lab, mode: str) -> list[tuple[Overlay, ...]]:
     items = [item for item in OVERLAYS[lab.id].values() if mode in _modes_of(lab, item)]
     alone = {item.name for item in items if os.environ.get(ALONE_ENV) or item.name in ALONE.get(lab.id, set())
              or item.name in GOLDEN.get(lab.id, set()) or _runs_load(lab, mode, item.check)}
-    texts: dict[str, str] = {}
-
-    def text_of(name: str) -> str:
-        if name not in texts:
-            texts[name] = reference_text(lab.track, _test_dir(lab), name)
-        return texts[name]
-
+    text_of = functools.partial(reference_text, lab.track, _test_dir(lab))
     pairs: dict[frozenset[str], bool] = {}
 
     def apart(a: Overlay, b: Overlay) -> bool:
@@ -290,6 +285,8 @@ def test_lab_ships_a_reference_and_one_defect_per_check(lab_id: str, tmp_path: P
     lab = LABS[lab_id]
     assert (materialize(lab.track, _test_dir(lab), tmp_path / "reference") / "harness.toml").is_file()
     assert set(defects(lab.track, _test_dir(lab))) == _check_ids(lab)
+    strays = sorted(name for name, item in OVERLAYS[lab_id].items() if item.check not in _check_ids(lab))
+    assert not strays, f"variants that name no check of {lab_id}: {strays}"
     for mode in ("local", "docker"):
         runs = PLANS[(lab_id, mode)]
         assert not problems(runs), problems(runs)

@@ -77,6 +77,7 @@ def _laid_reference(track: str, week: str) -> Path:
     return lay_out(reference(track, week), folder / "reference", skip=SKIPPED)
 
 
+@functools.cache
 def reference_text(track: str, week: str, name: str) -> str:
     """A file of the laid-out reference, as written (no line endings translated)."""
     with (_laid_reference(track, week) / name).open(encoding="utf-8", newline="") as file:

@@ -152,11 +152,12 @@ def _place(order: Sequence[Overlay], vertices: int,
     left: list[Overlay] = []
     edges = list(combinations(range(vertices), 2))
     for item in order:
-        free = [(u, v) for u, v in edges if (u, v) not in ends.values() and _fits(item, u, v, runs, ends, apart)]
+        taken = set(ends.values())
+        free = [(u, v) for u, v in edges if (u, v) not in taken and _fits(item, u, v, runs, ends, apart)]
         if not free:
             left.append(item)
             continue
-        u, v = min(free, key=lambda edge: _cost(item, edge, runs, ends))
+        u, v = min(free, key=lambda edge: _cost(item, edge, runs, taken))
         runs[u].append(item)
         runs[v].append(item)
         ends[item.name] = (u, v)
@@ -164,13 +165,13 @@ def _place(order: Sequence[Overlay], vertices: int,
 
 
 def _cost(item: Overlay, edge: tuple[int, int], runs: list[list[Overlay]],
-          ends: dict[str, tuple[int, int]]) -> tuple[int, int, int, tuple[int, int]]:
+          taken: set[tuple[int, int]]) -> tuple[int, int, int, tuple[int, int]]:
     """Which free edge takes `item`: the fewest edges closed to later defects, then the emptiest runs."""
     u, v = edge
     # The edges it would close: those between a run that holds its check and u or v (a defect
     # laid on such an edge would meet the check in both its runs).
     held = [w for w in range(len(runs)) if w not in edge and item.check in {o.check for o in runs[w]}]
-    closed = sum(1 for w in held for x in edge if (min(w, x), max(w, x)) not in ends.values())
+    closed = sum(1 for w in held for x in edge if (min(w, x), max(w, x)) not in taken)
     return (closed, max(len(runs[u]), len(runs[v])), len(runs[u]) + len(runs[v]), edge)
 
 
@@ -196,14 +197,14 @@ def _fits(item: Overlay, u: int, v: int, runs: list[list[Overlay]], ends: dict[s
 def problems(runs: Sequence[tuple[Overlay, ...]]) -> list[str]:
     """What keeps `runs` from proving each of their overlays (empty: they prove them all)."""
     found = []
-    where: dict[str, list[int]] = {}
+    where: dict[str, tuple[Overlay, list[int]]] = {}
     for index, run in enumerate(runs):
         checks = [o.check for o in run]
         if len(set(checks)) != len(checks):
             found.append(f"run {index} holds two overlays of one check: {[o.name for o in run]}")
         for item in run:
-            where.setdefault(item.name, []).append(index)
-    for name, indexes in where.items():
+            where.setdefault(item.name, (item, []))[1].append(index)
+    for name, (item, indexes) in where.items():
         if len(indexes) == 1 and len(runs[indexes[0]]) == 1:
             continue  # alone
         if len(indexes) != 2:
@@ -213,6 +214,6 @@ def problems(runs: Sequence[tuple[Overlay, ...]]) -> list[str]:
         if {o.name for o in first} & {o.name for o in second} != {name}:
             found.append(f"{name}'s two runs share another overlay")
         shared = {o.check for o in first} & {o.check for o in second}
-        if shared != {name.split("--", 1)[0]}:
-            found.append(f"both runs of {name} hold a defect of {sorted(shared - {name.split('--', 1)[0]})}")
+        if shared != {item.check}:
+            found.append(f"both runs of {name} hold a defect of {sorted(shared - {item.check})}")
     return found
