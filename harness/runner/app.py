@@ -29,7 +29,7 @@ from harness.proc.reaper import Reaper
 from harness.runner.bugs import SeedError, clear_leftovers, discard, seeded_copy
 from harness.runner.clock import FakeClock
 from harness.runner.confined import OutsideProject, read_inside
-from harness.runner.deps import DependencyReuse, inputs, source_snapshot
+from harness.runner.deps import DependencyReuse, InstallInputs, inputs, source_snapshot
 from harness.runner.depstore import DEP_DIRS
 from harness.runner.testlog import FailureDigest
 from harness.runs import BugRun, MigrateRun, ProjectRun, TestRun
@@ -364,14 +364,21 @@ class AppRunner:
         if not command:
             return 0.0
         budget = self._app.install_timeout_s
-        found = None
-        if self._deps is not None:
-            found = inputs(self.workdir, command, self._env(with_services=False), self._lab_id)
-        if found is not None and self._deps is not None:
-            reuse = self._deps.before(self.workdir, found)
-            if reuse.skip:
-                self._progress(reuse.message)
-                return 0.0
+        if self._deps is None:
+            return self._install_now(command, budget, None)
+        found = inputs(self.workdir, command, self._env(with_services=False), self._lab_id)
+        reuse = self._deps.before(self.workdir, found)
+        if not reuse.skip:
+            waiting = "waiting for another run's install of the same dependencies, to copy them when it is done"
+            with self._deps.one_at_a_time(found, budget, lambda: self._progress(waiting)) as waited:
+                if waited:
+                    reuse = self._deps.before(self.workdir, found)
+                if not reuse.skip:
+                    return self._install_now(command, budget, found)
+        self._progress(reuse.message)
+        return 0.0
+
+    def _install_now(self, command: str, budget: float, found: InstallInputs | None) -> float:
         before = source_snapshot(self.workdir) if found is not None else {}
         self._progress(f"installing: {command}")
         code, tail, seconds = self._run("install", command, budget, with_services=False)

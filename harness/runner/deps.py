@@ -23,13 +23,14 @@ lab's starter installed once into a read-only set, copied in by the submission's
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import re
 import shutil
 import stat
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -176,12 +177,24 @@ class DependencyReuse:
         (project / RECORD).unlink(missing_ok=True)
         return Reuse(False, "no earlier install with these inputs")
 
+    @contextlib.contextmanager
+    def one_at_a_time(self, found: InstallInputs, wait_s: float, waiting: Callable[[], None]) -> Iterator[bool]:
+        """Around an install that `before` did not skip: one run per key installs, others wait
+        for its entry. Yields whether it waited (then `before` may find the entry)."""
+        if self.store is None or self.reinstall or found.local_reason:
+            yield False
+            return
+        with self.store.claim(found.key, wait_s, waiting) as waited:
+            yield waited
+
     def after(self, project: Path, found: InstallInputs, before: Mapping[str, tuple[int, int]]) -> str | None:
         """After a successful install: remember it; the reason when it cannot be reused."""
         record = project / RECORD
         record.unlink(missing_ok=True)
         dirs, why_not = reusable_dirs(project, found, before)
         if why_not:
+            if self.store is not None and not found.local_reason:
+                self.store.builds(found.key)
             return why_not
         _write_record(project, found.key, dirs)
         if self.store is not None:

@@ -12,11 +12,15 @@ installs afresh). A virtualenv names its own folder in its scripts
 (`#!/path/to/project/.venv/bin/python`), so a copy made for another project has that path
 rewritten in `bin/` (as new files). Entries are written to a temporary name and renamed, so
 two runs saving the same key at once leave one whole entry; the oldest are removed past a count.
+Two runs that miss the same key at once would both install it (the proof suite starts a lab's
+reference, starter and defects side by side): `claim` lets one install while the others wait
+for its entry. A key whose install cannot be kept (it also builds) is marked, and never waited on.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -24,6 +28,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from harness import cache
@@ -34,6 +39,7 @@ KEEP = 32
 # The folders an install fills with dependencies: what is kept and copied, and nothing else.
 DEP_DIRS = ("node_modules", ".venv", "venv")
 META = "entry.json"
+POLL_S = 0.2  # how often a run waiting for another's install of the same key looks again
 
 
 class DepStore:
@@ -61,6 +67,50 @@ class DepStore:
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         self._evict()
+
+    @contextlib.contextmanager
+    def claim(self, key: str, wait_s: float, waiting: Callable[[], None]) -> Iterator[bool]:
+        """Hold the key's install on this machine while the caller installs; yields whether it
+        first waited for another run's (whose entry the caller should look for again).
+
+        A lock (flock: let go when its holder exits, however it ends) per key. Past `wait_s` the
+        caller installs anyway, as without a cache; a cache that cannot be written is no lock.
+        """
+        if (self.root / f".{key}.builds").exists():
+            yield False  # its installs also build: nothing to wait for
+            return
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.root / f".{key}.lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        except OSError:
+            yield False
+            return
+        waited, held = False, False
+        deadline = time.monotonic() + wait_s
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    held = True
+                    break
+                except BlockingIOError:
+                    if not waited:
+                        waiting()
+                        waited = True
+                    if time.monotonic() >= deadline:
+                        break
+                    time.sleep(POLL_S)
+            yield waited
+        finally:
+            if held:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+    def builds(self, key: str) -> None:
+        """Note that the key's install also builds (its result is never kept): no run waits on it."""
+        with contextlib.suppress(OSError):
+            self.root.mkdir(parents=True, exist_ok=True)
+            (self.root / f".{key}.builds").touch()
 
     def restore(self, key: str, project: Path) -> tuple[str, ...]:
         """Give the project the entry's folders (hard links); the folders given, () when there is none."""

@@ -107,7 +107,8 @@ def record_run(results: Mapping[str, Any]) -> None:
     if not target:
         return
     checks = {str(t.get("id")): float(t.get("duration_s") or 0.0) for t in results.get("tests") or []}
-    line = json.dumps({"checks": checks, "phases": dict(results.get("timings_s") or {})}) + "\n"
+    line = json.dumps({"checks": checks, "phases": dict(results.get("timings_s") or {}),
+                       "lab": str(results.get("lab") or "")}) + "\n"
     with open(target + RUNS_SUFFIX, "a", encoding="utf-8") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)  # the workers append at once; a line is written whole
         handle.write(line)
@@ -120,6 +121,7 @@ def run_lines(path: Path) -> list[str]:
     phases: dict[str, float] = {}
     checks: dict[str, float] = {}
     counts: dict[str, int] = {}
+    installs: dict[str, int] = {}  # per lab, the runs whose install ran (not skipped, not copied)
     runs = 0
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip():
@@ -128,11 +130,17 @@ def run_lines(path: Path) -> list[str]:
         runs += 1
         for key, value in run["phases"].items():
             phases[key] = phases.get(key, 0.0) + float(value)
+        if run["phases"].get("install") and run.get("lab"):
+            installs[run["lab"]] = installs.get(run["lab"], 0) + 1
         for key, value in run["checks"].items():
             checks[key] = checks.get(key, 0.0) + float(value)
             counts[key] = counts.get(key, 0) + 1
     out = [f"harness runs started by the tests: {runs}, seconds per phase (summed over the runs)"]
     out += [f"  {key:<24} {phases[key]:>9.1f}" for key in sorted(phases, key=lambda k: -phases[k])]
+    if installs:
+        labs = sorted(installs, key=lambda k: (-installs[k], k))
+        out.append(f"installs that ran: {sum(installs.values())} (by lab: "
+                   + ", ".join(f"{lab} {installs[lab]}" for lab in labs) + ")")
     out += [f"checks that cost the most (of {len(checks)}; seconds summed over the runs)",
             f"  {'check':<40} {'runs':>5} {'seconds':>9}"]
     for key in sorted(checks, key=lambda k: -checks[k])[:TOP_CHECKS]:

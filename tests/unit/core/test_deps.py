@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import threading
+import time
 from pathlib import Path
 
 from harness.runner.deps import RECORD, DependencyReuse, inputs, source_snapshot
@@ -198,3 +200,34 @@ def test_the_relocation_runs_alone_as_grading_runs_it(tmp_path: Path) -> None:
     assert (new / "bin" / "tool").read_text().startswith(f"#!{new}/bin/python\n")
     assert (new / "bin" / "tool").stat().st_mode & 0o777 == 0o755
     assert str(old) not in (new / "pyvenv.cfg").read_text()
+
+
+def test_one_install_per_key_at_a_time_and_none_waits_on_a_key_that_builds(tmp_path: Path) -> None:
+    store = DepStore(tmp_path / "deps")
+    said: list[str] = []
+    with store.claim("k1", 60, lambda: said.append("first")) as waited:
+        assert not waited
+        released = threading.Event()
+
+        def second() -> None:
+            with store.claim("k1", 60, lambda: said.append("second")) as waited_too:
+                assert waited_too and released.is_set()
+
+        other = threading.Thread(target=second)
+        other.start()
+        wait_until = time.monotonic() + 30
+        while not said and time.monotonic() < wait_until:
+            time.sleep(0.01)
+        assert said == ["second"]  # it waits while the first holds the key
+        with store.claim("k2", 60, lambda: said.append("k2")) as waited_other:
+            assert not waited_other  # another key is not held
+        released.set()
+    other.join(30)
+    assert not other.is_alive()
+    # Past its wait the caller goes on (and installs, as without a cache).
+    with store.claim("k1", 60, lambda: None), store.claim("k1", 0.3, lambda: said.append("late")) as late:
+        assert late and said[-1] == "late"
+    # A key whose install also builds is never waited on.
+    store.builds("k1")
+    with store.claim("k1", 60, lambda: None), store.claim("k1", 60, lambda: said.append("builds")) as built:
+        assert not built and said[-1] == "late"
