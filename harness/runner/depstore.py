@@ -154,6 +154,10 @@ class DepStore:
         entries.sort(key=lambda p: p.stat().st_mtime, reverse=True)
         for old in entries[KEEP:]:
             shutil.rmtree(old, ignore_errors=True)
+            # Its lock goes too: a run that installs the key again makes a new one (at worst two
+            # runs install it side by side once, as without a lock).
+            with contextlib.suppress(OSError):
+                (self.root / f".{old.name}.lock").unlink()
 
 
 def digest(entry: Path, dirs: tuple[str, ...]) -> str:

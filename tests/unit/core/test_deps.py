@@ -7,6 +7,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from harness.runner.deps import RECORD, DependencyReuse, inputs, source_snapshot
 from harness.runner.depstore import DepStore
 
@@ -231,3 +233,17 @@ def test_one_install_per_key_at_a_time_and_none_waits_on_a_key_that_builds(tmp_p
     store.builds("k1")
     with store.claim("k1", 60, lambda: None), store.claim("k1", 60, lambda: said.append("builds")) as built:
         assert not built and said[-1] == "late"
+
+
+def test_an_evicted_entry_takes_its_lock_along(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("harness.runner.depstore.KEEP", 1)
+    store = DepStore(tmp_path / "deps")
+    project = tmp_path / "project"
+    (project / "node_modules").mkdir(parents=True)
+    (project / "node_modules" / "x.js").write_text("module.exports = 1\n")
+    for key in ("old", "new"):
+        with store.claim(key, 60, lambda: None):
+            store.save(key, project, ("node_modules",))
+        if key == "old":
+            os.utime(store.root / key, (1, 1))  # older than the next one, whatever the clock's grain
+    assert sorted(p.name for p in store.root.iterdir()) == [".new.lock", "new"]
