@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 from pathlib import Path
 
 import pytest
 
+from harness.grading.reuse import WarmedDeps
+from harness.grading.warm import WarmSet, _Recorder
+from harness.runner.app import DirectLauncher
 from harness.runner.deps import RECORD, DependencyReuse, inputs, source_snapshot
 from harness.runner.depstore import DepStore
+from tests.support.waiting import HANG_S, wait_for
 
 COMMAND = "npm ci"
 
@@ -207,25 +210,24 @@ def test_the_relocation_runs_alone_as_grading_runs_it(tmp_path: Path) -> None:
 def test_one_install_per_key_at_a_time_and_none_waits_on_a_key_that_builds(tmp_path: Path) -> None:
     store = DepStore(tmp_path / "deps")
     said: list[str] = []
+    second_saw: list[tuple[bool, bool]] = []  # (waited, the first had let go): read by this thread
     with store.claim("k1", 60, lambda: said.append("first")) as waited:
         assert not waited
         released = threading.Event()
 
         def second() -> None:
             with store.claim("k1", 60, lambda: said.append("second")) as waited_too:
-                assert waited_too and released.is_set()
+                second_saw.append((waited_too, released.is_set()))
 
         other = threading.Thread(target=second)
         other.start()
-        wait_until = time.monotonic() + 30
-        while not said and time.monotonic() < wait_until:
-            time.sleep(0.01)
+        wait_for("the second claim waiting", lambda: said)
         assert said == ["second"]  # it waits while the first holds the key
         with store.claim("k2", 60, lambda: said.append("k2")) as waited_other:
             assert not waited_other  # another key is not held
         released.set()
-    other.join(30)
-    assert not other.is_alive()
+    other.join(HANG_S)
+    assert not other.is_alive() and second_saw == [(True, True)]
     # Past its wait the caller goes on (and installs, as without a cache).
     with store.claim("k1", 60, lambda: None), store.claim("k1", 0.3, lambda: said.append("late")) as late:
         assert late and said[-1] == "late"
@@ -233,6 +235,17 @@ def test_one_install_per_key_at_a_time_and_none_waits_on_a_key_that_builds(tmp_p
     store.builds("k1")
     with store.claim("k1", 60, lambda: None), store.claim("k1", 60, lambda: said.append("builds")) as built:
         assert not built and said[-1] == "late"
+
+
+def test_grading_never_locks_nor_marks_a_key(tmp_path: Path) -> None:
+    """A graded submission's install goes through reuses without a store (the lab's warmed set,
+    the warming recorder): nothing of it reaches the user's cache, where root's runs wait."""
+    warm = WarmSet(key="k", store=str(tmp_path / "warm"), dirs=("node_modules",), origin="/x", named="p")
+    for reuse in (WarmedDeps(warm, DirectLauncher(), lambda text: None, 10.0), _Recorder()):
+        assert reuse.store is None
+        found = inputs(_project(tmp_path / type(reuse).__name__), COMMAND, {}, "node/week-18")
+        with reuse.one_at_a_time(found, 60, lambda: pytest.fail("a graded install waited")) as waited:
+            assert not waited
 
 
 def test_an_evicted_entry_takes_its_lock_along(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
