@@ -61,6 +61,7 @@ class ManagedProcess:
         # The leader's peak resident set size, its reaped descendants' included (wait4's
         # ru_maxrss), once stop() has reaped it; None before, or when it was reaped elsewhere.
         self.peak_rss_bytes: int | None = None
+        self._drained = False  # tail() waited once for the reader after the leader's exit
 
     def start(self) -> None:
         self.started_at = time.monotonic()
@@ -208,6 +209,12 @@ class ManagedProcess:
         self.peak_rss_bytes = usage.ru_maxrss * 1024  # Linux counts it in KiB
 
     def tail(self, lines: int = 20) -> str:
+        """The last lines of output. Once the leader has exited, what it printed before: the reader
+        thread may still be behind on a busy machine (a server that exited at once showed an empty
+        log), so it gets up to two seconds, once, to read the pipe to its end."""
+        if not self._drained and self._proc is not None and self._peek() is not None:
+            self._drained = True
+            self.join_output(2.0)
         return self.log.tail(lines)
 
 

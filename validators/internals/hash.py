@@ -19,6 +19,13 @@ request per hash (measured, 16 workers: the p95 passed 2 of 6 runs with one poll
 five). That request gives it away: it waits half a hash or more while requests sent after it are
 answered (`held`), which a single event loop, busy or not, never does: it reads its connections
 in the order they came.
+
+A crowded machine can make one probe of a correct server look held too: the harness's own poller
+thread waits for a core (seen in CI: one of 433 held 181 ms against a bound of 165). A probe is
+timed from the moment its request was sent (the kernel takes it even while the server's process
+is busy), so a stall before that is not counted; and a round that holds one probe alone is run
+once more, failing only when that round holds one too. A hashing worker holds several in every
+round (the 16-worker variant: 5-6 per round in each of 10 runs); a lone stall does not come twice.
 """
 
 from __future__ import annotations
@@ -55,6 +62,8 @@ ROUNDS = 2  # hash requests each client sends one after the other
 # A health request was held by a busy process when at least this many requests sent after it were
 # answered while it still waited half a hash.
 OVERTAKEN_BY = 2
+# Held requests in one round that fail it at once; fewer are judged by a round run again.
+HELD_AT_ONCE = 2
 
 ITERATIONS = Param("iterations", int, 1_200_000, "PBKDF2 iterations of each hash request the check times "
                    "(raised when one hash takes under 0.3 s)")
@@ -179,10 +188,13 @@ def held(probes: list[Probe], bound: float, overtaken_by: int = OVERTAKEN_BY) ->
 
 def _probe(host: str, port: int, path: str) -> Probe:
     """One GET on a new connection; status 0 when it failed."""
-    started = time.monotonic()
     connection = http.client.HTTPConnection(host, port, timeout=HASH_TIMEOUT_S)
+    started = time.monotonic()
     try:
         connection.request("GET", path, headers={"Connection": "close"})
+        # Timed from here: a busy server's kernel accepts the connection and takes the request at
+        # once, and what came before (this thread waiting for a core) is the harness's time.
+        started = time.monotonic()
         response = connection.getresponse()
         httpcap.read_capped(response, f"GET {path}")
         status = response.status
@@ -193,47 +205,10 @@ def _probe(host: str, port: int, path: str) -> Probe:
     return Probe(started, time.monotonic(), status)
 
 
-PERCENTILE = 95
-
-
-def percentile(samples: list[float], rank: int = PERCENTILE) -> float:
-    """The nearest-rank percentile (the largest sample under 100 / (100 - rank) samples)."""
-    ordered = sorted(samples)
-    return ordered[max(0, math.ceil(rank / 100 * len(ordered)) - 1)]
-
-
-@check("internals.hash.nonblocking", points=4, timeout_s=120, params=[ITERATIONS, CONCURRENCY])
-def health_stays_fast_while_hashing(ctx: CheckContext) -> Passed:
-    """GET /health stays fast while hash requests keep the CPU busy (the event loop is never blocked).
-
-    Times one POST /hash of `iterations` alone (after a short one to warm up): t1 (with more
-    iterations when t1 < 0.3 s). Then `concurrency` clients each send two hash requests, one
-    after the other, while `concurrency` + 2 pollers ask GET /health, each on a new connection
-    every few milliseconds, until they are done. The health answers' p95 must be under t1 / 2,
-    and no answer may be held: waiting t1 / 2 while requests sent after it were answered. One
-    hash of the run is checked against hashlib (different salts: nothing can be cached).
-    """
-    base = ctx.http.base_url
-    target = urlsplit(base)
-    host, port = target.hostname or "127.0.0.1", target.port or 80
-    iterations = min(ctx.param("iterations"), MAX_ITERATIONS)
-    password = ctx.unique("pw")
-    reproduce = ("curl -s -X POST \"http://localhost:$PORT/hash\" -H 'content-type: application/json' -d "
-                 f"'{{\"password\":\"pw\",\"salt\":\"s1\",\"iterations\":{iterations}}}' & "
-                 "sleep 0.05; curl -s -o /dev/null -w '%{time_total}\\n' \"http://localhost:$PORT/health\"")
-    alone = 0.0
-    # A short warm-up (threads, code), then t1; once more with more iterations on a fast machine.
-    for attempt, rounds in enumerate((WARM_UP_ITERATIONS, iterations, 0)):
-        rounds = rounds or min(MAX_ITERATIONS, math.ceil(iterations * 1.3 * MIN_HASH_S / max(alone, 0.001)))
-        answer, alone = _hash_once(base, password, secrets.token_hex(8), rounds)
-        if answer.status != 200:
-            raise Failure(f"POST /hash with {rounds} iterations answered {answer.status or 'nothing'}",
-                          expected="200 with the hash", actual=answer.error or answer.hash,
-                          hint="Make POST /hash work first (internals.hash.correct).", reproduce=reproduce)
-        iterations = rounds if attempt else iterations
-        if attempt and alone >= MIN_HASH_S:
-            break
-    concurrency = ctx.param("concurrency")
+def _busy_round(base: str, host: str, port: int, password: str, iterations: int,
+                concurrency: int) -> tuple[list[_Answer], list[Probe], float]:
+    """`concurrency` clients each send ROUNDS hash requests while `concurrency` + FREE_POLLERS
+    pollers ask GET /health until they are done: the hashes' answers, the probes, the seconds."""
     answers: list[_Answer] = []
     lock = threading.Lock()
 
@@ -262,7 +237,107 @@ def health_stays_fast_while_hashing(ctx: CheckContext) -> Passed:
         thread.start()
     for thread in clients + pollers:
         thread.join(HASH_TIMEOUT_S)
-    busy_s = time.monotonic() - started
+    return answers, probes, time.monotonic() - started
+
+
+PERCENTILE = 95
+
+
+def percentile(samples: list[float], rank: int = PERCENTILE) -> float:
+    """The nearest-rank percentile (the largest sample under 100 / (100 - rank) samples)."""
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(rank / 100 * len(ordered)) - 1)]
+
+
+@check("internals.hash.nonblocking", points=4, timeout_s=120, params=[ITERATIONS, CONCURRENCY])
+def health_stays_fast_while_hashing(ctx: CheckContext) -> Passed:
+    """GET /health stays fast while hash requests keep the CPU busy (the event loop is never blocked).
+
+    Times one POST /hash of `iterations` alone (after a short one to warm up): t1 (with more
+    iterations when t1 < 0.3 s). Then `concurrency` clients each send two hash requests, one
+    after the other, while `concurrency` + 2 pollers ask GET /health, each on a new connection
+    every few milliseconds, until they are done. The health answers' p95 must be under t1 / 2,
+    and no answer may be held: waiting t1 / 2 while requests sent after it were answered (a round
+    that holds one alone is run again, and fails if it holds one too). One hash of each round is
+    checked against hashlib (different salts: nothing can be cached).
+    """
+    base = ctx.http.base_url
+    target = urlsplit(base)
+    host, port = target.hostname or "127.0.0.1", target.port or 80
+    iterations = min(ctx.param("iterations"), MAX_ITERATIONS)
+    password = ctx.unique("pw")
+    reproduce = ("curl -s -X POST \"http://localhost:$PORT/hash\" -H 'content-type: application/json' -d "
+                 f"'{{\"password\":\"pw\",\"salt\":\"s1\",\"iterations\":{iterations}}}' & "
+                 "sleep 0.05; curl -s -o /dev/null -w '%{time_total}\\n' \"http://localhost:$PORT/health\"")
+    alone = 0.0
+    # A short warm-up (threads, code), then t1; once more with more iterations on a fast machine.
+    for attempt, rounds in enumerate((WARM_UP_ITERATIONS, iterations, 0)):
+        rounds = rounds or min(MAX_ITERATIONS, math.ceil(iterations * 1.3 * MIN_HASH_S / max(alone, 0.001)))
+        answer, alone = _hash_once(base, password, secrets.token_hex(8), rounds)
+        if answer.status != 200:
+            raise Failure(f"POST /hash with {rounds} iterations answered {answer.status or 'nothing'}",
+                          expected="200 with the hash", actual=answer.error or answer.hash,
+                          hint="Make POST /hash work first (internals.hash.correct).", reproduce=reproduce)
+        iterations = rounds if attempt else iterations
+        if attempt and alone >= MIN_HASH_S:
+            break
+    concurrency = ctx.param("concurrency")
+    answers, probes, busy_s = _busy_round(base, host, port, password, iterations, concurrency)
+    _judge_answers(ctx, answers, probes, password, iterations, concurrency, reproduce)
+    samples = [probe.seconds for probe in probes]
+    measured, bound = percentile(samples), alone / 2
+    waited = _held_seconds(probes, bound)
+    figures = {"health_p95_ms": round(measured * 1000, 1), "health_max_ms": round(max(samples) * 1000, 1),
+               "health_samples": len(samples), "health_held": len(waited), "hash_alone_ms": round(alone * 1000, 1),
+               "bound_ms": round(bound * 1000, 1), "iterations": iterations, "concurrency": concurrency,
+               "busy_s": round(busy_s, 2)}
+    if measured >= bound:
+        raise Failure(f"GET /health took {measured * 1000:.0f} ms (p{PERCENTILE} of {len(samples)}) while "
+                      f"{concurrency} hash requests ran, one hash alone taking {alone * 1000:.0f} ms: the event loop "
+                      "was blocked",
+                      expected=f"p{PERCENTILE} under {bound * 1000:.0f} ms (half of one hash)",
+                      actual=f"p{PERCENTILE} {measured * 1000:.0f} ms, max {max(samples) * 1000:.0f} ms",
+                      hint="Hash off the event loop: in worker_threads (a small pool fed by a queue) or with the "
+                           "callback crypto.pbkdf2, never crypto.pbkdf2Sync in a request handler.",
+                      reproduce=reproduce, figures=figures)
+    note = ""
+    again: list[float] = []
+    if 0 < len(waited) < HELD_AT_ONCE:
+        # One alone may be this machine's stall (module docstring): a hashing worker holds again.
+        answers, again_probes, _seconds = _busy_round(base, host, port, password, iterations, concurrency)
+        _judge_answers(ctx, answers, again_probes, password, iterations, concurrency, reproduce)
+        again = _held_seconds(again_probes, bound)
+        figures["health_held_again"] = len(again)
+        if not again:
+            note = (f"; one held in the first round ({waited[0] * 1000:.0f} ms), none in a round run again: taken "
+                    "for a stall of this machine")
+    if waited and not note:
+        shown = ", ".join(f"{seconds * 1000:.0f} ms" for seconds in (waited + again)[:5])
+        then = f", and {len(again)} more in a round run again" if again else ""
+        raise Failure(f"{len(waited)} of {len(samples)} GET /health waited half a hash or more while requests sent "
+                      f"after them were answered{then}: a process of your server that was hashing held them",
+                      expected=f"no health request held while others are answered (held: it waited {bound * 1000:.0f} "
+                               f"ms, half of one hash, and {OVERTAKEN_BY} or more sent after it were answered "
+                               "meanwhile)",
+                      actual=f"held {len(waited) + len(again)}: {shown}; the p{PERCENTILE} of the first round's "
+                             f"{len(samples)} answers {measured * 1000:.0f} ms",
+                      hint="A cluster worker that hashes with crypto.pbkdf2Sync blocks its own event loop, and the "
+                           "primary still hands it new connections, which wait for the hash. Hash off the event loop "
+                           "in every process: crypto.pbkdf2 (the thread pool) or worker_threads.",
+                      reproduce=reproduce, figures=figures)
+    return Passed(f"health p{PERCENTILE} {measured * 1000:.1f} ms over {len(samples)} requests while {concurrency} "
+                  f"hash requests were in flight (bound {bound * 1000:.0f} ms: half of one hash alone){note}",
+                  figures=figures)
+
+
+def _held_seconds(probes: list[Probe], bound: float) -> list[float]:
+    """How long each held probe waited, the longest first."""
+    return sorted((probe.seconds for probe in held(probes, bound)), reverse=True)
+
+
+def _judge_answers(ctx: CheckContext, answers: list[_Answer], probes: list[Probe], password: str, iterations: int,
+                   concurrency: int, reproduce: str) -> None:
+    """Every hash request of a round answered, one of them (at random) right, every probe 200."""
     failed = [a for a in answers if a.status != 200]
     if failed or len(answers) < concurrency * ROUNDS:
         shown = failed[0].error if failed else "some requests did not finish"
@@ -280,35 +355,3 @@ def health_stays_fast_while_hashing(ctx: CheckContext) -> Passed:
         raise Failure("GET /health did not answer 200 while hash requests ran",
                       expected="200 every time", actual=", ".join(str(s or "no answer") for s in sorted(statuses)),
                       hint="Keep /health answering while the hashes run.", reproduce=reproduce)
-    samples = [probe.seconds for probe in probes]
-    measured, bound = percentile(samples), alone / 2
-    waited = sorted((probe.seconds for probe in held(probes, bound)), reverse=True)
-    figures = {"health_p95_ms": round(measured * 1000, 1), "health_max_ms": round(max(samples) * 1000, 1),
-               "health_samples": len(samples), "health_held": len(waited), "hash_alone_ms": round(alone * 1000, 1),
-               "bound_ms": round(bound * 1000, 1), "iterations": iterations, "concurrency": concurrency,
-               "busy_s": round(busy_s, 2)}
-    if measured >= bound:
-        raise Failure(f"GET /health took {measured * 1000:.0f} ms (p{PERCENTILE} of {len(samples)}) while "
-                      f"{concurrency} hash requests ran, one hash alone taking {alone * 1000:.0f} ms: the event loop "
-                      "was blocked",
-                      expected=f"p{PERCENTILE} under {bound * 1000:.0f} ms (half of one hash)",
-                      actual=f"p{PERCENTILE} {measured * 1000:.0f} ms, max {max(samples) * 1000:.0f} ms",
-                      hint="Hash off the event loop: in worker_threads (a small pool fed by a queue) or with the "
-                           "callback crypto.pbkdf2, never crypto.pbkdf2Sync in a request handler.",
-                      reproduce=reproduce, figures=figures)
-    if waited:
-        shown = ", ".join(f"{seconds * 1000:.0f} ms" for seconds in waited[:5])
-        raise Failure(f"{len(waited)} of {len(samples)} GET /health waited half a hash or more while requests sent "
-                      "after them were answered: a process of your server that was hashing held them",
-                      expected=f"no health request held while others are answered (held: it waited {bound * 1000:.0f} "
-                               f"ms, half of one hash, and {OVERTAKEN_BY} or more sent after it were answered "
-                               "meanwhile)",
-                      actual=f"held {len(waited)}: {shown}; the p{PERCENTILE} of all {len(samples)} answers "
-                             f"{measured * 1000:.0f} ms",
-                      hint="A cluster worker that hashes with crypto.pbkdf2Sync blocks its own event loop, and the "
-                           "primary still hands it new connections, which wait for the hash. Hash off the event loop "
-                           "in every process: crypto.pbkdf2 (the thread pool) or worker_threads.",
-                      reproduce=reproduce, figures=figures)
-    return Passed(f"health p{PERCENTILE} {measured * 1000:.1f} ms over {len(samples)} requests while {concurrency} "
-                  f"hash requests were in flight (bound {bound * 1000:.0f} ms: half of one hash alone)",
-                  figures=figures)

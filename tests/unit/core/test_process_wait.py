@@ -71,3 +71,26 @@ def test_the_exit_code_or_none_at_the_deadline(tmp_path: Path, monkeypatch: pyte
     finally:
         assert running.stop(grace_s=5) is not None
         done.stop()
+
+
+def test_the_tail_of_an_exited_process_holds_what_it_printed(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A reader thread behind the process (a busy machine) is waited for once the leader has
+    exited: a server that refused to start and exited shows why, never an empty log."""
+    reading = threading.Event()
+    release = threading.Event()
+    real_add = process.LogBuffer.add
+
+    def slow_add(self: process.LogBuffer, line: str) -> None:
+        reading.set()
+        release.wait(5)  # the reader is held until the leader is gone
+        real_add(self, line)
+
+    monkeypatch.setattr(process.LogBuffer, "add", slow_add)
+    proc = _started(tmp_path, "echo 'FATAL:  could not open configuration file'; exit 1")
+    assert reading.wait(5)
+    assert proc.wait_exit(5) == 1
+    assert proc.log.tail(5) == "", "the reader is still behind: the case the tail waits for"
+    threading.Timer(0.2, release.set).start()
+    assert "FATAL:  could not open configuration file" in proc.tail(5)
+    proc.stop()

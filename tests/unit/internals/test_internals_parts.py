@@ -11,11 +11,18 @@ import re
 import sys
 from collections import Counter
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, cast
 
+import pytest
+
+from harness.outcomes import Failure, Passed
 from harness.proc.process import ManagedProcess
+from harness.registry import CheckContext
+from harness.validators.internals import hash as hash_module
 from harness.validators.internals.access_log import Totals, plan
 from harness.validators.internals.aggregate import _differences
-from harness.validators.internals.hash import Probe, held, percentile
+from harness.validators.internals.hash import Probe, _Answer, expected_hash, held, percentile
 
 # The README's pattern, in Python's syntax.
 REQUEST = re.compile(r'^\S+ \S+ \S+ \[[^\]]+\] "\S+ \S+ \S+" (\d{3}) (\d+|-)(?: .*)?$')
@@ -120,3 +127,62 @@ def test_the_totals_are_read_on_one_line_or_indented() -> None:
     indented = json.dumps(json.loads(one), indent=2)
     for output in (f"reading\n{one}\n", f"{indented}\n", f'{{"note": 1}}\n{indented}'):
         assert _ran_to_the_end(Ctx(), run(output), "x")["requests"] == 1  # type: ignore[arg-type]
+
+
+# --- internals.hash.nonblocking's verdict over rounds (the HTTP parts replaced) -----------------
+
+def _nonblocking_with_rounds(monkeypatch: pytest.MonkeyPatch, rounds: list[list[Probe]]) -> Passed:
+    """Run the check with t1 = 0.4 s (bound 0.2) and these rounds' probes; every hash right (1000
+    iterations: hashlib's own, cheap)."""
+    left = list(rounds)
+
+    def hash_once(_base: str, password: str, salt: str, iterations: int) -> tuple[_Answer, float]:
+        return _Answer(200, expected_hash(password, salt, iterations), salt), 0.4
+
+    def busy_round(_base: str, _host: str, _port: int, password: str, iterations: int,
+                   concurrency: int) -> tuple[list[_Answer], list[Probe], float]:
+        answers = [_Answer(200, expected_hash(password, salt, iterations), salt)
+                   for salt in (f"s{n}" for n in range(concurrency * hash_module.ROUNDS))]
+        return answers, left.pop(0), 1.0
+
+    monkeypatch.setattr(hash_module, "_hash_once", hash_once)
+    monkeypatch.setattr(hash_module, "_busy_round", busy_round)
+    http = SimpleNamespace(base_url="http://127.0.0.1:1")
+    ctx = CheckContext(http=cast(Any, http), app=cast(Any, None), run_id="r1", seed=1, lab_id="node/week-05",
+                       params={"iterations": 1000})
+    try:
+        outcome = hash_module.health_stays_fast_while_hashing(ctx)
+    finally:
+        assert left == [], "every round the test gave was run"
+    assert isinstance(outcome, Passed)
+    return outcome
+
+
+def _round(*held_ms: float) -> list[Probe]:
+    """Forty quick probes, and one held probe (overtaken by the quick ones) per figure."""
+    quick = _probes(*((n * 10, n * 10 + 5) for n in range(40)))
+    return quick + _probes(*((1, 1 + ms) for ms in held_ms))
+
+
+def test_a_round_that_holds_no_probe_is_not_run_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    figures = _nonblocking_with_rounds(monkeypatch, [_round()]).figures or {}
+    assert figures["health_held"] == 0 and "health_held_again" not in figures
+
+
+def test_one_held_probe_alone_is_judged_by_a_round_run_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A stall of the machine: one probe in the first round, none in the second.
+    passed = _nonblocking_with_rounds(monkeypatch, [_round(250), _round()])
+    assert (passed.figures or {})["health_held_again"] == 0
+    assert "one held in the first round (250 ms), none in a round run again" in passed.message
+    # A hashing worker holds again: the check fails, naming both rounds.
+    with pytest.raises(Failure) as failed:
+        _nonblocking_with_rounds(monkeypatch, [_round(250), _round(300)])
+    assert "1 of 41 GET /health waited" in str(failed.value.message)
+    assert "and 1 more in a round run again" in str(failed.value.message)
+
+
+def test_two_held_probes_in_one_round_fail_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(Failure) as failed:
+        _nonblocking_with_rounds(monkeypatch, [_round(250, 400)])
+    assert "2 of 42 GET /health waited" in str(failed.value.message)
+    assert "run again" not in str(failed.value.message)
