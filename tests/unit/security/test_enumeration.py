@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from harness.validators.security.accounts import answer_difference, judge_timing
+from harness.validators.security.accounts import QUARTILE_FLOOR_S, answer_difference, judge_timing
 
 
 def answer(status: int, body: object, email: str) -> httpx.Response:
@@ -78,7 +78,30 @@ def test_a_hash_skipped_on_a_busy_machine_is_told_apart_though_the_hashes_spread
     assert verdict.separated and verdict.tells_apart
 
 
-def test_overlapping_samples_with_a_wide_spread_are_not_told_apart() -> None:
+def test_a_skipped_hash_is_told_apart_by_the_lower_quartiles_when_a_stall_breaks_the_separation() -> None:
+    # One unknown-account login stalled past the fastest wrong-password one (no separation) and the
+    # hashes spread past the gap: the spread rule alone lets it pass (it did, in CI). A stall only
+    # adds time: the lower quartiles stay a hash apart.
     verdict = judge_timing(unknown=[0.003, 0.004, 0.06, 0.006, 0.002, 0.005, 0.004, 0.003],
                            wrong=[0.045, 0.19, 0.05, 0.21, 0.048, 0.17, 0.06, 0.2], successful=[0.06, 0.07])
-    assert not verdict.separated and not verdict.tells_apart
+    assert not verdict.separated and verdict.spread_s > abs(verdict.gap_s)
+    assert verdict.quartiles_apart and verdict.tells_apart
+    assert "lower quartiles +" in verdict.describe()
+    assert verdict.figures()["lower_quartiles_gap_ms"] > 40
+
+
+def test_two_kinds_that_both_hash_keep_their_lower_quartiles_together_under_load() -> None:
+    # Both hash (about 60 ms); load stretched most unknown-account logins and a few wrong-password
+    # ones: the medians are half a hash apart, the lower quartiles are not.
+    verdict = judge_timing(unknown=[0.061, 0.15, 0.16, 0.062, 0.17, 0.15, 0.14, 0.16],
+                           wrong=[0.06, 0.062, 0.059, 0.15, 0.061, 0.063, 0.16, 0.06], successful=[0.06, 0.061])
+    assert abs(verdict.gap_s) >= verdict.hashing_s / 2
+    assert not verdict.quartiles_apart and not verdict.tells_apart
+
+
+def test_a_fast_hash_needs_the_floor_to_be_told_apart_by_its_quartiles() -> None:
+    # A 6 ms hash skipped: half of it is within the scheduler's noise, so the quartiles alone
+    # never decide below QUARTILE_FLOOR_S.
+    verdict = judge_timing(unknown=[0.002, 0.003, 0.002, 0.009, 0.002, 0.003, 0.002, 0.01],
+                           wrong=[0.006, 0.007, 0.006, 0.003, 0.006, 0.007, 0.006, 0.006], successful=[0.006])
+    assert abs(verdict.quartile_gap_s) < QUARTILE_FLOOR_S and not verdict.quartiles_apart
