@@ -27,7 +27,7 @@ from psycopg import sql
 from harness.errors import EnvironmentProblem, ServiceError
 from harness.proc import owner, pg_ipc
 from harness.proc.process import ManagedProcess, run_to_end
-from harness.services import pg_template, users
+from harness.services import pg_template, scratch, users
 from harness.services.base import LOCAL_POLL_S, ServiceSettings, free_port, wait_until
 from harness.services.pg_access import SAFE_OPTIONS, ProbeLogins, create_logins, install_statements, role_names
 from harness.services.pg_binaries import PgBinaries, find_binaries
@@ -116,7 +116,7 @@ class LocalPostgres(PostgresServer):
         self._run: users.ServiceRun | ContainerRun = (ContainerRun(binaries.image, settings.reaper, settings.run_id)
                                                       if isinstance(binaries, ImageBinaries) else users.service_run())
         self._account = self._run.account
-        self._dir = Path(tempfile.mkdtemp(prefix="harness-pg-"))
+        self._dir = Path(tempfile.mkdtemp(prefix="harness-pg-", dir=scratch.cluster_parent()))
         settings.reaper.path(self._dir)
         owner.mark(self._dir)
         self._password = secrets.token_urlsafe(18)
