@@ -107,7 +107,19 @@ class Graded:
     out: Path
 
     def explain(self) -> str:
-        return f"exit {self.code}\n--- stdout\n{self.stdout}\n--- stderr\n{self.stderr}"
+        return f"exit {self.code}\n--- stdout\n{self.stdout}\n--- stderr\n{self.stderr}{self._not_passed()}"
+
+    def _not_passed(self) -> str:
+        """Each submission's checks that did not pass, with their messages: why a grade is what it is."""
+        lines = []
+        for results in sorted(self.out.glob("*/results.json")):
+            try:
+                tests = json.loads(results.read_text())["tests"]
+            except (OSError, ValueError, KeyError, TypeError):
+                continue
+            lines += [f"{results.parent.name}: {test.get('id')} {test.get('status')}: {str(test.get('message'))[:800]}"
+                      for test in tests if isinstance(test, dict) and test.get("status") not in ("pass", "skip")]
+        return "\n--- checks that did not pass\n" + "\n".join(lines) if lines else ""
 
     def gradebook(self) -> list[dict[str, str]]:
         import csv

@@ -20,22 +20,25 @@ five). That request gives it away: it waits half a hash or more while requests s
 answered (`held`), which a single event loop, busy or not, never does: it reads its connections
 in the order they came.
 
-A crowded machine can make one probe of a correct server look held too: the harness's own poller
-thread waits for a core (seen in CI: one of 433 held 181 ms against a bound of 165). A probe is
-timed from the moment its request was sent (the kernel takes it even while the server's process
-is busy), so a stall before that is not counted; and a round that holds one probe alone is run
-once more, failing only when that round holds one too. A hashing worker holds several in every
-round (the 16-worker variant: 5-6 per round in each of 10 runs); a lone stall does not come twice.
+A crowded machine once made a probe of a correct server look held: pollers in threads of their
+own, one of them waiting for the interpreter's lock and a core while the others went on (in CI:
+one of 433 held 181 ms against a bound of 165). The pollers now share one event loop in one
+thread, so a stall of the harness holds them all alike, and none looks answered while another
+waits; a probe is timed from the moment its request was sent (the kernel takes it even while the
+server's process is busy) to its status line. And a round that holds one probe alone is run once
+more, failing only when that round holds one too: a hashing worker holds several in every round
+(the 16-worker variant: 5-6 per round in each of 10 runs).
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
-import http.client
 import math
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -55,6 +58,8 @@ HASH_TIMEOUT_S = 30.0
 MIN_HASH_S = 0.3
 WARM_UP_ITERATIONS = 1000
 POLL_PAUSE_S = 0.025
+# What the harness reads of one health answer: its status line is all a probe needs.
+HEALTH_READ_CAP = 1 << 20
 # Pollers beyond the hash requests in flight: a hashing process holds at most one poller each, and
 # the free ones' answers show that the server went on answering meanwhile.
 FREE_POLLERS = 2
@@ -186,23 +191,51 @@ def held(probes: list[Probe], bound: float, overtaken_by: int = OVERTAKEN_BY) ->
     return found
 
 
-def _probe(host: str, port: int, path: str) -> Probe:
-    """One GET on a new connection; status 0 when it failed."""
-    connection = http.client.HTTPConnection(host, port, timeout=HASH_TIMEOUT_S)
+async def _probe(host: str, port: int, path: str) -> Probe:
+    """One GET on a new connection, timed from the request sent to its status line; status 0
+    when it failed. A busy server's kernel accepts the connection and takes the request at once:
+    what came before is the harness's time, not the server's."""
     started = time.monotonic()
+    opened: asyncio.StreamWriter | None = None
     try:
-        connection.request("GET", path, headers={"Connection": "close"})
-        # Timed from here: a busy server's kernel accepts the connection and takes the request at
-        # once, and what came before (this thread waiting for a core) is the harness's time.
+        reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), HASH_TIMEOUT_S)
+        opened = writer
+        writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n\r\n".encode())
+        await writer.drain()
         started = time.monotonic()
-        response = connection.getresponse()
-        httpcap.read_capped(response, f"GET {path}")
-        status = response.status
-    except (OSError, http.client.HTTPException):
-        status = 0
+        head = await asyncio.wait_for(reader.readline(), HASH_TIMEOUT_S)
+        answered = time.monotonic()
+        parts = head.split()
+        status = int(parts[1]) if len(parts) > 1 and head.startswith(b"HTTP/") and parts[1].isdigit() else 0
+        read = 0
+        while read <= HEALTH_READ_CAP:  # the rest of the answer, to its end or the cap
+            chunk = await asyncio.wait_for(reader.read(65536), HASH_TIMEOUT_S)
+            if not chunk:
+                break
+            read += len(chunk)
+    except (OSError, ValueError):  # a timeout is an OSError too
+        return Probe(started, time.monotonic(), 0)
     finally:
-        connection.close()
-    return Probe(started, time.monotonic(), status)
+        if opened is not None:
+            opened.close()
+    return Probe(started, answered, status)
+
+
+async def _poll(host: str, port: int, pollers: int, busy: Callable[[], bool]) -> list[Probe]:
+    """`pollers` loops that ask GET /health on new connections while `busy()`, all on one event
+    loop in this thread: a stall of the harness holds every probe alike, never one while others
+    are answered (threads, each waiting for the interpreter's lock, did: one probe of 433 looked
+    held 181 ms on a busy machine)."""
+    probes: list[Probe] = []
+    started = time.monotonic()
+
+    async def loop() -> None:
+        while busy() and time.monotonic() - started < HASH_TIMEOUT_S:
+            probes.append(await _probe(host, port, "/health"))
+            await asyncio.sleep(POLL_PAUSE_S)
+
+    await asyncio.gather(*(loop() for _ in range(pollers)))
+    return probes
 
 
 def _busy_round(base: str, host: str, port: int, password: str, iterations: int,
@@ -219,23 +252,12 @@ def _busy_round(base: str, host: str, port: int, password: str, iterations: int,
                 answers.append(answer)
 
     clients = [threading.Thread(target=client, name=f"hash-{n}", daemon=True) for n in range(concurrency)]
+    started = time.monotonic()
     for thread in clients:
         thread.start()
-    probes: list[Probe] = []
-    started = time.monotonic()
-
-    def poller() -> None:
-        while any(thread.is_alive() for thread in clients) and time.monotonic() - started < HASH_TIMEOUT_S:
-            probe = _probe(host, port, "/health")
-            with lock:
-                probes.append(probe)
-            time.sleep(POLL_PAUSE_S)
-
-    pollers = [threading.Thread(target=poller, name=f"health-{n}", daemon=True)
-               for n in range(concurrency + FREE_POLLERS)]
-    for thread in pollers:
-        thread.start()
-    for thread in clients + pollers:
+    probes = asyncio.run(_poll(host, port, concurrency + FREE_POLLERS,
+                               lambda: any(thread.is_alive() for thread in clients)))
+    for thread in clients:
         thread.join(HASH_TIMEOUT_S)
     return answers, probes, time.monotonic() - started
 
