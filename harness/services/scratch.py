@@ -10,15 +10,19 @@ discard, idle): start, three CREATE DATABASE and stop took 0.55-1.14 s of CPU on
 fsync off either way, so nothing of what it promises changes: its files never outlive the run.
 
 A TMPDIR set in the environment is used as it is (a grader's workspace sets one, and so may a
-user who wants the files elsewhere). Memory is used only where /dev/shm is a tmpfs the harness
-can write to, with MIN_FREE_BYTES free in it and as much memory available on the machine: a
-lab's data (a million rows, an index or two) stays far below that.
+user who wants the files elsewhere), and a graded submission's servers never leave its workspace
+for a folder the whole machine shares, whatever the environment says. Memory is used only where
+/dev/shm is a tmpfs the harness can write to, with MIN_FREE_BYTES free in it and as much memory
+available on the machine: a lab's data (a million rows, an index or two) stays far below that.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
+
+from harness.services import users
 
 MEMORY = Path("/dev/shm")
 MIN_FREE_BYTES = 2 << 30
@@ -45,18 +49,23 @@ def _available_memory(meminfo: Path = MEMINFO) -> int:
     return 0
 
 
-def cluster_parent(env: dict[str, str] | None = None, memory: Path = MEMORY, mounts: Path = MOUNTS,
+def free_bytes(path: Path) -> int:
+    """What an unprivileged writer may still put into the filesystem of `path` (0 when unknown)."""
+    try:
+        found = os.statvfs(path)
+    except OSError:
+        return 0
+    return found.f_bavail * found.f_frsize
+
+
+def cluster_parent(env: Mapping[str, str] | None = None, memory: Path = MEMORY, mounts: Path = MOUNTS,
                    meminfo: Path = MEMINFO) -> str | None:
     """The folder a local server's data folder is made in; None: the temp folder (tempfile's)."""
     environ = os.environ if env is None else env
-    if environ.get("TMPDIR"):
+    if environ.get("TMPDIR") or users.grading(environ):
         return None
     if not _is_tmpfs(memory, mounts) or not os.access(memory, os.W_OK | os.X_OK):
         return None
-    try:
-        found = os.statvfs(memory)
-    except OSError:
-        return None
-    if found.f_bavail * found.f_frsize < MIN_FREE_BYTES or _available_memory(meminfo) < MIN_FREE_BYTES:
+    if free_bytes(memory) < MIN_FREE_BYTES or _available_memory(meminfo) < MIN_FREE_BYTES:
         return None
     return str(memory)
