@@ -19,7 +19,8 @@ their own (HARNESS_TEST_FORK=0 brings that back).
 The socket is in a folder only the caller's account may enter (mkdtemp): in the grading tests
 the caller is root, and a submission's account must not reach a server that runs what it is told.
 
-Two forks per run: a waiter, which reports the run's pid and then its exit status on the
+Two forks per run: a waiter, which reports the run's pid and then its exit status and CPU time
+(its own and that of the descendants it reaped: the app, its databases, its builds) on the
 caller's connection, and the run itself, the waiter's child (the server serves the next run
 meanwhile; it never waits, so it never has a thread to fork beside).
 
@@ -30,6 +31,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import ctypes
 import importlib
 import importlib.util
 import json
@@ -42,7 +44,7 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 ROOT = Path(__file__).resolve().parents[2]
 # Imported once by the server. The command modules pull in the runner, the services and the
@@ -54,6 +56,16 @@ PRELOAD = ("harness.errors", "harness.commands.check", "harness.commands.start",
 STARTUP_VARS = ("LANG", "LC_ALL", "LC_CTYPE")
 MODULE = "harness.cli"
 DISABLE_ENV = "HARNESS_TEST_FORK"  # "0": every run a plain subprocess
+PR_SET_CHILD_SUBREAPER = 36  # linux/prctl.h
+
+
+class Ran(NamedTuple):
+    """A run's end, as subprocess.run gives it, and the CPU seconds it took with what it reaped."""
+
+    code: int
+    stdout: str
+    stderr: str
+    cpu_s: float
 
 
 def startup_env(env: dict[str, str]) -> dict[str, str]:
@@ -91,12 +103,26 @@ def _wait_for_run(conn: socket.socket) -> None:
             conn.close()
             os._exit(_run(request))
         conn.sendall(f"{pid}\n".encode())
-        _, status = os.waitpid(pid, 0)
-        conn.sendall(f"{os.waitstatus_to_exitcode(status)}\n".encode())
+        status, cpu_s = _reap_run(pid)
+        conn.sendall(f"{os.waitstatus_to_exitcode(status)} {cpu_s:.3f}\n".encode())
     except BaseException:  # the waiter reports by closing; it must not return
         code = 1
     finally:
         os._exit(code)
+
+
+def _reap_run(pid: int) -> tuple[int, float]:
+    """Wait for the run: its wait status, and the CPU seconds of it and of every descendant that
+    ended meanwhile. The waiter is their subreaper: an app started through `sh -c` whose shell
+    died of the harness's SIGTERM first would otherwise end as init's child, its CPU uncounted."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)  # where it is refused, the orphans' CPU goes uncounted
+    cpu_s = 0.0
+    while True:
+        ended, status, usage = os.wait4(-1, 0)  # an orphan as soon as it ends: no zombie is left waiting
+        cpu_s += usage.ru_utime + usage.ru_stime
+        if ended == pid:
+            return status, cpu_s
 
 
 def _run(request: dict[str, Any]) -> int:
@@ -174,9 +200,9 @@ class ForkServer:
         return self.process.poll() is None and startup_env(env) == self.env
 
     def run(self, args: list[str], *, cwd: Path, env: dict[str, str], timeout: float,
-            module: str = MODULE) -> tuple[int, str, str] | None:
-        """(exit code, stdout, stderr) of `python -m MODULE ARGS`, as subprocess.run gives them; None
-        when the server cannot be reached (the run did not start: the caller starts it itself)."""
+            module: str = MODULE) -> Ran | None:
+        """The end of `python -m MODULE ARGS` (exit code, stdout, stderr, CPU seconds); None when the
+        server cannot be reached (the run did not start: the caller starts it itself)."""
         with tempfile.TemporaryDirectory(prefix="pytest-fork-run-") as tmp:
             out, err = Path(tmp, "stdout"), Path(tmp, "stderr")
             request = {"module": module, "args": args, "cwd": str(cwd), "env": env, "stdout": str(out),
@@ -198,7 +224,8 @@ class ForkServer:
                         raise subprocess.TimeoutExpired(args, timeout) from None
             if not status.strip():
                 raise RuntimeError(f"the fork server lost the run {pid} of harness {' '.join(args)}")
-            return int(status), _text(out), _text(err)
+            code, cpu = status.split()
+            return Ran(int(code), _text(out), _text(err), float(cpu))
 
     def stop(self) -> None:
         if self.process.poll() is None:

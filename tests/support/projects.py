@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import subprocess
@@ -138,17 +139,24 @@ def harness(*args: str, cwd: Path | None = None, timeout: float = 600, env: dict
     # The same run, without importing the harness again (forkserver.py), where the server can run it.
     forked = server.run(argv[3:], cwd=cwd or ROOT, env=run_env, timeout=timeout) if server is not None else None
     if forked is not None:
-        code, stdout, stderr = forked
+        code, stdout, stderr, cpu_s = forked
     else:
+        before = _children_cpu()
         proc = subprocess.run(argv, cwd=cwd or ROOT, capture_output=True, text=True, timeout=timeout, env=run_env)
-        code, stdout, stderr = proc.returncode, proc.stdout, proc.stderr
+        code, stdout, stderr, cpu_s = proc.returncode, proc.stdout, proc.stderr, _children_cpu() - before
     results = None
     if results_path is not None and results_path.is_file():
         results = json.loads(results_path.read_text())
-        timing.record_run(results)
+        timing.record_run(results, cpu_s)
         if "--json" not in args:  # ours, not the caller's: leave nothing behind in /tmp
             results_path.unlink()
     return Run(code, stdout, stderr, results)
+
+
+def _children_cpu() -> float:
+    """CPU seconds of this worker's reaped children so far (a pytest worker runs one test at a time)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def default_sigint() -> None:

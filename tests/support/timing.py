@@ -101,14 +101,15 @@ RUNS_SUFFIX = ".runs"  # beside HARNESS_TEST_TIMES: one line per harness run, fr
 TOP_CHECKS = 15
 
 
-def record_run(results: Mapping[str, Any]) -> None:
-    """A harness run's seconds per check and per phase, when scripts/test collects them."""
+def record_run(results: Mapping[str, Any], cpu_s: float | None = None) -> None:
+    """A harness run's seconds per check and per phase, and the CPU seconds it took with the
+    processes it reaped (its app, services and builds; not containers), when scripts/test collects them."""
     target = os.environ.get("HARNESS_TEST_TIMES")
     if not target:
         return
     checks = {str(t.get("id")): float(t.get("duration_s") or 0.0) for t in results.get("tests") or []}
     line = json.dumps({"checks": checks, "phases": dict(results.get("timings_s") or {}),
-                       "lab": str(results.get("lab") or "")}) + "\n"
+                       "lab": str(results.get("lab") or ""), "cpu_s": cpu_s}) + "\n"
     with open(target + RUNS_SUFFIX, "a", encoding="utf-8") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)  # the workers append at once; a line is written whole
         handle.write(line)
@@ -122,6 +123,8 @@ def run_lines(path: Path) -> list[str]:
     checks: dict[str, float] = {}
     counts: dict[str, int] = {}
     installs: dict[str, int] = {}  # per lab, the runs whose install ran (not skipped, not copied)
+    cpu: dict[str, float] = {}  # per lab, the CPU seconds of its runs
+    cpu_runs: dict[str, int] = {}
     runs = 0
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip():
@@ -132,6 +135,10 @@ def run_lines(path: Path) -> list[str]:
             phases[key] = phases.get(key, 0.0) + float(value)
         if run["phases"].get("install") and run.get("lab"):
             installs[run["lab"]] = installs.get(run["lab"], 0) + 1
+        if run.get("cpu_s") is not None:
+            lab = run.get("lab") or "?"
+            cpu[lab] = cpu.get(lab, 0.0) + float(run["cpu_s"])
+            cpu_runs[lab] = cpu_runs.get(lab, 0) + 1
         for key, value in run["checks"].items():
             checks[key] = checks.get(key, 0.0) + float(value)
             counts[key] = counts.get(key, 0) + 1
@@ -141,10 +148,24 @@ def run_lines(path: Path) -> list[str]:
         labs = sorted(installs, key=lambda k: (-installs[k], k))
         out.append(f"installs that ran: {sum(installs.values())} (by lab: "
                    + ", ".join(f"{lab} {installs[lab]}" for lab in labs) + ")")
+    if cpu:
+        out += _cpu_lines(cpu, cpu_runs)
     out += [f"checks that cost the most (of {len(checks)}; seconds summed over the runs)",
             f"  {'check':<40} {'runs':>5} {'seconds':>9}"]
     for key in sorted(checks, key=lambda k: -checks[k])[:TOP_CHECKS]:
         out.append(f"  {key:<40} {counts[key]:>5} {checks[key]:>9.1f}")
+    return out
+
+
+def _cpu_lines(cpu: Mapping[str, float], runs: Mapping[str, int]) -> list[str]:
+    """CPU per lab: what the suite's budget is made of on a machine whose cores are all busy."""
+    total = sum(cpu.values()) or 1.0
+    out = [f"CPU of the harness runs per lab (the run and the processes it reaped: app, services, builds; "
+           f"{sum(cpu.values()):.0f} CPU-s in all)",
+           f"  {'lab':<20} {'runs':>5} {'CPU-s':>9} {'per run':>8} {'share':>6}"]
+    for lab in sorted(cpu, key=lambda k: -cpu[k]):
+        out.append(f"  {lab:<20} {runs[lab]:>5} {cpu[lab]:>9.1f} {cpu[lab] / runs[lab]:>8.1f} "
+                   f"{100 * cpu[lab] / total:>5.0f}%")
     return out
 
 

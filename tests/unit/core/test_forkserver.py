@@ -30,7 +30,8 @@ def test_a_run_gets_the_callers_argv_cwd_environment_and_exit_status(server: For
     marker = tmp_path / "marker"
     ran = server.run([str(marker)], cwd=tmp_path, env={**os.environ, "PROBE": "yes"}, timeout=60, module=PROBE)
     assert ran is not None
-    code, out, err = ran
+    code, out, err, cpu_s = ran
+    assert cpu_s >= 0
     seen = json.loads(out.splitlines()[0])
     assert code == 3
     assert seen == {"argv": [str(marker)], "cwd": str(tmp_path), "path0": str(tmp_path), "probe": "yes",
@@ -71,7 +72,7 @@ def test_the_harness_runs_through_it_as_from_its_command_line(tmp_path: Path) ->
     forked = via.run(["check", "week-18"], cwd=tmp_path, env=env, timeout=60)
     started = subprocess.run([sys.executable, "-m", "harness.cli", "check", "week-18"], cwd=tmp_path,
                              capture_output=True, text=True, env=env, timeout=60)
-    assert forked == (started.returncode, started.stdout, started.stderr)
+    assert forked is not None and forked[:3] == (started.returncode, started.stdout, started.stderr)
     assert "harness.toml: not found" in forked[2]
 
 

@@ -71,14 +71,18 @@ def test_the_closing_table_names_the_phases_and_checks_the_harness_runs_spent_on
     monkeypatch.setenv("HARNESS_TEST_TIMES", str(times))
     record_run({"tests": [{"id": "db.pool.bounded", "duration_s": 4.0},
                           {"id": "rest.shelf.contract", "duration_s": 1.5}],
-                "timings_s": {"install": 0.5, "tests": 5.5}, "lab": "node/week-18"})
+                "timings_s": {"install": 0.5, "tests": 5.5}, "lab": "node/week-18"}, 6.0)
     record_run({"tests": [{"id": "db.pool.bounded", "duration_s": 3.0}], "timings_s": {"tests": 3.0},
-                "lab": "node/week-18"})
+                "lab": "node/week-18"}, 2.0)
+    record_run({"tests": [], "timings_s": {"tests": 1.0}, "lab": "java/week-01"}, 24.0)
     lines = [line.split() for line in report(times, [("pytest", 10.0)]).splitlines()]
-    assert ["tests", "8.5"] in lines and ["install", "0.5"] in lines
+    assert ["tests", "9.5"] in lines and ["install", "0.5"] in lines
     assert ["installs", "that", "ran:", "1", "(by", "lab:", "node/week-18", "1)"] in lines
     assert ["db.pool.bounded", "2", "7.0"] in lines and ["rest.shelf.contract", "1", "1.5"] in lines
     assert lines.index(["db.pool.bounded", "2", "7.0"]) < lines.index(["rest.shelf.contract", "1", "1.5"])
+    # CPU per lab, the costliest first: runs, CPU seconds, per run, share.
+    assert lines.index(["java/week-01", "1", "24.0", "24.0", "75%"]) < lines.index(["node/week-18", "2", "8.0", "4.0",
+                                                                                   "25%"])
     monkeypatch.delenv("HARNESS_TEST_TIMES")
     record_run({"tests": [{"id": "x", "duration_s": 1.0}]})  # not collecting: nothing is written
     assert "x" not in report(times, [("pytest", 10.0)]).split()
