@@ -29,7 +29,8 @@ from tests.grading.support import (
     leftovers,
     trap_listener,
 )
-from tests.support.projects import ROOT, materialize
+from tests.support import timing
+from tests.support.projects import ROOT, children_cpu, materialize
 
 # What the sharded grading grades again: two projects that run every check, and hostile ones
 # that hit a limit, crash, or stop their own database. Two graders on one machine at once
@@ -89,6 +90,7 @@ def _part(folder: Path, names: tuple[str, ...], dest: Path) -> Path:
 def _shards_at_once(folder: Path, base: list[str], out: Path) -> list[Graded]:
     """Two matrix jobs on one machine, at the same time."""
     procs = []
+    before = children_cpu()
     for k in (1, 2):
         argv = [sys.executable, "-m", "harness.cli", "grade", str(folder), *base, "--shard", f"{k}/2",
                 "--out", str(out / f"grades-{k}")]
@@ -98,6 +100,7 @@ def _shards_at_once(folder: Path, base: list[str], out: Path) -> list[Graded]:
     for k, proc in zip((1, 2), procs, strict=True):
         stdout, stderr = proc.communicate(timeout=900)
         done.append(Graded(proc.returncode, stdout, stderr, out / f"grades-{k}"))
+    timing.record_run({"lab": "(harness grade)"}, children_cpu() - before)
     return done
 
 

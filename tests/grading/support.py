@@ -22,8 +22,9 @@ import psutil
 
 from harness.grading.cgroups import PREFIX, Hierarchy
 from harness.grading.workspace import DEFAULT_UIDS
+from tests.support import timing
 from tests.support.locks import machine_lock
-from tests.support.projects import ROOT, defects, materialize
+from tests.support.projects import ROOT, children_cpu, defects, materialize
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "corpus"
@@ -130,8 +131,10 @@ class Graded:
 
 def grade(*args: str, out: Path, timeout: float = 900) -> Graded:
     argv = [sys.executable, "-m", "harness.cli", "grade", *args, "--out", str(out)]
+    before = children_cpu()
     proc = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
                           env={**os.environ, "NO_COLOR": "1"})
+    timing.record_run({"lab": "(harness grade)"}, children_cpu() - before)  # the jails' CPU included
     return Graded(proc.returncode, proc.stdout, proc.stderr, out)
 
 
