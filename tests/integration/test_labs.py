@@ -8,8 +8,11 @@ tests/labs/<track>/<week-NN or slug>/.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
+import re
+import time
 from pathlib import Path
 
 import pytest
@@ -19,6 +22,8 @@ from harness.config import LOCAL_SERVER_TRACKS
 from harness.layers import lay_out
 from harness.load.allotment import usable_cores
 from harness.registry import load_validators
+from harness.runner import strays
+from harness.runner.strays import SYSTEM_TEMP
 from tests.support.golden import UPDATE_ENV, compare
 from tests.support.projects import (
     LAB_TESTS,
@@ -347,10 +352,27 @@ def test_reference_passes_every_check(lab_id: str, services_mode: str, tmp_path:
     only = [arg for c in sorted(checked) for arg in ("--only", c)] if checked != _check_ids(lab) else []
     run = harness("check", _cli_name(lab), "--project", str(project), "--services", services_mode, *rounds,
                   *only, *_sized(lab, checked))
+    ended = time.time()
     assert run.code == 0, run.explain()
     assert run.statuses() == _expected(checked, lab_id), run.explain()
     assert run.results is not None and run.results["score"] == run.results["max_score"] > 0
     assert run.results["unstable"] == [], run.explain()
+    assert not _server_folders_left(run, ended), "the app's server folders are still in /tmp"
+
+
+def _server_folders_left(run: Run, ended: float) -> list[str]:
+    """The folders an embedded Java server made in /tmp for this run's app (its ports, from the
+    run's "app ready on port" line) that are still there: the harness removes them as the app
+    stops (harness/runner/strays.py). One made after the run ended is another app's, which took
+    the port since."""
+    found = re.search(r"app ready on ports? ([\d, ]+)", run.stdout)
+    ports = {int(port) for port in found.group(1).replace(",", " ").split()} if found else set()
+    left = []
+    for path in SYSTEM_TEMP.iterdir() if ports else ():
+        with contextlib.suppress(OSError):
+            if strays.port_of(path.name) in ports and path.lstat().st_mtime <= ended:
+                left.append(path.name)
+    return left
 
 
 @pytest.mark.parametrize("lab_id", sorted(REPEAT_EXEMPT & set(LABS)))
