@@ -163,8 +163,11 @@ class DependencyReuse:
     def before(self, project: Path, found: InstallInputs) -> Reuse:
         record = None if self.reinstall or found.local_reason else _read_record(project)
         if record is not None and record.get("key") == found.key:
+            # No folder at all: an install with nothing to install (a project of node's built-ins
+            # alone, whose `npm ci` writes nothing), skipped until one of its inputs changes.
             dirs = tuple(str(d) for d in _list(record.get("dirs")))
-            if dirs and _fingerprint(project, dirs) == [tuple(p) for p in _list(record.get("fingerprint"))]:
+            made = dirs or tuple(d for d in DEP_DIRS if os.path.lexists(project / d))  # one made since: install
+            if _fingerprint(project, made) == [tuple(p) for p in _list(record.get("fingerprint"))]:
                 return Reuse(True, f"install skipped: {found.named} unchanged since the last successful install "
                                    "(--reinstall to force it)")
         if self.store is not None and not self.reinstall and not found.local_reason:
@@ -198,7 +201,10 @@ class DependencyReuse:
             return why_not
         _write_record(project, found.key, dirs)
         if self.store is not None:
-            self.store.save(found.key, project, dirs)
+            if dirs:
+                self.store.save(found.key, project, dirs)
+            else:  # nothing to copy to another project, nor to wait for
+                self.store.builds(found.key)
         return None
 
 
@@ -210,10 +216,7 @@ def reusable_dirs(project: Path, found: InstallInputs,
     changed = sorted(set(before.items()) ^ set(source_snapshot(project).items()))
     if changed:
         return (), f"the install also writes {changed[0][0]}, outside the dependency folders"
-    dirs = tuple(d for d in DEP_DIRS if (project / d).is_dir() and not (project / d).is_symlink())
-    if not dirs:
-        return (), "the install made no dependency folder (" + ", ".join(DEP_DIRS) + ")"
-    return dirs, None
+    return tuple(d for d in DEP_DIRS if (project / d).is_dir() and not (project / d).is_symlink()), None
 
 
 def _list(value: object) -> list[Any]:

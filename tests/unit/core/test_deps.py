@@ -63,6 +63,24 @@ def test_an_unchanged_install_is_skipped_and_a_changed_lockfile_installs_again(t
     assert not _skips(project, reuse, env), "a changed lockfile always installs"
 
 
+def test_an_install_with_nothing_to_install_is_skipped_in_place_and_never_cached(tmp_path: Path) -> None:
+    """A project of node's built-ins alone: its `npm ci` makes no folder and writes nothing."""
+    env = _env(tmp_path)
+    store = DepStore(tmp_path / "cache")
+    project = _project(tmp_path / "p")
+    reuse = DependencyReuse(store)
+    found = inputs(project, COMMAND, env, "node/week-31")
+    assert not reuse.before(project, found).skip
+    assert reuse.after(project, found, source_snapshot(project)) is None
+    again = reuse.before(project, inputs(project, COMMAND, env, "node/week-31"))
+    assert again.skip and "package-lock.json unchanged" in again.message
+    (project / "node_modules").mkdir()  # not what the install left: it runs again
+    assert not reuse.before(project, inputs(project, COMMAND, env, "node/week-31")).skip
+    other = _project(tmp_path / "other")
+    assert not reuse.before(other, inputs(other, COMMAND, env, "node/week-31")).skip, "no entry to copy"
+    assert not any(entry.is_dir() for entry in (tmp_path / "cache").iterdir())
+
+
 def test_the_key_covers_command_environment_lab_and_toolchain(tmp_path: Path) -> None:
     env = _env(tmp_path)
     project = _project(tmp_path / "p")
