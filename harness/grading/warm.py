@@ -44,6 +44,7 @@ from harness.proc.reaper import Reaper
 from harness.reporters.json_report import write_atomically
 from harness.runner.app import AppEnvironment, AppRunner
 from harness.runner.deps import DependencyReuse, InstallInputs, Reuse, reusable_dirs
+from harness.runner.depstore import DEP_DIRS
 from harness.runner.toolchain import java_environment
 
 if TYPE_CHECKING:
@@ -180,6 +181,8 @@ class _Recorder(DependencyReuse):
 
     def after(self, project: Path, found: InstallInputs, before: Mapping[str, tuple[int, int]]) -> str | None:
         dirs, why_not = reusable_dirs(project, found, before)
+        if not dirs and not why_not:  # nothing to hand out: each submission runs its (empty) install
+            why_not = "the install made no dependency folder (" + ", ".join(DEP_DIRS) + ")"
         if why_not:
             self.result = {"ok": False, "reason": why_not}
         else:

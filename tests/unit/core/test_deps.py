@@ -278,3 +278,14 @@ def test_an_evicted_entry_takes_its_lock_along(tmp_path: Path, monkeypatch: pyte
         if key == "old":
             os.utime(store.root / key, (1, 1))  # older than the next one, whatever the clock's grain
     assert sorted(p.name for p in store.root.iterdir()) == [".new.lock", "new"]
+
+
+def test_warming_an_install_with_nothing_to_install_hands_out_nothing(tmp_path: Path) -> None:
+    """The lab's warmed set needs folders to copy: an install that made none is not warmed, and
+    each submission runs its own (empty) install."""
+    project = _project(tmp_path / "p")
+    found = inputs(project, COMMAND, _env(tmp_path), "node/week-31")
+    recorder = _Recorder()
+    recorder.after(project, found, source_snapshot(project))
+    assert recorder.result == {"ok": False,
+                               "reason": "the install made no dependency folder (node_modules, .venv, venv)"}
