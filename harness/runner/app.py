@@ -147,8 +147,8 @@ class AppRunner:
         self._launcher = launcher or DirectLauncher()
         # What a JVM's embedded server leaves in /tmp, which TMPDIR does not move (strays.py):
         # removed where the app runs as this account, never in a grading's jail.
-        self._server_temp = ServerTempFolders(enabled=self._launcher.account() == (None, None)
-                                              and not users.grading())
+        self.server_temp = ServerTempFolders(enabled=self._launcher.account() == (None, None)
+                                             and not users.grading())
         self._clock = clock
         self._log_limit = log_limit_bytes  # None: output is capped in memory but never stops the app
         self._log_limit_hit = False
@@ -511,7 +511,7 @@ class AppRunner:
                             fixes=["Add one: start = \"node src/server.js\" (it must listen on $PORT)"])
         urls = self._start_processes()
         ports = self.app_env.ports
-        self._server_temp.before()
+        self.server_temp.before()
         self._progress(f"starting: {command}" + (f" ({len(ports)} instances)" if len(ports) > 1 else ""))
         user, group = self._launcher.account()
         for index, port in enumerate(ports):
@@ -540,7 +540,7 @@ class AppRunner:
         ready = 0.0
         for proc, url in zip(self._instances(), self.instance_urls, strict=True):
             ready = max(ready, self._wait_one(proc, url))
-        self._server_temp.note(self.app_env.ports)
+        self.server_temp.note(self.app_env.ports)
         self._processes_running()
         return ready
 
@@ -710,14 +710,14 @@ class AppRunner:
         if self._proc is None:
             return None
         if any(proc.poll() is None for proc in self._instances()):  # it still holds its ports
-            self._server_temp.note(self.app_env.ports)
+            self.server_temp.note(self.app_env.ports)
         codes = []
         for proc in self._instances():
             if self._clock is not None:
                 self._clock.adopt(proc.group_pids())
             codes.append(proc.stop(grace_s=5.0))
             self._reaper.forget_process_group(proc.pid)
-        self._server_temp.sweep()
+        self.server_temp.sweep()
         return codes[0]
 
 

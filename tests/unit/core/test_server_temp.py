@@ -1,15 +1,24 @@
 """What an embedded Java web server leaves in /tmp (harness/runner/strays.py): removed when it is
-the run's app's own, and only then. Here in a folder of the test's; the Java labs' proofs
-(tests/integration/test_labs.py) look at the real /tmp after a real Spring app."""
+the run's app's own, and only then: the rules in a folder of the test's, then an app of the
+harness's that makes Tomcat's folders in the real /tmp. The Java labs' proofs
+(tests/integration/test_labs.py) look at /tmp after a real Spring app."""
 
 from __future__ import annotations
 
-import os
+import shutil
+import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pytest
 
-from harness.runner.strays import ServerTempFolders
+from harness.config import parse_config
+from harness.proc.reaper import Reaper
+from harness.runner import strays
+from harness.runner.app import AppEnvironment, AppRunner
+from harness.runner.strays import SYSTEM_TEMP, ServerTempFolders
+from harness.services.base import free_port
+from harness.services.users import SERVICE_UID_ENV
 
 
 def _folder(root: Path, name: str) -> Path:
@@ -46,14 +55,89 @@ def test_a_link_with_a_servers_name_is_left_and_not_followed(tmp_path: Path) -> 
     assert (target / "work" / "Tomcat" / "file").exists()
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="a folder of another account is made as root")
-def test_a_folder_of_another_account_is_left(tmp_path: Path) -> None:
+def test_a_folder_of_another_account_is_left(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     temp = ServerTempFolders(enabled=True, folder=tmp_path)
     temp.before()
     foreign = _folder(tmp_path, "tomcat.8080.2")
-    os.chown(foreign, 65534, 65534)
     temp.note([8080])
+    # The harness's account seen as another one's: the folder is no longer its own.
+    monkeypatch.setattr(strays.os, "geteuid", lambda: foreign.stat().st_uid + 1)
     assert temp.sweep() == [] and foreign.exists()
+
+
+# An app that makes what Spring Boot's Tomcat makes in /tmp, named after its port, then serves.
+SERVER = """
+import http.server, os, time
+port = os.environ["PORT"]
+for prefix in ("tomcat", "tomcat-docbase"):
+    os.mkdir(f"/tmp/{prefix}.{port}.{time.time_ns()}", 0o700)  # /tmp whatever TMPDIR says, as a JVM's
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("content-length", "0")
+        self.end_headers()
+    def log_message(self, *args):
+        pass
+http.server.HTTPServer(("127.0.0.1", int(port)), Handler).serve_forever()
+"""
+
+
+def _made(port: int) -> list[Path]:
+    return [path for path in SYSTEM_TEMP.iterdir() if strays.port_of(path.name) == port]
+
+
+def _run_app(tmp_path: Path) -> tuple[list[Path], list[Path]]:
+    """The app above started and stopped by the harness: its folders while it ran, and after."""
+    (tmp_path / "server.py").write_text(SERVER)
+    config = parse_config(tmp_path, {"track": "java", "app": {"start": f"{sys.executable} server.py",
+                                                               "health": "/health"}}, "harness.toml")
+    port = free_port()
+    reaper = Reaper()
+    runner = AppRunner(config, workdir=tmp_path, app_env=AppEnvironment(port=port, service_urls={}),
+                       reaper=reaper, progress=lambda _message: None)
+    try:
+        runner.start()
+        runner.wait_ready()
+        running = _made(port)
+    finally:
+        runner.stop()
+        reaper.close()
+    return running, _made(port)
+
+
+def test_the_harness_removes_the_folders_its_app_made_as_it_stops(tmp_path: Path) -> None:
+    running, after = _run_app(tmp_path)
+    assert len(running) == 2 and after == []
+
+
+def test_when_grading_the_harness_leaves_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A graded app runs in a jail with a /tmp of its own; whatever reaches the machine's /tmp is the
+    submission's, and nothing of it is removed by the harness, which runs as root there."""
+    monkeypatch.setenv(SERVICE_UID_ENV, "65534")
+    running, after = _run_app(tmp_path)
+    try:
+        assert len(running) == 2 and sorted(after) == sorted(running)
+    finally:
+        for path in after:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+class _AsAnotherAccount:
+    """A launcher that would run the app as a submission's uid (as the grading jail does)."""
+
+    def wrap(self, argv: list[str], *, phase: str, cwd: Path, env: Mapping[str, str],
+             readable: Sequence[Path] = ()) -> tuple[list[str], dict[str, str]]:
+        return argv, dict(env)
+
+    def account(self) -> tuple[int | None, int | None]:
+        return 65534, 65534
+
+
+def test_an_app_run_as_another_account_has_its_folders_left(tmp_path: Path) -> None:
+    config = parse_config(tmp_path, {"track": "java", "app": {"start": "true"}}, "harness.toml")
+    runner = AppRunner(config, workdir=tmp_path, app_env=AppEnvironment(port=free_port(), service_urls={}),
+                       reaper=Reaper(), progress=lambda _message: None, launcher=_AsAnotherAccount())
+    assert not runner.server_temp.enabled
 
 
 def test_when_disabled_nothing_is_removed(tmp_path: Path) -> None:
