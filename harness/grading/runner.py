@@ -40,6 +40,7 @@ from harness.grading.cgroups import PREFIX, Group, Sharing
 from harness.grading.gradebook import Row, row_from
 from harness.grading.jail import JailSpec, join_cgroups
 from harness.grading.job import Job
+from harness.grading.leftovers import remove_left
 from harness.grading.netns import ephemeral, worker_prefix
 from harness.grading.orphans import OrphanReaper
 from harness.grading.policy import Policy
@@ -200,6 +201,15 @@ class Grader:
         if left:
             self.say(f"grader: processes {', '.join(map(str, left))} of uid(s) {', '.join(map(str, sorted(uids)))} "
                      f"are still there {UID_SETTLE_S:.0f} s after they were killed")
+            return  # what they write would outlive a sweep: the uid's files go with the next one
+        # Their files in /tmp and the other shared folders (a jail without bubblewrap has no
+        # private /tmp): the uid's next submission must not find them (leftovers.py).
+        for uid in sorted(uids):
+            removed = remove_left(uid)
+            if removed:
+                self.say(f"grader: removed {len(removed)} entr{'y' if len(removed) == 1 else 'ies'} uid {uid} "
+                         f"left in the shared temporary folders ({', '.join(removed[:3])}"
+                         f"{', ...' if len(removed) > 3 else ''})")
 
     def grade(self, sources: dict[str, Path]) -> list[Row]:
         """Grade every submission (name -> folder); rows of those that finished."""

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import psutil
 
+from harness.grading.leftovers import owned_entries
+
 DEFAULT_UIDS = (1_790_000, 1_799_999)  # no passwd entries; far above any distribution's range
 MAX_BYTES = 256 * 1024 * 1024
 MAX_FILES = 50_000
@@ -148,11 +150,14 @@ def uid_in_use(uid: int) -> bool:
         uids = proc.info.get("uids")
         if uids is not None and uid in (uids.real, uids.effective):
             return True
-    return False
+    # Files of its in /tmp (a grader killed before it swept them, leftovers.py): another
+    # submission given this uid would own them.
+    return bool(owned_entries(uid))
 
 
 def allocate_uid(low: int, high: int, taken: set[int]) -> int:
-    """A uid of the range that nobody uses: no passwd entry, no process, not another job's."""
+    """A uid of the range that nobody uses: no passwd entry, no process, no file in the shared
+    temporary folders, not another job's."""
     for _ in range(200):
         uid = low + secrets.randbelow(high - low + 1)
         if uid not in taken and not uid_in_use(uid):
