@@ -26,7 +26,8 @@ NONE, INDENTED, NEXT = 0, 1, 2
 _ONE_LINE: list[tuple[re.Pattern[str], int]] = [
     (re.compile(r"^(?P<indent>\s*)✖ (?P<name>(?!failing tests:$).+?)(?: \(\d[\d.]*m?s\))?$"), INDENTED),  # node spec
     (re.compile(r"^(?P<indent>)(?:FAILED|ERROR) (?P<name>\S+\.py\S*?)(?: - (?P<error>.*))?$"), NONE),  # pytest
-    (re.compile(r"^(?P<indent>)\[ERROR\] {3}(?P<name>[\w.$]+:\d+) (?P<error>.*)$"), NONE),  # Surefire summary
+    # Surefire's summary; an assertion made in a helper of another class adds "->Helper.method:NN".
+    (re.compile(r"^(?P<indent>)\[ERROR\] {3}(?P<name>[\w.$]+:\d+)(?:->[\w.$<>]+:\d+)* (?P<error>.*)$"), NONE),
     (re.compile(r"^(?P<indent>\s*)● (?P<name>(?!Console$).+)$"), INDENTED),  # Jest
     (re.compile(r"^(?P<indent>\s*)--- FAIL: (?P<name>\S+)"), INDENTED),  # go test
     (re.compile(r"^(?P<indent>\s*)FAIL {1,2}(?P<name>\S+ > .+?)(?: \[[^\]]*\])?$"), NEXT),  # Vitest

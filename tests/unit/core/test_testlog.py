@@ -30,6 +30,11 @@ def digest_of(text: str) -> FailureDigest:
         ("go.txt", [("TestBad", "", "got 1, want 2")]),
         ("surefire.txt", [("AppTest.bad:6", "", "expected: <100> but was: <105>"),
                           ("AppTest.boom:7", "", "IllegalState nope")]),
+        # A failing assertion in a helper of a base class: Surefire names the test, then the helper.
+        ("surefire-helper.txt", [("BooksTest.aBookWithLoansCanBeDeleted:206", "",
+                                  "Response status expected:<404> but was:<200>"),
+                                 ("BooksTest.anInvalidFieldIsA422NamingIt:166", "",
+                                  "Response status expected:<422> but was:<500>")]),
         ("jest.txt", [("limits › lets 100 through", "", "expect(received).toBe(expected)")]),
         ("vitest.txt", [("tests/a.test.mjs > limits > lets 100 through", "", "expected 105 to be 100"),
                         ("tests/a.test.mjs > limits > throws", "", "Error: boom")]),
