@@ -92,6 +92,27 @@ def test_an_app_that_waited_for_a_cpu_much_of_the_time_was_starved() -> None:
     assert not blame.app_starved(None)
 
 
+def test_an_app_that_waited_while_others_came_in_bursts_is_not_blamed_for_the_idle_average() -> None:
+    """The capstone's reference graded while a Maven build ran next door: 30% of the machine idle
+    on average, yet its instances waited for a CPU 54% of the time, at 1.01 ms per request."""
+    split = _split(83, 14, 19, 25, idle=30.0)
+    split["waited"] = {APP_SIDE: 54.0, SERVICES_SIDE: 21.0, HARNESS_SIDE: 10.0}
+    found = blame.blame(split, {"achieved_rps": 963.4, "target_rps": 1000.0}, budget_ms=1.4)
+    assert found.party == blame.OUTSIDE_RUN
+    assert "waited for a CPU 54% of the time while something outside this run took 25% of a core" in found.reason
+    assert "within the 140% allowed (1.01 ms per request served)" in found.reason
+    # Nothing outside beyond its share: the idle CPU says the generator, as before.
+    quiet = _split(83, 14, 19, 15, idle=30.0)
+    quiet["waited"] = split["waited"]
+    assert blame.blame(quiet, {"achieved_rps": 963.4, "target_rps": 1000.0}, budget_ms=1.4).party \
+        == blame.GENERATOR_ALONE
+    # An app past twice its allowance per request served waited for nobody's sake but its own.
+    costly = _split(83, 14, 19, 25, idle=30.0)
+    costly["waited"] = split["waited"]
+    assert blame.blame(costly, {"achieved_rps": 300.0, "target_rps": 1000.0}, budget_ms=1.4).party \
+        == blame.GENERATOR_ALONE
+
+
 def _held(split: dict[str, Any], cores: float, throttled: float) -> dict[str, Any]:
     split["app_quota"] = {"cores": cores, "throttled_percent": throttled}
     return split
