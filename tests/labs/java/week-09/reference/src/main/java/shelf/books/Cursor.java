@@ -39,7 +39,8 @@ final class Cursor {
         try {
             Token token = JSON.readValue(new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8),
                     Token.class);
-            if (Objects.equals(token.sort(), order.sort()) && token.title() != null) {
+            // JSON's null is valid JSON, and no token: readValue gives null for it.
+            if (token != null && Objects.equals(token.sort(), order.sort()) && token.title() != null) {
                 return new Position(token.title(), token.year(), token.id());
             }
         } catch (IllegalArgumentException | IOException e) {
