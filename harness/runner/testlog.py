@@ -21,7 +21,8 @@ _TAP_NOT_OK = re.compile(r"^(?P<indent>\s*)not ok \d+ - (?P<name>.*?)(?:\s+#\s*(
 _YAML_KEY = re.compile(r"^(?P<key>[A-Za-z_]+):\s?(?P<value>.*)$")
 # Formats that name a failing test on one line. `error` is on that line (pytest, Surefire's
 # summary) or on the next line: more indented (INDENTED: node's spec reporter, Jest, go), or
-# whatever its indent (NEXT: Vitest prints the error flush left under `FAIL  file > test`).
+# whatever its indent (NEXT: Vitest prints the error flush left under `FAIL  file > test`; tests
+# that failed with the same error get their `FAIL` lines one after another, then that error).
 NONE, INDENTED, NEXT = 0, 1, 2
 _ONE_LINE: list[tuple[re.Pattern[str], int]] = [
     (re.compile(r"^(?P<indent>\s*)✖ (?P<name>(?!failing tests:$).+?)(?: \(\d[\d.]*m?s\))?$"), INDENTED),  # node spec
@@ -91,7 +92,8 @@ class FailureDigest:
         self._failed: list[FailedTest] = []
         self._more = 0
         self._open: _TapRecord | None = None
-        self._detail: tuple[FailedTest, int | None] | None = None  # a test waiting for its error line (indent)
+        # The tests waiting for their error line, and how deep it must be indented (None: any depth).
+        self._detail: tuple[list[FailedTest], int | None] | None = None
 
     def add(self, line: str) -> None:
         line = line.rstrip("\n")
@@ -104,10 +106,13 @@ class FailureDigest:
                 self._open = None
                 return
             if self._detail is not None and line.strip():
-                test, indent = self._detail
+                waiting, indent = self._detail
                 self._detail = None
+                if indent is None and self._grouped(line, waiting):
+                    return
                 if indent is None or len(line) - len(line.lstrip()) > indent:
-                    test.error.append(line.strip()[:LINE_CHARS])
+                    for test in waiting:
+                        test.error.append(line.strip()[:LINE_CHARS])
                     return
             tap = _TAP_NOT_OK.match(line)
             if tap is not None:
@@ -120,8 +125,18 @@ class FailureDigest:
                     if found.groupdict().get("error"):
                         test.error.append(found["error"].strip()[:LINE_CHARS])
                     if self._keep(test) and detail != NONE:
-                        self._detail = (test, len(found["indent"]) if detail == INDENTED else None)
+                        self._detail = ([test], len(found["indent"]) if detail == INDENTED else None)
                     return
+
+    def _grouped(self, line: str, waiting: list[FailedTest]) -> bool:
+        """Whether `line` names one more test of a group that shares the error to come (Vitest)."""
+        for pattern, detail in _ONE_LINE:
+            found = pattern.match(line) if detail == NEXT else None
+            if found is not None:
+                test = FailedTest(found["name"].strip()[:LINE_CHARS])
+                self._detail = ([*waiting, test] if self._keep(test) else waiting, None)
+                return True
+        return False
 
     def _finish(self, record: _TapRecord) -> None:
         # A parent whose subtests failed adds nothing: the subtest already names the failure.

@@ -35,6 +35,14 @@ def digest_of(text: str) -> FailureDigest:
                                   "Response status expected:<404> but was:<200>"),
                                  ("BooksTest.anInvalidFieldIsA422NamingIt:166", "",
                                   "Response status expected:<422> but was:<500>")]),
+        # Vitest 4: two tests failed with the same error, their FAIL lines together above it.
+        ("vitest-grouped.txt", [
+            ("tests/api/books.test.js > GET /v1/books/{id} > answers 404 for 999999999999", "",
+             "AssertionError: null: expected 200 to be 404"),
+            ("tests/api/books.test.js > GET /v1/books/{id} > answers 404 for 9223372036854775807", "",
+             "AssertionError: null: expected 200 to be 404"),
+            ("tests/api/books.test.js > GET /v1/books/{id} > answers 404 for a book that was deleted", "",
+             "AssertionError: null: expected 200 to be 404")]),
         ("jest.txt", [("limits › lets 100 through", "", "expect(received).toBe(expected)")]),
         ("vitest.txt", [("tests/a.test.mjs > limits > lets 100 through", "", "expected 105 to be 100"),
                         ("tests/a.test.mjs > limits > throws", "", "Error: boom")]),
