@@ -8,15 +8,12 @@ import shutil
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 
-from harness.config import parse_config
-from harness.proc.reaper import Reaper
-from harness.runner.app import AppEnvironment, AppRunner
-from harness.services.base import free_port
+from harness.runner.app import AppRunner
+from tests.support.running_app import running_app
 
 # A server that answers /health with its own pid.
 SERVER = """
@@ -35,23 +32,9 @@ http.server.HTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler).serve_fo
 """
 
 
-@contextlib.contextmanager
-def _running(tmp_path: Path, start: str | None = None) -> Iterator[tuple[AppRunner, int]]:
+def _running(tmp_path: Path, start: str | None = None) -> contextlib.AbstractContextManager[tuple[AppRunner, int]]:
     """The server above started as an app of the harness's on a free port, stopped at the end."""
-    (tmp_path / "server.py").write_text(SERVER)
-    command = start or f"{sys.executable} server.py"
-    config = parse_config(tmp_path, {"track": "node", "app": {"start": command, "health": "/health"}}, "harness.toml")
-    port = free_port()
-    reaper = Reaper()
-    runner = AppRunner(config, workdir=tmp_path, app_env=AppEnvironment(port=port, service_urls={}),
-                       reaper=reaper, progress=lambda _message: None)
-    try:
-        runner.start()
-        runner.wait_ready()
-        yield runner, port
-    finally:
-        runner.stop()
-        reaper.close()
+    return running_app(tmp_path, SERVER, start=start)
 
 
 def test_restart_starts_a_new_process_on_the_same_port(tmp_path: Path) -> None:

@@ -6,7 +6,6 @@ harness's that makes Tomcat's folders in the real /tmp. The Java labs' proofs
 from __future__ import annotations
 
 import shutil
-import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from harness.runner.app import AppEnvironment, AppRunner
 from harness.runner.strays import SYSTEM_TEMP, ServerTempFolders
 from harness.services.base import free_port
 from harness.services.users import SERVICE_UID_ENV
+from tests.support.running_app import running_app
 
 
 def _folder(root: Path, name: str) -> Path:
@@ -88,20 +88,8 @@ def _made(port: int) -> list[Path]:
 
 def _run_app(tmp_path: Path) -> tuple[list[Path], list[Path]]:
     """The app above started and stopped by the harness: its folders while it ran, and after."""
-    (tmp_path / "server.py").write_text(SERVER)
-    config = parse_config(tmp_path, {"track": "java", "app": {"start": f"{sys.executable} server.py",
-                                                               "health": "/health"}}, "harness.toml")
-    port = free_port()
-    reaper = Reaper()
-    runner = AppRunner(config, workdir=tmp_path, app_env=AppEnvironment(port=port, service_urls={}),
-                       reaper=reaper, progress=lambda _message: None)
-    try:
-        runner.start()
-        runner.wait_ready()
+    with running_app(tmp_path, SERVER, track="java") as (_runner, port):
         running = _made(port)
-    finally:
-        runner.stop()
-        reaper.close()
     return running, _made(port)
 
 
