@@ -105,21 +105,27 @@ class FanOutTest {
     }
 
     @Test
-    void theTimeoutIsOneDeadlineForAllTheCallsNotOnePerCall() {
-        // With a deadline per call, the second call (0.8 s after the first's end) still fits in a
-        // second of its own; with one deadline for the whole of all, it does not. Sleeps last at
-        // least as long as asked, so a slow machine only makes the correct answer more certain.
-        Duration second = Duration.ofSeconds(1);
+    void theTimeoutIsOneDeadlineForAllTheCallsNotOnePerCall() throws Exception {
+        // The first call ends after 2 s, the later one 2 s after the first has ended: each within
+        // 3 s of the one before, 4 s or more in all. With a deadline per wait both fit; with one
+        // deadline of 3 s for the whole of all, they do not. The later call counts from the first's
+        // actual end, so a machine that starts or wakes the first late only delays both: a
+        // deadline per wait still has a second to spare for each, and one for the whole passes a
+        // second before the later call can end (sleeps last at least as long as asked).
+        Duration timeout = Duration.ofSeconds(3);
+        CountDownLatch firstEnded = new CountDownLatch(1);
         Callable<String> first = () -> {
-            Thread.sleep(800);
+            Thread.sleep(2000);
+            firstEnded.countDown();
             return "first";
         };
         Callable<String> later = () -> {
-            Thread.sleep(1500);
+            firstEnded.await();
+            Thread.sleep(2000);
             return "later";
         };
-        assertThrows(TimeoutException.class, () -> FanOut.all(List.of(first, later), second),
-                "1.5 s of calls against a timeout of 1 s for the whole");
+        assertThrows(TimeoutException.class, () -> FanOut.all(List.of(first, later), timeout),
+                "4 s of calls against a timeout of 3 s for the whole");
     }
 
     @Test
