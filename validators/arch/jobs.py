@@ -23,7 +23,11 @@ from .export_job import (
     wait_done,
 )
 
-BLOCK_WAIT_S = 3.0  # for the job to block on the locked books table: a worker polling every second has it
+# For the job to block on the locked books table: a worker polling every second has it in a
+# second or two, on a busy machine too. Waited for as a state (it ends as soon as one waits); a
+# worker that has not taken the job by then finds it queued after the restart, and a defect that
+# loses jobs in flight would then go unseen: hence a generous bound.
+BLOCK_WAIT_S = 10.0
 QUEUE_HINT = ("Keep jobs where a restart cannot lose them: a queue in Redis (BullMQ, RQ, Celery) or a jobs "
               "table in PostgreSQL, with the job's status beside it; the worker takes them up again when it "
               "starts.")

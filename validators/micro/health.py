@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import httpx
+
 from harness.httpclient import curl_for
 from harness.outcomes import Failure
 from harness.params import Param
@@ -43,11 +45,21 @@ def readiness_is_not_liveness(ctx: CheckContext) -> None:
              "management.endpoints.web.base-path=/, management.endpoint.health.probes.enabled=true, "
              "management.endpoint.health.group.live.include=livenessState and ...group.ready.include="
              "readinessState,catalog with a HealthIndicator bean named catalog.")
-    for path in (live, ready):
-        response = ctx.http.get(path)
-        if response.status_code != 200:
-            raise Failure(f"GET {path} answered {response.status_code} with the {named.name} service up",
-                          expected="200", hint=hint, reproduce=curl_for(response.request))
+    # Both 200 with the service up, waited for like the states below: one answer cut short by a busy
+    # moment (a readiness call to the service with a short timeout of its own) is not a verdict.
+    answered: dict[str, httpx.Response] = {}
+
+    def both_up() -> bool:
+        for path in (live, ready):
+            answered[path] = ctx.http.get(path)
+            if answered[path].status_code != 200:
+                return False
+        return True
+
+    if not wait_until(both_up, NOTICE_WITHIN_S):
+        path, response = next((p, r) for p, r in answered.items() if r.status_code != 200)
+        raise Failure(f"GET {path} answered {response.status_code} with the {named.name} service up",
+                      expected="200", hint=hint, reproduce=curl_for(response.request))
     seen: dict[str, int] = {}
 
     def probe(path: str) -> int:

@@ -21,9 +21,14 @@ DURATION = "2s"
 # The service's answers are held at the harness's proxy until the SIGTERM: every request the
 # gateway takes stays in flight, and the SIGTERM comes once IN_FLIGHT are (a count, however
 # fast the machine sends them). The answers are released HOLD_S after the signal, while a
-# graceful gateway still waits for them and an abrupt one is already gone.
-HOLD_S = 0.4
-IN_FLIGHT = 6
+# graceful gateway still waits for them and an abrupt one is already gone. Two bounds, each with
+# about a second to spare on a busy machine: an abrupt server may take a moment to go (a JVM
+# whose shutdown=immediate still closes Spring's context, gunicorn's master killing its workers
+# when graceful_timeout is 0), which must end before the release or its dropped requests are
+# answered after all; and a graceful gateway's own call timeout (the labs advise 2 s) must not
+# end the oldest held call first: it is IN_FLIGHT / RATE (75 ms) plus HOLD_S old at the release.
+HOLD_S = 1.0
+IN_FLIGHT = 3
 IN_FLIGHT_WITHIN_S = 10.0  # the generator's start, then IN_FLIGHT requests at RATE
 # The lab's contract: exit within 10 s of the SIGTERM (an orchestrator's grace is 30 s).
 EXIT_WITHIN_S = 10.0
