@@ -1,11 +1,14 @@
-"""postgres/week-22's checks: the top report statements faster, pgbench's TPS up, no statement
-regressed, every rewrite returning the given statement's rows.
+"""postgres/week-22's checks: the top report statements faster, pgbench's workload doing far less
+work per transaction (and its TPS up), no statement regressed, every rewrite returning the given
+statement's rows.
 
 Every figure is a ratio of the same statement (or workload) before and after the learner's
 changes, measured on one server in one run (validators/postgres/perf_lab.py): never a time in
-milliseconds, which would measure the machine. Where time is noisy on a busy machine, the work
-done per call (buffers from pg_stat_statements, the same parameter values on both sides) stands
-beside it.
+milliseconds, which would measure the machine. A time ratio still moves with the machine: a busy
+spell over one side's second of pgbench inflates or shrinks it several times. So where a verdict
+could fall either way, the work done per call (buffers from pg_stat_statements, the same
+parameter values and pgbench seed on both sides) decides, and time is a bound far from both the
+reference's and the defects' figures, or evidence only.
 """
 
 from __future__ import annotations
@@ -30,14 +33,24 @@ from .perf_lab import (
     top_reports,
 )
 
-# pgbench's TPS after / before. The reference: 60-90x (the workload's lookups read a few pages
-# instead of whole tables); one lookup left reading a whole table: 3-7x.
-TPS_FACTOR = 10.0
+# pgbench's workload: buffers per transaction (the sum of its statements' buffers per call: each runs
+# once a transaction), before / after. Measured on 2 cores, quiet and with 4 bursty CPU hogs beside
+# it: the reference 122-125x (2387 -> 19-20: the lookups read a few pages instead of whole tables),
+# one lookup left reading the whole customers table (defects/pg.perf.tps) 4.4x (2387 -> 543) in
+# every run. The bound: 6x under the one, 4.5x over the other; no busy spell moves either figure.
+TPS_BLOCKS_FACTOR = 20.0
+# pgbench's TPS after / before, a floor only: the same runs gave the reference 55-128x (a burst over
+# one side's second moves it 2x either way), the defect 1.5-3.4x (3-7x seen elsewhere). The floor is
+# 11x under the reference's lowest; the defect fails on its buffers whatever its TPS.
+TPS_FLOOR = 5.0
 # A regression: a statement that does this many times the work per call (deterministic), or takes
-# this many times as long (generous: the before side's statements share the cores with whole-table
-# scans, so a fast statement is slower there, not faster).
+# this many times as long while also doing REGRESSION_TIME_BLOCKS the work per call. Time alone
+# never fails a statement: a busy spell over the after side's run slows it 3-4x (re-measured first,
+# perf_lab._again, but a spell can outlast that), and the reference's statements read no more
+# buffers per call than before (at most 1% more, index lookups landing on other pages).
 REGRESSION_BLOCKS = 1.5
 REGRESSION_TIME = 3.0
+REGRESSION_TIME_BLOCKS = 1.2
 
 
 def _ratio(before: float, after: float) -> float:
@@ -103,29 +116,48 @@ def top_statements(ctx: CheckContext) -> Passed:
     return Passed(shown, figures=figures)
 
 
+def blocks_per_transaction(side: Side) -> float:
+    """The pgbench workload's buffers per transaction: each of its statements runs once in each."""
+    return sum(stat.blocks_per_call for stat in side.workload.values())
+
+
 @check("pg.perf.tps", points=2, needs_app=False, timeout_s=240)
 def tps(ctx: CheckContext) -> Passed:
-    """pgbench's TPS on the shop's workload is at least 10x what it was before your changes.
+    """pgbench's workload reads 20x fewer buffers per transaction than before your changes, at 5x the TPS or more.
 
-    The same script, clients, duration and random seed on both sides."""
+    The same script, clients, duration and random seed on both sides; buffers per transaction (the
+    workload's statements' buffers per call from pg_stat_statements, added up) do not depend on how
+    busy the machine is, TPS does: its bound is far under what the fixes give."""
     result, after = measured(ctx, "pg.perf.tps")
     before = result.before
     ratio = after.tps / before.tps if before.tps else 0.0
-    # The statement that still takes the most time after the changes first: the one to look at.
+    blocks_before, blocks_after = blocks_per_transaction(before), blocks_per_transaction(after)
+    blocks_ratio = _ratio(blocks_before, blocks_after)
+    # The statement that reads the most buffers per call after the changes first: the one to look at.
     rows = [_per_call(_short(stat.query), stat, after.workload[q])
-            for q, stat in sorted(before.workload.items(), key=lambda item: -after.workload[item[0]].total_ms)]
-    figures = {"tps_before": round(before.tps, 1), "tps_after": round(after.tps, 1), "tps_ratio": round(ratio, 2),
-               "factor": TPS_FACTOR, "statements": rows}
-    shown = (f"{before.tps:.0f} -> {after.tps:.0f} tps ({ratio:.1f}x), pgbench {PGBENCH_CLIENTS} clients x "
-             f"{PGBENCH_SECONDS} s on each side, "
-             f"{before.transactions} and {after.transactions} transactions")
-    if ratio < TPS_FACTOR:
-        raise Failure(f"pgbench's TPS rose {ratio:.1f}x, less than {TPS_FACTOR:g}x",
-                      expected=f"at least {TPS_FACTOR:g}x the TPS of the same workload before your changes",
+            for q, stat in sorted(before.workload.items(), key=lambda item: -after.workload[item[0]].blocks_per_call)]
+    figures = {"blocks_per_transaction_before": round(blocks_before, 1),
+               "blocks_per_transaction_after": round(blocks_after, 1), "blocks_ratio": round(blocks_ratio, 2),
+               "blocks_factor": TPS_BLOCKS_FACTOR, "tps_before": round(before.tps, 1), "tps_after": round(after.tps, 1),
+               "tps_ratio": round(ratio, 2), "tps_floor": TPS_FLOOR, "statements": rows}
+    shown = (f"buffers per transaction {blocks_before:.0f} -> {blocks_after:.0f} ({blocks_ratio:.1f}x fewer); "
+             f"{before.tps:.0f} -> {after.tps:.0f} tps ({ratio:.1f}x), pgbench {PGBENCH_CLIENTS} clients x "
+             f"{PGBENCH_SECONDS} s on each side, {before.transactions} and {after.transactions} transactions")
+    short = []
+    if blocks_ratio < TPS_BLOCKS_FACTOR:
+        short.append(f"its transactions read {blocks_ratio:.1f}x fewer buffers, less than {TPS_BLOCKS_FACTOR:g}x")
+    if ratio < TPS_FLOOR:
+        short.append(f"its TPS rose {ratio:.1f}x, less than {TPS_FLOOR:g}x")
+    if short:
+        raise Failure("pgbench's workload: " + "; ".join(short),
+                      expected=f"each transaction of the same workload reading at least {TPS_BLOCKS_FACTOR:g}x fewer "
+                               f"buffers (shared and temp, pg_stat_statements) than before your changes, and at "
+                               f"least {TPS_FLOOR:g}x the TPS",
                       actual=shown + "\n" + "\n".join(_line(r) for r in rows), figures=figures,
-                      hint="The statement that still takes most of each transaction is first above: compare what "
+                      hint="The statement that still reads the most buffers per call is first above: compare what "
                            "it filters on with the indexes you made (an index on email cannot serve "
-                           "lower(email) = ...; a composite index serves a filter on its first column).",
+                           "lower(email) = ...; a composite index serves a filter on its first column). Buffers "
+                           "fine but TPS not: a setting in conf.d costs each transaction time.",
                       reproduce=_again("pg.perf.tps", result.seed))
     return Passed(shown, figures=figures)
 
@@ -138,31 +170,41 @@ def _changed(result: Measured, what: str) -> None:
 
 def regressions(result: Measured, after: Side) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Every statement measured on both sides, and those that regressed."""
-    rows = [_per_call(name, result.before.reports[name], after.reports[name]) for name in after.reports]
-    rows += [_per_call(_short(stat.query), stat, after.workload[q])
-             for q, stat in result.before.workload.items() if q in after.workload]
-    worse = [r for r in rows if r["blocks_per_call_ratio"] <= 1 / REGRESSION_BLOCKS
-             or r["time_per_call_ratio"] <= 1 / REGRESSION_TIME]
+    pairs = [(name, result.before.reports[name], after.reports[name]) for name in after.reports]
+    pairs += [(_short(stat.query), stat, after.workload[q])
+              for q, stat in result.before.workload.items() if q in after.workload]
+    rows = [_per_call(name, b, a) for name, b, a in pairs]
+    worse = [row for row, (_name, b, a) in zip(rows, pairs, strict=True) if regressed(b, a)]
     return rows, worse
+
+
+def regressed(before: Stat, after: Stat) -> bool:
+    """REGRESSION_BLOCKS the buffers per call; or REGRESSION_TIME the time per call with
+    REGRESSION_TIME_BLOCKS the buffers: more time with no more work is the machine's doing."""
+    more_work = after.blocks_per_call / max(before.blocks_per_call, 1e-6)
+    slower = after.mean_ms / max(before.mean_ms, 1e-6)
+    return more_work >= REGRESSION_BLOCKS or (slower >= REGRESSION_TIME and more_work >= REGRESSION_TIME_BLOCKS)
 
 
 @check("pg.perf.no_regression", points=2, needs_app=False, timeout_s=240)
 def no_regression(ctx: CheckContext) -> Passed:
-    """No statement reads 1.5x the buffers, or takes 3x the time, per call that it did before.
+    """No statement reads 1.5x the buffers per call it did before, or takes 3x the time while reading 1.2x.
 
-    Every statement of the pgbench workload and every report; the HOT updates of orders are shown."""
+    Every statement of the pgbench workload and every report; the HOT updates of orders are shown.
+    Time alone never fails a statement: a busy machine slows it, more work per call is yours."""
     result, after = measured(ctx, "pg.perf.no_regression")
     _changed(result, "pg.perf.no_regression")
     rows, worse = regressions(result, after)
     hot_before, hot_after = result.before.hot_updates, after.hot_updates
     hot = (f"HOT updates of orders during pgbench: {_share(hot_before)} before, {_share(hot_after)} after")
     figures = {"statements": rows, "blocks_bound": REGRESSION_BLOCKS, "time_bound": REGRESSION_TIME,
+               "time_bound_blocks": REGRESSION_TIME_BLOCKS,
                "hot_updates_before": list(hot_before), "hot_updates_after": list(hot_after)}
     if worse:
         names = ", ".join(r["statement"] for r in worse)
         raise Failure(f"regressed after your changes: {names}",
-                      expected=f"no statement with {REGRESSION_BLOCKS:g}x the buffers per call, or "
-                               f"{REGRESSION_TIME:g}x the time per call, of before",
+                      expected=f"no statement with {REGRESSION_BLOCKS:g}x the buffers per call of before, or "
+                               f"{REGRESSION_TIME:g}x the time per call with {REGRESSION_TIME_BLOCKS:g}x the buffers",
                       actual="\n".join(
                           f"{r['statement']}: buffers per call {r['blocks_per_call_before']:g} -> "
                           f"{r['blocks_per_call_after']:g}, {_slower(r):.2f}x the time per call"

@@ -18,9 +18,9 @@ import psycopg
 import pytest
 
 from harness.outcomes import Failure, Skip
-from harness.validators.postgres import perf_lab
+from harness.validators.postgres import perf, perf_lab
 from harness.validators.postgres import shop_workload as shop
-from harness.validators.postgres.perf import regressions, top_reports
+from harness.validators.postgres.perf import regressed, regressions, top_reports
 from harness.validators.postgres.perf_lab import (
     Measured,
     SetupFailed,
@@ -100,13 +100,57 @@ def test_a_busy_moment_does_not_reorder_the_top_reports() -> None:
     assert top_reports(before) == ["customer_by_name", "day_orders"]
 
 
-def test_a_regression_is_more_work_per_call_or_much_more_time_and_faster_statements_are_not() -> None:
-    before = _side({"r": _stat(10.0, 1000)}, {1: _stat(0.05, 8), 2: _stat(0.05, 8), 3: _stat(1.0, 100)})
-    after = _side({"r": _stat(1.0, 100)}, {1: _stat(0.01, 16), 2: _stat(0.2, 8), 3: _stat(2.0, 140)})
+def test_a_regression_is_more_work_per_call_or_much_more_time_with_more_work_and_faster_statements_are_not() -> None:
+    before = _side({"r": _stat(10.0, 1000)},
+                   {1: _stat(0.05, 8), 2: _stat(0.05, 8), 3: _stat(1.0, 100), 4: _stat(0.05, 100)})
+    after = _side({"r": _stat(1.0, 100)},
+                  {1: _stat(0.01, 16), 2: _stat(0.2, 8), 3: _stat(2.0, 140), 4: _stat(0.2, 125)})
     rows, worse = regressions(Measured(1, before), after)
-    assert len(rows) == 4
-    # 1: twice the buffers (a HOT update lost) though faster; 2: four times the time. 3: neither bound.
-    assert sorted(r["blocks_per_call_after"] for r in worse) == [8.0, 16.0]
+    assert len(rows) == 5
+    # 1: twice the buffers (a HOT update lost) though faster; 4: four times the time with 1.25x the
+    # buffers. 2: four times the time alone (a busy spell over the after side); 3: neither bound.
+    assert sorted(r["blocks_per_call_after"] for r in worse) == [16.0, 125.0]
+
+
+def test_time_alone_fails_no_statement_however_slow() -> None:
+    assert not regressed(_stat(0.05, 8), _stat(5.0, 8))
+    assert not regressed(_stat(0.05, 100), _stat(5.0, 119))
+    assert regressed(_stat(0.05, 100), _stat(0.16, 120))
+    assert regressed(_stat(0.05, 100), _stat(0.01, 150))
+
+
+def _workload_side(tps: float, blocks_per_call: list[int]) -> Side:
+    side = _side({}, {q: _stat(0.1, b, calls=100) for q, b in enumerate(blocks_per_call)})
+    side.tps, side.transactions = tps, int(tps)
+    return side
+
+
+# The figures measured on 2 cores: the given indexes 1852 + 527 + 8 buffers per transaction; the
+# reference's 8 + 4 + 7; the defect's index on email (not lower(email)) 8 + 527 + 8.
+_BEFORE = [1852, 527, 8]
+
+
+@pytest.mark.parametrize(("tps_after", "blocks_after", "passes"), [
+    (100 * 90.0, [8, 4, 7], True),  # the reference
+    (100 * 12.0, [8, 4, 7], True),  # the reference with a burst over the after side's second
+    (100 * 9.0, [8, 527, 8], False),  # the defect with a burst over the before side's second
+    (100 * 3.0, [8, 527, 8], False),  # the defect
+    (100 * 4.0, [8, 4, 7], False),  # the reference's indexes, with something that costs every transaction time
+])
+def test_the_tps_check_decides_on_buffers_per_transaction_with_a_low_tps_floor(
+        monkeypatch: pytest.MonkeyPatch, tps_after: float, blocks_after: list[int], passes: bool) -> None:
+    ctx = types.SimpleNamespace(run_id="unit-perf-tps", seed=1)
+    before = _workload_side(100.0, _BEFORE)
+    monkeypatch.setitem(perf_lab._measured, ctx.run_id,
+                        Measured(1, before, after=_workload_side(tps_after, blocks_after)))
+    if passes:
+        assert "buffers per transaction 2387 -> 19 (125.6x fewer)" in perf.tps(ctx).message  # type: ignore[arg-type]
+        return
+    with pytest.raises(Failure) as failed:
+        perf.tps(ctx)  # type: ignore[arg-type]
+    assert ("fewer buffers" in failed.value.message) == (blocks_after != [8, 4, 7]), failed.value.message
+    assert ("TPS rose" in failed.value.message) == (tps_after < 100 * perf.TPS_FLOOR), failed.value.message
+    assert failed.value.figures["tps_ratio"] == tps_after / 100
 
 
 def test_a_statement_much_slower_after_is_measured_again_and_keeps_its_best_time_not_its_buffers(
