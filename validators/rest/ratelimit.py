@@ -7,6 +7,7 @@ client. It waits out a short Retry-After at the end, so that it leaves the app u
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -25,11 +26,16 @@ from ..shelf.api import ShelfApi
 from .header_parsing import retry_after_seconds
 
 BURST = 100
-# The burst's requests are all sent at once, each on a connection of its own: its window is then
-# the time to start them, not the app's. Sent by 10 workers, the last write waited for 9 answers:
-# on a busy machine java/week-16's reference answered in about 113 ms, the burst took 1.02 s, and
-# the check could not judge its limit (a token bucket of 50 and 50 a second lets 101 writes
-# through in 1.02 s, as the contract allows).
+# The burst's requests are all sent at once, each on a connection of its own, its threads started
+# first and let go together (a barrier): its window is then the machine's, not the time to start
+# threads. On a busy machine a burst may still spread past a second (java/week-16's reference
+# answered in about 113 ms once, the burst took 1.02 s), where a token bucket of 50 and 50 a
+# second lets it all through, as the contract allows. Then another burst follows at once, up to
+# BURSTS: k bursts all accepted within k seconds put a whole burst into some one second (the
+# contract's "100 writes within one second"), however slow the machine; a limit the first
+# burst drained refuses part of the next.
+BURSTS = 3
+BARRIER_WAIT_S = 10.0
 BURST_WORKERS = BURST
 READS = 400
 READ_RATE = 1500.0  # per second: below the 2000/s that must never be limited
@@ -48,28 +54,63 @@ HINT_XFF = ("Key the limiter by the peer address of the connection, never by X-F
 @dataclass(frozen=True)
 class Sent:
     started: float
+    ended: float
     response: httpx.Response
 
 
-def burst_window_s(sent: list[Sent]) -> float:
-    """How long the burst took to send, from the first request to the last."""
-    starts = [s.started for s in sent]
-    return max(starts) - min(starts) if starts else 0.0
+def span_s(sent: list[Sent]) -> float:
+    """From the first request's send to the last answer's end: at least the time the app took
+    to receive them all, however its clock and the harness's threads ran."""
+    return max(s.ended for s in sent) - min(s.started for s in sent) if sent else 0.0
+
+
+@dataclass(frozen=True)
+class Bursts:
+    last: list[Sent]  # the last burst sent: the one refused, when one was
+    bursts: int
+    span_s: float  # of all of them
+
+    @property
+    def refused(self) -> list[httpx.Response]:
+        return [s.response for s in self.last if s.response.status_code == 429]
+
+    @property
+    def proven_unlimited(self) -> bool:
+        """All accepted, and within fewer seconds than bursts: some one second held a whole burst."""
+        return not self.refused and self.span_s < self.bursts
 
 
 def _burst(ctx: CheckContext, spoof: bool) -> list[Sent]:
     burst_author = {"name": values.person_name(ctx.rng)}
+    together = threading.Barrier(BURST)
 
     def write(n: int) -> Callable[[], Sent]:
         headers = {"x-forwarded-for": f"198.51.100.{n % 250 + 1}", "x-real-ip": f"198.51.100.{n % 250 + 1}"} \
             if spoof else {}
 
         def send() -> Sent:
+            # A thread the pool could not start in time breaks the barrier: the others go at once.
+            with contextlib.suppress(threading.BrokenBarrierError):
+                together.wait(BARRIER_WAIT_S)
             started = time.monotonic()
-            return Sent(started, ctx.http.post("/v1/authors", json=burst_author, headers=headers))
+            response = ctx.http.post("/v1/authors", json=burst_author, headers=headers)
+            return Sent(started, time.monotonic(), response)
         return send
 
     return ctx.http.concurrently([write(n) for n in range(BURST)], workers=BURST_WORKERS)
+
+
+def _bursts(ctx: CheckContext, spoof: bool) -> Bursts:
+    """Bursts one after another until one is refused (or answers anything but 201/200), the
+    accepted ones prove the limit missing, or BURSTS were sent."""
+    sent: list[Sent] = []
+    for count in range(1, BURSTS + 1):
+        last = _burst(ctx, spoof)
+        sent += last
+        found = Bursts(last, count, span_s(sent))
+        if found.refused or found.proven_unlimited or any(s.response.status_code not in (200, 201) for s in last):
+            return found
+    return found
 
 
 def _reads(ctx: CheckContext, author_id: str) -> None:
@@ -123,35 +164,36 @@ def writes_are_rate_limited_per_client(ctx: CheckContext) -> None:
     Sends 400 reads at up to 1500 per second (none may be refused), then 100 POST /v1/authors
     at once from as many connections, each claiming another client in X-Forwarded-For
     and X-Real-IP: some must be refused with 429, a valid Retry-After and a problem document,
-    and nothing else may fail. Then it waits as Retry-After says (up to 5 s) and writes once
+    and nothing else may fail (a burst the machine spread over more than a second, all accepted,
+    is followed by another at once, up to three). Then it waits as Retry-After says (up to 5 s) and writes once
     more: the client must be let back in.
     """
     data = ShelfApi(ctx)
     author = data.author()
     _reads(ctx, author.id)
 
-    sent = _burst(ctx, spoof=True)
-    window = burst_window_s(sent)
-    statuses = [s.response.status_code for s in sent]
-    odd = next((s.response for s in sent if s.response.status_code not in (200, 201, 429)), None)
+    found = _bursts(ctx, spoof=True)
+    statuses = [s.response.status_code for s in found.last]
+    odd = next((s.response for s in found.last if s.response.status_code not in (200, 201, 429)), None)
     if odd is not None:
         raise expect.fail(odd, f"a write of the burst answered {odd.status_code}",
                           expected="201 Created, or 429 once the limit is reached", hint=HINT_LIMIT)
-    refused = [s.response for s in sent if s.response.status_code == 429]
+    refused = found.refused
     if not refused:
-        last = sent[-1].response
-        if window > 1.0:
-            raise CannotCheck(f"this machine could not send {BURST} writes within one second (it took {window:.2f} s)",
-                              fix="Run the check again on a less busy machine.")
-        honest = _burst(ctx, spoof=False)
-        if any(s.response.status_code == 429 for s in honest):
+        last = found.last[-1].response
+        writes = found.bursts * BURST
+        if not found.proven_unlimited:
+            raise CannotCheck(f"this machine could not send {BURST} writes within one second: {writes} took "
+                              f"{found.span_s:.2f} s, all accepted", fix="Run the check again on a less busy machine.")
+        honest = _bursts(ctx, spoof=False)
+        if honest.refused:
             raise Failure(
-                f"{BURST} writes within {window:.2f} s were all accepted while each named another client in "
+                f"{writes} writes within {found.span_s:.2f} s were all accepted while each named another client in "
                 "X-Forwarded-For; the same burst without that header was limited",
                 expected="429 for the burst, whatever X-Forwarded-For says",
-                actual=f"{statuses.count(201) + statuses.count(200)} accepted, 0 refused",
+                actual=f"{statuses.count(201) + statuses.count(200)} accepted of the last {BURST}, 0 refused",
                 hint=HINT_XFF, reproduce=_reproduce(True))
-        raise Failure(f"{BURST} writes within {window:.2f} s from one client were all accepted",
+        raise Failure(f"{writes} writes within {found.span_s:.2f} s from one client were all accepted",
                       expected="429 Too Many Requests with Retry-After for part of the burst",
                       actual=describe(last), hint=HINT_LIMIT, reproduce=_reproduce(False))
     wait = max(_judge_429(refused[0]), 0.0)

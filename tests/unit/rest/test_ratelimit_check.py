@@ -12,7 +12,7 @@ from typing import Any, TypeVar, cast
 import httpx
 import pytest
 
-from harness.outcomes import Failure
+from harness.outcomes import CannotCheck, Failure
 from harness.registry import CheckContext
 from harness.validators.rest import ratelimit
 
@@ -104,3 +104,68 @@ def test_each_mistake_fails_with_its_reason(app: FakeShelf, words: str, monkeypa
         run(app, monkeypatch)
     assert words in failure.value.message
     assert failure.value.hint and failure.value.reproduce
+
+
+
+class SlowShelf(FakeShelf):
+    """A machine so busy that each write takes `per_write` seconds of a clock the check reads too
+    (`then` seconds after the first `busy_for` writes: a busy moment that passes), behind a token
+    bucket of `bucket` writes refilled at `bucket` a second (None: no limit at all)."""
+
+    def __init__(self, per_write: float, bucket: int | None, *, busy_for: int | None = None,
+                 then: float = 0.0) -> None:
+        super().__init__(limit=None)
+        self.per_write, self.bucket, self.busy_for, self.then = per_write, bucket, busy_for, then
+        self.writes, self.now, self.tokens, self.filled_at = 0, 0.0, float(bucket or 0), 0.0
+
+    def monotonic(self) -> float:
+        with self.lock:
+            return self.now
+
+    def time_passes(self, seconds: float) -> None:
+        with self.lock:
+            self.now += seconds
+
+    def _limited(self, method: str, headers: dict[str, str]) -> bool:
+        if method == "GET":
+            return False
+        with self.lock:
+            self.writes += 1
+            busy = self.busy_for is None or self.writes <= self.busy_for
+            self.now += self.per_write if busy else self.then
+            if self.bucket is None:
+                return False
+            self.tokens = min(self.bucket, self.tokens + (self.now - self.filled_at) * self.bucket)
+            self.filled_at = self.now
+            if self.tokens < 1:
+                return True
+            self.tokens -= 1
+            return False
+
+
+def run_slow(app: SlowShelf, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ratelimit.time, "monotonic", app.monotonic)
+    run(app, monkeypatch)
+
+
+def test_a_limit_that_a_slow_burst_fits_in_refuses_the_next_burst(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 100 writes over 1.5 s fit a bucket of 50 refilled at 50 a second, as the contract allows: the
+    # first burst is all accepted, and the next, sent at once, finds the bucket drained.
+    app = SlowShelf(per_write=0.015, bucket=50)
+    run_slow(app, monkeypatch)
+    assert app.writes > 100
+
+
+def test_no_limit_shows_once_the_bursts_take_fewer_seconds_than_their_number(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A busy moment spreads the first burst over 1.1 s, which proves nothing; the second takes
+    # 0.4 s: 200 writes all accepted within 1.5 s put 100 into some one second.
+    with pytest.raises(Failure) as failure:
+        run_slow(SlowShelf(per_write=0.011, bucket=None, busy_for=101, then=0.004), monkeypatch)  # 1 write before
+    assert "200 writes within 1.5" in failure.value.message
+    assert "from one client were all accepted" in failure.value.message
+
+
+def test_a_machine_too_slow_for_any_second_to_hold_a_burst_cannot_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(CannotCheck) as cannot:
+        run_slow(SlowShelf(per_write=0.012, bucket=None), monkeypatch)
+    assert "300 took 3.6" in cannot.value.reason and "all accepted" in cannot.value.reason
