@@ -276,12 +276,13 @@ def health_stays_fast_while_hashing(ctx: CheckContext) -> Passed:
     """GET /health stays fast while hash requests keep the CPU busy (the event loop is never blocked).
 
     Times one POST /hash of `iterations` alone (after a short one to warm up): t1 (with more
-    iterations when t1 < 0.3 s). Then `concurrency` clients each send two hash requests, one
-    after the other, while `concurrency` + 2 pollers ask GET /health, each on a new connection
-    every few milliseconds, until they are done. The health answers' p95 must be under t1 / 2,
-    and no answer may be held: waiting t1 / 2 while requests sent after it were answered (a round
-    that holds one alone is run again, and fails if it holds one too). One hash of each round is
-    checked against hashlib (different salts: nothing can be cached).
+    iterations when t1 < 0.3 s), the quicker of two. Then `concurrency` clients each send two hash
+    requests, one after the other, while `concurrency` + 2 pollers ask GET /health, each on a new
+    connection every few milliseconds, until they are done. The health answers' p95 must be under
+    t1 / 2 (a round over it is run again, and fails if that one is too), and no answer may be
+    held: waiting t1 / 2 while requests sent after it were answered (a round that holds one alone
+    is run again, and fails if it holds one too). One hash of each round is checked against
+    hashlib (different salts: nothing can be cached).
     """
     base = ctx.http.base_url
     target = urlsplit(base)
@@ -303,20 +304,38 @@ def health_stays_fast_while_hashing(ctx: CheckContext) -> Passed:
         iterations = rounds if attempt else iterations
         if attempt and alone >= MIN_HASH_S:
             break
+    # t1 timed twice, the quicker kept: a stall of this machine only ever adds to one, and a t1
+    # it doubled would double the bound, under which a process busy hashing holds nothing.
+    answer, again_s = _hash_once(base, password, secrets.token_hex(8), iterations)
+    if answer.status == 200:
+        alone = min(alone, again_s)
     concurrency = ctx.param("concurrency")
+    bound = alone / 2
     answers, probes, busy_s = _busy_round(base, host, port, password, iterations, concurrency)
     _judge_answers(ctx, answers, probes, password, iterations, concurrency, reproduce)
     samples = [probe.seconds for probe in probes]
-    measured, bound = percentile(samples), alone / 2
+    measured = percentile(samples)
+    if measured >= bound:
+        # A burst of load on this machine over one round slows the pollers and the app alike: a
+        # blocked event loop is slow round after round (its p95 is several times the bound).
+        answers, probes, busy_s = _busy_round(base, host, port, password, iterations, concurrency)
+        _judge_answers(ctx, answers, probes, password, iterations, concurrency, reproduce)
+        first_p95, samples = measured, [probe.seconds for probe in probes]
+        measured = percentile(samples)
+    else:
+        first_p95 = None
     waited = _held_seconds(probes, bound)
     figures = {"health_p95_ms": round(measured * 1000, 1), "health_max_ms": round(max(samples) * 1000, 1),
                "health_samples": len(samples), "health_held": len(waited), "hash_alone_ms": round(alone * 1000, 1),
                "bound_ms": round(bound * 1000, 1), "iterations": iterations, "concurrency": concurrency,
                "busy_s": round(busy_s, 2)}
+    if first_p95 is not None:
+        figures["health_p95_ms_first_round"] = round(first_p95 * 1000, 1)
     if measured >= bound:
         raise Failure(f"GET /health took {measured * 1000:.0f} ms (p{PERCENTILE} of {len(samples)}) while "
-                      f"{concurrency} hash requests ran, one hash alone taking {alone * 1000:.0f} ms: the event loop "
-                      "was blocked",
+                      f"{concurrency} hash requests ran, one hash alone taking {alone * 1000:.0f} ms, in two "
+                      f"rounds (the first's p{PERCENTILE}: {(first_p95 or measured) * 1000:.0f} ms): the event "
+                      "loop was blocked",
                       expected=f"p{PERCENTILE} under {bound * 1000:.0f} ms (half of one hash)",
                       actual=f"p{PERCENTILE} {measured * 1000:.0f} ms, max {max(samples) * 1000:.0f} ms",
                       hint="Hash off the event loop: in worker_threads (a small pool fed by a queue) or with the "
