@@ -56,6 +56,8 @@ SERVER_SETTINGS = {
     "dynamic_shared_memory_type": "mmap",
 }
 SUPERUSER = "harness"
+# The least initdb is given, whatever the start's timeout (_initialise).
+INITDB_TIMEOUT_S = 60.0
 # A child the postmaster saw die abnormally (it then restarts every connection): the line that
 # names it, without the pid, says how the server stopped.
 _CRASH = re.compile(r"LOG:\s+(.*?) \(PID \d+\) (was terminated by signal .*|exited with exit code .*)$")
@@ -216,7 +218,9 @@ class LocalPostgres(PostgresServer):
         pwfile.chmod(0o600)
         argv, env, runner = self._run.setup_command([str(initdb), "-D", str(data), f"--pwfile={pwfile}", *args],
                                                     {"PATH": "/usr/bin:/bin", "LC_ALL": "C"}, self._dir)
-        code, log, _ = run_to_end("initdb", argv, cwd=self._dir, env=env, timeout_s=timeout_s,
+        # initdb's own bound, never shorter than INITDB_TIMEOUT_S: the ready wait's timeout is about
+        # a server starting, and an initdb in a container on a busy machine takes seconds of its own.
+        code, log, _ = run_to_end("initdb", argv, cwd=self._dir, env=env, timeout_s=max(timeout_s, INITDB_TIMEOUT_S),
                                   user=runner.uid if runner else None, group=runner.gid if runner else None)
         pwfile.unlink()
         if code != 0:

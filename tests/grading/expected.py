@@ -17,7 +17,7 @@ EXPECTED: dict[str, tuple[float, str, str]] = {
     **{f"defect-{check}": (MAX - points, "fail", "") for check, points in POINTS.items()},
     "never-ready": (0.0, "error", "never ready"),
     "crash-mid-run": (2.0, "fail", "crashed during the checks (exit code 3)"),
-    "infinite-loop": (0.0, "error", "CPU time limit (10 s) exceeded (--limit cpu_time=20s or limits.cpu_time in the "
+    "infinite-loop": (0.0, "error", "CPU time limit (20 s) exceeded (--limit cpu_time=40s or limits.cpu_time in the "
                                     "policy)"),
     "memory-bomb": (0.0, "error", "memory limit (256 MB) exceeded"),
     "fork-bomb": (0.0, "error", "process limit (64) reached"),

@@ -215,10 +215,11 @@ def grading_alone() -> Iterator[None]:
         yield
 
 
-def leftovers(before: list[str] | None = None, settle_s: float = 5.0) -> list[str]:
+def leftovers(before: list[str] | None = None, settle_s: float = 60.0) -> list[str]:
     """What a grading run could leave (processes of submission uids, zombies included, or in
-    grading folders; scratch folders; cgroups), new since `before`. Processes still exiting
-    get a moment to go."""
+    grading folders; scratch folders; cgroups), new since `before`. What is still going away gets
+    time to go: a killed grader's reaper removes its folders, then its cgroups after a pause of its
+    own (harness/proc/reaper.py), seconds more on a busy machine. Nothing left ends the wait."""
     deadline = time.monotonic() + settle_s
     while True:
         found = sorted(set(_snapshot()) - set(before or []))

@@ -34,9 +34,10 @@ def test_settle_reaps_an_orphan_that_dies_after_its_parent() -> None:
     reaper = OrphanReaper(set)
     reaper.start()
     try:
-        # The shell exits at once; its child, orphaned, is adopted by this process and dies later.
+        # The shell exits at once; its child, orphaned, is adopted by this process and dies later (5 s:
+        # still there when the test looks, however slow the machine).
         subprocess.run([tools.tool("setpriv"), f"--reuid={UID}", f"--regid={UID}", "--clear-groups", "--",
-                        "/bin/sh", "-c", "sleep 1 & exit 0"], check=True, env=tools.ROOT_ENV)
+                        "/bin/sh", "-c", "sleep 5 & exit 0"], check=True, env=tools.ROOT_ENV)
         assert [uid for _, uid in uid_processes()].count(UID) == 1
         assert reaper.settle({UID}, timeout_s=30) == []
         assert UID not in {uid for _, uid in uid_processes()}

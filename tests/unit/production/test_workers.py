@@ -35,14 +35,19 @@ def test_cpu_time_is_read_from_proc_and_grows_with_work() -> None:
 
 
 def test_measure_counts_the_processes_that_worked_and_stops_once_enough_did() -> None:
-    # Each line read: 150 ms of CPU, then an answer.
-    burn = ("import sys, time\nfor line in sys.stdin:\n    e = time.process_time() + 0.15\n"
-            "    while time.process_time() < e: pass\n    print(1, flush=True)\n")
-    idle = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    # Each line read: 150 ms of CPU, then an answer. Each says "ready" once started: Python's own
+    # start (tens of ms of CPU on a slow machine) is then over before the measure begins, and the
+    # idle one stays idle in it.
+    burn = ("import sys, time\nprint('ready', flush=True)\nfor line in sys.stdin:\n"
+            "    e = time.process_time() + 0.15\n    while time.process_time() < e: pass\n    print(1, flush=True)\n")
+    idle = subprocess.Popen([sys.executable, "-c", "import time; print('ready', flush=True); time.sleep(60)"],
+                            stdout=subprocess.PIPE, text=True)
     busy = [subprocess.Popen([sys.executable, "-c", burn], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                              text=True) for _ in range(2)]
     rounds_sent = []
     try:
+        for proc in (idle, *busy):
+            assert proc.stdout is not None and proc.stdout.readline() == "ready\n"
         def send() -> None:
             rounds_sent.append(1)
             for proc in busy:

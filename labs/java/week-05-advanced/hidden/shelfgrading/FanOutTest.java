@@ -108,26 +108,26 @@ class FanOutTest {
 
     @Test
     void theTimeoutIsOneDeadlineForAllTheCallsNotOnePerCall() throws Exception {
-        // The first call ends after 2 s, the later one 2 s after the first has ended: each within
-        // 3 s of the one before, 4 s or more in all. With a deadline per wait both fit; with one
-        // deadline of 3 s for the whole of all, they do not. The later call counts from the first's
+        // The first call ends after 3 s, the later one 3 s after the first has ended: each within
+        // 4.5 s of the one before, 6 s or more in all. With a deadline per wait both fit; with one
+        // deadline of 4.5 s for the whole of all, they do not. The later call counts from the first's
         // actual end, so a machine that starts or wakes the first late only delays both: a
-        // deadline per wait still has a second to spare for each, and one for the whole passes a
-        // second before the later call can end (sleeps last at least as long as asked).
-        Duration timeout = Duration.ofSeconds(3);
+        // deadline per wait still has 1.5 s to spare for each, and one for the whole passes 1.5 s
+        // before the later call can end (sleeps last at least as long as asked).
+        Duration timeout = Duration.ofMillis(4500);
         CountDownLatch firstEnded = new CountDownLatch(1);
         Callable<String> first = () -> {
-            Thread.sleep(2000);
+            Thread.sleep(3000);
             firstEnded.countDown();
             return "first";
         };
         Callable<String> later = () -> {
             firstEnded.await();
-            Thread.sleep(2000);
+            Thread.sleep(3000);
             return "later";
         };
         assertThrows(TimeoutException.class, () -> FanOut.all(List.of(first, later), timeout),
-                "4 s of calls against a timeout of 3 s for the whole");
+                "6 s of calls against a timeout of 4.5 s for the whole");
     }
 
     @Test
