@@ -14,9 +14,8 @@ from harness.registry import CheckContext, check
 from .shared import PARAMS, calls, dependency, ensure_running, start_again, wait_until
 
 # The lab's contract: the circuit opens after at most OPEN_AFTER failed calls in a row, stays
-# open at least a second (CONFIRM requests sent back to back, then one every PAUSE_S until the
-# second has passed, find it open: _stays_open), and tries
-# the service again at most 3 s after it opened: CLOSE_WITHIN_S from the service's return.
+# open at least a second (_stays_open: CONFIRM requests back to back, then one every PAUSE_S),
+# and tries the service again at most 3 s after it opened: CLOSE_WITHIN_S from the service's return.
 # A failed call is counted per gateway request that called the service: an HTTP client may send
 # a request that got no answer a second time by itself (the JDK's HttpClient, under Spring's
 # RestClient, retries an idempotent one once), which the breaker around the client sees as one
