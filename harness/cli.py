@@ -51,12 +51,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(ExitCode.INTERRUPTED)
     except BrokenPipeError:
         return int(ExitCode.OK)
-    except Exception as exc:
-        print(f"harness: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
-        print("This is a harness bug. Run again with --debug and report the traceback.", file=sys.stderr)
+    except ModuleNotFoundError as exc:
+        if _ours(exc.name):
+            return _internal(exc, debug)
+        # Not a bug: this Python lacks one of the harness's dependencies (pyproject.toml), as when
+        # `python3 -m harness.cli` runs in a checkout on the machine's own Python.
+        missing = HarnessError(
+            f"the module {exc.name!r}, which the harness needs, is not installed for {sys.executable}",
+            fixes=["Install the harness into an environment of its own, with its dependencies: "
+                   "`uv tool install .` or `pipx install .` in the checkout (README: Install)",
+                   "Or run scripts/try in the checkout: it makes .venv and installs the harness there"])
+        print(f"harness: error: {missing.render()}", file=sys.stderr)
         if debug:
             traceback.print_exc()
-        return int(ExitCode.INTERNAL)
+        return int(missing.exit_code)
+    except Exception as exc:
+        return _internal(exc, debug)
+
+
+def _ours(module: str | None) -> bool:
+    """Whether a module that is missing is one of the harness's own (a packaging bug), or unnamed."""
+    return module is None or module.split(".", 1)[0] in ("harness", "validators")
+
+
+def _internal(exc: Exception, debug: bool) -> int:
+    print(f"harness: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+    print("This is a harness bug. Run again with --debug and report the traceback.", file=sys.stderr)
+    if debug:
+        traceback.print_exc()
+    return int(ExitCode.INTERNAL)
 
 
 if __name__ == "__main__":
