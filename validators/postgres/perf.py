@@ -53,8 +53,9 @@ REGRESSION_TIME = 3.0
 REGRESSION_TIME_BLOCKS = 1.2
 
 
-def _ratio(before: float, after: float) -> float:
-    return before / max(after, 1e-6)
+def _ratio(top: float, bottom: float) -> float:
+    """top / bottom, never dividing by zero (an empty side's figure is 0)."""
+    return top / max(bottom, 1e-6)
 
 
 def _again(check_id: str, seed: int) -> str:
@@ -181,8 +182,8 @@ def regressions(result: Measured, after: Side) -> tuple[list[dict[str, Any]], li
 def regressed(before: Stat, after: Stat) -> bool:
     """REGRESSION_BLOCKS the buffers per call; or REGRESSION_TIME the time per call with
     REGRESSION_TIME_BLOCKS the buffers: more time with no more work is the machine's doing."""
-    more_work = after.blocks_per_call / max(before.blocks_per_call, 1e-6)
-    slower = after.mean_ms / max(before.mean_ms, 1e-6)
+    more_work = _ratio(after.blocks_per_call, before.blocks_per_call)
+    slower = _ratio(after.mean_ms, before.mean_ms)
     return more_work >= REGRESSION_BLOCKS or (slower >= REGRESSION_TIME and more_work >= REGRESSION_TIME_BLOCKS)
 
 
